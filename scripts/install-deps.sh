@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tracesim needs, only those that are missing.
+# Run as root (apt-get); prints nothing when everything is present.
+set -euo pipefail
+packages=(
+    g++ cmake ninja-build make pkg-config
+    llvm-19-dev          # MC assembler/disassembler, MCA timing pipeline (shared libLLVM)
+    libunicorn-dev       # the emulated CPUs
+    libfmt-dev           # formatting
+    doctest-dev          # tests
+    libtomlplusplus-dev  # scenario, catalogue and core-profile files
+    libcli11-dev         # command line
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "tracesim: installing missing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    echo "tracesim: need root to install packages (try: sudo $0)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}"
