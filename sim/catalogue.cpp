@@ -1,0 +1,221 @@
+#include "sim/catalogue.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+namespace tracesim {
+
+namespace {
+
+std::string where(const std::filesystem::path& file, const toml::node& node) {
+    return fmt::format("{}:{}", file.string(), node.source().begin.line);
+}
+
+// Rejects keys the schema does not know, naming the file, line and valid keys.
+Expected<void> check_keys(const std::filesystem::path& file, const toml::table& table,
+                          std::initializer_list<std::string_view> known, std::string_view what) {
+    for (const auto& [key, value] : table) {
+        if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+        return make_error("{}: unknown key '{}' in {} (known: {})", where(file, value), key.str(),
+                          what, fmt::join(known, ", "));
+    }
+    return {};
+}
+
+Expected<std::string> get_string(const std::filesystem::path& file, const toml::table& table,
+                                 std::string_view key, std::optional<std::string> fallback) {
+    const toml::node* node = table.get(key);
+    if (!node) {
+        if (fallback) return *fallback;
+        return make_error("{}: missing key '{}'", where(file, table), key);
+    }
+    if (auto s = node->value<std::string>()) return *s;
+    return make_error("{}: '{}' must be a string", where(file, *node), key);
+}
+
+Expected<std::vector<std::string>> get_strings(const std::filesystem::path& file,
+                                               const toml::table& table, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (!node) return out;
+    if (auto s = node->value<std::string>()) return std::vector<std::string>{*s};
+    const toml::array* array = node->as_array();
+    if (!array) return make_error("{}: '{}' must be a string or a list of strings", where(file, *node), key);
+    for (const toml::node& item : *array) {
+        auto s = item.value<std::string>();
+        if (!s) return make_error("{}: '{}' must list strings", where(file, item), key);
+        out.push_back(*s);
+    }
+    return out;
+}
+
+Expected<void> read_path(const std::filesystem::path& file, const toml::table& t, Catalogue& out) {
+    if (auto ok = check_keys(file, t,
+                             {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
+                              "exit", "regs_struct", "models", "sources", "site", "site_at"},
+                             "[[path]]");
+        !ok)
+        return ok;
+    auto arches = get_strings(file, t, "arch");
+    if (!arches) return arches.take_error();
+    if (arches->empty()) return make_error("{}: [[path]] needs 'arch'", where(file, t));
+    PathSpec spec;
+    spec.line = static_cast<int>(t.source().begin.line);
+    struct Field {
+        std::string PathSpec::*member;
+        std::string_view key;
+        std::optional<std::string> fallback;
+    };
+    for (const Field& f : {Field{&PathSpec::name, "name", std::nullopt},
+                           Field{&PathSpec::kernel, "kernel", std::nullopt},
+                           Field{&PathSpec::reason, "reason", ""},
+                           Field{&PathSpec::summary, "summary", ""},
+                           Field{&PathSpec::entry, "entry", ""},
+                           Field{&PathSpec::exit, "exit", ""},
+                           Field{&PathSpec::regs_struct, "regs_struct", "none"},
+                           Field{&PathSpec::models, "models", ""},
+                           Field{&PathSpec::site, "site", ""},
+                           Field{&PathSpec::site_at, "site_at", "phase.site.traced_func"}}) {
+        auto value = get_string(file, t, f.key, f.fallback);
+        if (!value) return value.take_error();
+        spec.*f.member = *value;
+    }
+    if (const toml::node* s = t.get("supported")) {
+        auto b = s->value<bool>();
+        if (!b) return make_error("{}: 'supported' must be true or false", where(file, *s));
+        spec.supported = *b;
+    }
+    if (!spec.supported && spec.reason.empty())
+        return make_error("{}: an unsupported path must say why ('reason')", where(file, t));
+    auto sources = get_strings(file, t, "sources");
+    if (!sources) return sources.take_error();
+    spec.sources = *sources;
+    for (const std::string& a : *arches) {
+        auto arch = parse_arch(a);
+        if (!arch) return make_error("{}: unknown arch '{}' (known: x86_64, arm64)", where(file, t), a);
+        spec.arch = *arch;
+        for (const PathSpec& other : out.paths)
+            if (other.name == spec.name && other.arch == spec.arch && other.kernel == spec.kernel)
+                return make_error("{}: path '{}' on {} for kernel {} is already defined at line {}",
+                                  where(file, t), spec.name, a, spec.kernel, other.line);
+        out.paths.push_back(spec);
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
+    toml::table root;
+    try { // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
+        root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+        return make_error("{}:{}:{}: {}", file.string(), e.source().begin.line,
+                          e.source().begin.column, e.description());
+    }
+    if (auto ok = check_keys(file, root, {"arch", "path", "handler"}, "the catalogue"); !ok)
+        return ok.take_error();
+
+    Catalogue out;
+    out.kernels_dir = file.parent_path();
+    if (const toml::table* arches = root["arch"].as_table()) {
+        for (const auto& [key, value] : *arches) {
+            auto arch = parse_arch(key.str());
+            const toml::table* t = value.as_table();
+            if (!arch || !t) return make_error("{}: [arch.{}] is not a known arch", where(file, value), key.str());
+            if (auto ok = check_keys(file, *t, {"common"}, "[arch.*]"); !ok) return ok.take_error();
+            auto common = get_strings(file, *t, "common");
+            if (!common) return common.take_error();
+            out.common_sources[*arch] = *common;
+        }
+    }
+    if (const toml::array* paths = root["path"].as_array()) {
+        for (const toml::node& node : *paths) {
+            const toml::table* t = node.as_table();
+            if (!t) return make_error("{}: [[path]] must be a table", where(file, node));
+            if (auto ok = read_path(file, *t, out); !ok) return ok.take_error();
+        }
+    }
+    if (const toml::array* handlers = root["handler"].as_array()) {
+        for (const toml::node& node : *handlers) {
+            const toml::table* t = node.as_table();
+            if (!t) return make_error("{}: [[handler]] must be a table", where(file, node));
+            if (auto ok = check_keys(file, *t, {"name", "symbol", "records", "summary"}, "[[handler]]"); !ok)
+                return ok.take_error();
+            HandlerSpec h;
+            for (auto [member, key] : {std::pair{&HandlerSpec::name, "name"}, {&HandlerSpec::symbol, "symbol"},
+                                       {&HandlerSpec::records, "records"}, {&HandlerSpec::summary, "summary"}}) {
+                auto value = get_string(file, *t, key, std::string(key) == "summary" ? std::optional<std::string>("") : std::nullopt);
+                if (!value) return value.take_error();
+                h.*member = *value;
+            }
+            if (h.records != "args" && h.records != "nothing")
+                return make_error("{}: 'records' must be \"args\" or \"nothing\"", where(file, *t));
+            out.handlers.push_back(h);
+        }
+    }
+    return out;
+}
+
+bool kernel_older(std::string_view a, std::string_view b) {
+    auto parts = [](std::string_view v) {
+        std::vector<int> out;
+        int n = 0;
+        bool any = false;
+        for (char c : v) {
+            if (c >= '0' && c <= '9') {
+                n = n * 10 + (c - '0');
+                any = true;
+            } else if (c == '.') {
+                out.push_back(n);
+                n = 0;
+            }
+        }
+        if (any) out.push_back(n);
+        return out;
+    };
+    return parts(a) < parts(b);
+}
+
+Expected<const PathSpec*> Catalogue::find_path(std::string_view name, Arch arch,
+                                               std::string_view kernel) const {
+    const PathSpec* best = nullptr;
+    std::vector<std::string> eras;
+    for (const PathSpec& p : paths) {
+        if (p.name != name || p.arch != arch) continue;
+        eras.push_back(p.kernel);
+        if (!kernel.empty() ? p.kernel == kernel : (!best || kernel_older(best->kernel, p.kernel)))
+            best = &p;
+    }
+    if (best) return best;
+    if (!eras.empty())
+        return usage_error("path '{}' on {} has no kernel '{}' model (available: {})", name, arch,
+                           kernel, fmt::join(eras, ", "));
+    return usage_error("unknown path '{}' (known: {})", name, fmt::join(path_names(), ", "));
+}
+
+Expected<const HandlerSpec*> Catalogue::find_handler(std::string_view name) const {
+    std::vector<std::string> names;
+    for (const HandlerSpec& h : handlers) {
+        if (h.name == name) return &h;
+        names.push_back(h.name);
+    }
+    return usage_error("unknown handler '{}' (known: {})", name, fmt::join(names, ", "));
+}
+
+std::vector<std::string> Catalogue::path_names() const {
+    std::vector<std::string> names;
+    for (const PathSpec& p : paths)
+        if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
+    return names;
+}
+
+std::filesystem::path tracesim_home() {
+    if (const char* env = std::getenv("TRACESIM_HOME"); env && *env) return env;
+    return TRACESIM_HOME_DEFAULT;
+}
+
+} // namespace tracesim

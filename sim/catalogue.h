@@ -1,0 +1,61 @@
+// The path catalogue (kernels/paths.toml): every way tracesim can hook a function, per arch and
+// kernel era, as data. A new path is assembly plus one [[path]] entry here, never C++.
+#pragma once
+
+#include "isa/arch.h"
+#include "isa/expected.h"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracesim {
+
+struct PathSpec {
+    std::string name;   // the CLI's name: "ftrace", "ftrace-regs", ...
+    Arch arch;
+    std::string kernel; // the era modeled: "6.14", "6.1"
+    bool supported = true;
+    std::string reason; // why not, when !supported
+    std::string summary;
+    std::string entry;       // entry mechanism, in words
+    std::string exit;        // exit mechanism, in words ("" = none)
+    std::string regs_struct; // what the handler is given: a struct of isa/, or "none"
+    std::string models;      // kernel file(s) and version followed
+    std::vector<std::string> sources; // kernels/<arch>/ files beyond the common ones
+    std::string site;    // assembly written over the call site ("" = leave the NOPs)
+    std::string site_at; // the phase label of the site to patch
+    int line = 0;        // where the entry starts in the catalogue, for messages
+};
+
+struct HandlerSpec {
+    std::string name;    // "read-args"
+    std::string symbol;  // "handler_read_args"; "<symbol>__<regs_struct>" is preferred if defined
+    std::string records; // what it stores at `handler_seen`: "args" or "nothing"
+    std::string summary;
+};
+
+struct Catalogue {
+    std::filesystem::path kernels_dir;
+    std::map<Arch, std::vector<std::string>> common_sources;
+    std::vector<PathSpec> paths;
+    std::vector<HandlerSpec> handlers;
+
+    // kernel empty: the newest era of that path on that arch.
+    Expected<const PathSpec*> find_path(std::string_view name, Arch arch,
+                                        std::string_view kernel) const;
+    Expected<const HandlerSpec*> find_handler(std::string_view name) const;
+    std::vector<std::string> path_names() const; // distinct, in catalogue order
+};
+
+Expected<Catalogue> load_catalogue(const std::filesystem::path& file);
+
+// "6.14" < "6.1"? No: compares numerically, so 6.1 < 6.2 < 6.14.
+bool kernel_older(std::string_view a, std::string_view b);
+
+// Where kernels/, isa/cores/ and scenarios/ live: $TRACESIM_HOME or the source tree built from.
+std::filesystem::path tracesim_home();
+
+} // namespace tracesim

@@ -1,0 +1,188 @@
+#include "sim/machine.h"
+
+#include <unicorn/unicorn.h>
+
+namespace tracesim {
+
+namespace {
+
+// Every Unicorn call goes through here.
+Expected<void> uc_check(uc_err status, std::string_view what) {
+    if (status == UC_ERR_OK) return {};
+    return make_error("unicorn: {}: {}", what, uc_strerror(status));
+}
+
+// An address execution can never reach: runs end through the stop hook, never through `until`.
+constexpr uint64_t never_reached = 0xffff'ffff'ffff'fff0;
+
+} // namespace
+
+Machine::Machine(const Image& image) : image_(image), isa_(isa_for(image.arch)) {}
+
+Machine::~Machine() {
+    if (uc_) uc_close(uc_);
+}
+
+Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
+    std::unique_ptr<Machine> m(new Machine(image));
+    const Isa& isa = m->isa_;
+    if (auto ok = uc_check(uc_open(static_cast<uc_arch>(isa.uc_arch), static_cast<uc_mode>(isa.uc_mode), &m->uc_), "open"); !ok)
+        return ok.take_error();
+    // The CPU model must be chosen before the first map or register access.
+    if (auto ok = uc_check(uc_ctl_set_cpu_model(m->uc_, isa.uc_cpu_model), "set cpu model"); !ok)
+        return ok.take_error();
+    const MemoryLayout& l = image.layout;
+    struct Region {
+        uint64_t base, size;
+        uint32_t prot;
+        const char* name;
+    };
+    for (Region r : {Region{l.text_base, l.text_size, UC_PROT_READ | UC_PROT_EXEC, "text"},
+                     Region{l.data_base, l.data_size, UC_PROT_READ | UC_PROT_WRITE, "data"},
+                     Region{l.percpu_base, l.percpu_size, UC_PROT_READ | UC_PROT_WRITE, "per-cpu"},
+                     Region{l.stack_base, l.stack_size, UC_PROT_READ | UC_PROT_WRITE, "stack"}}) {
+        if (auto ok = uc_check(uc_mem_map(m->uc_, r.base, r.size, r.prot), std::string("map ") + r.name); !ok)
+            return ok.take_error();
+    }
+    if (auto ok = m->reload_text(); !ok) return ok.take_error();
+    if (auto ok = m->write_memory(l.data_base, image.data); !ok) return ok.take_error();
+
+    uc_hook hook;
+    void* self = m.get();
+    struct HookSpec {
+        int type;
+        void* callback;
+        const char* name;
+    };
+    for (HookSpec h : {HookSpec{UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::on_code), "code"},
+                       HookSpec{UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Machine::on_mem), "memory"},
+                       HookSpec{UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Machine::on_invalid), "invalid memory"},
+                       HookSpec{UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::on_interrupt), "interrupt"}}) {
+        if (auto ok = uc_check(uc_hook_add(m->uc_, &hook, h.type, h.callback, self, 1, 0), std::string("hook ") + h.name); !ok)
+            return ok.take_error();
+    }
+    return m;
+}
+
+Expected<void> Machine::reload_text() {
+    return write_memory(image_.layout.text_base, image_.text);
+}
+
+uint64_t Machine::read(const Register& reg) const {
+    uint64_t value = 0;
+    uc_reg_read(uc_, reg.uc_id, &value); // register ids come from isa/, so this cannot fail
+    return value;
+}
+
+void Machine::write(const Register& reg, uint64_t value) { uc_reg_write(uc_, reg.uc_id, &value); }
+
+Expected<void> Machine::read_memory(uint64_t address, std::span<uint8_t> out) const {
+    return uc_check(uc_mem_read(uc_, address, out.data(), out.size()),
+                    fmt::format("read {} bytes at {:#x}", out.size(), address));
+}
+
+Expected<void> Machine::write_memory(uint64_t address, std::span<const uint8_t> bytes) {
+    return uc_check(uc_mem_write(uc_, address, bytes.data(), bytes.size()),
+                    fmt::format("write {} bytes at {:#x}", bytes.size(), address));
+}
+
+void Machine::emit_memory(const MemoryEvent& event) {
+    for (ExecListener* l : listeners_) l->on_memory(event);
+}
+
+std::string Machine::describe_pc(uint64_t pc) const {
+    std::string instruction = "?";
+    uint8_t bytes[16] = {};
+    if (read_memory(pc, bytes)) {
+        if (!disassembler_) disassembler_ = std::make_unique<Disassembler>(image_.arch);
+        if (auto decoded = disassembler_->decode(bytes, pc)) instruction = decoded->text;
+        else instruction = "undecodable bytes";
+    } else {
+        instruction = "unmapped";
+    }
+    return fmt::format("PC {:#x} ({}): {}", pc, instruction, image_.describe(pc));
+}
+
+void Machine::fail(Error error) {
+    if (!failure_) failure_ = std::move(error);
+    uc_emu_stop(uc_);
+}
+
+void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self) {
+    auto& m = *static_cast<Machine*>(self);
+    m.last_pc_ = address;
+    if (address == m.stop_at_) {
+        m.reached_stop_ = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (++m.executed_ > m.budget_) {
+        m.fail(make_error("instruction budget of {} exhausted (runaway code?) at {}", m.budget_,
+                          m.describe_pc(address)));
+        return;
+    }
+    InstructionEvent event{address, size};
+    for (ExecListener* l : m.listeners_) l->on_instruction(event);
+}
+
+void Machine::on_mem(uc_struct*, int type, uint64_t address, int size, int64_t value, void* self) {
+    auto& m = *static_cast<Machine*>(self);
+    MemoryEvent event{address, static_cast<uint32_t>(size), type == UC_MEM_WRITE,
+                      static_cast<uint64_t>(value), false};
+    for (ExecListener* l : m.listeners_) l->on_memory(event);
+}
+
+bool Machine::on_invalid(uc_struct*, int type, uint64_t address, int size, int64_t, void* self) {
+    auto& m = *static_cast<Machine*>(self);
+    const char* what = "access to";
+    switch (type) {
+    case UC_MEM_READ_UNMAPPED: what = "read of unmapped memory"; break;
+    case UC_MEM_WRITE_UNMAPPED: what = "write to unmapped memory"; break;
+    case UC_MEM_FETCH_UNMAPPED: what = "execution of unmapped memory"; break;
+    case UC_MEM_WRITE_PROT: what = "write to read-only memory"; break;
+    case UC_MEM_READ_PROT: what = "read of unreadable memory"; break;
+    case UC_MEM_FETCH_PROT: what = "execution of non-executable memory"; break;
+    }
+    // A fetch fault comes from the jump that left the text: name that instruction.
+    bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+    std::string by = fmt::format("{} {}", fetch ? "after" : "by", m.describe_pc(m.last_pc_));
+    m.failure_ = make_error("{} at {:#x} ({} bytes) {}", what, address, size, by);
+    return false;
+}
+
+void Machine::on_interrupt(uc_struct* uc, uint32_t number, void* self) {
+    auto& m = *static_cast<Machine*>(self);
+    TrapEvent trap{m.last_pc_, number, 0};
+    if (m.isa_.arch == Arch::arm64 && number == 7) { // EXCP_BKPT: PC still at the BRK
+        uint32_t insn = 0;
+        uc_mem_read(uc, m.last_pc_, &insn, sizeof insn);
+        trap.immediate = (insn >> 5) & 0xffff;
+    }
+    if (!m.trap_handler_) {
+        m.fail(make_error("unexpected trap (exception {}{}) at {}; this path models no exception",
+                          number, m.isa_.arch == Arch::arm64 ? fmt::format(", brk #{:#x}", trap.immediate) : "",
+                          m.describe_pc(m.last_pc_)));
+        return;
+    }
+    for (ExecListener* l : m.listeners_) l->on_trap(trap);
+    if (auto ok = m.trap_handler_->deliver(m, trap); !ok) m.fail(ok.take_error());
+}
+
+Expected<void> Machine::run(uint64_t entry, uint64_t stop_at, uint64_t budget) {
+    stop_at_ = stop_at;
+    budget_ = budget;
+    executed_ = 0;
+    reached_stop_ = false;
+    failure_.reset();
+    for (ExecListener* l : listeners_) l->on_run_begin(read(isa_.sp));
+    uc_err status = uc_emu_start(uc_, entry, never_reached, 0, 0);
+    for (ExecListener* l : listeners_) l->on_run_end();
+    if (failure_) return *failure_;
+    if (status != UC_ERR_OK)
+        return make_error("{} at {}", uc_strerror(status), describe_pc(read(isa_.pc)));
+    if (!reached_stop_)
+        return make_error("execution stopped before the driver returned, at {}", describe_pc(last_pc_));
+    return {};
+}
+
+} // namespace tracesim

@@ -1,0 +1,13 @@
+#include "sim/phase.h"
+
+namespace tracesim {
+
+std::optional<std::string_view> phase_label_name(std::string_view symbol) {
+    constexpr std::string_view prefix = "phase.";
+    if (!symbol.starts_with(prefix)) return std::nullopt;
+    std::string_view rest = symbol.substr(prefix.size());
+    size_t dot = rest.find('.');
+    return dot == std::string_view::npos ? rest : rest.substr(0, dot);
+}
+
+} // namespace tracesim

@@ -1,0 +1,94 @@
+// JSON: the stable contract (docs/json-schema.md). Example, one record:
+//
+//   {"schema": "tracesim-results/1", "results": [{"arch": "x86_64", "path": "ftrace",
+//     "kernel": "6.14", "core": null, "handler": "read-args", "regs_struct": "ftrace_regs",
+//     "supported": true, "calls": 1, "cycles": "not modeled",
+//     "per_call": {"instructions": 37, ...}, "traced": {...}, "phases": {"save": {...}, ...},
+//     "traps": 0, "checks": {...}}]}
+#include "sim/report/json_writer.h"
+#include "sim/report/render.h"
+
+namespace tracesim {
+
+namespace {
+
+void write_metrics(JsonWriter& json, const Metrics& m) {
+    json.begin_object();
+    for_each_metric(m, [&](std::string_view name, int64_t value) { json.field(name, value); });
+    json.end_object();
+}
+
+void write_record(JsonWriter& json, const Record& r) {
+    json.begin_object();
+    json.field("arch", name_of(r.arch)).field("path", r.path).field("kernel", r.kernel);
+    json.key("core");
+    if (r.core.empty()) json.null();
+    else json.value(r.core);
+    json.field("handler", r.handler).field("regs_struct", r.regs_struct);
+    json.field("entry", r.entry).field("exit", r.exit).field("models", r.models);
+    json.field("supported", r.supported);
+    if (!r.supported) {
+        json.field("reason", r.reason);
+        json.end_object();
+        return;
+    }
+    json.field("calls", static_cast<int64_t>(r.calls));
+    json.field("cycles", "not modeled");
+    json.key("per_call");
+    write_metrics(json, r.per_call);
+    json.key("traced");
+    write_metrics(json, r.traced);
+    json.key("phases").begin_object();
+    for (const PhaseMetrics& p : r.phases) {
+        json.key(name_of(p.phase));
+        write_metrics(json, p.metrics);
+    }
+    json.end_object();
+    json.field("traps", r.traps);
+    json.key("checks").begin_object();
+    json.field("return_value", r.checks.return_value);
+    json.field("callee_saved", r.checks.callee_saved);
+    json.field("stack_balanced", r.checks.stack_balanced);
+    json.key("handler_args");
+    if (r.checks.handler_args) json.value(*r.checks.handler_args);
+    else json.null();
+    json.key("problems").begin_array();
+    for (const std::string& p : r.checks.problems) json.value(p);
+    json.end_array();
+    json.end_object();
+    json.end_object();
+}
+
+} // namespace
+
+std::string render_json(const Results& results) {
+    JsonWriter json;
+    json.begin_object().field("schema", results_schema);
+    json.key("results").begin_array();
+    for (const Record& r : results.records) write_record(json, r);
+    json.end_array().end_object();
+    return json.str();
+}
+
+std::string render_paths_json(const Catalogue& catalogue) {
+    JsonWriter json;
+    json.begin_object().field("schema", "tracesim-paths/1");
+    json.key("paths").begin_array();
+    for (const PathSpec& p : catalogue.paths) {
+        json.begin_object();
+        json.field("name", p.name).field("arch", name_of(p.arch)).field("kernel", p.kernel);
+        json.field("supported", p.supported);
+        if (!p.supported) json.field("reason", p.reason);
+        json.field("entry", p.entry).field("exit", p.exit).field("regs_struct", p.regs_struct);
+        json.field("models", p.models).field("summary", p.summary);
+        json.end_object();
+    }
+    json.end_array();
+    json.key("handlers").begin_array();
+    for (const HandlerSpec& h : catalogue.handlers)
+        json.begin_object().field("name", h.name).field("summary", h.summary).end_object();
+    json.end_array().end_object();
+    return json.str();
+}
+
+} // namespace tracesim

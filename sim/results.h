@@ -1,0 +1,56 @@
+// One results struct feeds every renderer (text, json, ...): renderers format, never compute.
+// The JSON form is the stable contract, versioned by `results_schema` (docs/json-schema.md).
+#pragma once
+
+#include "isa/arch.h"
+#include "sim/metrics.h"
+#include "sim/phase.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracesim {
+
+inline constexpr std::string_view results_schema = "tracesim-results/1";
+
+struct PhaseMetrics {
+    Phase phase;
+    Metrics metrics;
+};
+
+// Functional truth of the traced call: the path must not change what the function does.
+struct Checks {
+    bool return_value = false;   // traced call returned what the untraced call returned
+    bool callee_saved = false;   // every callee-saved register survived the call
+    bool stack_balanced = false; // SP after the call equals SP before it
+    std::optional<bool> handler_args; // the handler saw the true arguments (handlers that record them)
+    std::vector<std::string> problems; // one line per failed check
+    bool ok() const { return problems.empty(); }
+};
+
+struct Record {
+    Arch arch;
+    std::string path;
+    std::string kernel;
+    std::string core; // "" until a timing model runs
+    std::string handler;
+    std::string regs_struct;
+    std::string entry;
+    std::string exit;
+    std::string models;
+    bool supported = true;
+    std::string reason;
+    int calls = 0;
+    Metrics per_call; // traced minus untraced, one call
+    Metrics traced;   // the traced call, absolute
+    std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
+    int64_t traps = 0;                // exceptions taken per traced call
+    Checks checks;
+};
+
+struct Results {
+    std::vector<Record> records;
+};
+
+} // namespace tracesim

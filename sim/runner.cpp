@@ -1,0 +1,178 @@
+#include "sim/runner.h"
+
+#include "isa/isa.h"
+#include "sim/call_state.h"
+#include "sim/counters.h"
+#include "sim/machine.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace tracesim {
+
+namespace {
+
+Expected<ObjectFile> assemble_file(Arch arch, const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return make_error("cannot read {}", file.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    return assemble(arch, text.str(), file.string());
+}
+
+struct CallOutcome {
+    Metrics total;
+    std::vector<PhaseMetrics> phases;
+    int64_t traps = 0;
+    uint64_t return_value = 0;
+    uint64_t sp_after = 0;
+    std::vector<std::pair<std::string_view, uint64_t>> callee_saved_after;
+    uint64_t handler_seen[3] = {};
+};
+
+// Runs the driver `calls` times on a fresh machine; returns the last (steady-state) call.
+Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
+    auto machine = Machine::create(image);
+    if (!machine) return machine.take_error();
+    Machine& m = **machine;
+    Counters counters(image);
+    m.add_listener(&counters);
+    const Isa& isa = m.isa();
+    auto entry = image.address_of("driver_entry");
+    auto done = image.address_of("driver_done");
+    auto seen = image.address_of("handler_seen");
+    if (!entry || !done || !seen)
+        return make_error("the {} common kernels must define driver_entry, driver_done and handler_seen",
+                          image.arch);
+
+    const CallState state = initial_call_state(isa, image.layout);
+    const std::vector<uint8_t> poison(image.layout.stack_size, stack_poison_byte);
+    const std::vector<uint8_t> zeros(sizeof(CallOutcome::handler_seen), 0);
+    CallOutcome out;
+    for (int call = 0; call < calls; ++call) {
+        if (auto ok = m.write_memory(image.layout.stack_base, poison); !ok) return ok.take_error();
+        if (auto ok = m.write_memory(*seen, zeros); !ok) return ok.take_error();
+        for (const auto& [reg, value] : state.registers) m.write(*reg, value);
+        m.write(isa.sp, state.sp);
+        m.write(isa.flags, state.flags);
+        if (auto ok = m.run(*entry, *done, budget); !ok) return ok.take_error();
+    }
+    out.total = counters.total();
+    for (Phase p : all_phases)
+        if (counters.phase_ran(p)) out.phases.push_back({p, counters.phase(p)});
+    out.traps = counters.traps();
+    out.return_value = m.read(*isa.reg(isa.ret_regs[0]));
+    out.sp_after = m.read(isa.sp);
+    for (std::string_view name : isa.callee_saved) out.callee_saved_after.emplace_back(name, m.read(*isa.reg(name)));
+    std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen), sizeof out.handler_seen);
+    if (auto ok = m.read_memory(*seen, seen_bytes); !ok) return ok.take_error();
+    return out;
+}
+
+Checks check_call(const Isa& isa, const CallOutcome& traced, const CallOutcome& untraced,
+                  const HandlerSpec& handler, const MemoryLayout& layout) {
+    Checks c;
+    c.return_value = traced.return_value == untraced.return_value;
+    if (!c.return_value)
+        c.problems.push_back(fmt::format("returned {:#x}, untraced {:#x}", traced.return_value,
+                                         untraced.return_value));
+    const CallState start = initial_call_state(isa, layout);
+    c.callee_saved = true;
+    for (const auto& [name, value] : traced.callee_saved_after) {
+        for (const auto& [reg, initial] : start.registers) {
+            if (reg->name != name || value == initial) continue;
+            c.callee_saved = false;
+            c.problems.push_back(fmt::format("callee-saved {} changed: {:#x} -> {:#x}", name, initial, value));
+        }
+    }
+    c.stack_balanced = traced.sp_after == start.sp;
+    if (!c.stack_balanced)
+        c.problems.push_back(fmt::format("stack unbalanced: SP {:#x} -> {:#x}", start.sp, traced.sp_after));
+    if (handler.records == "args") {
+        c.handler_args = std::equal(std::begin(traced_args), std::end(traced_args), traced.handler_seen);
+        if (!*c.handler_args)
+            c.problems.push_back(fmt::format("handler saw args {:#x}, {:#x}, {:#x}; true {:#x}, {:#x}, {:#x}",
+                                             traced.handler_seen[0], traced.handler_seen[1], traced.handler_seen[2],
+                                             traced_args[0], traced_args[1], traced_args[2]));
+    }
+    return c;
+}
+
+} // namespace
+
+Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
+                            const HandlerSpec& handler) {
+    std::vector<std::string> files;
+    if (auto it = catalogue.common_sources.find(path.arch); it != catalogue.common_sources.end())
+        files = it->second;
+    files.insert(files.end(), path.sources.begin(), path.sources.end());
+    std::vector<ObjectFile> objects;
+    for (const std::string& f : files) {
+        auto object = assemble_file(path.arch, catalogue.kernels_dir / std::string(name_of(path.arch)) / f);
+        if (!object) return object.take_error();
+        objects.push_back(std::move(*object));
+    }
+    // The handler: its per-struct variant when the arch has one, else the generic one.
+    std::string specific = handler.symbol + "__" + path.regs_struct;
+    std::string chosen;
+    for (const ObjectFile& o : objects)
+        for (const ObjectSymbol& s : o.symbols)
+            if (s.global && (s.name == specific || (chosen.empty() && s.name == handler.symbol)))
+                chosen = s.name;
+    if (chosen.empty())
+        return make_error("handler '{}' has no {} implementation (looked for {} and {})", handler.name,
+                          path.arch, specific, handler.symbol);
+    LinkOptions options;
+    options.aliases["tracer_entry_func"] = chosen;
+    return link(path.arch, objects, options);
+}
+
+Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request) {
+    auto path = catalogue.find_path(request.path, request.arch, request.kernel);
+    if (!path) return path.take_error();
+    const PathSpec& spec = **path;
+    auto handler = catalogue.find_handler(request.handler);
+    if (!handler) return handler.take_error();
+
+    Record record;
+    record.arch = spec.arch;
+    record.path = spec.name;
+    record.kernel = spec.kernel;
+    record.handler = (*handler)->name;
+    record.regs_struct = spec.regs_struct;
+    record.entry = spec.entry;
+    record.exit = spec.exit;
+    record.models = spec.models;
+    record.supported = spec.supported;
+    record.reason = spec.reason;
+    record.calls = request.calls;
+    if (!spec.supported) return record;
+    if (request.calls < 1) return usage_error("--calls must be at least 1");
+
+    auto untraced_image = build_image(catalogue, spec, **handler);
+    if (!untraced_image) return untraced_image.take_error();
+    Image traced_image = *untraced_image;
+    if (!spec.site.empty()) {
+        auto site = traced_image.phase_range(spec.site_at);
+        if (!site)
+            return make_error("kernels/paths.toml:{}: path '{}' patches '{}', which is not a phase label",
+                              spec.line, spec.name, spec.site_at);
+        auto patched = traced_image.patch(site->first, site->second - site->first, spec.site,
+                                          fmt::format("site patch of path '{}' (kernels/paths.toml:{})", spec.name, spec.line));
+        if (!patched) return patched.take_error();
+    }
+    auto untraced = simulate(*untraced_image, request.calls, request.budget);
+    if (!untraced) return make_error("{} untraced: {}", spec.arch, untraced.error().message);
+    auto traced = simulate(traced_image, request.calls, request.budget);
+    if (!traced)
+        return make_error("{} path '{}' (kernel {}): {}", spec.arch, spec.name, spec.kernel, traced.error().message);
+
+    record.traced = traced->total;
+    record.per_call = traced->total - untraced->total;
+    record.phases = traced->phases;
+    record.traps = traced->traps;
+    record.checks = check_call(isa_for(spec.arch), *traced, *untraced, **handler, traced_image.layout);
+    return record;
+}
+
+} // namespace tracesim

@@ -1,0 +1,27 @@
+// Runs one (arch, path, kernel, handler): assembles the kernels, links them, runs the driver with
+// the call site left as NOPs (untraced) and patched as the path patches it (traced), and turns the
+// counters and the functional checks into a Record.
+#pragma once
+
+#include "sim/catalogue.h"
+#include "sim/image.h"
+#include "sim/results.h"
+
+namespace tracesim {
+
+struct RunRequest {
+    Arch arch = Arch::x86_64;
+    std::string path;
+    std::string kernel;                 // "" = the newest era of the path on this arch
+    std::string handler = "read-args";
+    int calls = 1;
+    uint64_t budget = 100'000;          // instructions per call
+};
+
+Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);
+
+// The image a path runs on, site not yet patched (exposed for tests and the trace view).
+Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
+                            const HandlerSpec& handler);
+
+} // namespace tracesim
