@@ -1,0 +1,61 @@
+// ftrace_regs_caller: the full pt_regs entry trampoline of the DYNAMIC_FTRACE_WITH_REGS era.
+// Follows Linux v6.1 arch/arm64/kernel/entry-ftrace.S (ftrace_regs_entry with allregs=1, then
+// ftrace_common and ftrace_common_return). Removed in 6.2 ("move from REGS to ARGS") because a
+// pt_regs can only be saved reliably at an exception boundary. Written from the kernel's
+// sequence of effects, not copied.
+//
+// The frame: a pt_regs (336 bytes) plus one frame record (16 bytes). x0-x29 are stored (the x9
+// slot holds the copy of the traced function's LR, not the real x9), lr/sp/pc are filled, and
+// PSTATE is NEVER written: software cannot read it whole outside an exception. orig_x0,
+// syscallno, sdei_ttbr1, pmr_save, lockdep_hardirqs and exit_rcu keep whatever the stack held.
+//
+// Left out: the ftrace_graph_call site is the NOP it is when the graph tracer is off.
+    .text
+    .globl ftrace_regs_caller
+ftrace_regs_caller:
+phase.save.ftrace_regs_caller:
+    sub     sp, sp, #(S_SIZE + 16)
+    stp     x0, x1, [sp, #S_X0]
+    stp     x2, x3, [sp, #S_X2]
+    stp     x4, x5, [sp, #S_X4]
+    stp     x6, x7, [sp, #S_X6]
+    stp     x8, x9, [sp, #S_X8]
+    stp     x10, x11, [sp, #S_X10]
+    stp     x12, x13, [sp, #S_X12]
+    stp     x14, x15, [sp, #S_X14]
+    stp     x16, x17, [sp, #S_X16]
+    stp     x18, x19, [sp, #S_X18]
+    stp     x20, x21, [sp, #S_X20]
+    stp     x22, x23, [sp, #S_X22]
+    stp     x24, x25, [sp, #S_X24]
+    stp     x26, x27, [sp, #S_X26]
+    stp     x28, x29, [sp, #S_X28]
+    add     x10, sp, #(S_SIZE + 16)         // the traced function's SP
+    stp     x9, x10, [sp, #S_X30]           // lr = its return address, and sp
+    str     x30, [sp, #S_PC]                // where to resume in the traced function
+    // frame records: the call site's parent above pt_regs, the traced function in stackframe
+    stp     x29, x9, [sp, #S_SIZE]
+    add     x29, sp, #S_SIZE
+    stp     x29, x30, [sp, #S_STACKFRAME]
+    add     x29, sp, #S_STACKFRAME
+    b       ftrace_common
+ftrace_common:
+phase.dispatch.ftrace_common:
+    sub     x0, x30, #AARCH64_INSN_SIZE     // ip: the BL
+    mov     x1, x9                          // parent_ip
+    adrp    x2, function_trace_op
+    ldr     x2, [x2, :lo12:function_trace_op]
+    mov     x3, sp                          // the pt_regs
+    bl      tracer_entry_func               // ftrace_call
+    nop                                     // ftrace_graph_call: `b ftrace_graph_caller` when on
+phase.restore.ftrace_common:
+    ldp     x0, x1, [sp, #S_X0]
+    ldp     x2, x3, [sp, #S_X2]
+    ldp     x4, x5, [sp, #S_X4]
+    ldp     x6, x7, [sp, #S_X6]
+    ldr     x8, [sp, #S_X8]
+    ldr     x29, [sp, #S_X29]
+    ldr     x30, [sp, #S_X30]
+    ldr     x9, [sp, #S_PC]
+    add     sp, sp, #(S_SIZE + 16)
+    ret     x9

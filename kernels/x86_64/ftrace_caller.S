@@ -1,0 +1,56 @@
+// ftrace_caller: the args-only ftrace_regs entry trampoline.
+// Follows Linux v6.14 arch/x86/kernel/ftrace_64.S (ftrace_caller, save_mcount_regs,
+// restore_mcount_regs) with CONFIG_DYNAMIC_FTRACE_WITH_ARGS (5.11+), no CONFIG_FRAME_POINTER.
+// Written from the kernel's sequence of effects, not copied.
+//
+// On entry: (%rsp) = return address into the traced function (site + 5),
+//           8(%rsp) = the traced function's own return address (its parent).
+// The frame is a pt_regs-sized ftrace_regs of which only the argument registers, bp, ip, sp,
+// orig_ax (0) and cs (0 = "not a full pt_regs", tested by ftrace_get_regs()) are written.
+//
+// Left out: CALL_DEPTH_ACCOUNT (call-depth tracking alternative, NOPs when off), the per-ops
+// dynamic trampoline copy (same instructions), ftrace_ops_list_func / ftrace_ops_assist_func
+// (the ftrace_call site calls the tracer's handler directly, as for a single ops), and the
+// return thunk.
+    .text
+    .globl ftrace_caller
+ftrace_caller:
+phase.save.ftrace_caller:
+    // save_mcount_regs
+    subq    $PT_SIZE, %rsp
+    movq    %rax, PT_AX(%rsp)
+    movq    %rcx, PT_CX(%rsp)
+    movq    %rdx, PT_DX(%rsp)
+    movq    %rsi, PT_SI(%rsp)
+    movq    %rdi, PT_DI(%rsp)
+    movq    %r8, PT_R8(%rsp)
+    movq    %r9, PT_R9(%rsp)
+    movq    $0, PT_ORIG_AX(%rsp)
+    movq    %rbp, PT_BP(%rsp)
+    movq    PT_SIZE(%rsp), %rdi             // return address into the traced function
+    movq    %rdi, PT_IP(%rsp)
+    movq    PT_SIZE+8(%rsp), %rsi           // 2nd arg: parent_ip
+    subq    $MCOUNT_INSN_SIZE, %rdi         // 1st arg: ip = the call site
+    // the traced function's SP at entry: the slot holding its return address
+    leaq    PT_SIZE+8(%rsp), %rcx
+    movq    %rcx, PT_SP(%rsp)
+phase.dispatch.ftrace_caller:
+    movq    function_trace_op(%rip), %rdx   // 3rd arg: the ops (ftrace_caller_op_ptr)
+    leaq    (%rsp), %rcx                    // 4th arg: the ftrace_regs
+    movq    $0, PT_CS(%rsp)                 // only a SAVE_REGS frame has cs set
+    call    tracer_entry_func               // ftrace_call: patched to the ops' func
+phase.restore.ftrace_caller:
+    // a handler may change the ip (livepatch): it becomes the return address
+    movq    PT_IP(%rsp), %rax
+    movq    %rax, PT_SIZE(%rsp)
+    // restore_mcount_regs
+    movq    PT_BP(%rsp), %rbp
+    movq    PT_R9(%rsp), %r9
+    movq    PT_R8(%rsp), %r8
+    movq    PT_DI(%rsp), %rdi
+    movq    PT_SI(%rsp), %rsi
+    movq    PT_DX(%rsp), %rdx
+    movq    PT_CX(%rsp), %rcx
+    movq    PT_AX(%rsp), %rax
+    addq    $PT_SIZE, %rsp
+    ret
