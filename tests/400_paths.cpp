@@ -1,0 +1,121 @@
+// Layer 4: every path of the catalogue, run for real. Functional truth everywhere; exact counts
+// for our own assembly (a changed count is a deliberate, explained update of this table).
+#include "helpers.h"
+#include "sim/call_state.h"
+#include "sim/report/render.h"
+#include "sim/runner.h"
+
+using namespace tracesim;
+using tracesim::test::catalogue;
+
+namespace {
+
+Record run(Arch arch, const std::string& path, const std::string& handler = "read-args",
+           int calls = 1) {
+    auto record = run_path(catalogue(), RunRequest{arch, path, "", handler, calls});
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+struct Expected_counts {
+    Arch arch;
+    const char* path;
+    int64_t instructions, loads, stores, bytes_loaded, bytes_stored;
+    int64_t save, dispatch, restore; // instructions per phase of the traced call
+};
+
+// Per traced call, handler `empty` (so the numbers are the path's alone), traced minus untraced.
+// x86_64 ftrace: save_mcount_regs (14) + sp (2) | op, regs, cs, call | ip write-back, 8 reloads,
+//   add, ret; the call site's `call` replaces a NOP; 1 for the handler's ret.
+// arm64 ftrace-regs: 41 trampoline instructions, as counted on Linux 6.1 (kernel-paths.md §6.2).
+const Expected_counts counts[] = {
+    {Arch::x86_64, "ftrace", 33, 14, 15, 112, 120, 16, 4, 12},
+    {Arch::x86_64, "ftrace-regs", 59, 24, 27, 192, 216, 31, 2, 25},
+    {Arch::arm64, "ftrace", 33, 13, 17, 104, 136, 16, 6, 10},
+    {Arch::arm64, "ftrace-regs", 42, 13, 37, 104, 296, 24, 7, 10},
+};
+
+int64_t phase_instructions(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return p.metrics.instructions;
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("every supported path keeps the traced function's behaviour and feeds the handler the true args") {
+    for (const PathSpec& spec : catalogue().paths) {
+        if (!spec.supported || spec.name == "none") continue;
+        CAPTURE(spec.name);
+        CAPTURE(name_of(spec.arch));
+        Record r = run(spec.arch, spec.name, "read-args", 3);
+        CHECK(r.supported);
+        CHECK_MESSAGE(r.checks.ok(), (r.checks.ok() ? "" : r.checks.problems.front()));
+        CHECK(r.checks.return_value);
+        CHECK(r.checks.callee_saved);
+        CHECK(r.checks.stack_balanced);
+        REQUIRE(r.checks.handler_args.has_value());
+        CHECK(*r.checks.handler_args);
+        CHECK(r.per_call.instructions > 0);
+        CHECK(r.per_call.bytes_stored > 0);
+    }
+}
+
+TEST_CASE("exact per-call counts of our own trampolines") {
+    for (const Expected_counts& e : counts) {
+        CAPTURE(e.path);
+        CAPTURE(name_of(e.arch));
+        Record r = run(e.arch, e.path, "empty");
+        CHECK(r.per_call.instructions == e.instructions);
+        CHECK(r.per_call.loads == e.loads);
+        CHECK(r.per_call.stores == e.stores);
+        CHECK(r.per_call.bytes_loaded == e.bytes_loaded);
+        CHECK(r.per_call.bytes_stored == e.bytes_stored);
+        CHECK(phase_instructions(r, Phase::save) == e.save);
+        CHECK(phase_instructions(r, Phase::dispatch) == e.dispatch);
+        CHECK(phase_instructions(r, Phase::restore) == e.restore);
+        CHECK(r.traps == 0);
+    }
+}
+
+TEST_CASE("the full pt_regs path costs more than the ftrace_regs path on both arches") {
+    for (Arch arch : all_arches) {
+        CAPTURE(name_of(arch));
+        Record args = run(arch, "ftrace");
+        Record full = run(arch, "ftrace-regs");
+        CHECK(full.per_call.instructions > args.per_call.instructions);
+        CHECK(full.per_call.bytes_stored > args.per_call.bytes_stored);
+        CHECK(full.per_call.max_stack_depth > args.per_call.max_stack_depth);
+    }
+}
+
+TEST_CASE("the untraced path costs nothing over itself and the body computes the right value") {
+    for (Arch arch : all_arches) {
+        Record none = run(arch, "none", "empty");
+        CHECK(none.per_call == Metrics{});
+        CHECK(none.checks.return_value);
+        CHECK(none.traced.instructions > 0);
+    }
+}
+
+TEST_CASE("the same run twice gives byte-identical JSON") {
+    Results a, b;
+    for (Arch arch : all_arches)
+        for (const char* path : {"ftrace", "ftrace-regs"}) {
+            a.records.push_back(run(arch, path, "read-args", 2));
+            b.records.push_back(run(arch, path, "read-args", 2));
+        }
+    CHECK(render(a, Format::json) == render(b, Format::json));
+}
+
+TEST_CASE("paths and eras are chosen by name, with helpful errors") {
+    auto unknown = catalogue().find_path("kprobe-magic", Arch::x86_64, "");
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().exit_code == ExitCode::usage_error);
+    CHECK(unknown.error().message.find("known: none, ftrace, ftrace-regs") != std::string::npos);
+    auto era = catalogue().find_path("ftrace-regs", Arch::arm64, "6.14");
+    REQUIRE_FALSE(era);
+    CHECK(era.error().message.find("available: 6.1") != std::string::npos);
+    CHECK(kernel_older("6.2", "6.14"));
+    CHECK_FALSE(kernel_older("6.14", "6.2"));
+}

@@ -1,0 +1,74 @@
+// Layer 9: the tracesim binary as a user runs it: exit codes, messages, no partial output.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Outcome {
+    int exit_code;
+    std::string output; // stdout and stderr
+};
+
+Outcome tracesim(const std::string& args) {
+    std::string command = std::string(TRACESIM_BINARY) + " " + args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    std::string output;
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+} // namespace
+
+TEST_CASE("tracesim list paths names every path and era") {
+    Outcome o = tracesim("list paths");
+    CHECK(o.exit_code == 0);
+    CHECK(o.output.find("ftrace-regs  arm64   6.1") != std::string::npos);
+    Outcome json = tracesim("list paths --format json");
+    CHECK(json.exit_code == 0);
+    CHECK(json.output.find("\"schema\": \"tracesim-paths/1\"") != std::string::npos);
+}
+
+TEST_CASE("tracesim run prints the comparison table") {
+    Outcome o = tracesim("run --arch x86_64 --path ftrace --path ftrace-regs");
+    CHECK(o.exit_code == 0);
+    CHECK(o.output.find("x86_64  ftrace-regs  6.14    pt_regs") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2 with one clear message") {
+    Outcome path = tracesim("run --arch x86_64 --path kprobe-magic");
+    CHECK(path.exit_code == 2);
+    CHECK(path.output == "tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs)\n");
+    CHECK(tracesim("run --arch sparc").exit_code == 2);
+    CHECK(tracesim("run --calls 0").exit_code == 2);
+    CHECK(tracesim("frobnicate").exit_code == 2);
+}
+
+TEST_CASE("-o writes the whole file, and an error leaves none") {
+    auto dir = std::filesystem::temp_directory_path() / "tracesim-cli-test";
+    std::filesystem::create_directories(dir);
+    auto good = dir / "out.json";
+    std::filesystem::remove(good);
+    Outcome ok = tracesim("run --arch arm64 --path ftrace --format json -o " + good.string());
+    CHECK(ok.exit_code == 0);
+    std::ifstream in(good);
+    std::string first;
+    std::getline(in, first);
+    CHECK(first == "{");
+    auto bad = dir / "bad.json";
+    std::filesystem::remove(bad);
+    Outcome fail = tracesim("run --arch arm64 --path nope --format json -o " + bad.string());
+    CHECK(fail.exit_code == 2);
+    CHECK_FALSE(std::filesystem::exists(bad));
+    CHECK(std::filesystem::is_empty(dir) == false);
+    std::filesystem::remove_all(dir);
+}
