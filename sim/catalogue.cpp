@@ -16,7 +16,7 @@ std::string where(const std::filesystem::path& file, const toml::node& node) {
 
 // Rejects keys the schema does not know, naming the file, line and valid keys.
 Expected<void> check_keys(const std::filesystem::path& file, const toml::table& table,
-                          std::initializer_list<std::string_view> known, std::string_view what) {
+                          const std::vector<std::string_view>& known, std::string_view what) {
     for (const auto& [key, value] : table) {
         if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
         return make_error("{}: unknown key '{}' in {} (known: {})", where(file, value), key.str(),
@@ -55,7 +55,8 @@ Expected<std::vector<std::string>> get_strings(const std::filesystem::path& file
 Expected<void> read_path(const std::filesystem::path& file, const toml::table& t, Catalogue& out) {
     if (auto ok = check_keys(file, t,
                              {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
-                              "exit", "regs_struct", "models", "sources", "site", "site_at"},
+                              "exit", "regs_struct", "exit_regs_struct", "models", "sources",
+                              "site", "site_at"},
                              "[[path]]");
         !ok)
         return ok;
@@ -63,7 +64,7 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
     if (!arches) return arches.take_error();
     if (arches->empty()) return make_error("{}: [[path]] needs 'arch'", where(file, t));
     PathSpec spec;
-    spec.line = static_cast<int>(t.source().begin.line);
+    spec.defined_at = where(file, t);
     struct Field {
         std::string PathSpec::*member;
         std::string_view key;
@@ -76,6 +77,7 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
                            Field{&PathSpec::entry, "entry", ""},
                            Field{&PathSpec::exit, "exit", ""},
                            Field{&PathSpec::regs_struct, "regs_struct", "none"},
+                           Field{&PathSpec::exit_regs_struct, "exit_regs_struct", ""},
                            Field{&PathSpec::models, "models", ""},
                            Field{&PathSpec::site, "site", ""},
                            Field{&PathSpec::site_at, "site_at", "phase.site.traced_func"}}) {
@@ -99,16 +101,39 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
         spec.arch = *arch;
         for (const PathSpec& other : out.paths)
             if (other.name == spec.name && other.arch == spec.arch && other.kernel == spec.kernel)
-                return make_error("{}: path '{}' on {} for kernel {} is already defined at line {}",
-                                  where(file, t), spec.name, a, spec.kernel, other.line);
+                return make_error("{}: path '{}' on {} for kernel {} is already defined at {}",
+                                  where(file, t), spec.name, a, spec.kernel, other.defined_at);
         out.paths.push_back(spec);
     }
     return {};
 }
 
-} // namespace
 
-Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
+Expected<void> read_handler(const std::filesystem::path& file, const toml::table& t, Catalogue& out) {
+    if (auto ok = check_keys(file, t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]"); !ok)
+        return ok;
+    HandlerSpec h;
+    for (auto [member, key, fallback] :
+         {std::tuple{&HandlerSpec::name, "name", std::optional<std::string>()},
+          std::tuple{&HandlerSpec::entry_symbol, "entry", std::optional<std::string>("handler_empty")},
+          std::tuple{&HandlerSpec::exit_symbol, "exit", std::optional<std::string>("handler_empty")},
+          std::tuple{&HandlerSpec::summary, "summary", std::optional<std::string>("")}}) {
+        auto value = get_string(file, t, key, fallback);
+        if (!value) return value.take_error();
+        h.*member = *value;
+    }
+    auto records = get_strings(file, t, "records");
+    if (!records) return records.take_error();
+    for (const std::string& r : *records) {
+        if (r == "args") h.records_args = true;
+        else if (r == "ret") h.records_ret = true;
+        else return make_error("{}: 'records' lists \"args\" and/or \"ret\", not \"{}\"", where(file, t), r);
+    }
+    out.handlers.push_back(h);
+    return {};
+}
+
+Expected<void> read_file(const std::filesystem::path& file, bool top_level, Catalogue& out) {
     toml::table root;
     try { // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
         root = toml::parse_file(file.string());
@@ -116,17 +141,15 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
         return make_error("{}:{}:{}: {}", file.string(), e.source().begin.line,
                           e.source().begin.column, e.description());
     }
-    if (auto ok = check_keys(file, root, {"arch", "path", "handler"}, "the catalogue"); !ok)
-        return ok.take_error();
-
-    Catalogue out;
-    out.kernels_dir = file.parent_path();
+    std::vector<std::string_view> keys = {"path"};
+    if (top_level) keys = {"arch", "path", "handler"};
+    if (auto ok = check_keys(file, root, keys, "the catalogue"); !ok) return ok;
     if (const toml::table* arches = root["arch"].as_table()) {
         for (const auto& [key, value] : *arches) {
             auto arch = parse_arch(key.str());
             const toml::table* t = value.as_table();
             if (!arch || !t) return make_error("{}: [arch.{}] is not a known arch", where(file, value), key.str());
-            if (auto ok = check_keys(file, *t, {"common"}, "[arch.*]"); !ok) return ok.take_error();
+            if (auto ok = check_keys(file, *t, {"common"}, "[arch.*]"); !ok) return ok;
             auto common = get_strings(file, *t, "common");
             if (!common) return common.take_error();
             out.common_sources[*arch] = *common;
@@ -136,26 +159,34 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
         for (const toml::node& node : *paths) {
             const toml::table* t = node.as_table();
             if (!t) return make_error("{}: [[path]] must be a table", where(file, node));
-            if (auto ok = read_path(file, *t, out); !ok) return ok.take_error();
+            if (auto ok = read_path(file, *t, out); !ok) return ok;
         }
     }
     if (const toml::array* handlers = root["handler"].as_array()) {
         for (const toml::node& node : *handlers) {
             const toml::table* t = node.as_table();
             if (!t) return make_error("{}: [[handler]] must be a table", where(file, node));
-            if (auto ok = check_keys(file, *t, {"name", "symbol", "records", "summary"}, "[[handler]]"); !ok)
-                return ok.take_error();
-            HandlerSpec h;
-            for (auto [member, key] : {std::pair{&HandlerSpec::name, "name"}, {&HandlerSpec::symbol, "symbol"},
-                                       {&HandlerSpec::records, "records"}, {&HandlerSpec::summary, "summary"}}) {
-                auto value = get_string(file, *t, key, std::string(key) == "summary" ? std::optional<std::string>("") : std::nullopt);
-                if (!value) return value.take_error();
-                h.*member = *value;
-            }
-            if (h.records != "args" && h.records != "nothing")
-                return make_error("{}: 'records' must be \"args\" or \"nothing\"", where(file, *t));
-            out.handlers.push_back(h);
+            if (auto ok = read_handler(file, *t, out); !ok) return ok;
         }
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir) {
+    Catalogue out;
+    out.kernels_dir = kernels_dir;
+    if (auto ok = read_file(kernels_dir / "paths.toml", true, out); !ok) return ok.take_error();
+    for (Arch arch : all_arches) {
+        std::filesystem::path file = kernels_dir / std::string(name_of(arch)) / "paths.toml";
+        if (!std::filesystem::exists(file)) continue;
+        size_t before = out.paths.size();
+        if (auto ok = read_file(file, false, out); !ok) return ok.take_error();
+        for (size_t i = before; i < out.paths.size(); ++i)
+            if (out.paths[i].arch != arch)
+                return make_error("{}: path '{}' is for {}, not {}", out.paths[i].defined_at,
+                                  out.paths[i].name, out.paths[i].arch, arch);
     }
     return out;
 }

@@ -22,18 +22,23 @@ struct PathSpec {
     std::string summary;
     std::string entry;       // entry mechanism, in words
     std::string exit;        // exit mechanism, in words ("" = none)
-    std::string regs_struct; // what the handler is given: a struct of isa/, or "none"
+    std::string regs_struct; // what the entry handler is given: a struct of isa/, or "none"
+    std::string exit_regs_struct; // what the exit handler is given; "" = the path has no exit
     std::string models;      // kernel file(s) and version followed
     std::vector<std::string> sources; // kernels/<arch>/ files beyond the common ones
     std::string site;    // assembly written over the call site ("" = leave the NOPs)
     std::string site_at; // the phase label of the site to patch
-    int line = 0;        // where the entry starts in the catalogue, for messages
+    std::string defined_at; // "kernels/x86_64/paths.toml:12", for messages
 };
 
+// A tracer's handler pair. The trampolines call `tracer_entry_func` and `tracer_exit_func`; at
+// link time they become `<symbol>__<regs_struct>` if the arch defines it, else `<symbol>`.
 struct HandlerSpec {
-    std::string name;    // "read-args"
-    std::string symbol;  // "handler_read_args"; "<symbol>__<regs_struct>" is preferred if defined
-    std::string records; // what it stores at `handler_seen`: "args" or "nothing"
+    std::string name;         // "read-args"
+    std::string entry_symbol; // "handler_read_args"
+    std::string exit_symbol;  // "handler_empty"
+    bool records_args = false; // the entry handler stores the 3 arguments at handler_seen[0..2]
+    bool records_ret = false;  // the exit handler stores the return value at handler_seen[3]
     std::string summary;
 };
 
@@ -50,7 +55,9 @@ struct Catalogue {
     std::vector<std::string> path_names() const; // distinct, in catalogue order
 };
 
-Expected<Catalogue> load_catalogue(const std::filesystem::path& file);
+// Reads `kernels_dir`/paths.toml (handlers, per-arch common sources, arch-neutral paths) and then
+// `kernels_dir`/<arch>/paths.toml for every arch that has one.
+Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir);
 
 // "6.14" < "6.1"? No: compares numerically, so 6.1 < 6.2 < 6.14.
 bool kernel_older(std::string_view a, std::string_view b);

@@ -24,7 +24,8 @@ struct Checks {
     bool return_value = false;   // traced call returned what the untraced call returned
     bool callee_saved = false;   // every callee-saved register survived the call
     bool stack_balanced = false; // SP after the call equals SP before it
-    std::optional<bool> handler_args; // the handler saw the true arguments (handlers that record them)
+    std::optional<bool> handler_args; // the entry handler saw the true arguments (if it records them)
+    std::optional<bool> handler_ret;  // the exit handler saw the true return value (if it records it)
     std::vector<std::string> problems; // one line per failed check
     bool ok() const { return problems.empty(); }
 };

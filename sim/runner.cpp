@@ -27,7 +27,7 @@ struct CallOutcome {
     uint64_t return_value = 0;
     uint64_t sp_after = 0;
     std::vector<std::pair<std::string_view, uint64_t>> callee_saved_after;
-    uint64_t handler_seen[3] = {};
+    uint64_t handler_seen[4] = {}; // args a, b, c as the entry handler saw them; return value
 };
 
 // Runs the driver `calls` times on a fresh machine; returns the last (steady-state) call.
@@ -69,8 +69,8 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
     return out;
 }
 
-Checks check_call(const Isa& isa, const CallOutcome& traced, const CallOutcome& untraced,
-                  const HandlerSpec& handler, const MemoryLayout& layout) {
+Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& traced,
+                  const CallOutcome& untraced, const HandlerSpec& handler, const MemoryLayout& layout) {
     Checks c;
     c.return_value = traced.return_value == untraced.return_value;
     if (!c.return_value)
@@ -88,7 +88,13 @@ Checks check_call(const Isa& isa, const CallOutcome& traced, const CallOutcome& 
     c.stack_balanced = traced.sp_after == start.sp;
     if (!c.stack_balanced)
         c.problems.push_back(fmt::format("stack unbalanced: SP {:#x} -> {:#x}", start.sp, traced.sp_after));
-    if (handler.records == "args") {
+    if (handler.records_ret && !path.exit_regs_struct.empty()) {
+        c.handler_ret = traced.handler_seen[3] == untraced.return_value;
+        if (!*c.handler_ret)
+            c.problems.push_back(fmt::format("exit handler saw return value {:#x}; true {:#x}",
+                                             traced.handler_seen[3], untraced.return_value));
+    }
+    if (handler.records_args && path.regs_struct != "none") {
         c.handler_args = std::equal(std::begin(traced_args), std::end(traced_args), traced.handler_seen);
         if (!*c.handler_args)
             c.problems.push_back(fmt::format("handler saw args {:#x}, {:#x}, {:#x}; true {:#x}, {:#x}, {:#x}",
@@ -112,18 +118,26 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         if (!object) return object.take_error();
         objects.push_back(std::move(*object));
     }
-    // The handler: its per-struct variant when the arch has one, else the generic one.
-    std::string specific = handler.symbol + "__" + path.regs_struct;
-    std::string chosen;
-    for (const ObjectFile& o : objects)
-        for (const ObjectSymbol& s : o.symbols)
-            if (s.global && (s.name == specific || (chosen.empty() && s.name == handler.symbol)))
-                chosen = s.name;
-    if (chosen.empty())
-        return make_error("handler '{}' has no {} implementation (looked for {} and {})", handler.name,
-                          path.arch, specific, handler.symbol);
+    // Each handler: its variant for the struct it is given when the arch has one, else generic.
+    auto choose = [&](const std::string& symbol, const std::string& regs_struct) {
+        std::string specific = symbol + "__" + regs_struct, chosen;
+        for (const ObjectFile& o : objects)
+            for (const ObjectSymbol& s : o.symbols)
+                if (s.global && (s.name == specific || (chosen.empty() && s.name == symbol))) chosen = s.name;
+        return chosen;
+    };
     LinkOptions options;
-    options.aliases["tracer_entry_func"] = chosen;
+    for (auto [alias, symbol, regs_struct] :
+         {std::tuple{"tracer_entry_func", handler.entry_symbol, path.regs_struct},
+          std::tuple{"tracer_exit_func", handler.exit_symbol,
+                     path.exit_regs_struct.empty() ? std::string("none") : path.exit_regs_struct}}) {
+        // A path without that handler never calls it; link the alias to something harmless.
+        std::string chosen = regs_struct == "none" ? "handler_empty" : choose(symbol, regs_struct);
+        if (chosen.empty())
+            return make_error("handler '{}' has no {} implementation for {} (looked for {}__{} and {})",
+                              handler.name, path.arch, alias, symbol, regs_struct, symbol);
+        options.aliases[alias] = chosen;
+    }
     return link(path.arch, objects, options);
 }
 
@@ -155,10 +169,10 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     if (!spec.site.empty()) {
         auto site = traced_image.phase_range(spec.site_at);
         if (!site)
-            return make_error("kernels/paths.toml:{}: path '{}' patches '{}', which is not a phase label",
-                              spec.line, spec.name, spec.site_at);
+            return make_error("{}: path '{}' patches '{}', which is not a phase label",
+                              spec.defined_at, spec.name, spec.site_at);
         auto patched = traced_image.patch(site->first, site->second - site->first, spec.site,
-                                          fmt::format("site patch of path '{}' (kernels/paths.toml:{})", spec.name, spec.line));
+                                          fmt::format("site patch of path '{}' ({})", spec.name, spec.defined_at));
         if (!patched) return patched.take_error();
     }
     auto untraced = simulate(*untraced_image, request.calls, request.budget);
@@ -171,7 +185,7 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     record.per_call = traced->total - untraced->total;
     record.phases = traced->phases;
     record.traps = traced->traps;
-    record.checks = check_call(isa_for(spec.arch), *traced, *untraced, **handler, traced_image.layout);
+    record.checks = check_call(isa_for(spec.arch), spec, *traced, *untraced, **handler, traced_image.layout);
     return record;
 }
 

@@ -13,7 +13,7 @@ struct RunRequest {
     Arch arch = Arch::x86_64;
     std::string path;
     std::string kernel;                 // "" = the newest era of the path on this arch
-    std::string handler = "read-args";
+    std::string handler = "read-all";
     int calls = 1;
     uint64_t budget = 100'000;          // instructions per call
 };

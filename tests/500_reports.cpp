@@ -18,7 +18,7 @@ Results sample() {
     r.per_call = {40, 16, 20, 128, 160, 4, 112};
     r.traced = {52, 19, 23, 152, 184, 5, 144};
     r.phases = {{Phase::save, {16, 0, 17, 0, 136, 3, 144}}};
-    r.checks = {true, true, true, true, {}};
+    r.checks = {true, true, true, true, std::nullopt, {}};
     Record unsupported;
     unsupported.arch = Arch::arm64;
     unsupported.path = "kprobe-ftrace";

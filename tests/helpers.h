@@ -13,7 +13,7 @@ namespace tracesim::test {
 
 inline const Catalogue& catalogue() {
     static const Catalogue c = [] {
-        auto loaded = load_catalogue(tracesim_home() / "kernels" / "paths.toml");
+        auto loaded = load_catalogue(tracesim_home() / "kernels");
         REQUIRE_MESSAGE(loaded, (loaded ? "" : loaded.error().message));
         return *loaded;
     }();

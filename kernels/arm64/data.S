@@ -10,5 +10,5 @@ function_trace_op:              // kernel/trace/ftrace.c: the ops passed to the 
 tracer_ops:                     // a struct ftrace_ops, first fields: func, next, flags, private
     .quad   tracer_entry_func, 0, 0, 0
     .balign 64
-handler_seen:                   // written by handlers that record what they saw (3 arguments)
-    .quad   0, 0, 0
+handler_seen:                   // what recording handlers saw: 3 arguments, the return value
+    .quad   0, 0, 0, 0

@@ -23,7 +23,7 @@ struct RunOptions {
     std::vector<std::string> arches;
     std::vector<std::string> paths;
     std::string kernel;
-    std::string handler = "read-args";
+    std::string handler = "read-all";
     int calls = 1;
     uint64_t budget = 100'000;
     std::string format = "text";
@@ -32,7 +32,7 @@ struct RunOptions {
 };
 
 Expected<Catalogue> load_default_catalogue() {
-    return load_catalogue(tracesim_home() / "kernels" / "paths.toml");
+    return load_catalogue(tracesim_home() / "kernels");
 }
 
 Expected<void> emit(const std::string& text, const std::string& output) {

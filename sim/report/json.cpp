@@ -52,6 +52,9 @@ void write_record(JsonWriter& json, const Record& r) {
     json.key("handler_args");
     if (r.checks.handler_args) json.value(*r.checks.handler_args);
     else json.null();
+    json.key("handler_ret");
+    if (r.checks.handler_ret) json.value(*r.checks.handler_ret);
+    else json.null();
     json.key("problems").begin_array();
     for (const std::string& p : r.checks.problems) json.value(p);
     json.end_array();
@@ -80,6 +83,7 @@ std::string render_paths_json(const Catalogue& catalogue) {
         json.field("supported", p.supported);
         if (!p.supported) json.field("reason", p.reason);
         json.field("entry", p.entry).field("exit", p.exit).field("regs_struct", p.regs_struct);
+        json.field("exit_regs_struct", p.exit_regs_struct);
         json.field("models", p.models).field("summary", p.summary);
         json.end_object();
     }
