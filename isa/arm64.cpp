@@ -89,6 +89,11 @@ const Isa& arm64_isa() {
                   {"x7", 56, 8, "x7"},
                   {"fp", 64, 8, "x29"},
                   {"unused", 72, 8, ""}}},
+                {"bpf_args",
+                 "BPF_CTX_",
+                 "v6.14 arch/arm64/net/bpf_jit_comp.c (prepare_trampoline)",
+                 32,
+                 {{"arg0", 0, 8, "x0"}, {"arg1", 8, 8, "x1"}, {"arg2", 16, 8, "x2"}, {"ret", 24, 8, ""}}},
             },
         .constants =
             {

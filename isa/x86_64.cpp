@@ -51,6 +51,13 @@ const Isa& x86_64_isa() {
                  "v6.5 arch/x86/include/asm/ftrace.h",
                  24,
                  {{"ax", 0, 8, "rax"}, {"dx", 8, 8, "rdx"}, {"bp", 16, 8, "rbp"}}},
+                // What a BPF trampoline hands its program: the u64 argument array it stored on
+                // its stack, then (fexit) the return value (arch/x86/net/bpf_jit_comp.c).
+                {"bpf_args",
+                 "BPF_CTX_",
+                 "v6.14 arch/x86/net/bpf_jit_comp.c (arch_prepare_bpf_trampoline)",
+                 32,
+                 {{"arg0", 0, 8, "rdi"}, {"arg1", 8, 8, "rsi"}, {"arg2", 16, 8, "rdx"}, {"ret", 24, 8, ""}}},
             },
         .constants =
             {

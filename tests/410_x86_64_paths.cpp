@@ -1,0 +1,3 @@
+// Layer 4: the x86_64 paths beyond the foundation pair: exact counts and era differences.
+#include "helpers.h"
+#include "sim/runner.h"
