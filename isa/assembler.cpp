@@ -155,32 +155,35 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
         SMLoc());
     sources.setDiagHandler(report, &diags);
 
-    MCContext context(t->triple, t->asm_info.get(), t->register_info.get(), t->subtarget.get(),
-                      &sources, &t->options);
-    std::unique_ptr<MCObjectFileInfo> file_info(
-        t->target->createMCObjectFileInfo(context, /*PIC=*/false));
-    context.setObjectFileInfo(file_info.get());
-
+    // The parser, streamer and context must be destroyed in reverse order of creation before the
+    // object is read: the parser's destructor still touches the streamer.
     SmallVector<char, 0> elf;
-    raw_svector_ostream elf_stream(elf);
-    std::unique_ptr<MCAsmBackend> backend(
-        t->target->createMCAsmBackend(*t->subtarget, *t->register_info, t->options));
-    std::unique_ptr<MCObjectWriter> writer = backend->createObjectWriter(elf_stream);
-    std::unique_ptr<MCCodeEmitter> emitter(t->target->createMCCodeEmitter(*t->instr_info, context));
-    std::unique_ptr<MCStreamer> streamer(t->target->createMCObjectStreamer(
-        t->triple, context, std::move(backend), std::move(writer), std::move(emitter),
-        *t->subtarget));
-    std::unique_ptr<MCAsmParser> parser(createMCAsmParser(sources, context, *streamer,
-                                                          *t->asm_info));
-    std::unique_ptr<MCTargetAsmParser> target_parser(
-        t->target->createMCAsmParser(*t->subtarget, *parser, *t->instr_info, t->options));
-    if (!target_parser) return make_error("{}: LLVM has no assembler parser", file_name);
-    parser->setTargetParser(*target_parser);
-    bool failed = parser->Run(/*NoInitialTextSection=*/false); // also finishes the object
-    if (failed || diags.failed)
-        return make_error("{}", diags.text.empty() ? std::string(file_name) + ": assembly failed"
-                                                   : diags.text);
-    streamer.reset();
+    {
+        MCContext context(t->triple, t->asm_info.get(), t->register_info.get(), t->subtarget.get(),
+                          &sources, &t->options);
+        std::unique_ptr<MCObjectFileInfo> file_info(
+            t->target->createMCObjectFileInfo(context, /*PIC=*/false));
+        context.setObjectFileInfo(file_info.get());
+
+        raw_svector_ostream elf_stream(elf);
+        std::unique_ptr<MCAsmBackend> backend(
+            t->target->createMCAsmBackend(*t->subtarget, *t->register_info, t->options));
+        std::unique_ptr<MCObjectWriter> writer = backend->createObjectWriter(elf_stream);
+        std::unique_ptr<MCCodeEmitter> emitter(t->target->createMCCodeEmitter(*t->instr_info, context));
+        std::unique_ptr<MCStreamer> streamer(t->target->createMCObjectStreamer(
+            t->triple, context, std::move(backend), std::move(writer), std::move(emitter),
+            *t->subtarget));
+        std::unique_ptr<MCAsmParser> parser(createMCAsmParser(sources, context, *streamer,
+                                                              *t->asm_info));
+        std::unique_ptr<MCTargetAsmParser> target_parser(
+            t->target->createMCAsmParser(*t->subtarget, *parser, *t->instr_info, t->options));
+        if (!target_parser) return make_error("{}: LLVM has no assembler parser", file_name);
+        parser->setTargetParser(*target_parser);
+        bool failed = parser->Run(/*NoInitialTextSection=*/false); // also finishes the object
+        if (failed || diags.failed)
+            return make_error("{}", diags.text.empty() ? std::string(file_name) + ": assembly failed"
+                                                       : diags.text);
+    }
     return read_elf(elf, file_name);
 }
 

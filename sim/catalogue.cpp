@@ -113,15 +113,16 @@ Expected<void> read_handler(const std::filesystem::path& file, const toml::table
     if (auto ok = check_keys(file, t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]"); !ok)
         return ok;
     HandlerSpec h;
-    for (auto [member, key, fallback] :
-         {std::tuple{&HandlerSpec::name, "name", std::optional<std::string>()},
-          std::tuple{&HandlerSpec::entry_symbol, "entry", std::optional<std::string>("handler_empty")},
-          std::tuple{&HandlerSpec::exit_symbol, "exit", std::optional<std::string>("handler_empty")},
-          std::tuple{&HandlerSpec::summary, "summary", std::optional<std::string>("")}}) {
-        auto value = get_string(file, t, key, fallback);
+    auto read = [&](std::string& member, std::string_view key,
+                    std::optional<std::string> fallback) -> Expected<void> {
+        auto value = get_string(file, t, key, std::move(fallback));
         if (!value) return value.take_error();
-        h.*member = *value;
-    }
+        member = *value;
+        return {};
+    };
+    for (auto ok : {read(h.name, "name", std::nullopt), read(h.entry_symbol, "entry", "handler_empty"),
+                    read(h.exit_symbol, "exit", "handler_empty"), read(h.summary, "summary", "")})
+        if (!ok) return ok;
     auto records = get_strings(file, t, "records");
     if (!records) return records.take_error();
     for (const std::string& r : *records) {

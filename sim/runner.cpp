@@ -127,17 +127,20 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         return chosen;
     };
     LinkOptions options;
-    for (auto [alias, symbol, regs_struct] :
-         {std::tuple{"tracer_entry_func", handler.entry_symbol, path.regs_struct},
-          std::tuple{"tracer_exit_func", handler.exit_symbol,
-                     path.exit_regs_struct.empty() ? std::string("none") : path.exit_regs_struct}}) {
+    auto bind = [&](const std::string& alias, const std::string& symbol,
+                    const std::string& regs_struct) -> Expected<void> {
         // A path without that handler never calls it; link the alias to something harmless.
         std::string chosen = regs_struct == "none" ? "handler_empty" : choose(symbol, regs_struct);
         if (chosen.empty())
             return make_error("handler '{}' has no {} implementation for {} (looked for {}__{} and {})",
                               handler.name, path.arch, alias, symbol, regs_struct, symbol);
         options.aliases[alias] = chosen;
-    }
+        return {};
+    };
+    if (auto ok = bind("tracer_entry_func", handler.entry_symbol, path.regs_struct); !ok)
+        return ok.take_error();
+    const std::string exit_struct = path.exit_regs_struct.empty() ? "none" : path.exit_regs_struct;
+    if (auto ok = bind("tracer_exit_func", handler.exit_symbol, exit_struct); !ok) return ok.take_error();
     return link(path.arch, objects, options);
 }
 
