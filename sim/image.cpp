@@ -1,6 +1,5 @@
 #include "sim/image.h"
 
-#include "isa/isa.h"
 #include "isa/relocate.h"
 
 #include <algorithm>
@@ -193,9 +192,8 @@ Expected<void> Image::patch(uint64_t address, uint64_t size, std::string_view as
         if (auto done = apply_relocation(arch, r.type, where, P, S, r.addend); !done)
             return make_error("{}: {}", what, done.error().message);
     }
-    const std::vector<uint8_t>& nop = isa_for(arch).nop;
-    while (code.size() < size) code.insert(code.end(), nop.begin(), nop.end());
-    if (code.size() != size) return make_error("{}: cannot pad the site with whole NOPs", what);
+    // Only the patch's own bytes change, as with the kernel's text_poke: an int3 or brk over the
+    // first instruction of a site leaves the rest of the site as it was.
     std::copy(code.begin(), code.end(), text.begin() + (address - layout.text_base));
     return {};
 }

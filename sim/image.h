@@ -42,8 +42,8 @@ class Image {
         return address >= layout.text_base && address < layout.text_base + text.size();
     }
 
-    // Assembles `assembly` at `address` (resolving against this image) and writes it over
-    // [address, address + size), padding with NOPs: how ftrace, kprobes and optprobes patch text.
+    // Assembles `assembly` at `address` (resolving against this image) and writes its bytes
+    // there; it must fit in `size`. How ftrace, kprobes and optprobes patch text.
     Expected<void> patch(uint64_t address, uint64_t size, std::string_view assembly,
                          std::string_view what);
 

@@ -15,6 +15,7 @@ phase.body.traced_func:
     stp     x29, x30, [sp, #-32]!
     mov     x29, sp
     str     x19, [sp, #16]
+phase.body.traced_func_probe:               // where kprobe-body probes: an instruction mid-body
     mul     x19, x0, x1
     add     x19, x19, x2
     eor     x0, x19, x1

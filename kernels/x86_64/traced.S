@@ -15,6 +15,7 @@ phase.site.traced_func:
 phase.body.traced_func:
     pushq   %rbx
     movq    %rdi, %rbx
+phase.body.traced_func_probe:               // where kprobe-body probes: an instruction mid-body
     imulq   %rsi, %rbx
     addq    %rdx, %rbx
     movq    %rbx, %rax
