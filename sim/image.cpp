@@ -45,8 +45,7 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
         for (const ObjectSymbol& sym : objects[o].symbols) {
             uint64_t address = placements[o].section_address[sym.section] + sym.offset;
             if (phase_label_name(sym.name)) {
-                auto phase = phase_label_name(sym.name);
-                if (!parse_phase(*phase))
+                if (!phase_of_label(sym.name))
                     return make_error("{}: '{}' names no phase (known: caller, site, trap, save, "
                                       "dispatch, handler, restore, trap_return, hijack, body)",
                                       objects[o].file, sym.name);
@@ -103,7 +102,7 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
     image.phase_of_byte_.assign(image.text.size(), no_phase);
     std::vector<std::pair<uint64_t, Phase>> starts;
     for (const auto& [name, address] : image.phase_labels_)
-        starts.emplace_back(address, *parse_phase(*phase_label_name(name)));
+        starts.emplace_back(address, *phase_of_label(name));
     std::sort(starts.begin(), starts.end());
     for (size_t o = 0; o < objects.size(); ++o) {
         for (size_t s = 0; s < objects[o].sections.size(); ++s) {

@@ -2,6 +2,8 @@
 
 #include <unicorn/unicorn.h>
 
+#include <cstring>
+
 namespace tracesim {
 
 namespace {
@@ -45,6 +47,7 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
             return ok.take_error();
     }
     if (auto ok = m->reload_text(); !ok) return ok.take_error();
+    if (auto ok = m->prepare_cpu(); !ok) return ok.take_error();
     if (auto ok = m->write_memory(l.data_base, image.data); !ok) return ok.take_error();
 
     uc_hook hook;
@@ -66,6 +69,63 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
 
 Expected<void> Machine::reload_text() {
     return write_memory(image_.layout.text_base, image_.text);
+}
+
+Expected<void> Machine::prepare_cpu() {
+    const MemoryLayout& l = image_.layout;
+    // The per-CPU area's first word points at the current task (x86 pcpu_hot.current_task sits at
+    // %gs:0 in 6.x; arm64 keeps `current` in sp_el0), when the kernels define one.
+    if (auto task = image_.address_of("current_task")) {
+        uint8_t bytes[8];
+        std::memcpy(bytes, &*task, 8);
+        if (auto ok = write_memory(l.percpu_base, bytes); !ok) return ok;
+    }
+    if (isa_.arch == Arch::arm64) {
+        // Unicorn leaves SCR_EL3.RW and HCR_EL2.RW clear, which declares EL1 AArch32: every eret
+        // would then be an illegal return (PSTATE.IL set). A real arm64 kernel's EL1 is AArch64.
+        if (auto ok = write_sysreg(3, 6, 1, 1, 0, 1ull << 10); !ok) return ok;  // SCR_EL3.RW
+        if (auto ok = write_sysreg(3, 4, 1, 1, 0, 1ull << 31); !ok) return ok;  // HCR_EL2.RW
+        if (auto ok = write_id(UC_ARM64_REG_SP_EL0, image_.address_of("current_task").value_or(l.percpu_base)); !ok)
+            return ok;
+        if (auto vectors = image_.address_of("vectors"))
+            return write_id(UC_ARM64_REG_VBAR_EL1, *vectors);
+        return {};
+    }
+    // x86_64: a GDT with the kernel's code and data descriptors at __KERNEL_CS / __KERNEL_DS, so
+    // that iretq (which reloads CS and SS) runs natively; it lives at the top of the per-CPU area.
+    const uint64_t gdt_base = l.percpu_base + l.percpu_size - 0x1000;
+    const uint64_t gdt[4] = {0, 0, 0x00af9a000000ffffull /* 64-bit code */, 0x00cf92000000ffffull /* data */};
+    if (auto ok = write_memory(gdt_base, std::span(reinterpret_cast<const uint8_t*>(gdt), sizeof gdt)); !ok)
+        return ok;
+    uc_x86_mmr gdtr{0, gdt_base, sizeof gdt - 1, 0};
+    if (auto ok = uc_check(uc_reg_write(uc_, UC_X86_REG_GDTR, &gdtr), "write GDTR"); !ok) return ok;
+    for (auto [id, selector] : {std::pair{UC_X86_REG_CS, 0x10}, {UC_X86_REG_SS, 0x18}, {UC_X86_REG_DS, 0x18}, {UC_X86_REG_ES, 0x18}})
+        if (auto ok = write_id(id, selector); !ok) return ok;
+    return write_id(UC_X86_REG_GS_BASE, l.percpu_base);
+}
+
+uint64_t Machine::read_id(int uc_id) const {
+    uint64_t value = 0;
+    uc_reg_read(uc_, uc_id, &value);
+    return value;
+}
+
+Expected<void> Machine::write_id(int uc_id, uint64_t value) {
+    return uc_check(uc_reg_write(uc_, uc_id, &value), fmt::format("write register {}", uc_id));
+}
+
+Expected<uint64_t> Machine::read_sysreg(int op0, int op1, int crn, int crm, int op2) const {
+    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm), static_cast<uint32_t>(op0),
+                        static_cast<uint32_t>(op1), static_cast<uint32_t>(op2), 0};
+    if (auto ok = uc_check(uc_reg_read(uc_, UC_ARM64_REG_CP_REG, &reg), "read system register"); !ok)
+        return ok.take_error();
+    return reg.val;
+}
+
+Expected<void> Machine::write_sysreg(int op0, int op1, int crn, int crm, int op2, uint64_t value) {
+    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm), static_cast<uint32_t>(op0),
+                        static_cast<uint32_t>(op1), static_cast<uint32_t>(op2), value};
+    return uc_check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &reg), "write system register");
 }
 
 uint64_t Machine::read(const Register& reg) const {

@@ -48,6 +48,12 @@ class Machine {
 
     uint64_t read(const Register& reg) const;
     void write(const Register& reg, uint64_t value);
+    // System registers by Unicorn id (UC_ARM64_REG_ELR_EL1, UC_X86_REG_GS_BASE, ...).
+    uint64_t read_id(int uc_id) const;
+    Expected<void> write_id(int uc_id, uint64_t value);
+    // arm64 system registers Unicorn has no id for (SPSR_EL1): by encoding.
+    Expected<uint64_t> read_sysreg(int op0, int op1, int crn, int crm, int op2) const;
+    Expected<void> write_sysreg(int op0, int op1, int crn, int crm, int op2, uint64_t value);
     Expected<void> read_memory(uint64_t address, std::span<uint8_t> out) const;
     Expected<void> write_memory(uint64_t address, std::span<const uint8_t> bytes);
     // Re-writes code after the image changed (Unicorn flushes the translations of those pages).
@@ -62,6 +68,8 @@ class Machine {
 
   private:
     Machine(const Image& image);
+    // Segments and a GDT (x86_64, so iretq works), per-CPU base (gs / sp_el0), vector base.
+    Expected<void> prepare_cpu();
     static void on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self);
     static void on_mem(uc_struct* uc, int type, uint64_t address, int size, int64_t value, void* self);
     static bool on_invalid(uc_struct* uc, int type, uint64_t address, int size, int64_t value,

@@ -58,6 +58,8 @@ inline std::optional<Phase> parse_phase(std::string_view text) {
 
 // "phase.save.ftrace_caller" -> "save"; nullopt when the symbol is not a phase label.
 std::optional<std::string_view> phase_label_name(std::string_view symbol);
+// The phase a label starts ("phase.trap_return.x" -> Phase::trap_return); nullopt if it names none.
+std::optional<Phase> phase_of_label(std::string_view symbol);
 
 } // namespace tracesim
 

@@ -4,6 +4,7 @@
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
+#include "sim/trap.h"
 
 #include <fstream>
 #include <sstream>
@@ -37,6 +38,8 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
     Machine& m = **machine;
     Counters counters(image);
     m.add_listener(&counters);
+    TrapDelivery traps;
+    m.set_trap_handler(&traps);
     const Isa& isa = m.isa();
     auto entry = image.address_of("driver_entry");
     auto done = image.address_of("driver_done");

@@ -1,6 +1,7 @@
 // Layer 2: linking and the machine. Faults become one clear error: PC, instruction, phase.
 #include "helpers.h"
 #include "sim/machine.h"
+#include "sim/trap.h"
 
 using namespace tracesim;
 using tracesim::test::build_program;
@@ -144,4 +145,94 @@ phase.body.t:
     REQUIRE(image->patch(site->first, 5, "int3", "kprobe"));
     CHECK(code[0] == 0xcc);
     CHECK(code[1] == 0x1f); // the rest of the NOP stays, as after the kernel's text_poke
+}
+
+TEST_CASE("an x86_64 int3 is delivered like the CPU does and iretq returns natively") {
+    auto image = build_program(Arch::x86_64, R"(
+    .globl driver_entry
+    .globl driver_done
+    .globl asm_exc_int3
+    .globl after_int3
+driver_entry:
+phase.caller.t:
+    movq %rsp, %r12
+    int3
+after_int3:
+    movq %rsp, %r13
+driver_done:
+    ud2
+asm_exc_int3:
+phase.trap_return.t:
+    movq 0(%rsp), %rax       # RIP pushed: after the int3
+    movq 8(%rsp), %rbx       # CS
+    movq 16(%rsp), %rcx      # RFLAGS
+    movq 24(%rsp), %rdx      # the interrupted RSP
+    movq 32(%rsp), %rsi      # SS
+    pushfq
+    popq %rdi                # RFLAGS inside the handler: IF cleared
+    iretq
+)");
+    REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
+    auto machine = Machine::create(*image);
+    REQUIRE(machine);
+    Machine& m = **machine;
+    TrapDelivery delivery;
+    m.set_trap_handler(&delivery);
+    m.write(m.isa().sp, image->layout.stack_top() - 8); // not 16-aligned: the CPU aligns
+    m.write(m.isa().flags, 0x246);
+    auto ok = m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100);
+    REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
+    const Isa& isa = m.isa();
+    auto reg = [&](const char* name) { return m.read(*isa.reg(name)); };
+    CHECK(reg("rax") == *image->address_of("after_int3"));
+    CHECK(reg("rbx") == 0x10);
+    CHECK(reg("rcx") == 0x246);
+    CHECK(reg("rdx") == image->layout.stack_top() - 8);
+    CHECK(reg("rsi") == 0x18);
+    CHECK((reg("rdi") & 0x200) == 0);
+    CHECK(reg("r13") == reg("r12")); // iretq restored RSP
+    CHECK(m.read(isa.flags) == 0x246);
+}
+
+TEST_CASE("an arm64 brk is delivered through VBAR_EL1 + 0x200 and eret returns natively") {
+    auto image = build_program(Arch::arm64, R"(
+    .globl driver_entry
+    .globl driver_done
+    .globl vectors
+driver_entry:
+phase.caller.t:
+    brk #0x4
+after_brk:
+    nop
+driver_done:
+    udf #0
+    .balign 2048
+vectors:
+phase.trap.vectors:
+    .skip 0x200
+el1h_sync:
+    mrs x0, elr_el1
+    mrs x1, esr_el1
+    mrs x2, spsr_el1
+    mrs x3, daif
+    add x4, x0, #4
+    msr elr_el1, x4
+    eret
+)");
+    REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
+    auto machine = Machine::create(*image);
+    REQUIRE(machine);
+    Machine& m = **machine;
+    TrapDelivery delivery;
+    m.set_trap_handler(&delivery);
+    m.write(m.isa().sp, image->layout.stack_top());
+    m.write(m.isa().flags, 0xa0000005);
+    auto ok = m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100);
+    REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
+    auto reg = [&](const char* name) { return m.read(*m.isa().reg(name)); };
+    CHECK(reg("x0") == *image->address_of("driver_entry"));
+    CHECK(reg("x1") == (0x3cull << 26 | 1 << 25 | 0x4));
+    CHECK(reg("x2") == 0xa0000005);
+    CHECK(reg("x3") == 0x3c0); // DAIF masked inside the handler
+    CHECK(m.read(m.isa().flags) == 0xa0000005); // eret restored PSTATE
 }
