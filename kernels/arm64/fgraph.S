@@ -1,0 +1,224 @@
+// The function-graph tracer of the ftrace_regs era: entry hook and return_to_handler.
+// Follows Linux v6.14:
+//   arch/arm64/kernel/entry-ftrace.S  ftrace_caller (ARGS; here without CALL_OPS, as in
+//                                     ftrace_caller.S) and return_to_handler (FREGS_SIZE frame)
+//   arch/arm64/kernel/ftrace.c        ftrace_graph_func (the graph ops' func)
+//   kernel/trace/fgraph.c             function_graph_enter_regs, ftrace_return_to_handler
+// Written from the kernel's sequence of effects, not copied.
+//
+// Why a copy of ftrace_caller: ftrace_caller.S calls the tracer's handler at its ftrace_call
+// site (a single ops). Here the ops on the site is fgraph's, so ftrace_call is `bl
+// ftrace_graph_func`. Everything else is instruction for instruction ftrace_caller.S.
+//
+// Entry: ftrace_graph_func takes parent = &fregs->lr, pushes {old lr, func, fp, retp} on the
+// task's shadow stack, calls the fgraph ops' entryfunc with the ftrace_regs, and writes
+// return_to_handler into fregs->lr; the trampoline's reload of x30 completes the hook.
+// Exit: return_to_handler saves x0-x7 and fp in a 112-byte ftrace_regs (x8, lr, sp left
+// unwritten), ftrace_return_to_handler pops the entry, checks fp, writes the original return
+// address into fregs->pc (6.14: "for the hooks"), calls the retfunc, returns that address.
+//
+// Per-task state (current->ret_stack, curr_ret_stack, tracing_graph_pause) is modelled as
+// globals in .data. Who the fgraph user is: the global `fgraph_ops` {entryfunc, retfunc},
+// defined by the file of the user (fgraph_tracer.S, fprobe.S).
+// Simplified: no recursion lock, no fgraph_array/bitmap walk (one user, called through its
+// ops pointer: 6.14 uses a static call when there is one user), no calltime / depth, no
+// trace-clock; entryfunc's verdict is not tested (our handlers are void; every entry hooks).
+    .set    FGRAPH_RET, 0                   // shadow-stack frame: original return address
+    .set    FGRAPH_FUNC, 8                  //   the traced function (ip)
+    .set    FGRAPH_FP, 16                   //   frame pointer at entry, checked at exit
+    .set    FGRAPH_RETP, 24                 //   where the return address lived
+    .set    FGRAPH_DATA, 32                 //   2 words a user may reserve (fprobe header)
+    .set    FGRAPH_FRAME_SIZE, 48
+    .set    FGRAPH_DEPTH_MAX, 32
+    .set    FGOPS_ENTRYFUNC, 0
+    .set    FGOPS_RETFUNC, 8
+
+    .text
+    .globl ftrace_caller_fgraph
+ftrace_caller_fgraph:
+phase.save.ftrace_caller_fgraph:
+    bti     c
+    mov     x10, sp
+    sub     sp, sp, #(FREGS_SIZE + 32)
+    stp     x0, x1, [sp, #FREGS_X0]
+    stp     x2, x3, [sp, #FREGS_X2]
+    stp     x4, x5, [sp, #FREGS_X4]
+    stp     x6, x7, [sp, #FREGS_X6]
+    str     x8, [sp, #FREGS_X8]
+    str     x29, [sp, #FREGS_FP]
+    str     x9, [sp, #FREGS_LR]
+    str     x10, [sp, #FREGS_SP]
+    str     x30, [sp, #FREGS_PC]
+    stp     x29, x9, [sp, #(FREGS_SIZE + 16)]
+    add     x29, sp, #(FREGS_SIZE + 16)
+    stp     x29, x30, [sp, #FREGS_SIZE]
+    add     x29, sp, #FREGS_SIZE
+phase.dispatch.ftrace_caller_fgraph:
+    sub     x0, x30, #AARCH64_INSN_SIZE
+    mov     x1, x9
+    adrp    x2, function_trace_op
+    ldr     x2, [x2, :lo12:function_trace_op]
+    mov     x3, sp
+    bl      ftrace_graph_func               // ftrace_call: the graph ops' func
+phase.restore.ftrace_caller_fgraph:
+    ldp     x0, x1, [sp, #FREGS_X0]
+    ldp     x2, x3, [sp, #FREGS_X2]
+    ldp     x4, x5, [sp, #FREGS_X4]
+    ldp     x6, x7, [sp, #FREGS_X6]
+    ldr     x8, [sp, #FREGS_X8]
+    ldr     x29, [sp, #FREGS_FP]
+    ldr     x30, [sp, #FREGS_LR]            // return_to_handler once hooked
+    ldr     x9, [sp, #FREGS_PC]
+    add     sp, sp, #(FREGS_SIZE + 32)
+    ret     x9
+
+// ftrace_graph_func(ip, parent_ip, op, fregs)
+ftrace_graph_func:
+phase.dispatch.ftrace_graph_func:
+    stp     x29, x30, [sp, #-32]!
+    mov     x29, sp
+    str     x19, [sp, #16]
+    mov     x19, x3                         // fregs; parent = &fregs->lr
+    adrp    x9, fgraph_task
+    ldr     w10, [x9, :lo12:fgraph_task]    // current->tracing_graph_pause
+    cbnz    w10, 1f
+    mov     x1, x0                          // func
+    ldr     x0, [x19, #FREGS_LR]            // old = *parent
+    ldr     x2, [x19, #FREGS_FP]            // frame_pointer
+    mov     x3, x2                          // retp: the caller's frame record
+    mov     x4, x19
+    bl      function_graph_enter_regs
+    cbnz    w0, 1f
+phase.hijack.ftrace_graph_func:
+    adrp    x9, return_to_handler
+    add     x9, x9, :lo12:return_to_handler
+    str     x9, [x19, #FREGS_LR]            // *parent = return_to_handler
+1:
+phase.dispatch.ftrace_graph_func_out:
+    ldr     x19, [sp, #16]
+    ldp     x29, x30, [sp], #32
+    ret
+
+// function_graph_enter_regs(ret, func, frame_pointer, retp, fregs): 0 = hooked
+function_graph_enter_regs:
+phase.dispatch.function_graph_enter_regs:
+    stp     x29, x30, [sp, #-16]!
+    mov     x29, sp
+    adrp    x9, fgraph_curr_ret_stack
+    ldr     x10, [x9, :lo12:fgraph_curr_ret_stack]
+    cmp     x10, #(FGRAPH_FRAME_SIZE * (FGRAPH_DEPTH_MAX - 1))
+    b.hi    2f                              // shadow stack full: -EBUSY
+    adrp    x11, fgraph_ret_stack
+    add     x11, x11, :lo12:fgraph_ret_stack
+    add     x11, x11, x10
+    stp     x0, x1, [x11, #FGRAPH_RET]
+    stp     x2, x3, [x11, #FGRAPH_FP]
+    add     x10, x10, #FGRAPH_FRAME_SIZE
+    str     x10, [x9, :lo12:fgraph_curr_ret_stack]
+    // entryfunc(trace, gops, fregs), in our handler ABI (ip, parent_ip, op, regs)
+    mov     x12, x0
+    mov     x0, x1                          // ip: the traced function
+    mov     x1, x12                         // parent_ip: its return address
+    adrp    x2, fgraph_ops
+    add     x2, x2, :lo12:fgraph_ops
+    ldr     x9, [x2, #FGOPS_ENTRYFUNC]
+    mov     x3, x4                          // the ftrace_regs
+    blr     x9
+    mov     w0, #0
+    ldp     x29, x30, [sp], #16
+    ret
+2:  mov     w0, #-16
+    ldp     x29, x30, [sp], #16
+    ret
+
+// return_to_handler: where the traced function returns once hooked
+    .globl return_to_handler
+return_to_handler:
+phase.save.return_to_handler:
+    sub     sp, sp, #FREGS_SIZE
+    stp     x0, x1, [sp, #FREGS_X0]
+    stp     x2, x3, [sp, #FREGS_X2]
+    stp     x4, x5, [sp, #FREGS_X4]
+    stp     x6, x7, [sp, #FREGS_X6]
+    str     x29, [sp, #FREGS_FP]            // the callsite's FP, matched at pop
+phase.dispatch.return_to_handler:
+    mov     x0, sp
+    bl      ftrace_return_to_handler
+phase.hijack.return_to_handler:
+    mov     x30, x0                         // the original return address
+phase.restore.return_to_handler:
+    ldp     x0, x1, [sp, #FREGS_X0]
+    ldp     x2, x3, [sp, #FREGS_X2]
+    ldp     x4, x5, [sp, #FREGS_X4]
+    ldp     x6, x7, [sp, #FREGS_X6]
+    add     sp, sp, #FREGS_SIZE
+    ret
+
+// ftrace_return_to_handler(fregs): pops the shadow stack, returns the original address
+ftrace_return_to_handler:
+phase.hijack.ftrace_return_to_handler:
+    stp     x29, x30, [sp, #-48]!
+    mov     x29, sp
+    stp     x19, x20, [sp, #16]
+    str     x21, [sp, #32]
+    mov     x19, x0                         // fregs
+    adrp    x9, fgraph_curr_ret_stack
+    ldr     x10, [x9, :lo12:fgraph_curr_ret_stack]
+    subs    x20, x10, #FGRAPH_FRAME_SIZE    // the frame's offset, and the index after the pop
+    b.lo    ftrace_graph_corrupt
+    adrp    x11, fgraph_ret_stack
+    add     x11, x11, :lo12:fgraph_ret_stack
+    add     x11, x11, x20
+    ldp     x21, x13, [x11, #FGRAPH_RET]    // ret, func
+    ldr     x14, [x11, #FGRAPH_FP]
+    ldr     x15, [x19, #FREGS_FP]
+    cmp     x14, x15                        // HAVE_FUNCTION_GRAPH_FP_TEST
+    b.ne    ftrace_graph_corrupt
+    str     x21, [x19, #FREGS_PC]           // ftrace_regs_set_instruction_pointer(fregs, ret)
+    // retfunc(trace, gops, fregs), in our handler ABI (ip, parent_ip, op, regs)
+    mov     x0, x13
+    mov     x1, x21
+    adrp    x2, fgraph_ops
+    add     x2, x2, :lo12:fgraph_ops
+    ldr     x9, [x2, #FGOPS_RETFUNC]
+    mov     x3, x19
+    blr     x9
+    adrp    x9, fgraph_curr_ret_stack       // after the retfunc: it may still read the frame
+    str     x20, [x9, :lo12:fgraph_curr_ret_stack]
+    mov     x0, x21
+    ldr     x21, [sp, #32]
+    ldp     x19, x20, [sp, #16]
+    ldp     x29, x30, [sp], #48
+    ret
+ftrace_graph_corrupt:                       // ftrace_graph_stop() + panic in the kernel
+    brk     #0x800
+
+// fgraph_reserve_data (entry) / fgraph_retrieve_data (exit): the user's words in the top frame
+    .globl fgraph_reserve_data
+    .globl fgraph_retrieve_data
+    .macro  top_frame_data
+    adrp    x9, fgraph_curr_ret_stack
+    ldr     x10, [x9, :lo12:fgraph_curr_ret_stack]
+    adrp    x0, fgraph_ret_stack
+    add     x0, x0, :lo12:fgraph_ret_stack
+    add     x0, x0, x10
+    sub     x0, x0, #(FGRAPH_FRAME_SIZE - FGRAPH_DATA)
+    ret
+    .endm
+fgraph_reserve_data:
+phase.dispatch.fgraph_reserve_data:
+    top_frame_data
+fgraph_retrieve_data:
+phase.hijack.fgraph_retrieve_data:
+    top_frame_data
+
+    .data
+    .balign 64
+fgraph_task:                                // current: tracing_graph_pause
+    .quad   0
+    .balign 64
+fgraph_curr_ret_stack:                      // current->curr_ret_stack (bytes)
+    .quad   0
+    .balign 64
+fgraph_ret_stack:                           // current->ret_stack
+    .zero   FGRAPH_FRAME_SIZE * FGRAPH_DEPTH_MAX
