@@ -1,0 +1,66 @@
+// The function-graph entry hook: model of ftrace_graph_func (arch/x86/kernel/ftrace.c) and
+// function_graph_enter_regs / ftrace_push_return_trace (kernel/trace/fgraph.c), Linux v6.14.
+// Reached from ftrace_ops_trampoline.S (fgraph is an ordinary ftrace_ops whose func is
+// ftrace_graph_func); the era difference (6.1) is only on the exit side, see
+// return_to_handler_6_1.S. Written from the kernel's effects, not copied.
+//
+// Sequence: parent = regs->sp (the slot holding the traced function's return address);
+// recursion trylock; push a shadow-stack entry {ret = *parent, func = ip, retp = parent};
+// call the one fgraph_ops' entryfunc with the ftrace_regs; unlock; overwrite *parent with
+// return_to_handler.
+//
+// State: the per-task shadow stack (current->ret_stack, curr_ret_stack) is a global array and
+// top pointer here. An entry is 4 words: ret, func, retp, and one word of per-callback data
+// (fgraph_reserve_data; fprobe keeps its header there).
+// Simplified: skip_ftrace_return (graph dead / paused) and the ret_stack header word with the
+// fgraph_array bitmap are left out; the entryfunc's result is ignored (our handlers return
+// nothing; the kernel would drop the entry on false). The entryfunc is reached through the
+// gops pointer (6.1's ftrace_graph_entry pointer; 6.14 uses a static call when one gops is
+// registered: the same call without the pointer load). The 6.1 entryfunc got only `trace`,
+// no fregs (fgraph passes fregs to entryfunc from 6.14); we hand the frame to both eras' handlers.
+    .equ    FRS_RET, 0
+    .equ    FRS_FUNC, 8
+    .equ    FRS_RETP, 16
+    .equ    FRS_DATA, 24
+    .equ    FRS_SIZE, 32
+    .equ    GOPS_ENTRYFUNC, 0
+    .equ    TRACE_CTX_BIT, 0
+
+    .text
+    .globl ftrace_ops_func
+    .globl ftrace_graph_func
+ftrace_ops_func:
+ftrace_graph_func:              // (ip, parent_ip, op, fregs)
+phase.dispatch.fgraph_entry:
+    pushq   %rbx
+    movq    PT_SP(%rcx), %rbx               // parent: the return-address slot
+    btsq    $TRACE_CTX_BIT, trace_recursion(%rip)  // ftrace_test_recursion_trylock
+    jc      .Lrecursion
+phase.hijack.fgraph_entry_push:
+    movq    fgraph_ret_stack_top(%rip), %rax
+    movq    (%rbx), %r8                     // *parent: the original return address
+    movq    %r8, FRS_RET(%rax)
+    movq    %rdi, FRS_FUNC(%rax)
+    movq    %rbx, FRS_RETP(%rax)
+    addq    $FRS_SIZE, %rax
+    movq    %rax, fgraph_ret_stack_top(%rip)
+phase.dispatch.fgraph_entry_call:
+    // entryfunc(trace, gops, fregs); our ABI: ip, parent_ip, op still in %rdi %rsi %rdx, fregs in %rcx
+    call    *fgraph_gops+GOPS_ENTRYFUNC(%rip)
+    btrq    $TRACE_CTX_BIT, trace_recursion(%rip)  // ftrace_test_recursion_unlock
+phase.hijack.fgraph_entry_hook:
+    leaq    return_to_handler(%rip), %rax
+    movq    %rax, (%rbx)                    // the traced function now returns to return_to_handler
+.Lrecursion:
+    popq    %rbx
+    ret
+
+    .data
+    .balign 64
+    .globl fgraph_ret_stack
+    .globl fgraph_ret_stack_top
+fgraph_ret_stack_top:           // current->curr_ret_stack, as a pointer to the next free entry
+    .quad   fgraph_ret_stack
+    .balign 64
+fgraph_ret_stack:               // current->ret_stack: room for 16 nested entries
+    .fill   16 * FRS_SIZE / 8, 8, 0
