@@ -226,7 +226,16 @@ Expected<const PathSpec*> Catalogue::find_path(std::string_view name, Arch arch,
     if (!eras.empty())
         return usage_error("path '{}' on {} has no kernel '{}' model (available: {})", name, arch,
                            kernel, fmt::join(eras, ", "));
+    for (const PathSpec& p : paths)
+        if (p.name == name)
+            return usage_error("path '{}' is not modeled on {} (it is on {})", name, arch, p.arch);
     return usage_error("unknown path '{}' (known: {})", name, fmt::join(path_names(), ", "));
+}
+
+bool Catalogue::has_path(std::string_view name, Arch arch) const {
+    for (const PathSpec& p : paths)
+        if (p.name == name && p.arch == arch) return true;
+    return false;
 }
 
 Expected<const HandlerSpec*> Catalogue::find_handler(std::string_view name) const {

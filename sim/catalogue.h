@@ -52,6 +52,7 @@ struct Catalogue {
     Expected<const PathSpec*> find_path(std::string_view name, Arch arch,
                                         std::string_view kernel) const;
     Expected<const HandlerSpec*> find_handler(std::string_view name) const;
+    bool has_path(std::string_view name, Arch arch) const;
     std::vector<std::string> path_names() const; // distinct, in catalogue order
 };
 

@@ -71,6 +71,11 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
     std::stable_sort(image.symbols_by_address_.begin(), image.symbols_by_address_.end(),
                      [](const PlacedSymbol& a, const PlacedSymbol& b) { return a.address < b.address; });
 
+    // Aliases resolve to the symbol they stand for, also for callers asking the image by name.
+    for (const auto& [alias, target] : options.aliases)
+        if (auto found = image.globals_.find(target); found != image.globals_.end())
+            image.globals_.emplace(alias, found->second);
+
     // 3. Relocations.
     for (size_t o = 0; o < objects.size(); ++o) {
         for (const ObjectRelocation& r : objects[o].relocations) {

@@ -32,6 +32,7 @@ class Image {
     std::vector<uint8_t> text; // at layout.text_base
     std::vector<uint8_t> data; // at layout.data_base
 
+    // A global symbol, phase label or link alias ("tracer_entry_func") by name.
     std::optional<uint64_t> address_of(std::string_view symbol) const;
     std::optional<Phase> phase_at(uint64_t pc) const;
     // Address range [begin, end) of the phase that starts at `label` (e.g. "phase.site.traced_func").

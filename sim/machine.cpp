@@ -68,6 +68,15 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
 }
 
 Expected<void> Machine::reload_text() {
+    if (isa_.arch == Arch::arm64) {
+        constexpr uint32_t eret = 0xd69f03e0;
+        is_eret_.assign(image_.text.size() / 4, false);
+        for (size_t i = 0; i + 4 <= image_.text.size(); i += 4) {
+            uint32_t word;
+            std::memcpy(&word, image_.text.data() + i, 4);
+            is_eret_[i / 4] = word == eret;
+        }
+    }
     return write_memory(image_.layout.text_base, image_.text);
 }
 
@@ -171,6 +180,7 @@ void Machine::fail(Error error) {
 void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self) {
     auto& m = *static_cast<Machine*>(self);
     m.last_pc_ = address;
+    if (!m.is_eret_.empty()) m.complete_eret(address);
     if (address == m.stop_at_) {
         m.reached_stop_ = true;
         uc_emu_stop(uc);
@@ -183,6 +193,17 @@ void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self
     }
     InstructionEvent event{address, size};
     for (ExecListener* l : m.listeners_) l->on_instruction(event);
+}
+
+void Machine::complete_eret(uint64_t pc) {
+    constexpr uint64_t kept = 1ull << 25 | 1ull << 24 | 1ull << 12; // TCO, DIT, SSBS
+    if (eret_spsr_) {
+        write(isa_.flags, (read(isa_.flags) & ~kept) | (*eret_spsr_ & kept));
+        eret_spsr_.reset();
+    }
+    uint64_t offset = pc - image_.layout.text_base;
+    if (pc >= image_.layout.text_base && offset / 4 < is_eret_.size() && offset % 4 == 0 && is_eret_[offset / 4])
+        if (auto spsr = read_sysreg(3, 0, 4, 0, 0)) eret_spsr_ = *spsr;
 }
 
 void Machine::on_mem(uc_struct*, int type, uint64_t address, int size, int64_t value, void* self) {

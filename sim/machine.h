@@ -15,6 +15,7 @@
 #include "sim/image.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 struct uc_struct;
@@ -76,6 +77,7 @@ class Machine {
                            void* self);
     static void on_interrupt(uc_struct* uc, uint32_t number, void* self);
     void fail(Error error);
+    void complete_eret(uint64_t pc);
 
     const Image& image_;
     const Isa& isa_;
@@ -88,6 +90,10 @@ class Machine {
     uint64_t executed_ = 0;
     uint64_t last_pc_ = 0;
     bool reached_stop_ = false;
+    // arm64: Unicorn 2.0.1 (QEMU 5.0) drops PSTATE.DIT, SSBS and TCO on eret, features it does not
+    // implement; we put back what SPSR_EL1 held, as a CPU with them does (docs/method.md).
+    std::vector<bool> is_eret_;           // per 4-byte text word
+    std::optional<uint64_t> eret_spsr_;   // SPSR_EL1 of the eret that just ran
     std::optional<Error> failure_;
 };
 

@@ -6,6 +6,7 @@
 #include "sim/metrics.h"
 #include "sim/phase.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,30 @@ struct Checks {
     bool ok() const { return problems.empty(); }
 };
 
+enum class FieldStatus { exact, derived, faked, stale, partial, absent };
+constexpr std::string_view name_of(FieldStatus status) {
+    switch (status) {
+    case FieldStatus::exact: return "exact";
+    case FieldStatus::derived: return "derived";
+    case FieldStatus::faked: return "faked";
+    case FieldStatus::stale: return "stale";
+    case FieldStatus::partial: return "partial";
+    case FieldStatus::absent: return "absent";
+    }
+    return "?";
+}
+
+struct FieldCheck {
+    std::string regs_struct;
+    std::string at; // "entry" or "exit"
+    std::string field;
+    FieldStatus status;
+    std::optional<uint64_t> expected; // the truth (absent when the CPU has no such value)
+    std::optional<uint64_t> seen;     // what the struct held (absent for `absent`)
+    std::vector<std::string> lost_bits;   // flags/PSTATE bits that differ
+    std::optional<std::string> write_back; // "takes effect", "ignored", "partly: ..."
+};
+
 struct Record {
     Arch arch;
     std::string path;
@@ -48,6 +73,7 @@ struct Record {
     std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
     int64_t traps = 0;                // exceptions taken per traced call
     Checks checks;
+    std::vector<FieldCheck> regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
 };
 
 struct Results {

@@ -4,6 +4,7 @@
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
+#include "sim/regs_check.h"
 #include "sim/trap.h"
 
 #include <fstream>
@@ -29,10 +30,16 @@ struct CallOutcome {
     uint64_t sp_after = 0;
     std::vector<std::pair<std::string_view, uint64_t>> callee_saved_after;
     uint64_t handler_seen[4] = {}; // args a, b, c as the entry handler saw them; return value
+    std::vector<FieldCheck> regs_check;
+};
+
+struct RegsOptions {
+    const PathSpec* path = nullptr; // observe what this path's handlers are given
+    bool poke = false;              // and whether their writes take effect
 };
 
 // Runs the driver `calls` times on a fresh machine; returns the last (steady-state) call.
-Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
+Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, RegsOptions regs = {}) {
     auto machine = Machine::create(image);
     if (!machine) return machine.take_error();
     Machine& m = **machine;
@@ -40,6 +47,11 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
     m.add_listener(&counters);
     TrapDelivery traps;
     m.set_trap_handler(&traps);
+    std::optional<RegsObserver> observer;
+    if (regs.path) {
+        observer.emplace(m, *regs.path, regs.poke);
+        m.add_listener(&*observer);
+    }
     const Isa& isa = m.isa();
     auto entry = image.address_of("driver_entry");
     auto done = image.address_of("driver_done");
@@ -67,6 +79,7 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget) {
     out.return_value = m.read(*isa.reg(isa.ret_regs[0]));
     out.sp_after = m.read(isa.sp);
     for (std::string_view name : isa.callee_saved) out.callee_saved_after.emplace_back(name, m.read(*isa.reg(name)));
+    if (observer) out.regs_check = observer->checks();
     std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen), sizeof out.handler_seen);
     if (auto ok = m.read_memory(*seen, seen_bytes); !ok) return ok.take_error();
     return out;
@@ -183,7 +196,9 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     }
     auto untraced = simulate(*untraced_image, request.calls, request.budget);
     if (!untraced) return make_error("{} untraced: {}", spec.arch, untraced.error().message);
-    auto traced = simulate(traced_image, request.calls, request.budget);
+    const bool has_regs = spec.regs_struct != "none" || !spec.exit_regs_struct.empty();
+    auto traced = simulate(traced_image, request.calls, request.budget,
+                           RegsOptions{has_regs ? &spec : nullptr, false});
     if (!traced)
         return make_error("{} path '{}' (kernel {}): {}", spec.arch, spec.name, spec.kernel, traced.error().message);
 
@@ -191,6 +206,18 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     record.per_call = traced->total - untraced->total;
     record.phases = traced->phases;
     record.traps = traced->traps;
+    record.regs_check = traced->regs_check;
+    if (has_regs && request.write_back) {
+        // A separate call in which the observer writes markers into the structs: its results
+        // (changed arguments, return value) are not the traced call's, only the write-back verdicts.
+        auto poked = simulate(traced_image, 1, request.budget, RegsOptions{&spec, true});
+        if (!poked)
+            return make_error("{} path '{}' (kernel {}), writing into the regs: {}", spec.arch, spec.name,
+                              spec.kernel, poked.error().message);
+        for (FieldCheck& c : record.regs_check)
+            for (const FieldCheck& p : poked->regs_check)
+                if (p.at == c.at && p.field == c.field) c.write_back = p.write_back;
+    }
     record.checks = check_call(isa_for(spec.arch), spec, *traced, *untraced, **handler, traced_image.layout);
     return record;
 }

@@ -16,6 +16,7 @@ struct RunRequest {
     std::string handler = "read-all";
     int calls = 1;
     uint64_t budget = 100'000;          // instructions per call
+    bool write_back = false; // also test which struct writes take effect (an extra, poked call)
 };
 
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);

@@ -11,8 +11,8 @@ using tracesim::test::catalogue;
 namespace {
 
 Record run(Arch arch, const std::string& path, const std::string& handler = "read-args",
-           int calls = 1) {
-    auto record = run_path(catalogue(), RunRequest{arch, path, "", handler, calls});
+           int calls = 1, const std::string& kernel = "") {
+    auto record = run_path(catalogue(), RunRequest{arch, path, kernel, handler, calls});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
 }
@@ -48,7 +48,8 @@ TEST_CASE("every supported path keeps the traced function's behaviour and feeds 
         if (!spec.supported || spec.name == "none") continue;
         CAPTURE(spec.name);
         CAPTURE(name_of(spec.arch));
-        Record r = run(spec.arch, spec.name, "read-all", 3);
+        CAPTURE(spec.kernel);
+        Record r = run(spec.arch, spec.name, "read-all", 3, spec.kernel);
         CHECK(r.supported);
         CHECK_MESSAGE(r.checks.ok(), (r.checks.ok() ? "" : r.checks.problems.front()));
         CHECK(r.checks.return_value);

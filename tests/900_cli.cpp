@@ -27,12 +27,20 @@ Outcome tracesim(const std::string& args) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+// Output with runs of spaces collapsed, so checks do not depend on column widths.
+std::string squeezed(const std::string& text) {
+    std::string out;
+    for (char c : text)
+        if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("tracesim list paths names every path and era") {
     Outcome o = tracesim("list paths");
     CHECK(o.exit_code == 0);
-    CHECK(o.output.find("ftrace-regs  arm64   6.1") != std::string::npos);
+    CHECK(squeezed(o.output).find("ftrace-regs arm64 6.1 pt_regs") != std::string::npos);
     Outcome json = tracesim("list paths --format json");
     CHECK(json.exit_code == 0);
     CHECK(json.output.find("\"schema\": \"tracesim-paths/1\"") != std::string::npos);
@@ -41,13 +49,14 @@ TEST_CASE("tracesim list paths names every path and era") {
 TEST_CASE("tracesim run prints the comparison table") {
     Outcome o = tracesim("run --arch x86_64 --path ftrace --path ftrace-regs");
     CHECK(o.exit_code == 0);
-    CHECK(o.output.find("x86_64  ftrace-regs  6.14    pt_regs") != std::string::npos);
+    CHECK(squeezed(o.output).find("x86_64 ftrace-regs 6.14 pt_regs") != std::string::npos);
 }
 
 TEST_CASE("usage errors exit 2 with one clear message") {
     Outcome path = tracesim("run --arch x86_64 --path kprobe-magic");
     CHECK(path.exit_code == 2);
-    CHECK(path.output == "tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs)\n");
+    CHECK(path.output.rfind("tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs", 0) == 0);
+    CHECK(path.output.find('\n') == path.output.size() - 1); // one line
     CHECK(tracesim("run --arch sparc").exit_code == 2);
     CHECK(tracesim("run --calls 0").exit_code == 2);
     CHECK(tracesim("frobnicate").exit_code == 2);

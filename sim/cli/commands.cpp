@@ -2,6 +2,7 @@
 
 #include "sim/catalogue.h"
 #include "sim/output.h"
+#include "sim/report/regs.h"
 #include "sim/report/render.h"
 #include "sim/runner.h"
 
@@ -57,12 +58,8 @@ Expected<void> list_command(const ListOptions& options) {
     return usage_error("unknown list '{}' (known: paths, handlers)", options.what);
 }
 
-Expected<void> run_command(const RunOptions& options) {
-    auto catalogue = load_default_catalogue();
-    if (!catalogue) return catalogue.take_error();
-    auto format = parse_format(options.format);
-    if (!format) return format.take_error();
-
+// Runs every requested (arch, path); `all` (or nothing) means every path the arch has.
+Expected<Results> run_matrix(const Catalogue& catalogue, const RunOptions& options, bool write_back) {
     std::vector<Arch> arches;
     for (const std::string& a : options.arches) {
         if (a == "all") {
@@ -74,23 +71,48 @@ Expected<void> run_command(const RunOptions& options) {
         arches.push_back(*arch);
     }
     if (arches.empty()) arches.assign(std::begin(all_arches), std::end(all_arches));
+    const bool every_path = options.paths.empty() || (options.paths.size() == 1 && options.paths[0] == "all");
     std::vector<std::string> paths = options.paths;
-    if (paths.empty() || (paths.size() == 1 && paths[0] == "all")) {
+    if (every_path) {
         paths.clear();
-        for (const std::string& name : catalogue->path_names())
+        for (const std::string& name : catalogue.path_names())
             if (name != "none") paths.push_back(name);
     }
 
     Results results;
     for (Arch arch : arches) {
         for (const std::string& path : paths) {
-            RunRequest request{arch, path, options.kernel, options.handler, options.calls, options.budget};
-            auto record = run_path(*catalogue, request);
+            if (every_path && !catalogue.has_path(path, arch)) continue;
+            RunRequest request{arch, path, options.kernel, options.handler, options.calls, options.budget, write_back};
+            auto record = run_path(catalogue, request);
             if (!record) return record.take_error();
             results.records.push_back(std::move(*record));
         }
     }
-    return emit(render(results, *format, RenderOptions{options.phases}), options.output);
+    return results;
+}
+
+Expected<void> run_command(const RunOptions& options) {
+    auto catalogue = load_default_catalogue();
+    if (!catalogue) return catalogue.take_error();
+    auto format = parse_format(options.format);
+    if (!format) return format.take_error();
+    auto results = run_matrix(*catalogue, options, false);
+    if (!results) return results.take_error();
+    return emit(render(*results, *format, RenderOptions{options.phases}), options.output);
+}
+
+Expected<void> regs_command(RunOptions options, bool all) {
+    auto catalogue = load_default_catalogue();
+    if (!catalogue) return catalogue.take_error();
+    auto format = parse_format(options.format);
+    if (!format) return format.take_error();
+    if (!all && options.paths.empty()) return usage_error("regs needs --path P (or --all)");
+    if (all) options.paths.clear();
+    auto results = run_matrix(*catalogue, options, true);
+    if (!results) return results.take_error();
+    if (*format == Format::json) return emit(render(*results, *format), options.output);
+    return emit(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format), options.output);
 }
 
 } // namespace
@@ -117,6 +139,16 @@ int run_cli(int argc, char** argv) {
     run_cmd->add_option("-o,--output", run.output, "write to this file (atomically) instead of stdout");
     run_cmd->add_flag("--phases", run.phases, "text: add the per-phase breakdown");
 
+    RunOptions regs;
+    bool regs_all = false;
+    CLI::App* regs_cmd = app.add_subcommand("regs", "what the handler is given vs the true machine state");
+    regs_cmd->add_option("--arch", regs.arches, "x86_64 | arm64 | all (repeatable; default all)");
+    regs_cmd->add_option("--path", regs.paths, "a catalogue path (repeatable)");
+    regs_cmd->add_option("--kernel", regs.kernel, "kernel era to model (default: newest per path)");
+    regs_cmd->add_flag("--all", regs_all, "every path: the fields x paths matrix");
+    regs_cmd->add_option("--format", regs.format, "text | md | json")->capture_default_str();
+    regs_cmd->add_option("-o,--output", regs.output, "write to this file (atomically) instead of stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -124,7 +156,9 @@ int run_cli(int argc, char** argv) {
         return code == 0 ? 0 : static_cast<int>(ExitCode::usage_error);
     }
 
-    Expected<void> result = list_cmd->parsed() ? list_command(list) : run_command(run);
+    Expected<void> result = list_cmd->parsed()   ? list_command(list)
+                            : regs_cmd->parsed() ? regs_command(regs, regs_all)
+                                                 : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());
         return static_cast<int>(result.error().exit_code);

@@ -59,6 +59,25 @@ void write_record(JsonWriter& json, const Record& r) {
     for (const std::string& p : r.checks.problems) json.value(p);
     json.end_array();
     json.end_object();
+    json.key("regs_check").begin_array();
+    for (const FieldCheck& c : r.regs_check) {
+        json.begin_object().field("struct", c.regs_struct).field("at", c.at).field("field", c.field);
+        json.field("status", name_of(c.status));
+        json.key("expected");
+        if (c.expected) json.value(fmt::format("{:#x}", *c.expected));
+        else json.null();
+        json.key("seen");
+        if (c.seen) json.value(fmt::format("{:#x}", *c.seen));
+        else json.null();
+        if (!c.lost_bits.empty()) {
+            json.key("lost_bits").begin_array();
+            for (const std::string& b : c.lost_bits) json.value(b);
+            json.end_array();
+        }
+        if (c.write_back) json.field("write_back", *c.write_back);
+        json.end_object();
+    }
+    json.end_array();
     json.end_object();
 }
 

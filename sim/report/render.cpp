@@ -5,7 +5,8 @@ namespace tracesim {
 Expected<Format> parse_format(std::string_view name) {
     if (name == "text") return Format::text;
     if (name == "json") return Format::json;
-    return usage_error("unknown format '{}' (known: text, json)", name);
+    if (name == "md" || name == "markdown") return Format::markdown;
+    return usage_error("unknown format '{}' (known: text, md, json)", name);
 }
 
 std::string render(const Results& results, Format format, const RenderOptions& options) {

@@ -10,7 +10,7 @@
 
 namespace tracesim {
 
-enum class Format { text, json };
+enum class Format { text, markdown, json };
 
 Expected<Format> parse_format(std::string_view name);
 

@@ -40,4 +40,25 @@ std::string TextTable::str() const {
     return out;
 }
 
+std::string TextTable::markdown() const {
+    auto row = [](const std::vector<std::string>& cells) {
+        std::string out = "|";
+        for (const std::string& c : cells) out += " " + c + " |";
+        return out + "\n";
+    };
+    std::string out = row(headers_);
+    out += "|";
+    for (size_t c = 0; c < headers_.size(); ++c) out += numeric_[c] ? " ---: |" : " --- |";
+    out += "\n";
+    for (size_t r = 0; r < rows_.size(); ++r) {
+        std::vector<std::string> cells = rows_[r];
+        if (!notes_[r].empty()) {
+            cells.resize(headers_.size());
+            cells[std::min(rows_[r].size(), headers_.size() - 1)] = notes_[r];
+        }
+        out += row(cells);
+    }
+    return out;
+}
+
 } // namespace tracesim

@@ -12,7 +12,8 @@ class TextTable {
     void add_row(std::vector<std::string> cells);
     // A row that spans the table after its first `lead` cells (e.g. "unsupported: <reason>").
     void add_note_row(std::vector<std::string> lead, std::string note);
-    std::string str() const;
+    std::string str() const;      // aligned plain text
+    std::string markdown() const; // a GitHub-flavoured Markdown table
 
   private:
     std::vector<std::string> headers_;

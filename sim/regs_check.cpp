@@ -1,0 +1,235 @@
+#include "sim/regs_check.h"
+
+#include <unicorn/unicorn.h>
+
+#include <cstring>
+
+namespace tracesim {
+
+namespace {
+
+struct FlagBit {
+    const char* name;
+    int low;
+    int width;
+};
+
+// RFLAGS (Intel SDM vol. 1 §3.4.3) and SPSR/PSTATE (Arm ARM, SPSR_EL1) bit names.
+constexpr FlagBit x86_flag_bits[] = {{"CF", 0, 1},  {"PF", 2, 1},  {"AF", 4, 1},   {"ZF", 6, 1},
+                                     {"SF", 7, 1},  {"TF", 8, 1},  {"IF", 9, 1},   {"DF", 10, 1},
+                                     {"OF", 11, 1}, {"IOPL", 12, 2}, {"NT", 14, 1}, {"RF", 16, 1},
+                                     {"AC", 18, 1}, {"ID", 21, 1}};
+constexpr FlagBit arm64_pstate_bits[] = {
+    {"N", 31, 1},      {"Z", 30, 1},    {"C", 29, 1},  {"V", 28, 1},  {"TCO", 25, 1},
+    {"DIT", 24, 1},    {"UAO", 23, 1},  {"PAN", 22, 1}, {"SS", 21, 1}, {"IL", 20, 1},
+    {"ALLINT", 13, 1}, {"SSBS", 12, 1}, {"BTYPE", 10, 2}, {"D", 9, 1},  {"A", 8, 1},
+    {"I", 7, 1},       {"F", 6, 1},     {"EL", 2, 2},  {"SP", 0, 1}};
+
+std::span<const FlagBit> flag_bits(Arch arch) {
+    if (arch == Arch::x86_64) return x86_flag_bits;
+    return arm64_pstate_bits;
+}
+
+uint64_t field_of(const FlagBit& b, uint64_t value) { return (value >> b.low) & ((1ull << b.width) - 1); }
+
+// The bits a handler's poke flips: harmless to execution, and each a different kind of state
+// (x86: carry and sign; arm64: a flag, PAN, DIT and SSBS, which a hand-built PSTATE loses).
+uint64_t poke_flag_mask(Arch arch) {
+    return arch == Arch::x86_64 ? (1ull << 0 | 1ull << 7) : (1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12);
+}
+
+bool is_pc(std::string_view reg) { return reg == "rip" || reg == "pc"; }
+bool is_sp(std::string_view reg) { return reg == "rsp" || reg == "sp"; }
+bool is_flags(std::string_view reg) { return reg == "rflags" || reg == "pstate"; }
+
+} // namespace
+
+RegsObserver::RegsObserver(Machine& machine, const PathSpec& path, bool poke)
+    : machine_(machine), path_(path), poke_(poke) {
+    const Image& image = machine.image();
+    site_ = image.address_of(path.site_at);
+    entry_handler_ = image.address_of("tracer_entry_func");
+    exit_handler_ = image.address_of("tracer_exit_func");
+    return_address_ = image.address_of("driver_done");
+}
+
+void RegsObserver::on_run_begin(uint64_t) {
+    entry_truth_ = {};
+    exit_truth_ = {};
+    entry_ = {};
+    exit_ = {};
+    written_.clear();
+    previous_phase_.reset();
+    awaiting_resume_ = false;
+    pending_write_back_.clear();
+    checks_.clear();
+}
+
+RegsObserver::Truth RegsObserver::capture() const {
+    const Isa& isa = machine_.isa();
+    Truth t;
+    t.captured = true;
+    for (const Register& r : isa.gprs) t.values[std::string(r.name)] = machine_.read(r);
+    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags}) t.values[std::string(r->name)] = machine_.read(*r);
+    if (isa.arch == Arch::x86_64) {
+        t.values["cs"] = machine_.read_id(UC_X86_REG_CS);
+        t.values["ss"] = machine_.read_id(UC_X86_REG_SS);
+    }
+    return t;
+}
+
+void RegsObserver::snapshot(Snapshot& s, const std::string& regs_struct) {
+    const Isa& isa = machine_.isa();
+    const StructLayout* layout = isa.layout(regs_struct);
+    if (!layout) return;
+    s.taken = true;
+    s.regs_struct = regs_struct;
+    s.address = machine_.read(*isa.reg(isa.arg_regs[3]));
+    s.bytes.assign(layout->size, 0);
+    if (!machine_.read_memory(s.address, s.bytes)) s.bytes.clear(); // not memory: reported below
+    s.written.assign(layout->size, 0);
+    for (uint32_t i = 0; i < layout->size; ++i)
+        if (auto it = written_.find(s.address + i); it != written_.end()) s.written[i] = it->second;
+}
+
+void RegsObserver::poke(Snapshot& s, const Truth& truth) {
+    const Isa& isa = machine_.isa();
+    const StructLayout* layout = isa.layout(s.regs_struct);
+    if (!layout || s.bytes.empty()) return;
+    uint64_t n = 0;
+    for (const StructField& f : layout->fields) {
+        // Not poked: what steers control flow (sp, pc, the link register) and the frame pointer,
+        // which fgraph matches against its shadow stack on return.
+        if (f.size != 8 || f.mirrors.empty() || is_sp(f.mirrors) || is_pc(f.mirrors) ||
+            f.mirrors == "x30" || f.mirrors == "x29" || f.mirrors == "rbp")
+            continue;
+        // Flags: what a handler flipping a few bits of the real state would write.
+        uint64_t marker = is_flags(f.mirrors) ? truth.values.at(std::string(f.mirrors)) ^ poke_flag_mask(isa.arch)
+                                              : 0xfeed'0000'0000'0000ull | ++n;
+        uint8_t bytes[8];
+        std::memcpy(bytes, &marker, 8);
+        if (machine_.write_memory(s.address + f.offset, bytes)) s.markers[std::string(f.name)] = marker;
+    }
+}
+
+void RegsObserver::compare_pokes(Snapshot& s, const Truth& resumed) {
+    const StructLayout* layout = machine_.isa().layout(s.regs_struct);
+    for (const auto& [name, marker] : s.markers) {
+        const StructField* f = layout->field(name);
+        uint64_t now = resumed.values.at(std::string(f->mirrors));
+        std::string verdict;
+        if (!is_flags(f->mirrors)) {
+            verdict = now == marker ? "takes effect" : "ignored";
+        } else {
+            std::vector<std::string> took, lost;
+            for (const FlagBit& b : flag_bits(machine_.isa().arch)) {
+                if (!(poke_flag_mask(machine_.isa().arch) >> b.low & 1)) continue;
+                (field_of(b, now) == field_of(b, marker) ? took : lost).push_back(b.name);
+            }
+            verdict = lost.empty() ? "takes effect"
+                      : took.empty() ? "ignored"
+                                     : fmt::format("partly: {} take effect; {} ignored", fmt::join(took, ", "),
+                                                   fmt::join(lost, ", "));
+        }
+        pending_write_back_[&s == &entry_ ? "entry" : "exit"][name] = verdict;
+    }
+}
+
+void RegsObserver::on_instruction(const InstructionEvent& event) {
+    const Image& image = machine_.image();
+    std::optional<Phase> phase = image.phase_at(event.pc);
+    if (!entry_truth_.captured && site_ && event.pc == *site_) {
+        entry_truth_ = capture();
+        entry_truth_.values[std::string(machine_.isa().pc.name)] = event.pc;
+    }
+    if (!exit_truth_.captured && !path_.exit_regs_struct.empty() && previous_phase_ == Phase::body &&
+        phase != Phase::body) {
+        exit_truth_ = capture();
+        exit_truth_.values[std::string(machine_.isa().pc.name)] = return_address_.value_or(0);
+    }
+    if (entry_handler_ && event.pc == *entry_handler_ && !entry_.taken && path_.regs_struct != "none") {
+        snapshot(entry_, path_.regs_struct);
+        if (poke_) {
+            poke(entry_, entry_truth_);
+            awaiting_resume_ = true;
+        }
+    } else if (exit_handler_ && event.pc == *exit_handler_ && !exit_.taken && !path_.exit_regs_struct.empty()) {
+        snapshot(exit_, path_.exit_regs_struct);
+        if (poke_) poke(exit_, exit_truth_);
+    }
+    // The traced code resumes: whatever the path restored is in the registers now.
+    if (awaiting_resume_ && phase == Phase::body) {
+        compare_pokes(entry_, capture());
+        awaiting_resume_ = false;
+    }
+    previous_phase_ = phase;
+}
+
+void RegsObserver::on_memory(const MemoryEvent& event) {
+    if (!event.is_store) return;
+    for (uint32_t i = 0; i < event.size; ++i) written_[event.address + i] = event.by_hardware ? 2 : 1;
+}
+
+void RegsObserver::on_run_end() {
+    if (poke_ && !exit_.markers.empty()) compare_pokes(exit_, capture()); // back in the caller
+    checks_.clear();
+    if (entry_.taken) classify(entry_, entry_truth_, "entry");
+    if (exit_.taken) classify(exit_, exit_truth_, "exit");
+}
+
+void RegsObserver::classify(const Snapshot& s, const Truth& truth, const std::string& at) {
+    const Isa& isa = machine_.isa();
+    const StructLayout* layout = isa.layout(s.regs_struct);
+    std::set<std::string> mirrored;
+    for (const StructField& f : layout->fields) {
+        FieldCheck c{s.regs_struct, at, std::string(f.name), FieldStatus::faked, std::nullopt, std::nullopt, {}, std::nullopt};
+        uint64_t seen = 0;
+        if (!s.bytes.empty()) std::memcpy(&seen, s.bytes.data() + f.offset, std::min<uint32_t>(f.size, 8));
+        c.seen = seen;
+        std::string truth_name(f.mirrors);
+        if (truth_name.empty() && (f.name == "cs" || f.name == "ss") && isa.arch == Arch::x86_64)
+            truth_name = f.name;
+        if (!f.mirrors.empty()) mirrored.insert(std::string(f.mirrors));
+        if (auto t = truth.values.find(truth_name); !truth_name.empty() && t != truth.values.end())
+            c.expected = t->second & (f.size >= 8 ? ~0ull : (1ull << (8 * f.size)) - 1);
+        uint8_t writer = 0;
+        for (uint32_t i = f.offset; i < f.offset + f.size && i < s.written.size(); ++i) writer = std::max(writer, s.written[i]);
+        if (writer == 0) {
+            c.status = FieldStatus::stale;
+        } else if (!c.expected) {
+            c.status = writer == 2 ? FieldStatus::exact : FieldStatus::faked;
+        } else if (seen == *c.expected) {
+            if (writer == 2) c.status = FieldStatus::exact;              // the CPU saved it
+            else if (f.mirrors.empty()) c.status = FieldStatus::faked;   // a constant that matches
+            else if (is_sp(f.mirrors) || is_pc(f.mirrors)) c.status = FieldStatus::derived;
+            else c.status = FieldStatus::exact;                          // a register copy
+        } else if (is_pc(f.mirrors) && seen > *c.expected && seen - *c.expected <= 8) {
+            c.status = FieldStatus::derived; // points into the probed site
+        } else if (is_flags(f.mirrors)) {
+            size_t right = 0;
+            for (const FlagBit& b : flag_bits(isa.arch)) {
+                if (field_of(b, seen) == field_of(b, *c.expected)) ++right;
+                else c.lost_bits.push_back(b.name);
+            }
+            c.status = right > 0 && !c.lost_bits.empty() ? FieldStatus::partial : FieldStatus::faked;
+        } else {
+            c.status = FieldStatus::faked;
+        }
+        auto wb = pending_write_back_.find(at);
+        if (wb != pending_write_back_.end())
+            if (auto v = wb->second.find(c.field); v != wb->second.end()) c.write_back = v->second;
+        checks_.push_back(std::move(c));
+    }
+    // Architectural registers the struct has no field for.
+    std::vector<const Register*> regs;
+    for (const Register& r : isa.gprs) regs.push_back(&r);
+    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags}) regs.push_back(r);
+    for (const Register* r : regs) {
+        if (mirrored.count(std::string(r->name))) continue;
+        FieldCheck c{s.regs_struct, at, std::string(r->name), FieldStatus::absent, std::nullopt, std::nullopt, {}, std::nullopt};
+        if (auto t = truth.values.find(std::string(r->name)); t != truth.values.end()) c.expected = t->second;
+        checks_.push_back(std::move(c));
+    }
+}
+
+} // namespace tracesim
