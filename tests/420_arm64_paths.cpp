@@ -1,3 +1,134 @@
 // Layer 4: the arm64 paths beyond the foundation pair: exact counts and era differences.
 #include "helpers.h"
 #include "sim/runner.h"
+
+using namespace tracesim;
+using tracesim::test::catalogue;
+
+namespace {
+
+Record run_arm(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
+    auto record = run_path(catalogue(), RunRequest{Arch::arm64, path, kernel, handler, 1});
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+int64_t phase_instructions(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return p.metrics.instructions;
+    return 0;
+}
+
+struct Counts {
+    const char* path;
+    const char* kernel;
+    int64_t instructions, loads, stores, bytes_loaded, bytes_stored, traps;
+    int64_t save, dispatch, restore, hijack, trap_return; // traced-call instructions per phase
+};
+
+// Per traced call, handler `empty` (its `ret` included), traced minus untraced.
+// fgraph 6.14: ftrace_caller 33 (save 16 + dispatch 6 + restore 10, +1 for the patched site)
+//   + ftrace_graph_func / function_graph_enter_regs (push {ret, func, fp, retp}, entryfunc by
+//   pointer) + return_to_handler 15 (5 stores: x0-x7 + fp = 72 B) + ftrace_return_to_handler.
+// fgraph 6.1: allregs=0 ftrace_caller (5 stp + str fp + lr/sp + pc + 2 records = 136 B) +
+//   ftrace_stub + ftrace_graph_caller + return_to_handler 14 (4 stp = 64 B, fp by value).
+// kprobe 6.1: brk; vectors 7 + kernel_entry 23 (18 stores, 288 B) + dispatch + kernel_exit 22,
+//   twice (the NOP stepped out of line); 6.14: once (simulate_nop).
+// kretprobe 6.1: 2 exceptions at entry + the 50-instruction trampoline (17 stores, 272 B);
+//   6.14: 1 exception at entry + 1 at return (brk #KRETPROBES_BRK_IMM).
+// bpf-fentry: 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of 4 instructions
+//   (movz/movk x3 + blr), restore 3 args + x19/x20, ret x10.
+const Counts counts[] = {
+    {"fgraph", "6.14", 125, 42, 44, 332, 352, 0, 22, 49, 16, 36, 0},
+    {"fgraph", "6.1", 124, 41, 42, 324, 336, 0, 20, 55, 16, 31, 0},
+    {"fprobe", "6.14", 190, 64, 56, 500, 448, 0, 22, 85, 16, 65, 0},
+    {"fprobe-bpf", "6.14", 318, 116, 108, 900, 848, 0, 22, 207, 16, 71, 0},
+    {"fprobe-native", "6.14", 278, 90, 82, 692, 640, 0, 22, 167, 16, 71, 0},
+    {"fprobe-rethook", "6.1", 163, 73, 94, 580, 752, 0, 50, 35, 30, 46, 0},
+    {"kprobe", "6.1", 221, 96, 92, 768, 736, 2, 60, 114, 34, 0, 10},
+    {"kprobe", "6.14", 126, 53, 48, 420, 384, 1, 30, 73, 17, 0, 5},
+    {"kprobe-body", "6.14", 221, 96, 92, 768, 736, 2, 60, 114, 34, 0, 10},
+    {"kretprobe", "6.1", 337, 153, 147, 1224, 1176, 2, 86, 134, 54, 49, 10},
+    {"kretprobe", "6.14", 287, 124, 111, 988, 888, 2, 60, 118, 34, 63, 10},
+    {"bpf-fentry", "6.14", 67, 13, 16, 104, 128, 0, 13, 42, 11, 0, 0},
+    {"bpf-fexit", "6.14", 137, 21, 25, 168, 200, 0, 13, 106, 8, 8, 0},
+};
+
+} // namespace
+
+TEST_CASE("arm64: exact per-call counts of every added path and era") {
+    for (const Counts& e : counts) {
+        CAPTURE(e.path);
+        CAPTURE(e.kernel);
+        Record r = run_arm(e.path, e.kernel);
+        CHECK(r.checks.ok());
+        CHECK(r.per_call.instructions == e.instructions);
+        CHECK(r.per_call.loads == e.loads);
+        CHECK(r.per_call.stores == e.stores);
+        CHECK(r.per_call.bytes_loaded == e.bytes_loaded);
+        CHECK(r.per_call.bytes_stored == e.bytes_stored);
+        CHECK(r.traps == e.traps);
+        CHECK(phase_instructions(r, Phase::save) == e.save);
+        CHECK(phase_instructions(r, Phase::dispatch) == e.dispatch);
+        CHECK(phase_instructions(r, Phase::restore) == e.restore);
+        CHECK(phase_instructions(r, Phase::hijack) == e.hijack);
+        CHECK(phase_instructions(r, Phase::trap_return) == e.trap_return);
+    }
+}
+
+TEST_CASE("arm64: every added era runs with the real handlers and they see the truth") {
+    for (const Counts& e : counts) {
+        CAPTURE(e.path);
+        CAPTURE(e.kernel);
+        Record r = run_arm(e.path, e.kernel, "read-all");
+        CHECK_MESSAGE(r.checks.ok(), (r.checks.ok() ? "" : r.checks.problems.front()));
+    }
+}
+
+TEST_CASE("arm64 fgraph: 6.14 saves a 112-byte ftrace_regs on return, 6.1 only 64 bytes and no fp") {
+    // return_to_handler's save phase: 6.14 stores x0-x7 + fp (72 B), 6.1 x0-x7 (64 B); the rest
+    // of the save phase is the entry trampoline (6.14 ftrace_caller 136 B; 6.1 allregs=0 136 B).
+    Record r614 = run_arm("fgraph", "6.14"), r61 = run_arm("fgraph", "6.1");
+    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16);
+    // 6.1 hands neither handler registers; 6.14 gives both the ftrace_regs.
+    CHECK(r61.regs_struct == "none");
+    CHECK(r614.regs_struct == "ftrace_regs");
+}
+
+TEST_CASE("arm64 kprobe: a NOP is stepped out of line up to 6.12 (2 exceptions), simulated from 6.13 (1)") {
+    Record old_era = run_arm("kprobe", "6.1"), new_era = run_arm("kprobe", "6.14");
+    CHECK(old_era.traps == 2);
+    CHECK(new_era.traps == 1);
+    // one exception round trip: 7 vector + 23 kernel_entry + 22 kernel_exit + the dispatch
+    CHECK(old_era.per_call.instructions > new_era.per_call.instructions + 52);
+    // an ordinary instruction mid-body is stepped out of line in every era
+    CHECK(run_arm("kprobe-body", "6.14").traps == 2);
+}
+
+TEST_CASE("arm64 kretprobe: 6.9+ takes an exception on return instead of the hand-built pt_regs") {
+    Record old_era = run_arm("kretprobe", "6.1"), new_era = run_arm("kretprobe", "6.14");
+    CHECK(old_era.traps == 2); // both at entry (XOL); the return is a plain trampoline
+    CHECK(new_era.traps == 2); // one at entry (simulated NOP), one at return (BRK)
+    CHECK(phase_instructions(old_era, Phase::trap_return) == 10);
+    CHECK(phase_instructions(new_era, Phase::trap_return) == 10);
+}
+
+TEST_CASE("arm64 fprobe for BPF: the pt_regs copy costs over reading ftrace_regs directly") {
+    Record copy = run_arm("fprobe-bpf", "6.14"), native = run_arm("fprobe-native", "6.14");
+    // ftrace_partial_regs twice (entry, exit): 7 loads + 7 stores + mov + ret + the call setup
+    CHECK(copy.per_call.stores - native.per_call.stores == 26);
+    CHECK(copy.per_call.instructions - native.per_call.instructions == 40);
+    CHECK(copy.regs_struct == "pt_regs");
+    CHECK(native.regs_struct == "ftrace_regs");
+}
+
+TEST_CASE("arm64 combinations the kernel cannot do report why") {
+    for (auto [path, kernel, words] : {std::tuple{"kprobe-ftrace", "6.14", "HAVE_KPROBES_ON_FTRACE"},
+                                       std::tuple{"optprobe", "6.14", "HAVE_OPTPROBES"},
+                                       std::tuple{"fprobe-rethook", "6.2", "WITH_REGS"}}) {
+        CAPTURE(path);
+        Record r = run_arm(path, kernel);
+        CHECK_FALSE(r.supported);
+        CHECK(r.reason.find(words) != std::string::npos);
+    }
+}
