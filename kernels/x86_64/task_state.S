@@ -10,6 +10,8 @@
     .globl bpf_prog_active
     .globl current_bpf_ctx
     .globl migration_disabled
+    .globl preempt_count
+    .globl ct_nmi_nesting
 trace_recursion:        // current->trace_recursion: ftrace_test_recursion_trylock's bits
     .quad   0
 current_kprobe:         // per-CPU current_kprobe
@@ -21,4 +23,8 @@ bpf_prog_active:        // per-CPU bpf_prog_active
 current_bpf_ctx:        // current->bpf_ctx (bpf_set_run_ctx / bpf_reset_run_ctx)
     .quad   0
 migration_disabled:     // current->migration_disabled (migrate_disable / migrate_enable)
+    .quad   0
+preempt_count:          // per-CPU __preempt_count (__nmi_enter adds NMI + HARDIRQ offsets)
+    .quad   0
+ct_nmi_nesting:         // per-CPU context_tracking nmi nesting (ct_nmi_enter / ct_nmi_exit)
     .quad   0
