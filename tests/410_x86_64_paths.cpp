@@ -1,3 +1,179 @@
 // Layer 4: the x86_64 paths beyond the foundation pair: exact counts and era differences.
 #include "helpers.h"
 #include "sim/runner.h"
+
+using namespace tracesim;
+using tracesim::test::catalogue;
+
+namespace {
+
+Record run_x86(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
+    auto record = run_path(catalogue(), RunRequest{Arch::x86_64, path, kernel, handler, 1});
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+const PhaseMetrics* phase_of(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return &p;
+    return nullptr;
+}
+
+int64_t phase_instructions(const Record& r, Phase phase) {
+    const PhaseMetrics* p = phase_of(r, phase);
+    return p ? p->metrics.instructions : 0;
+}
+
+struct Counts {
+    const char* path;
+    const char* kernel;
+    int64_t instructions, loads, stores, bytes_loaded, bytes_stored, traps;
+    int64_t save, dispatch, restore, hijack, trap_return; // traced-call instructions per phase
+};
+
+// Per traced call, handler `empty` (each handler's `ret` included), traced minus untraced.
+// fgraph 6.14 (77): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
+//   replaces the NOP) + ftrace_graph_func (dispatch 6: rbx, parent, recursion lock, entryfunc
+//   call, unlock; hijack 11: shadow push 7, return_to_handler over the slot 2, pop, ret)
+//   + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3; hijack 6)
+//   + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) + 2 rets.
+// fgraph 6.1 (75): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
+//   write ip (one store less): 2 instructions, 2 stores, 16 bytes below 6.14.
+// fprobe 6.14 (110): fgraph + fprobe_entry (ip table walk, ret_ip from the stack, entry_handler,
+//   the header word on the shadow stack) + fprobe_return (header, ret_ip = fregs->ip, tail call).
+// fprobe-bpf / fprobe-native (152): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
+//   migrate_disable, bpf_prog_active, the program by pointer); ftrace_partial_regs is a cast.
+// fprobe-rethook 6.1 (195): the ftrace_regs_caller copy 59 + fprobe_handler + rethook_try_get
+//   + rethook_hook + arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub,
+//   15 pushes; hijack 2; restore 19) + callback + rethook_trampoline_handler + exit handler.
+// kprobe-ftrace (108): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
+//   + kprobe_ftrace_handler and get_kprobe (dispatch 49) + 1 ret.
+// kretprobe (241): kprobe-ftrace's entry + pre_handler_kretprobe, the rethook exit as above:
+//   save and restore = kprobe-ftrace's + the trampoline's 20 and 19.
+// bpf-fentry (44): save 9 (push rbp, mov, sub 56, rbx, nr_regs, 3 args), dispatch 28
+//   (invoke_bpf_prog 14: cookie, prog, run ctx, call enter, start, test/je, ctx, call prog,
+//   prog, start, run ctx, call exit; __bpf_prog_enter_recur 9; __bpf_prog_exit_recur 5),
+//   restore 6 (3 args, rbx, leave, ret) + 1 ret.
+// bpf-fexit (86): fentry and fexit programs, __bpf_tramp_enter/exit, call orig: the body runs
+//   once, called by the trampoline; return to the caller with add 8.
+// optprobe (64): template save 20 (3 pushes, clac NOP, sub, 15 pushes), dispatch 3 +
+//   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
+//   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
+// kprobe (280, 2 traps): per trap 5 hardware stores; save 54 (clac NOP, cld, push -1, test,
+//   6 copies, call, mov + error_entry 40); trap-return 5; restore 16; site: int3, the XOL NOP
+//   and its int3 against the NOP.
+const Counts counts[] = {
+    {"fgraph", "6.14", 77, 33, 34, 264, 272, 0, 20, 10, 15, 30, 0},
+    {"fgraph", "6.1", 75, 33, 32, 264, 256, 0, 19, 10, 15, 29, 0},
+    {"fprobe", "6.14", 110, 50, 39, 386, 312, 0, 20, 29, 15, 44, 0},
+    {"fprobe-bpf", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
+    {"fprobe-native", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
+    {"fprobe-rethook", "6.1", 195, 78, 78, 610, 624, 0, 51, 23, 44, 75, 0},
+    {"kprobe-ftrace", "6.14", 108, 41, 41, 321, 328, 0, 31, 51, 25, 0, 0},
+    {"kretprobe", "6.14", 241, 94, 93, 745, 744, 0, 51, 61, 44, 83, 0},
+    {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
+    {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
+    {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
+    {"kprobe", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
+};
+
+} // namespace
+
+TEST_CASE("x86_64: exact per-call counts of every added path and era") {
+    for (const Counts& e : counts) {
+        CAPTURE(e.path);
+        CAPTURE(e.kernel);
+        Record r = run_x86(e.path, e.kernel);
+        CHECK(r.checks.ok());
+        CHECK(r.per_call.instructions == e.instructions);
+        CHECK(r.per_call.loads == e.loads);
+        CHECK(r.per_call.stores == e.stores);
+        CHECK(r.per_call.bytes_loaded == e.bytes_loaded);
+        CHECK(r.per_call.bytes_stored == e.bytes_stored);
+        CHECK(r.traps == e.traps);
+        CHECK(phase_instructions(r, Phase::save) == e.save);
+        CHECK(phase_instructions(r, Phase::dispatch) == e.dispatch);
+        CHECK(phase_instructions(r, Phase::restore) == e.restore);
+        CHECK(phase_instructions(r, Phase::hijack) == e.hijack);
+        CHECK(phase_instructions(r, Phase::trap_return) == e.trap_return);
+    }
+}
+
+TEST_CASE("x86_64: every added era runs with the real handlers and they see the truth") {
+    for (const Counts& e : counts) {
+        CAPTURE(e.path);
+        CAPTURE(e.kernel);
+        Record r = run_x86(e.path, e.kernel, "read-all");
+        CHECK_MESSAGE(r.checks.ok(), (r.checks.ok() ? "" : r.checks.problems.front()));
+        CHECK(r.checks.handler_args.value_or(false));
+    }
+}
+
+TEST_CASE("x86_64 fgraph: 6.14 reserves a 168-byte ftrace_regs on return, 6.1 16 bytes for rax and rdx") {
+    Record r614 = run_x86("fgraph", "6.14"), r61 = run_x86("fgraph", "6.1");
+    // return_to_handler's save: 6.14 rax, rdx, rbp; 6.1 rax, rdx. 6.14's C also writes ip.
+    CHECK(phase_of(r614, Phase::save)->metrics.stores - phase_of(r61, Phase::save)->metrics.stores == 1);
+    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16);
+    CHECK(r614.per_call.instructions - r61.per_call.instructions == 2);
+    // what the exit handler is given: the ftrace_regs (6.14), the {rax, rdx} block (6.1)
+    CHECK((*catalogue().find_path("fgraph", Arch::x86_64, "6.14"))->exit_regs_struct == "ftrace_regs");
+    CHECK((*catalogue().find_path("fgraph", Arch::x86_64, "6.1"))->exit_regs_struct == "fgraph_ret_regs");
+    // the ftrace_regs frame reaches deeper into the stack
+    CHECK(phase_of(r614, Phase::save)->metrics.max_stack_depth >= phase_of(r61, Phase::save)->metrics.max_stack_depth);
+}
+
+TEST_CASE("x86_64 fprobe: on fgraph (6.14) it costs less than on ftrace_regs_caller + rethook (6.1)") {
+    Record fgraph_era = run_x86("fprobe", "6.14"), rethook_era = run_x86("fprobe-rethook", "6.1");
+    CHECK(fgraph_era.per_call.instructions < rethook_era.per_call.instructions);
+    CHECK(fgraph_era.per_call.bytes_stored < rethook_era.per_call.bytes_stored);
+    // the names are eras of one mechanism: no fprobe-rethook after 6.13, no fprobe-on-fgraph before
+    auto late = catalogue().find_path("fprobe-rethook", Arch::x86_64, "6.14");
+    REQUIRE_FALSE(late);
+    CHECK(late.error().message.find("available: 6.1") != std::string::npos);
+}
+
+TEST_CASE("x86_64 fprobe for BPF: ftrace_partial_regs is a cast, so the proposal costs the same here") {
+    Record partial = run_x86("fprobe-bpf", "6.14"), native = run_x86("fprobe-native", "6.14");
+    CHECK(partial.per_call == native.per_call);
+    CHECK(partial.regs_struct == "pt_regs");
+    CHECK(native.regs_struct == "ftrace_regs");
+}
+
+TEST_CASE("x86_64 kretprobe = the kprobe-ftrace entry plus the 41-instruction rethook trampoline") {
+    Record kp = run_x86("kprobe-ftrace", "6.14"), krp = run_x86("kretprobe", "6.14");
+    // arch_rethook_trampoline: 20 saving instructions (4 pushes, sub, 15 pushes), 19 restoring
+    // (15 pops, 2 adds, popfq, ret), mov + call in hijack
+    CHECK(phase_instructions(krp, Phase::save) - phase_instructions(kp, Phase::save) == 20);
+    CHECK(phase_instructions(krp, Phase::restore) - phase_instructions(kp, Phase::restore) == 19);
+    CHECK(phase_instructions(kp, Phase::hijack) == 0);
+}
+
+TEST_CASE("x86_64 kprobe by int3 takes two traps (probe, then the int3 after the XOL copy); the rest none") {
+    Record r = run_x86("kprobe", "6.14");
+    CHECK(r.traps == 2);
+    REQUIRE(phase_of(r, Phase::trap));
+    CHECK(phase_of(r, Phase::trap)->metrics.stores == 10); // ss, rsp, rflags, cs, rip per trap
+    CHECK(phase_of(r, Phase::trap)->metrics.bytes_stored == 80);
+    for (const char* path : {"kprobe-ftrace", "optprobe", "kretprobe"}) {
+        CAPTURE(path);
+        Record other = run_x86(path, "6.14");
+        CHECK(other.traps == 0);
+        CHECK(other.per_call.instructions < r.per_call.instructions);
+    }
+}
+
+TEST_CASE("x86_64 BPF: fexit adds the second program and the call of the body to fentry") {
+    Record fentry = run_x86("bpf-fentry", "6.14"), fexit = run_x86("bpf-fexit", "6.14");
+    CHECK(fentry.regs_struct == "bpf_args");
+    CHECK(fexit.per_call.instructions > fentry.per_call.instructions);
+    CHECK(phase_instructions(fentry, Phase::hijack) == 0);
+    CHECK(phase_instructions(fexit, Phase::hijack) > 0);
+}
+
+TEST_CASE("x86_64 has no path the kernel cannot do") {
+    for (const PathSpec& spec : catalogue().paths) {
+        if (spec.arch != Arch::x86_64) continue;
+        CAPTURE(spec.name);
+        CHECK(spec.supported);
+    }
+}
