@@ -21,7 +21,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/tracesim run --arch all --path ftrace --path ftrace-regs
+	$(BUILD)/tracesim run scenarios/default.toml
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

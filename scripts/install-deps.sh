@@ -10,6 +10,7 @@ packages=(
     doctest-dev          # tests
     libtomlplusplus-dev  # scenario, catalogue and core-profile files
     libcli11-dev         # command line
+    librsvg2-bin         # rsvg-convert: the tests render tracesim's SVG charts to PNG
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 #include "sim/regs_check.h"
 #include "sim/trap.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -123,14 +124,18 @@ Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& trace
 } // namespace
 
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
-                            const HandlerSpec& handler) {
+                            const HandlerSpec& handler,
+                            const std::map<std::string, std::filesystem::path>& replaced_sources) {
     std::vector<std::string> files;
     if (auto it = catalogue.common_sources.find(path.arch); it != catalogue.common_sources.end())
         files = it->second;
     files.insert(files.end(), path.sources.begin(), path.sources.end());
     std::vector<ObjectFile> objects;
     for (const std::string& f : files) {
-        auto object = assemble_file(path.arch, catalogue.kernels_dir / std::string(name_of(path.arch)) / f);
+        auto replaced = replaced_sources.find(f);
+        auto object = assemble_file(path.arch, replaced != replaced_sources.end()
+                                                   ? replaced->second
+                                                   : catalogue.kernels_dir / std::string(name_of(path.arch)) / f);
         if (!object) return object.take_error();
         objects.push_back(std::move(*object));
     }
@@ -182,7 +187,15 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     if (!spec.supported) return record;
     if (request.calls < 1) return usage_error("--calls must be at least 1");
 
-    auto untraced_image = build_image(catalogue, spec, **handler);
+    for (const auto& [file, replacement] : request.replaced_sources) {
+        bool used = std::find(spec.sources.begin(), spec.sources.end(), file) != spec.sources.end();
+        if (auto common = catalogue.common_sources.find(spec.arch); common != catalogue.common_sources.end())
+            used = used || std::find(common->second.begin(), common->second.end(), file) != common->second.end();
+        if (!used)
+            return usage_error("path '{}' on {} does not use {} (its files: {})", spec.name, spec.arch, file,
+                               fmt::join(spec.sources, ", "));
+    }
+    auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources);
     if (!untraced_image) return untraced_image.take_error();
     Image traced_image = *untraced_image;
     if (!spec.site.empty()) {

@@ -7,6 +7,9 @@
 #include "sim/image.h"
 #include "sim/results.h"
 
+#include <filesystem>
+#include <map>
+
 namespace tracesim {
 
 struct RunRequest {
@@ -17,12 +20,17 @@ struct RunRequest {
     int calls = 1;
     uint64_t budget = 100'000;          // instructions per call
     bool write_back = false; // also test which struct writes take effect (an extra, poked call)
+    std::string core;        // timing core profile ("" = the arch's default)
+    // Kernel source files replaced for this run: catalogue file name -> file to use instead
+    // (how `compare` runs a patched trampoline next to the shipped one).
+    std::map<std::string, std::filesystem::path> replaced_sources;
 };
 
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);
 
 // The image a path runs on, site not yet patched (exposed for tests and the trace view).
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
-                            const HandlerSpec& handler);
+                            const HandlerSpec& handler,
+                            const std::map<std::string, std::filesystem::path>& replaced_sources = {});
 
 } // namespace tracesim

@@ -1,0 +1,116 @@
+// Example:
+//
+//   tracesim compare --arch x86_64 --path ftrace --asm-b my_ftrace_caller.S
+//
+//   x86_64 ftrace (kernel 6.14): A = kernels/x86_64/ftrace_caller.S, B = my_ftrace_caller.S
+//
+//   phase     instrs A  instrs B  diff  stores A  stores B  diff  bytes st A  bytes st B  diff
+//   save            16        17    +1        11        12    +1          88          96    +8
+//   per call        39        40    +1        18        19    +1         144         152    +8
+#include "sim/cli/compare.h"
+
+#include "sim/batch.h"
+#include "sim/output.h"
+#include "sim/report/render.h"
+#include "sim/report/table.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace tracesim {
+
+namespace {
+
+const Metrics* phase_metrics(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return &p.metrics;
+    return nullptr;
+}
+
+std::string compare_table(const Record& a, const Record& b, const std::string& a_name, const std::string& b_name,
+                          bool markdown) {
+    struct Column {
+        const char* label;
+        int64_t Metrics::*member;
+    };
+    const Column columns[] = {{"instrs", &Metrics::instructions},
+                              {"loads", &Metrics::loads},
+                              {"stores", &Metrics::stores},
+                              {"bytes st", &Metrics::bytes_stored}};
+    std::vector<std::string> headers = {"phase"};
+    for (const Column& c : columns)
+        for (const char* suffix : {" A", " B", " diff"}) headers.push_back(std::string(c.label) + suffix);
+    std::vector<bool> numeric(headers.size(), true);
+    numeric[0] = false;
+    TextTable table(headers, numeric);
+    auto add = [&](const std::string& name, const Metrics* ma, const Metrics* mb) {
+        std::vector<std::string> row = {name};
+        for (const Column& c : columns) {
+            int64_t va = ma ? ma->*c.member : 0, vb = mb ? mb->*c.member : 0;
+            row.push_back(ma ? std::to_string(va) : "-");
+            row.push_back(mb ? std::to_string(vb) : "-");
+            row.push_back(va == vb ? "" : fmt::format("{:+}", vb - va));
+        }
+        table.add_row(row);
+    };
+    for (Phase phase : all_phases) {
+        const Metrics *ma = phase_metrics(a, phase), *mb = phase_metrics(b, phase);
+        if (ma || mb) add(std::string(name_of(phase)), ma, mb);
+    }
+    add("per call", &a.per_call, &b.per_call);
+    std::string title = fmt::format("{} {} (kernel {}): A = {}, B = {}", a.arch, a.path, a.kernel, a_name, b_name);
+    return markdown ? "## " + title + "\n\n" + table.markdown() : title + "\n\n" + table.str();
+}
+
+} // namespace
+
+void add_compare_options(CLI::App* cmd, CompareOptions& o) {
+    cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
+    cmd->add_option("--path", o.path, "the catalogue path to run")->required();
+    cmd->add_option("--kernel", o.kernel, "kernel era (default: newest)");
+    cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
+    cmd->add_option("--replace", o.replace, "which of the path's .S files the variants replace (default: its first)");
+    cmd->add_option("--asm-a", o.asm_a, "variant A (default: the shipped file)");
+    cmd->add_option("--asm-b", o.asm_b, "variant B")->required();
+    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
+    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+}
+
+Expected<void> compare_command(const CompareOptions& o) {
+    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    if (!catalogue) return catalogue.take_error();
+    auto arch = parse_arch(o.arch);
+    if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    auto format = parse_format(o.format);
+    if (!format) return format.take_error();
+    auto spec = catalogue->find_path(o.path, *arch, o.kernel);
+    if (!spec) return spec.take_error();
+    std::string replace = o.replace;
+    if (replace.empty()) {
+        if ((*spec)->sources.empty()) return usage_error("path '{}' has no source file to replace", o.path);
+        replace = (*spec)->sources.front();
+    }
+    for (const std::string& f : {o.asm_a, o.asm_b})
+        if (!f.empty() && !std::filesystem::exists(f)) return usage_error("no such file: {}", f);
+    RunRequest a{*arch, o.path, o.kernel, o.handler};
+    RunRequest b = a;
+    if (!o.asm_a.empty()) a.replaced_sources[replace] = o.asm_a;
+    b.replaced_sources[replace] = o.asm_b;
+    auto results = run_batch(*catalogue, {a, b}, 2);
+    if (!results) return results.take_error();
+    std::string out;
+    if (*format == Format::json) {
+        out = render(*results, Format::json);
+    } else {
+        std::string a_name = o.asm_a.empty() ? "kernels/" + std::string(name_of(*arch)) + "/" + replace : o.asm_a;
+        out = compare_table(results->records[0], results->records[1], a_name, o.asm_b, *format == Format::markdown);
+    }
+    if (o.output.empty() || o.output == "-") {
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return {};
+    }
+    return write_file_atomically(o.output, out);
+}
+
+} // namespace tracesim

@@ -1,0 +1,31 @@
+// `tracesim compare`: one path run with two variants of one of its .S files (the shipped one and
+// a patched copy, or two patches), shown phase by phase with the differences — what a developer
+// reviewing a trampoline patch runs.
+#pragma once
+
+#include "isa/expected.h"
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace tracesim {
+
+struct CompareOptions {
+    std::string arch = "x86_64";
+    std::string path;
+    std::string kernel;
+    std::string handler = "read-all";
+    std::string replace; // which of the path's files the variants stand for (default: its first)
+    std::string asm_a;   // default: the shipped file
+    std::string asm_b;
+    std::string format = "text";
+    std::string output;
+};
+
+void add_compare_options(CLI::App* command, CompareOptions& options);
+Expected<void> compare_command(const CompareOptions& options);
+
+} // namespace tracesim

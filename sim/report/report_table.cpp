@@ -1,0 +1,110 @@
+#include "sim/report/report_table.h"
+
+#include "sim/catalogue.h"
+
+#include <cmath>
+#include <set>
+
+namespace tracesim {
+
+namespace {
+
+int64_t metric_value(const Record& r, std::string_view metric) {
+    if (metric == "traps") return r.traps;
+    int64_t out = 0;
+    for_each_metric(r.per_call, [&](std::string_view name, int64_t value) {
+        if (name == metric) out = value;
+    });
+    return out;
+}
+
+} // namespace
+
+std::string_view unit_of(std::string_view metric) {
+    if (metric == "instructions") return "insns";
+    if (metric == "loads" || metric == "stores") return "accesses";
+    if (metric == "bytes_loaded" || metric == "bytes_stored" || metric == "max_stack_depth") return "B";
+    if (metric == "lines_touched") return "lines";
+    if (metric == "traps") return "traps";
+    return "";
+}
+
+std::string label_of(std::string_view metric) {
+    if (metric == "max_stack_depth") return "stack depth";
+    std::string out(metric);
+    for (char& c : out)
+        if (c == '_') c = ' ';
+    return out;
+}
+
+std::string header_of(std::string_view metric) {
+    if (metric == "instructions") return "instrs";
+    if (metric == "bytes_loaded") return "bytes ld [B]";
+    if (metric == "bytes_stored") return "bytes st [B]";
+    if (metric == "lines_touched") return "lines [64 B]";
+    if (metric == "max_stack_depth") return "stack [B]";
+    return std::string(metric);
+}
+
+std::string factor_text(double factor) {
+    if (factor >= 100) return fmt::format("x{:.0f}", factor);
+    if (factor >= 10) return fmt::format("x{:.1f}", factor);
+    return fmt::format("x{:.2f}", factor);
+}
+
+namespace {
+
+// "fgraph@6.14" -> {"fgraph", "6.14"}; without an era, the newest one present is the reference.
+bool is_reference(const Record& r, const ReportSpec& spec, const Results& results) {
+    if (spec.reference.empty() || !r.supported) return false;
+    size_t at = spec.reference.find('@');
+    std::string name = spec.reference.substr(0, at);
+    if (r.path != name) return false;
+    if (at != std::string::npos) return r.kernel == spec.reference.substr(at + 1);
+    for (const Record& other : results.records)
+        if (other.supported && other.path == name && other.arch == r.arch && kernel_older(r.kernel, other.kernel))
+            return false;
+    return true;
+}
+
+} // namespace
+
+ReportTable build_report(const Results& results, const ReportSpec& spec) {
+    ReportTable table;
+    table.spec = spec;
+    for (const std::string& m : spec.metrics) table.units.emplace_back(unit_of(m));
+    std::set<std::string> cores, handlers;
+    for (const Record& r : results.records) {
+        ReportRow row{r.arch, r.path, r.kernel, r.core, r.handler, r.regs_struct, r.supported, r.reason,
+                      is_reference(r, spec, results), r.checks.ok(), {}};
+        if (r.supported) { // an unsupported row has no handler or core to tell apart
+            cores.insert(r.core);
+            handlers.insert(r.handler);
+        }
+        if (r.supported) {
+            // The reference: same arch, handler and core, the reference path (its newest era listed).
+            const Record* reference = nullptr;
+            for (const Record& other : results.records)
+                if (is_reference(other, spec, results) && other.arch == r.arch && other.handler == r.handler &&
+                    other.core == r.core) {
+                    reference = &other;
+                    break;
+                }
+            for (const std::string& m : spec.metrics) {
+                ReportValue v{metric_value(r, m), std::nullopt, std::nullopt};
+                if (reference && reference != &r) {
+                    int64_t base = metric_value(*reference, m);
+                    v.delta = v.value - base;
+                    if (base != 0) v.factor = static_cast<double>(v.value) / static_cast<double>(base);
+                }
+                row.values.push_back(v);
+            }
+        }
+        table.rows.push_back(std::move(row));
+    }
+    table.show_core = cores.size() > 1;
+    table.show_handler = handlers.size() > 1;
+    return table;
+}
+
+} // namespace tracesim

@@ -1,0 +1,57 @@
+// The table a scenario shows, built once from Results: the chosen metrics per record plus, when
+// the scenario names a reference path, each value's delta against that path on the same arch
+// (absolute and as a factor). Every renderer of tables (text, Markdown, LaTeX, CSV, SVG) formats
+// this; none of them computes a number.
+#pragma once
+
+#include "sim/results.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracesim {
+
+struct ReportSpec {
+    std::string title;
+    std::vector<std::string> metrics; // per_call metric names (scenario_metrics())
+    std::string reference;            // path deltas are against ("" = no deltas)
+    std::string chart_metric;
+};
+
+struct ReportValue {
+    int64_t value = 0;
+    std::optional<int64_t> delta;   // value - reference value
+    std::optional<double> factor;   // value / reference value
+};
+
+struct ReportRow {
+    Arch arch;
+    std::string path, kernel, core, handler, regs_struct;
+    bool supported = true;
+    std::string reason;
+    bool is_reference = false;
+    bool checks_ok = true;
+    std::vector<ReportValue> values; // one per spec metric
+};
+
+struct ReportTable {
+    ReportSpec spec;
+    std::vector<std::string> units; // per metric: "insns", "B", ...
+    std::vector<ReportRow> rows;
+    bool show_core = false;    // more than one core among the rows
+    bool show_handler = false; // more than one handler among the rows
+};
+
+ReportTable build_report(const Results& results, const ReportSpec& spec);
+
+// The unit a metric is counted in, as shown in column headers.
+std::string_view unit_of(std::string_view metric);
+// "bytes_stored" -> "bytes stored" (chart titles)
+std::string label_of(std::string_view metric);
+// "bytes_stored" -> "bytes st [B]" (compact column headers, unit included where not a count)
+std::string header_of(std::string_view metric);
+// "x1.93": the factor with as many digits as the integer counts justify (3 significant).
+std::string factor_text(double factor);
+
+} // namespace tracesim

@@ -1,0 +1,173 @@
+// Tables in four formats from one ReportTable. Text example (reference fprobe):
+//
+//   arch    path            kernel  handler gets  instrs            checks
+//   x86_64  fprobe-rethook  6.1     pt_regs       161 (+43, x1.36)           ok
+//   x86_64  fprobe          6.14    ftrace_regs   118 (reference)            ok
+//
+// Markdown: a GitHub table; LaTeX: booktabs, every cell escaped; CSV: RFC 4180, one column per
+// value, delta and factor, so spreadsheets need no parsing.
+#include "sim/report/render.h"
+#include "sim/report/report_table.h"
+#include "sim/report/table.h"
+
+namespace tracesim {
+
+namespace {
+
+struct Layout {
+    std::vector<std::string> headers;
+    std::vector<bool> numeric;
+};
+
+Layout layout_of(const ReportTable& t) {
+    Layout l;
+    auto add = [&](std::string h, bool n) {
+        l.headers.push_back(std::move(h));
+        l.numeric.push_back(n);
+    };
+    add("arch", false);
+    add("path", false);
+    add("kernel", false);
+    if (t.show_handler) add("handler", false);
+    if (t.show_core) add("core", false);
+    add("handler gets", false);
+    for (size_t i = 0; i < t.spec.metrics.size(); ++i)
+        add(header_of(t.spec.metrics[i]), true);
+    add("checks", false);
+    return l;
+}
+
+std::vector<std::string> lead_cells(const ReportTable& t, const ReportRow& r) {
+    std::vector<std::string> cells = {std::string(name_of(r.arch)), r.path, r.kernel};
+    if (t.show_handler) cells.push_back(r.handler);
+    if (t.show_core) cells.push_back(r.core.empty() ? "-" : r.core);
+    return cells;
+}
+
+std::string value_text(const ReportRow& r, const ReportValue& v) {
+    if (r.is_reference) return fmt::format("{} (reference)", v.value);
+    if (!v.delta) return std::to_string(v.value);
+    return fmt::format("{} ({:+}{})", v.value, *v.delta, v.factor ? ", " + factor_text(*v.factor) : "");
+}
+
+TextTable build_text_table(const ReportTable& t) {
+    Layout l = layout_of(t);
+    TextTable table(l.headers, l.numeric);
+    for (const ReportRow& r : t.rows) {
+        std::vector<std::string> cells = lead_cells(t, r);
+        if (!r.supported) {
+            cells.push_back("-");
+            table.add_note_row(cells, "not supported: " + r.reason);
+            continue;
+        }
+        cells.push_back(r.regs_struct);
+        for (const ReportValue& v : r.values) cells.push_back(value_text(r, v));
+        cells.push_back(r.checks_ok ? "ok" : "FAIL");
+        table.add_row(cells);
+    }
+    return table;
+}
+
+std::string latex_escape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '\\': out += "\\textbackslash{}"; break;
+        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+            out += '\\';
+            out += c;
+            break;
+        case '~': out += "\\textasciitilde{}"; break;
+        case '^': out += "\\textasciicircum{}"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+} // namespace
+
+std::string render_report_text(const ReportTable& t) {
+    std::string out = t.spec.title.empty() ? "" : t.spec.title + "\n\n";
+    out += build_text_table(t).str();
+    if (!t.spec.reference.empty())
+        out += fmt::format("\n(+N, xF): per-call difference from {} on the same arch.\n", t.spec.reference);
+    return out;
+}
+
+std::string render_report_markdown(const ReportTable& t) {
+    std::string out = t.spec.title.empty() ? "" : "## " + t.spec.title + "\n\n";
+    out += build_text_table(t).markdown();
+    if (!t.spec.reference.empty())
+        out += fmt::format("\n(+N, xF): per-call difference from `{}` on the same arch.\n", t.spec.reference);
+    return out;
+}
+
+std::string render_report_latex(const ReportTable& t) {
+    Layout l = layout_of(t);
+    std::string columns;
+    for (bool n : l.numeric) columns += n ? 'r' : 'l';
+    std::string out = "% tracesim: " + latex_escape(t.spec.title) + "\n% needs \\usepackage{booktabs}\n";
+    out += "\\begin{tabular}{" + columns + "}\n\\toprule\n";
+    std::vector<std::string> head;
+    for (const std::string& h : l.headers) head.push_back(latex_escape(h));
+    out += fmt::format("{} \\\\\n\\midrule\n", fmt::join(head, " & "));
+    for (const ReportRow& r : t.rows) {
+        std::vector<std::string> cells;
+        for (const std::string& c : lead_cells(t, r)) cells.push_back(latex_escape(c));
+        if (!r.supported) {
+            cells.push_back(fmt::format("\\multicolumn{{{}}}{{l}}{{not supported: {}}}",
+                                        l.headers.size() - cells.size(), latex_escape(r.reason)));
+        } else {
+            cells.push_back(latex_escape(r.regs_struct));
+            for (const ReportValue& v : r.values) cells.push_back(latex_escape(value_text(r, v)));
+            cells.push_back(r.checks_ok ? "ok" : "FAIL");
+        }
+        out += fmt::format("{} \\\\\n", fmt::join(cells, " & "));
+    }
+    out += "\\bottomrule\n\\end{tabular}\n";
+    return out;
+}
+
+std::string render_report_csv(const ReportTable& t) {
+    std::vector<std::string> head = {"arch", "path", "kernel", "handler", "core", "regs_struct", "supported"};
+    for (const std::string& m : t.spec.metrics) {
+        head.push_back(m);
+        if (!t.spec.reference.empty()) {
+            head.push_back(m + "_delta");
+            head.push_back(m + "_factor");
+        }
+    }
+    head.push_back("checks");
+    head.push_back("reason");
+    std::string out = fmt::format("{}\n", fmt::join(head, ","));
+    for (const ReportRow& r : t.rows) {
+        std::vector<std::string> cells = {std::string(name_of(r.arch)), r.path, r.kernel, r.handler, r.core,
+                                          r.regs_struct, r.supported ? "true" : "false"};
+        for (size_t i = 0; i < t.spec.metrics.size(); ++i) {
+            const ReportValue* v = r.supported ? &r.values[i] : nullptr;
+            cells.push_back(v ? std::to_string(v->value) : "");
+            if (!t.spec.reference.empty()) {
+                cells.push_back(v && v->delta ? std::to_string(*v->delta) : "");
+                cells.push_back(v && v->factor ? fmt::format("{:.3f}", *v->factor) : "");
+            }
+        }
+        cells.push_back(r.supported ? (r.checks_ok ? "ok" : "FAIL") : "");
+        cells.push_back(r.reason);
+        for (std::string& c : cells) c = csv_field(c);
+        out += fmt::format("{}\n", fmt::join(cells, ","));
+    }
+    return out;
+}
+
+} // namespace tracesim

@@ -1,0 +1,81 @@
+// Layer 5: scenario files — every shipped one loads and expands; each class of bad input gets
+// one message naming file:line and the valid choices.
+#include "helpers.h"
+#include "sim/batch.h"
+#include "sim/report/render.h"
+#include "sim/scenario.h"
+
+#include <filesystem>
+#include <fstream>
+
+using namespace tracesim;
+using tracesim::test::catalogue;
+
+namespace {
+
+const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-n1", Arch::arm64}};
+
+Expected<Scenario> load_text(const std::string& text) {
+    auto file = std::filesystem::temp_directory_path() / "tracesim-test-scenario.toml";
+    std::ofstream(file) << text;
+    return load_scenario(file, catalogue(), cores);
+}
+
+std::string error_of(const std::string& text) {
+    auto s = load_text(text);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().exit_code == ExitCode::usage_error);
+    return s.error().message;
+}
+
+} // namespace
+
+TEST_CASE("every shipped scenario loads and expands to runs") {
+    for (const char* name : {"default", "entry-probes", "return-probes", "fprobe-migration", "arm64-pstate"}) {
+        CAPTURE(name);
+        auto s = load_scenario(tracesim_home() / "scenarios" / (std::string(name) + ".toml"), catalogue(), cores);
+        REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+        CHECK_FALSE(s->requests.empty());
+        CHECK_FALSE(s->title.empty());
+    }
+}
+
+TEST_CASE("the matrix: arch, then path as listed, eras pinned with @") {
+    auto s = load_text("paths = [\"ftrace-regs@6.1\", \"ftrace\"]\narches = [\"arm64\", \"x86_64\"]\n");
+    REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+    REQUIRE(s->requests.size() == 3); // x86_64 has no 6.1 ftrace-regs model
+    CHECK(s->requests[0].arch == Arch::arm64);
+    CHECK(s->requests[0].path == "ftrace-regs");
+    CHECK(s->requests[0].kernel == "6.1");
+    CHECK(s->requests[1].path == "ftrace");
+    CHECK(s->requests[2].arch == Arch::x86_64);
+    CHECK(s->requests[2].path == "ftrace");
+    CHECK(s->metrics == std::vector<std::string>{"instructions", "stores", "bytes_stored"}); // the default
+}
+
+TEST_CASE("bad scenarios: one message with file:line and the valid choices") {
+    CHECK(error_of("paths = [\"ftrace\"]\ncolour = \"red\"\n").find(":2: unknown key 'colour' (known: title,") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\", \"kprobe-magic\"]\n").find(":1: unknown path 'kprobe-magic' (known: none, ftrace") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\narches = [\"sparc\"]\n").find(":2: unknown arch 'sparc'") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\ncores = [\"pentium\"]\n").find("unknown core 'pentium' (known: znver3, neoverse-n1)") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\ncalls = \"many\"\n").find(":2: 'calls' must be a whole number") != std::string::npos);
+    CHECK(error_of("paths = [\"optprobe\"]\narches = [\"arm64\"]\nmetrics = [\"speed\"]\n").find("unknown metric 'speed'") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace@5.4\"]\n").find("has no model on") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nreference = \"kprobe\"\n").find("reference 'kprobe' is not one of the scenario's paths") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"\n").find("tracesim-test-scenario.toml:1:") != std::string::npos); // TOML syntax
+}
+
+TEST_CASE("a parallel run equals the serial run byte for byte") {
+    auto s = load_scenario(tracesim_home() / "scenarios" / "entry-probes.toml", catalogue(), cores);
+    REQUIRE(s);
+    auto serial = run_batch(catalogue(), s->requests, 1);
+    auto parallel = run_batch(catalogue(), s->requests, 4);
+    REQUIRE(serial);
+    REQUIRE(parallel);
+    CHECK(render(*serial, Format::json) == render(*parallel, Format::json));
+}
