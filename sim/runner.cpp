@@ -162,6 +162,14 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         return ok.take_error();
     const std::string exit_struct = path.exit_regs_struct.empty() ? "none" : path.exit_regs_struct;
     if (auto ok = bind("tracer_exit_func", handler.exit_symbol, exit_struct); !ok) return ok.take_error();
+    // The ftrace_call site of the shared trampolines calls `ftrace_ops_func`: the ops' func. A
+    // path whose files define it (fgraph, fprobe, kprobes on ftrace) puts its C model there;
+    // otherwise the ops' func is the tracer's handler itself.
+    bool ops_func_defined = false;
+    for (const ObjectFile& o : objects)
+        for (const ObjectSymbol& s : o.symbols)
+            ops_func_defined = ops_func_defined || (s.global && s.name == "ftrace_ops_func");
+    if (!ops_func_defined) options.aliases["ftrace_ops_func"] = options.aliases["tracer_entry_func"];
     return link(path.arch, objects, options);
 }
 
