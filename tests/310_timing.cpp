@@ -361,5 +361,11 @@ phase.body.fn:
     TimingStats s = model->stats();
     CHECK(s.pipelines_run == 1);
     CHECK(s.memo_misses == 1);
-    CHECK(s.memo_hits == 5);
+    CHECK(s.result_hits == 5); // identical calls: the whole result is reused
+
+    // Without memoisation every call runs its own pipeline, with the same numbers.
+    auto unmemoised = model_for("cortex-a55", Arch::arm64, {.memoise = false});
+    for (const DynamicTrace& t : traces)
+        CHECK(unmemoised->time_call(t)->total == model->time_call(t)->total);
+    CHECK(unmemoised->stats().pipelines_run == traces.size());
 }

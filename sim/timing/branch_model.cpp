@@ -2,9 +2,6 @@
 
 namespace tracesim {
 
-namespace {
-constexpr unsigned history_bits = 16;
-}
 
 BranchModel::BranchModel(uint32_t return_stack_entries)
     : stack_(return_stack_entries ? return_stack_entries : 1, 0) {}
@@ -16,6 +13,16 @@ void BranchModel::push(uint64_t address) {
 }
 
 MispredictKind BranchModel::execute(BranchKind kind, uint64_t pc, uint64_t fall_through,
+                                    uint64_t next_pc) {
+    MispredictKind out = predict(kind, pc, fall_through, next_pc);
+    // Path history: every taken control transfer other than a conditional adds 4 bits of its
+    // PC (conditionals add their outcome in predict()).
+    if (kind != BranchKind::none && kind != BranchKind::conditional)
+        history_ = (history_ << 4) ^ ((pc >> 2) & 0xf);
+    return out;
+}
+
+MispredictKind BranchModel::predict(BranchKind kind, uint64_t pc, uint64_t fall_through,
                                     uint64_t next_pc) {
     switch (kind) {
     case BranchKind::none:
@@ -32,18 +39,17 @@ MispredictKind BranchModel::execute(BranchKind kind, uint64_t pc, uint64_t fall_
     case BranchKind::indirect_jump:
     case BranchKind::indirect_call: {
         if (kind == BranchKind::indirect_call) push(fall_through);
-        auto [it, inserted] = indirect_targets_.try_emplace(pc, next_pc);
+        auto [it, inserted] = indirect_targets_.try_emplace({pc, history_}, next_pc);
         bool hit = !inserted && it->second == next_pc;
         it->second = next_pc;
         return hit ? MispredictKind::none : MispredictKind::indirect;
     }
     case BranchKind::conditional: {
         bool taken = next_pc != fall_through;
-        uint64_t key = (pc << history_bits) ^ history_;
-        auto [it, inserted] = directions_.try_emplace(key, false);
+        auto [it, inserted] = directions_.try_emplace({pc, history_}, false);
         bool predicted = it->second; // unseen: not taken
         it->second = taken;
-        history_ = ((history_ << 1) | (taken ? 1 : 0)) & ((1u << history_bits) - 1);
+        history_ = (history_ << 1) | (taken ? 1 : 0);
         return predicted == taken ? MispredictKind::none : MispredictKind::conditional;
     }
     }

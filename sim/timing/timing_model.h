@@ -16,8 +16,9 @@
 //   auto timing = (*model)->time_calls(recorder.calls());   // the last call, cold and warm
 //
 // The MCA schedule is memoised per distinct instruction sequence (pc + bytes of every executed
-// instruction), so N identical calls cost one pipeline. Results are deterministic: no clock,
-// no dependence on hash order.
+// instruction), so N identical calls cost one pipeline; the whole result of a call warmed up by
+// copies of itself is memoised too. Results are deterministic: no clock, no dependence on hash
+// order.
 #pragma once
 
 #include "isa/expected.h"
@@ -42,8 +43,9 @@ struct TimingStats {
     uint64_t calls_timed = 0;
     uint64_t pipelines_run = 0;          // MCA pipelines (one per serializing-free segment)
     uint64_t instructions_simulated = 0; // through MCA
-    uint64_t memo_hits = 0;
-    uint64_t memo_misses = 0;
+    uint64_t memo_hits = 0;   // MCA schedules reused
+    uint64_t memo_misses = 0; // MCA schedules computed
+    uint64_t result_hits = 0; // whole results reused (a call identical to one timed before)
     uint64_t distinct_instructions = 0;  // (pc, bytes) decoded and classified
 };
 

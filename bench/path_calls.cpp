@@ -1,0 +1,51 @@
+#include "path_calls.h"
+
+#include "sim/runner.h"
+
+namespace tracesim::bench {
+
+Expected<std::unique_ptr<PathCalls>> PathCalls::create(const Catalogue& catalogue,
+                                                       const PathSpec& path,
+                                                       const HandlerSpec& handler) {
+    auto image = build_image(catalogue, path, handler);
+    if (!image) return image.take_error();
+    std::unique_ptr<PathCalls> p(new PathCalls());
+    p->image_ = std::move(*image);
+    if (!path.site.empty()) {
+        auto site = p->image_.phase_range(path.site_at);
+        if (!site) return make_error("path {}: no site label {}", path.name, path.site_at);
+        auto patched = p->image_.patch(site->first, site->second - site->first, path.site,
+                                       "bench site patch");
+        if (!patched) return patched.take_error();
+    }
+    auto machine = Machine::create(p->image_);
+    if (!machine) return machine.take_error();
+    p->machine_ = std::move(*machine);
+    p->machine_->set_trap_handler(&p->traps_);
+    p->state_ = initial_call_state(p->machine_->isa(), p->image_.layout);
+    p->poison_.assign(p->image_.layout.stack_size, stack_poison_byte);
+    auto entry = p->image_.address_of("driver_entry");
+    auto done = p->image_.address_of("driver_done");
+    if (!entry || !done) return make_error("no driver_entry / driver_done");
+    p->entry_ = *entry;
+    p->done_ = *done;
+    return p;
+}
+
+Expected<uint64_t> PathCalls::run(int calls, uint64_t budget) {
+    Machine& m = *machine_;
+    const Isa& isa = m.isa();
+    uint64_t executed = 0;
+    for (int call = 0; call < calls; ++call) {
+        if (auto ok = m.write_memory(image_.layout.stack_base, poison_); !ok)
+            return ok.take_error();
+        for (const auto& [reg, value] : state_.registers) m.write(*reg, value);
+        m.write(isa.sp, state_.sp);
+        m.write(isa.flags, state_.flags);
+        if (auto ok = m.run(entry_, done_, budget); !ok) return ok.take_error();
+        executed += m.instructions_executed(); // counted per run
+    }
+    return executed;
+}
+
+} // namespace tracesim::bench
