@@ -20,7 +20,7 @@ std::optional<DecodedInstruction> Disassembler::decode(std::span<const uint8_t> 
     llvm::MCInst inst;
     uint64_t size = target_->decode(bytes.data(), bytes.size(), address, inst);
     if (size == 0) return std::nullopt;
-    return DecodedInstruction{static_cast<uint32_t>(size), target_->print(inst, address)};
+    return DecodedInstruction{static_cast<uint32_t>(size), target_->print(inst, address, size)};
 }
 
 } // namespace tracesim

@@ -86,10 +86,12 @@ uint64_t LlvmTarget::decode(const uint8_t* bytes, size_t available, uint64_t add
     return status == llvm::MCDisassembler::Success ? size : 0;
 }
 
-std::string LlvmTarget::print(const llvm::MCInst& inst, uint64_t address) const {
+std::string LlvmTarget::print(const llvm::MCInst& inst, uint64_t address, uint64_t size) const {
     std::string text;
     llvm::raw_string_ostream os(text);
-    printer->printInst(&inst, address, "", *subtarget, os);
+    // x86's printer adds a branch's displacement to the address it is given, which must then be
+    // the next instruction's (as llvm-objdump passes it); AArch64's counts from the branch itself.
+    printer->printInst(&inst, arch == Arch::x86_64 ? address + size : address, "", *subtarget, os);
     os.flush();
     // The printer indents with a tab and separates operands with one: normalise to spaces.
     std::string out;

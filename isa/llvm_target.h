@@ -46,7 +46,8 @@ struct LlvmTarget {
     // Size of the decoded instruction, 0 when the bytes do not decode.
     uint64_t decode(const uint8_t* bytes, size_t available, uint64_t address,
                     llvm::MCInst& out) const;
-    std::string print(const llvm::MCInst& inst, uint64_t address) const;
+    // `size`: the instruction's length, so branch targets print as absolute addresses.
+    std::string print(const llvm::MCInst& inst, uint64_t address, uint64_t size) const;
 };
 
 } // namespace tracesim

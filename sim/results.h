@@ -5,6 +5,7 @@
 #include "isa/arch.h"
 #include "sim/metrics.h"
 #include "sim/phase.h"
+#include "sim/timing/timing_result.h"
 
 #include <cstdint>
 #include <optional>
@@ -59,7 +60,7 @@ struct Record {
     Arch arch;
     std::string path;
     std::string kernel;
-    std::string core; // "" until a timing model runs
+    std::string core; // the timing core profile ("" when timing was not run)
     std::string handler;
     std::string regs_struct;
     std::string entry;
@@ -72,6 +73,11 @@ struct Record {
     Metrics traced;   // the traced call, absolute
     std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
     int64_t traps = 0;                // exceptions taken per traced call
+    // The timing model's view of the same calls (empty when timing was not run).
+    std::optional<CycleMetrics> cycles_per_call; // traced minus untraced
+    std::optional<CycleMetrics> cycles_traced;
+    std::vector<PhaseCycles> phase_cycles;       // of the traced call
+    std::vector<UnpricedInstruction> unpriced;   // of the traced call
     Checks checks;
     std::vector<FieldCheck> regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
 };

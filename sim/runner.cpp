@@ -6,6 +6,8 @@
 #include "sim/machine.h"
 #include "sim/regs_check.h"
 #include "sim/trap.h"
+#include "sim/trace_recorder.h"
+#include "sim/timing/timing_model.h"
 
 #include <algorithm>
 #include <fstream>
@@ -32,6 +34,7 @@ struct CallOutcome {
     std::vector<std::pair<std::string_view, uint64_t>> callee_saved_after;
     uint64_t handler_seen[4] = {}; // args a, b, c as the entry handler saw them; return value
     std::vector<FieldCheck> regs_check;
+    std::vector<DynamicTrace> traces; // every call's, when recorded
 };
 
 struct RegsOptions {
@@ -40,7 +43,8 @@ struct RegsOptions {
 };
 
 // Runs the driver `calls` times on a fresh machine; returns the last (steady-state) call.
-Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, RegsOptions regs = {}) {
+Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, RegsOptions regs = {},
+                               bool record = false) {
     auto machine = Machine::create(image);
     if (!machine) return machine.take_error();
     Machine& m = **machine;
@@ -48,6 +52,11 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
     m.add_listener(&counters);
     TrapDelivery traps;
     m.set_trap_handler(&traps);
+    std::optional<TraceRecorder> recorder;
+    if (record) {
+        recorder.emplace(image);
+        m.add_listener(&*recorder);
+    }
     std::optional<RegsObserver> observer;
     if (regs.path) {
         observer.emplace(m, *regs.path, regs.poke);
@@ -81,6 +90,7 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
     out.sp_after = m.read(isa.sp);
     for (std::string_view name : isa.callee_saved) out.callee_saved_after.emplace_back(name, m.read(*isa.reg(name)));
     if (observer) out.regs_check = observer->checks();
+    if (recorder) out.traces = recorder->calls();
     std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen), sizeof out.handler_seen);
     if (auto ok = m.read_memory(*seen, seen_bytes); !ok) return ok.take_error();
     return out;
@@ -121,7 +131,35 @@ Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& trace
     return c;
 }
 
+// One timing model per (core, thread): models are not thread-safe, and their memo makes the
+// repeated calls of a batch cheap.
+Expected<TimingModel*> timing_model(const CoreProfile& core, bool timeline) {
+    thread_local std::map<std::pair<std::string, bool>, std::unique_ptr<TimingModel>> models;
+    auto& slot = models[{core.name, timeline}];
+    if (!slot) {
+        TimingOptions options;
+        options.timeline = timeline;
+        auto created = TimingModel::create(core, options);
+        if (!created) return created.take_error();
+        slot = std::move(*created);
+    }
+    return slot.get();
+}
+
+Expected<const CoreProfile*> core_for(const RunRequest& request) {
+    auto profiles = core_profiles();
+    if (!profiles) return profiles.take_error();
+    std::string name = request.core.empty() ? std::string(default_core_name(request.arch)) : request.core;
+    return find_core(**profiles, name, request.arch);
+}
+
 } // namespace
+
+Expected<const std::vector<CoreProfile>*> core_profiles() {
+    static const Expected<std::vector<CoreProfile>> profiles = load_core_profiles(tracesim_home() / "isa" / "cores");
+    if (!profiles) return profiles.error();
+    return &*profiles;
+}
 
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                             const HandlerSpec& handler,
@@ -215,11 +253,17 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
                                           fmt::format("site patch of path '{}' ({})", spec.name, spec.defined_at));
         if (!patched) return patched.take_error();
     }
-    auto untraced = simulate(*untraced_image, request.calls, request.budget);
+    const CoreProfile* core = nullptr;
+    if (request.timing) {
+        auto found = core_for(request);
+        if (!found) return found.take_error();
+        core = *found;
+    }
+    auto untraced = simulate(*untraced_image, request.calls, request.budget, {}, core != nullptr);
     if (!untraced) return make_error("{} untraced: {}", spec.arch, untraced.error().message);
     const bool has_regs = spec.regs_struct != "none" || !spec.exit_regs_struct.empty();
     auto traced = simulate(traced_image, request.calls, request.budget,
-                           RegsOptions{has_regs ? &spec : nullptr, false});
+                           RegsOptions{has_regs ? &spec : nullptr, false}, core != nullptr);
     if (!traced)
         return make_error("{} path '{}' (kernel {}): {}", spec.arch, spec.name, spec.kernel, traced.error().message);
 
@@ -228,6 +272,19 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     record.phases = traced->phases;
     record.traps = traced->traps;
     record.regs_check = traced->regs_check;
+    if (core) {
+        auto model = timing_model(*core, false);
+        if (!model) return model.take_error();
+        auto untraced_cycles = (*model)->time_calls(untraced->traces);
+        if (!untraced_cycles) return untraced_cycles.take_error();
+        auto traced_cycles = (*model)->time_calls(traced->traces);
+        if (!traced_cycles) return traced_cycles.take_error();
+        record.core = core->name;
+        record.cycles_traced = traced_cycles->total;
+        record.cycles_per_call = traced_cycles->total - untraced_cycles->total;
+        record.phase_cycles = traced_cycles->phases;
+        record.unpriced = traced_cycles->unpriced;
+    }
     if (has_regs && request.write_back) {
         // A separate call in which the observer writes markers into the structs: its results
         // (changed arguments, return value) are not the traced call's, only the write-back verdicts.
@@ -241,6 +298,38 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     }
     record.checks = check_call(isa_for(spec.arch), spec, *traced, *untraced, **handler, traced_image.layout);
     return record;
+}
+
+} // namespace tracesim
+
+namespace tracesim {
+
+Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& request) {
+    RunRequest plain = request;
+    plain.timing = true;
+    auto record = run_path(catalogue, plain);
+    if (!record) return record.take_error();
+    if (!record->supported) return usage_error("{} {} is not supported: {}", record->arch, record->path, record->reason);
+    auto spec = catalogue.find_path(request.path, request.arch, request.kernel);
+    auto handler = catalogue.find_handler(request.handler);
+    if (!spec || !handler) return make_error("path or handler vanished");
+    auto image = build_image(catalogue, **spec, **handler, request.replaced_sources);
+    if (!image) return image.take_error();
+    if (!(*spec)->site.empty()) {
+        auto site = image->phase_range((*spec)->site_at);
+        if (!site) return make_error("{}: no site {}", (*spec)->defined_at, (*spec)->site_at);
+        if (auto ok = image->patch(site->first, site->second - site->first, (*spec)->site, "site patch"); !ok)
+            return ok.take_error();
+    }
+    auto traced = simulate(*image, request.calls, request.budget, {}, true);
+    if (!traced) return traced.take_error();
+    auto core = core_for(request);
+    if (!core) return core.take_error();
+    auto model = timing_model(**core, true);
+    if (!model) return model.take_error();
+    auto timing = (*model)->time_calls(traced->traces);
+    if (!timing) return timing.take_error();
+    return PathTrace{std::move(*record), traced->traces.back(), std::move(*timing)};
 }
 
 } // namespace tracesim

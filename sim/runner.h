@@ -6,6 +6,8 @@
 #include "sim/catalogue.h"
 #include "sim/image.h"
 #include "sim/results.h"
+#include "sim/timing/core_profile.h"
+#include "sim/timing/trace.h"
 
 #include <filesystem>
 #include <map>
@@ -21,12 +23,24 @@ struct RunRequest {
     uint64_t budget = 100'000;          // instructions per call
     bool write_back = false; // also test which struct writes take effect (an extra, poked call)
     std::string core;        // timing core profile ("" = the arch's default)
+    bool timing = true;      // run the cycle model on the recorded calls
     // Kernel source files replaced for this run: catalogue file name -> file to use instead
     // (how `compare` runs a patched trampoline next to the shipped one).
     std::map<std::string, std::filesystem::path> replaced_sources;
 };
 
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);
+
+// The shipped core profiles (isa/cores/*.toml), loaded once.
+Expected<const std::vector<CoreProfile>*> core_profiles();
+
+// One traced call instruction by instruction: the recorded trace and its timeline (`trace`).
+struct PathTrace {
+    Record record;
+    DynamicTrace trace;
+    CallTiming timing;
+};
+Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& request);
 
 // The image a path runs on, site not yet patched (exposed for tests and the trace view).
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,

@@ -53,7 +53,8 @@ Expected<void> choose(const Reader& r, const toml::node& where, std::string_view
 const std::vector<std::string>& scenario_metrics() {
     static const std::vector<std::string> metrics = {
         "instructions", "loads", "stores", "bytes_loaded", "bytes_stored", "lines_touched",
-        "max_stack_depth", "traps"};
+        "max_stack_depth", "traps", "cycles_cold", "cycles_warm", "l1d_misses_cold", "mispredicts_warm",
+        "unpriced"};
     return metrics;
 }
 

@@ -2,7 +2,9 @@
 
 #include "sim/batch.h"
 #include "sim/catalogue.h"
+#include "sim/check.h"
 #include "sim/cli/compare.h"
+#include "sim/cli/trace.h"
 #include "sim/output.h"
 #include "sim/report/regs.h"
 #include "sim/report/render.h"
@@ -13,6 +15,8 @@
 #include <toml++/toml.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <thread>
 
@@ -37,25 +41,17 @@ struct RunOptions {
     std::string output;
     bool phases = false;
     unsigned jobs = 0;
+    std::vector<std::string> cores;
 };
 
 Expected<Catalogue> load_default_catalogue() { return load_catalogue(tracesim_home() / "kernels"); }
 
 // The shipped core profiles' names and arches (isa/cores/*.toml).
-std::vector<KnownCore> known_cores() {
+Expected<std::vector<KnownCore>> known_cores() {
+    auto profiles = core_profiles();
+    if (!profiles) return profiles.take_error();
     std::vector<KnownCore> cores;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(tracesim_home() / "isa" / "cores", error)) {
-        if (entry.path().extension() != ".toml") continue;
-        try {
-            toml::table t = toml::parse_file(entry.path().string());
-            auto arch = parse_arch(t["arch"].value_or(std::string()));
-            if (arch) cores.push_back({entry.path().stem().string(), *arch});
-        } catch (const toml::parse_error&) {
-            // A broken profile is reported by the timing model when it loads it.
-        }
-    }
-    std::sort(cores.begin(), cores.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    for (const CoreProfile& p : **profiles) cores.push_back({p.name, p.arch});
     return cores;
 }
 
@@ -90,7 +86,11 @@ Expected<void> list_command(const ListOptions& options) {
     if (options.what == "handlers") {
         for (const HandlerSpec& h : catalogue->handlers) out += fmt::format("{:<12} {}\n", h.name, h.summary);
     } else if (options.what == "cores") {
-        for (const KnownCore& c : known_cores()) out += fmt::format("{:<16} {}\n", c.name, c.arch);
+        auto profiles = core_profiles();
+        if (!profiles) return profiles.take_error();
+        for (const CoreProfile& c : **profiles)
+            out += fmt::format("{:<16} {:<7} {:<16} {}{}\n", c.name, c.arch, c.llvm_cpu, c.description,
+                               c.name == default_core_name(c.arch) ? " (default)" : "");
     } else if (options.what == "scenarios") {
         std::error_code error;
         for (const auto& e : std::filesystem::directory_iterator(tracesim_home() / "scenarios", error))
@@ -130,6 +130,11 @@ Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue
             // Check the name now, so a typo is a usage error before anything runs.
             if (auto spec = catalogue.find_path(path, arch, options.kernel); !spec) return spec.take_error();
             RunRequest request{arch, path, options.kernel, options.handler, options.calls, options.budget, write_back};
+            for (const std::string& core : options.cores) {
+                auto profiles = core_profiles();
+                if (!profiles) return profiles.take_error();
+                if (auto found = find_core(**profiles, core, arch)) request.core = core;
+            }
             requests.push_back(request);
         }
     return requests;
@@ -145,7 +150,9 @@ Expected<void> run_command(const RunOptions& options) {
     if (!options.scenario.empty()) {
         if (!options.arches.empty() || !options.paths.empty())
             return usage_error("a scenario file chooses arches and paths; drop --arch/--path");
-        auto scenario = load_scenario(options.scenario, *catalogue, known_cores());
+        auto cores = known_cores();
+        if (!cores) return cores.take_error();
+        auto scenario = load_scenario(options.scenario, *catalogue, *cores);
         if (!scenario) return scenario.take_error();
         requests = scenario->requests;
         render_options.spec = ReportSpec{scenario->title, scenario->metrics, scenario->reference, scenario->chart_metric};
@@ -174,6 +181,79 @@ Expected<void> regs_command(RunOptions options, bool all) {
     if (!results) return results.take_error();
     if (*format == Format::json) return emit(render(*results, *format), options.output);
     return emit(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format), options.output);
+}
+
+struct CheckOptions {
+    std::vector<std::string> scenarios;
+    bool all = false;
+    std::string baseline_dir;
+    bool update = false;
+    bool strict = false;
+    std::string format = "text";
+    unsigned jobs = 0;
+};
+
+std::vector<std::filesystem::path> shipped_scenarios() {
+    std::vector<std::filesystem::path> files;
+    std::error_code error;
+    for (const auto& e : std::filesystem::directory_iterator(tracesim_home() / "scenarios", error))
+        if (e.path().extension() == ".toml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Runs each scenario and compares it with its baseline, or (--update) rewrites the baseline.
+Expected<void> check_command(const CheckOptions& options, bool& regressed) {
+    auto catalogue = load_default_catalogue();
+    if (!catalogue) return catalogue.take_error();
+    auto format = parse_format(options.format);
+    if (!format) return format.take_error();
+    if (*format != Format::text && *format != Format::markdown) return usage_error("check prints text or md");
+    std::vector<std::filesystem::path> files(options.scenarios.begin(), options.scenarios.end());
+    if (options.all) files = shipped_scenarios();
+    if (files.empty()) return usage_error("check needs scenario files or --all");
+    std::filesystem::path dir = options.baseline_dir.empty() ? tracesim_home() / "results" / "baseline"
+                                                             : std::filesystem::path(options.baseline_dir);
+    CheckReport report;
+    for (const std::filesystem::path& file : files) {
+        auto cores = known_cores();
+        if (!cores) return cores.take_error();
+        auto scenario = load_scenario(file, *catalogue, *cores);
+        if (!scenario) return scenario.take_error();
+        auto results = run_batch(*catalogue, scenario->requests, job_count(options.jobs));
+        if (!results) return results.take_error();
+        std::string current = render(*results, Format::json);
+        std::filesystem::path baseline_file = dir / (scenario->name + ".json");
+        std::string old_text;
+        if (std::ifstream in{baseline_file}) {
+            std::stringstream buffer;
+            buffer << in.rdbuf();
+            old_text = buffer.str();
+        } else if (!options.update) {
+            return make_error("no baseline {} for scenario {}: create it with tracesim check --update {}",
+                              baseline_file.string(), scenario->name, file.string());
+        }
+        auto now = parse_json(current, "current results");
+        if (!now) return now.take_error();
+        if (!old_text.empty()) {
+            auto before = parse_json(old_text, baseline_file.string());
+            if (!before) return before.take_error();
+            auto compared = compare_with_baseline(*scenario, *before, *now, report);
+            if (!compared) {
+                if (!options.update) return compared.take_error();
+                std::fprintf(stderr, "tracesim: %s (replacing it)\n", compared.error().message.c_str());
+            }
+        }
+        if (options.update) {
+            std::filesystem::create_directories(dir);
+            if (auto ok = write_file_atomically(baseline_file, current); !ok) return ok;
+        }
+    }
+    std::string out = *format == Format::markdown ? render_check_markdown(report) : render_check_text(report);
+    if (options.update) out = "updated baselines in " + dir.string() + "\n" + out;
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    regressed = !options.update && report.regressed(options.strict);
+    return {};
 }
 
 void add_selection(CLI::App* cmd, RunOptions& o) {
@@ -205,6 +285,7 @@ int run_cli(int argc, char** argv) {
     run_cmd->add_option("--budget", run.budget, "instruction budget per call")->capture_default_str();
     run_cmd->add_option("--format", run.format, "text | md | csv | latex | svg | json")->capture_default_str();
     run_cmd->add_flag("--phases", run.phases, "text: add the per-phase breakdown");
+    run_cmd->add_option("--core", run.cores, "timing core per arch (repeatable; default znver3, neoverse-n1)");
 
     RunOptions regs;
     bool regs_all = false;
@@ -212,6 +293,20 @@ int run_cli(int argc, char** argv) {
     add_selection(regs_cmd, regs);
     regs_cmd->add_flag("--all", regs_all, "every path: the fields x paths matrix");
     regs_cmd->add_option("--format", regs.format, "text | md | json")->capture_default_str();
+
+    CheckOptions check;
+    CLI::App* check_cmd = app.add_subcommand("check", "compare scenarios with their committed baselines (exit 3 on regression)");
+    check_cmd->add_option("scenarios", check.scenarios, "scenario files");
+    check_cmd->add_flag("--all", check.all, "every scenario under scenarios/");
+    check_cmd->add_option("--baseline", check.baseline_dir, "baseline directory (default results/baseline)");
+    check_cmd->add_flag("--update", check.update, "rewrite the baselines (atomically) and print what moved");
+    check_cmd->add_flag("--strict", check.strict, "an improvement beyond tolerance also exits 3");
+    check_cmd->add_option("--format", check.format, "text | md")->capture_default_str();
+    check_cmd->add_option("-j,--jobs", check.jobs, "runs in parallel (default: one per core)");
+
+    TraceOptions trace;
+    CLI::App* trace_cmd = app.add_subcommand("trace", "one traced call, instruction by instruction, with its timeline");
+    add_trace_options(trace_cmd, trace);
 
     CompareOptions compare;
     CLI::App* compare_cmd = app.add_subcommand("compare", "two variants of a trampoline, phase by phase");
@@ -224,15 +319,18 @@ int run_cli(int argc, char** argv) {
         return code == 0 ? 0 : static_cast<int>(ExitCode::usage_error);
     }
 
+    bool regressed = false;
     Expected<void> result = list_cmd->parsed()      ? list_command(list)
                             : regs_cmd->parsed()    ? regs_command(regs, regs_all)
                             : compare_cmd->parsed() ? compare_command(compare)
+                            : check_cmd->parsed()   ? check_command(check, regressed)
+                            : trace_cmd->parsed()   ? trace_command(trace)
                                                     : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());
         return static_cast<int>(result.error().exit_code);
     }
-    return 0;
+    return static_cast<int>(regressed ? ExitCode::regression : ExitCode::ok);
 }
 
 } // namespace tracesim

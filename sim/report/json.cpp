@@ -12,10 +12,23 @@ namespace tracesim {
 
 namespace {
 
-void write_metrics(JsonWriter& json, const Metrics& m) {
+// Counts, then (when the timing model ran) cycles. `l1d_misses` and `mispredicts` repeat the
+// warm values under the names of the schema's first version.
+void write_metrics(JsonWriter& json, const Metrics& m, const CycleMetrics* cycles) {
     json.begin_object();
     for_each_metric(m, [&](std::string_view name, int64_t value) { json.field(name, value); });
+    if (cycles) {
+        for_each_cycle_metric(*cycles, [&](std::string_view name, auto value) { json.field(name, value); });
+        json.field("l1d_misses", cycles->l1d_misses_warm);
+        json.field("mispredicts", cycles->mispredicts_warm);
+    }
     json.end_object();
+}
+
+const CycleMetrics* cycles_of(const Record& r, Phase phase) {
+    for (const PhaseCycles& p : r.phase_cycles)
+        if (p.phase == phase) return &p.metrics;
+    return nullptr;
 }
 
 void write_record(JsonWriter& json, const Record& r) {
@@ -33,17 +46,24 @@ void write_record(JsonWriter& json, const Record& r) {
         return;
     }
     json.field("calls", static_cast<int64_t>(r.calls));
-    json.field("cycles", "not modeled");
+    if (!r.cycles_per_call) json.field("cycles", "not modeled");
     json.key("per_call");
-    write_metrics(json, r.per_call);
+    write_metrics(json, r.per_call, r.cycles_per_call ? &*r.cycles_per_call : nullptr);
     json.key("traced");
-    write_metrics(json, r.traced);
+    write_metrics(json, r.traced, r.cycles_traced ? &*r.cycles_traced : nullptr);
     json.key("phases").begin_object();
     for (const PhaseMetrics& p : r.phases) {
         json.key(name_of(p.phase));
-        write_metrics(json, p.metrics);
+        write_metrics(json, p.metrics, cycles_of(r, p.phase));
     }
     json.end_object();
+    if (r.cycles_per_call) {
+        json.key("unpriced_instructions").begin_array();
+        for (const UnpricedInstruction& u : r.unpriced)
+            json.begin_object().field("pc", fmt::format("{:#x}", u.pc)).field("instruction", u.text)
+                .field("reason", name_of(u.reason)).field("count", u.count).end_object();
+        json.end_array();
+    }
     json.field("traps", r.traps);
     json.key("checks").begin_object();
     json.field("return_value", r.checks.return_value);

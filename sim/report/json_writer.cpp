@@ -78,6 +78,12 @@ JsonWriter& JsonWriter::value(int64_t number) {
     return *this;
 }
 
+JsonWriter& JsonWriter::value(double number) {
+    before_value();
+    out_ += fmt::format("{:.3f}", number);
+    return *this;
+}
+
 JsonWriter& JsonWriter::value(bool flag) {
     before_value();
     out_ += flag ? "true" : "false";

@@ -20,6 +20,7 @@ class JsonWriter {
     JsonWriter& value(const char* text) { return value(std::string_view(text)); }
     JsonWriter& value(int64_t number);
     JsonWriter& value(bool flag);
+    JsonWriter& value(double number); // three decimals: deterministic, and all a ratio needs
     JsonWriter& null();
     template <class T> JsonWriter& field(std::string_view name, const T& v) { return key(name).value(v); }
 

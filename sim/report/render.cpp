@@ -2,6 +2,8 @@
 
 #include "sim/scenario.h"
 
+#include <algorithm>
+
 namespace tracesim {
 
 Expected<Format> parse_format(std::string_view name) {
@@ -15,8 +17,10 @@ Expected<Format> parse_format(std::string_view name) {
 }
 
 ReportSpec default_report_spec() {
-    return ReportSpec{"Overhead per traced call (traced minus untraced call)", scenario_metrics(), "",
-                      "instructions"};
+    return ReportSpec{"Overhead per traced call (traced minus untraced call)",
+                      {"instructions", "loads", "stores", "bytes_loaded", "bytes_stored", "lines_touched",
+                       "max_stack_depth", "traps", "cycles_cold", "cycles_warm"},
+                      "", "instructions"};
 }
 
 std::string render(const Results& results, Format format, const RenderOptions& options) {
@@ -31,7 +35,13 @@ std::string render(const Results& results, Format format, const RenderOptions& o
     default: break;
     }
     std::string out = render_report_text(table);
-    out += "\ncycles: not modeled (no timing model in this build); counts are exact emulator counts.\n";
+    std::vector<std::string> cores;
+    for (const Record& r : results.records)
+        if (!r.core.empty() && std::find(cores.begin(), cores.end(), r.core) == cores.end()) cores.push_back(r.core);
+    out += cores.empty() ? "\ncycles: not modeled in this run; counts are exact emulator counts.\n"
+                         : fmt::format("\ncycles: modeled on {} (cold: empty caches and predictors; warm: steady state). "
+                                       "Counts are exact emulator counts.\n",
+                                       fmt::join(cores, ", "));
     if (options.phases) out += render_phases_text(results);
     return out;
 }

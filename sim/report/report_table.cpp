@@ -3,6 +3,7 @@
 #include "sim/catalogue.h"
 
 #include <cmath>
+#include <type_traits>
 #include <set>
 
 namespace tracesim {
@@ -12,6 +13,15 @@ namespace {
 int64_t metric_value(const Record& r, std::string_view metric) {
     if (metric == "traps") return r.traps;
     int64_t out = 0;
+    if (metric.starts_with("cycles") || metric.find("misses") != std::string_view::npos ||
+        metric.find("mispredicts") != std::string_view::npos || metric == "unpriced") {
+        if (!r.cycles_per_call) return 0;
+        for_each_cycle_metric(*r.cycles_per_call, [&](std::string_view name, auto value) {
+            if constexpr (std::is_integral_v<decltype(value)>)
+                if (name == metric) out = value;
+        });
+        return out;
+    }
     for_each_metric(r.per_call, [&](std::string_view name, int64_t value) {
         if (name == metric) out = value;
     });
@@ -26,6 +36,7 @@ std::string_view unit_of(std::string_view metric) {
     if (metric == "bytes_loaded" || metric == "bytes_stored" || metric == "max_stack_depth") return "B";
     if (metric == "lines_touched") return "lines";
     if (metric == "traps") return "traps";
+    if (metric.starts_with("cycles")) return "cycles";
     return "";
 }
 
@@ -43,6 +54,10 @@ std::string header_of(std::string_view metric) {
     if (metric == "bytes_stored") return "bytes st [B]";
     if (metric == "lines_touched") return "lines [64 B]";
     if (metric == "max_stack_depth") return "stack [B]";
+    if (metric == "cycles_cold") return "cycles cold";
+    if (metric == "cycles_warm") return "cycles warm";
+    if (metric == "l1d_misses_cold") return "L1D miss cold";
+    if (metric == "mispredicts_warm") return "mispred warm";
     return std::string(metric);
 }
 
@@ -73,12 +88,13 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
     ReportTable table;
     table.spec = spec;
     for (const std::string& m : spec.metrics) table.units.emplace_back(unit_of(m));
-    std::set<std::string> cores, handlers;
+    std::set<std::pair<Arch, std::string>> cores;
+    std::set<std::string> handlers;
     for (const Record& r : results.records) {
         ReportRow row{r.arch, r.path, r.kernel, r.core, r.handler, r.regs_struct, r.supported, r.reason,
                       is_reference(r, spec, results), r.checks.ok(), {}};
         if (r.supported) { // an unsupported row has no handler or core to tell apart
-            cores.insert(r.core);
+            cores.insert({r.arch, r.core});
             handlers.insert(r.handler);
         }
         if (r.supported) {
@@ -102,7 +118,10 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
         }
         table.rows.push_back(std::move(row));
     }
-    table.show_core = cores.size() > 1;
+    // A core column only when an arch is shown on several cores (each arch has its own anyway).
+    std::set<Arch> arches;
+    for (const auto& [arch, core] : cores) arches.insert(arch);
+    table.show_core = cores.size() > arches.size();
     table.show_handler = handlers.size() > 1;
     return table;
 }

@@ -251,7 +251,7 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
         s.text = "(not decoded)";
         inst = m.nop;
     } else {
-        s.text = m.target->print(inst, insn.pc);
+        s.text = m.target->print(inst, insn.pc, insn.size);
         m.classify(s, inst);
     }
     // Overrides price what MCA cannot: an overridden instruction is never unpriced. What MCA
