@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using namespace tracesim;
 using tracesim::test::catalogue;
@@ -16,7 +17,10 @@ namespace {
 const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-n1", Arch::arm64}};
 
 Expected<Scenario> load_text(const std::string& text) {
-    auto file = std::filesystem::temp_directory_path() / "tracesim-test-scenario.toml";
+    // A file per call and process: ctest runs test cases in parallel processes.
+    static int count = 0;
+    auto file = std::filesystem::temp_directory_path() /
+                fmt::format("tracesim-test-scenario-{}-{}.toml", getpid(), ++count);
     std::ofstream(file) << text;
     return load_scenario(file, catalogue(), cores);
 }
@@ -67,7 +71,7 @@ TEST_CASE("bad scenarios: one message with file:line and the valid choices") {
     CHECK(error_of("paths = [\"ftrace@5.4\"]\n").find("has no model on") != std::string::npos);
     CHECK(error_of("paths = [\"ftrace\"]\nreference = \"kprobe\"\n").find("reference 'kprobe' is not one of the scenario's paths") !=
           std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"\n").find("tracesim-test-scenario.toml:1:") != std::string::npos); // TOML syntax
+    CHECK(error_of("paths = [\"ftrace\"\n").find(".toml:1:") != std::string::npos); // TOML syntax
 }
 
 TEST_CASE("a parallel run equals the serial run byte for byte") {
