@@ -93,7 +93,7 @@ const Isa& arm64_isa() {
                  "BPF_CTX_",
                  "v6.14 arch/arm64/net/bpf_jit_comp.c (prepare_trampoline)",
                  32,
-                 {{"arg0", 0, 8, "x0"}, {"arg1", 8, 8, "x1"}, {"arg2", 16, 8, "x2"}, {"ret", 24, 8, ""}}},
+                 {{"arg0", 0, 8, "x0", true}, {"arg1", 8, 8, "x1", true}, {"arg2", 16, 8, "x2", true}, {"ret", 24, 8, "x0"}}},
             },
         .constants =
             {

@@ -25,6 +25,8 @@ struct StructField {
     uint32_t offset;
     uint32_t size;
     std::string_view mirrors; // the architectural register it should hold ("rdi"), or "" if none
+    bool at_entry = false;    // holds the register's value at function entry even in an exit
+                              // struct (a BPF ctx keeps the call's arguments for fexit)
 };
 
 struct StructLayout {

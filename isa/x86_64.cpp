@@ -57,7 +57,7 @@ const Isa& x86_64_isa() {
                  "BPF_CTX_",
                  "v6.14 arch/x86/net/bpf_jit_comp.c (arch_prepare_bpf_trampoline)",
                  32,
-                 {{"arg0", 0, 8, "rdi"}, {"arg1", 8, 8, "rsi"}, {"arg2", 16, 8, "rdx"}, {"ret", 24, 8, ""}}},
+                 {{"arg0", 0, 8, "rdi", true}, {"arg1", 8, 8, "rsi", true}, {"arg2", 16, 8, "rdx", true}, {"ret", 24, 8, "rax"}}},
             },
         .constants =
             {

@@ -38,6 +38,15 @@ uint64_t poke_flag_mask(Arch arch) {
     return arch == Arch::x86_64 ? (1ull << 0 | 1ull << 7) : (1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12);
 }
 
+// pt_regs' name for the field holding `reg` ("rax" -> "ax", "x29" -> "x29"), so the matrix lines
+// up fields of different structs that hold the same register.
+std::string row_name(const Isa& isa, std::string_view reg, std::string_view fallback) {
+    if (const StructLayout* regs = isa.layout("pt_regs"))
+        for (const StructField& f : regs->fields)
+            if (!reg.empty() && f.mirrors == reg) return std::string(f.name);
+    return std::string(fallback);
+}
+
 bool is_pc(std::string_view reg) { return reg == "rip" || reg == "pc"; }
 bool is_sp(std::string_view reg) { return reg == "rsp" || reg == "sp"; }
 bool is_flags(std::string_view reg) { return reg == "rflags" || reg == "pstate"; }
@@ -59,6 +68,9 @@ void RegsObserver::on_run_begin(uint64_t) {
     entry_ = {};
     exit_ = {};
     written_.clear();
+    stores_ = 0;
+    exit_since_ = 0;
+    hardware_values_.clear();
     previous_phase_.reset();
     awaiting_resume_ = false;
     pending_write_back_.clear();
@@ -88,8 +100,12 @@ void RegsObserver::snapshot(Snapshot& s, const std::string& regs_struct) {
     s.bytes.assign(layout->size, 0);
     if (!machine_.read_memory(s.address, s.bytes)) s.bytes.clear(); // not memory: reported below
     s.written.assign(layout->size, 0);
+    s.store_seq.assign(layout->size, 0);
     for (uint32_t i = 0; i < layout->size; ++i)
-        if (auto it = written_.find(s.address + i); it != written_.end()) s.written[i] = it->second;
+        if (auto it = written_.find(s.address + i); it != written_.end()) {
+            s.written[i] = it->second.first;
+            s.store_seq[i] = it->second.second;
+        }
 }
 
 void RegsObserver::poke(Snapshot& s, const Truth& truth) {
@@ -146,6 +162,7 @@ void RegsObserver::on_instruction(const InstructionEvent& event) {
         phase != Phase::body) {
         exit_truth_ = capture();
         exit_truth_.values[std::string(machine_.isa().pc.name)] = return_address_.value_or(0);
+        exit_since_ = stores_ + 1; // the exit struct is built after the function returned
     }
     if (entry_handler_ && event.pc == *entry_handler_ && !entry_.taken && path_.regs_struct != "none") {
         snapshot(entry_, path_.regs_struct);
@@ -167,25 +184,32 @@ void RegsObserver::on_instruction(const InstructionEvent& event) {
 
 void RegsObserver::on_memory(const MemoryEvent& event) {
     if (!event.is_store) return;
-    for (uint32_t i = 0; i < event.size; ++i) written_[event.address + i] = event.by_hardware ? 2 : 1;
+    ++stores_;
+    for (uint32_t i = 0; i < event.size; ++i) written_[event.address + i] = {event.by_hardware ? 2 : 1, stores_};
+    if (event.by_hardware) hardware_values_.insert(event.value);
 }
 
 void RegsObserver::on_run_end() {
     if (poke_ && !exit_.markers.empty()) compare_pokes(exit_, capture()); // back in the caller
     checks_.clear();
-    if (entry_.taken) classify(entry_, entry_truth_, "entry");
-    if (exit_.taken) classify(exit_, exit_truth_, "exit");
+    if (entry_.taken) classify(entry_, entry_truth_, "entry", 0);
+    if (exit_.taken) classify(exit_, exit_truth_, "exit", exit_since_);
 }
 
-void RegsObserver::classify(const Snapshot& s, const Truth& truth, const std::string& at) {
+void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const std::string& at, uint64_t since) {
     const Isa& isa = machine_.isa();
     const StructLayout* layout = isa.layout(s.regs_struct);
     std::set<std::string> mirrored;
     for (const StructField& f : layout->fields) {
-        FieldCheck c{s.regs_struct, at, std::string(f.name), FieldStatus::faked, std::nullopt, std::nullopt, {}, std::nullopt};
+        FieldCheck c{s.regs_struct, at, std::string(f.name), row_name(isa, f.mirrors, f.name), FieldStatus::faked,
+                     std::nullopt, std::nullopt, {}, std::nullopt};
         uint64_t seen = 0;
         if (!s.bytes.empty()) std::memcpy(&seen, s.bytes.data() + f.offset, std::min<uint32_t>(f.size, 8));
         c.seen = seen;
+        // Fields that keep the call's entry state are judged against it, and may have been
+        // written before the function ran.
+        const Truth& truth = f.at_entry ? entry_truth_ : struct_truth;
+        const uint64_t written_since = f.at_entry ? 0 : since;
         std::string truth_name(f.mirrors);
         if (truth_name.empty() && (f.name == "cs" || f.name == "ss") && isa.arch == Arch::x86_64)
             truth_name = f.name;
@@ -193,13 +217,15 @@ void RegsObserver::classify(const Snapshot& s, const Truth& truth, const std::st
         if (auto t = truth.values.find(truth_name); !truth_name.empty() && t != truth.values.end())
             c.expected = t->second & (f.size >= 8 ? ~0ull : (1ull << (8 * f.size)) - 1);
         uint8_t writer = 0;
-        for (uint32_t i = f.offset; i < f.offset + f.size && i < s.written.size(); ++i) writer = std::max(writer, s.written[i]);
+        for (uint32_t i = f.offset; i < f.offset + f.size && i < s.written.size(); ++i)
+            if (s.store_seq[i] >= written_since) writer = std::max(writer, s.written[i]);
         if (writer == 0) {
             c.status = FieldStatus::stale;
         } else if (!c.expected) {
             c.status = writer == 2 ? FieldStatus::exact : FieldStatus::faked;
         } else if (seen == *c.expected) {
-            if (writer == 2) c.status = FieldStatus::exact;              // the CPU saved it
+            // The CPU saved it, here or in the exception frame the entry code copied it from.
+            if (writer == 2 || hardware_values_.count(seen)) c.status = FieldStatus::exact;
             else if (f.mirrors.empty()) c.status = FieldStatus::faked;   // a constant that matches
             else if (is_sp(f.mirrors) || is_pc(f.mirrors)) c.status = FieldStatus::derived;
             else c.status = FieldStatus::exact;                          // a register copy
@@ -226,8 +252,9 @@ void RegsObserver::classify(const Snapshot& s, const Truth& truth, const std::st
     for (const Register* r : {&isa.sp, &isa.pc, &isa.flags}) regs.push_back(r);
     for (const Register* r : regs) {
         if (mirrored.count(std::string(r->name))) continue;
-        FieldCheck c{s.regs_struct, at, std::string(r->name), FieldStatus::absent, std::nullopt, std::nullopt, {}, std::nullopt};
-        if (auto t = truth.values.find(std::string(r->name)); t != truth.values.end()) c.expected = t->second;
+        FieldCheck c{s.regs_struct, at, std::string(r->name), row_name(isa, r->name, r->name), FieldStatus::absent,
+                     std::nullopt, std::nullopt, {}, std::nullopt};
+        if (auto t = struct_truth.values.find(std::string(r->name)); t != struct_truth.values.end()) c.expected = t->second;
         checks_.push_back(std::move(c));
     }
 }

@@ -54,7 +54,8 @@ class RegsObserver : public ExecListener {
         std::string regs_struct;
         uint64_t address = 0;
         std::vector<uint8_t> bytes;
-        std::vector<uint8_t> written; // per byte: 0 never, 1 by an instruction, 2 by hardware
+        std::vector<uint8_t> written;    // per byte: 0 never, 1 by an instruction, 2 by hardware
+        std::vector<uint64_t> store_seq; // per byte: which store of the call wrote it last
         std::map<std::string, uint64_t> markers; // field -> value poked into it
     };
 
@@ -62,7 +63,9 @@ class RegsObserver : public ExecListener {
     void snapshot(Snapshot& s, const std::string& regs_struct);
     void poke(Snapshot& s, const Truth& truth);
     void compare_pokes(Snapshot& s, const Truth& resumed);
-    void classify(const Snapshot& s, const Truth& truth, const std::string& at);
+    // `since`: only stores from this one on count as writing the struct (the exit struct is
+    // built after the function returned; what the entry path left on that stack is stale).
+    void classify(const Snapshot& s, const Truth& truth, const std::string& at, uint64_t since);
 
     Machine& machine_;
     const PathSpec& path_;
@@ -70,7 +73,11 @@ class RegsObserver : public ExecListener {
     std::optional<uint64_t> site_, entry_handler_, exit_handler_, return_address_;
     Truth entry_truth_, exit_truth_;
     Snapshot entry_, exit_;
-    std::map<uint64_t, uint8_t> written_; // byte address -> 1 instruction / 2 hardware, this call
+    // byte address -> (1 instruction / 2 hardware, sequence number of the store), this call
+    std::map<uint64_t, std::pair<uint8_t, uint64_t>> written_;
+    uint64_t stores_ = 0;
+    uint64_t exit_since_ = 0;
+    std::set<uint64_t> hardware_values_;   // values the exception hardware stored, this call
     std::optional<Phase> previous_phase_;
     bool awaiting_resume_ = false;
     std::map<std::string, std::map<std::string, std::string>> pending_write_back_; // at -> field -> verdict

@@ -49,6 +49,7 @@ struct FieldCheck {
     std::string regs_struct;
     std::string at; // "entry" or "exit"
     std::string field;
+    std::string row; // the name the register matrix uses: pt_regs' name for the same register
     FieldStatus status;
     std::optional<uint64_t> expected; // the truth (absent when the CPU has no such value)
     std::optional<uint64_t> seen;     // what the struct held (absent for `absent`)

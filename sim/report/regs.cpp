@@ -72,7 +72,7 @@ std::string render_regs_matrix(const Results& results, Format format) {
                 for (const FieldCheck& c : r.regs_check) {
                     if (c.at != at) continue;
                     any = true;
-                    if (std::find(rows.begin(), rows.end(), c.field) == rows.end()) rows.push_back(c.field);
+                    if (std::find(rows.begin(), rows.end(), c.row) == rows.end()) rows.push_back(c.row);
                 }
                 if (any) columns.push_back(&r);
             }
@@ -85,7 +85,7 @@ std::string render_regs_matrix(const Results& results, Format format) {
                 for (const Record* r : columns) {
                     std::string value = "-";
                     for (const FieldCheck& c : r->regs_check)
-                        if (c.at == at && c.field == field) value = cell(c);
+                        if (c.at == at && c.row == field) value = cell(c);
                     line.push_back(value);
                 }
                 table.add_row(line);
