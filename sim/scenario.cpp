@@ -42,10 +42,12 @@ const std::vector<std::string_view> scenario_keys = {
     "title", "description", "arches", "paths", "cores", "handlers", "calls",
     "metrics", "reference", "chart", "tolerance"};
 
-Expected<void> choose(const Reader& r, const toml::node& where, std::string_view what,
+// `where` may be null (a default value): the message then names the file alone.
+Expected<void> choose(const Reader& r, const toml::node* where, std::string_view what,
                       const std::string& value, const std::vector<std::string>& valid) {
     if (std::find(valid.begin(), valid.end(), value) != valid.end()) return {};
-    return usage_error("{}: unknown {} '{}' (known: {})", r.at(where), what, value, fmt::join(valid, ", "));
+    return usage_error("{}: unknown {} '{}' (known: {})", where ? r.at(*where) : r.file.string(), what, value,
+                       fmt::join(valid, ", "));
 }
 
 } // namespace
@@ -103,7 +105,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     for (const std::string& p : *paths) {
         size_t at = p.find('@');
         std::string name = p.substr(0, at), era = at == std::string::npos ? "" : p.substr(at + 1);
-        if (auto ok = choose(r, *paths_node, "path", name, catalogue.path_names()); !ok) return ok.take_error();
+        if (auto ok = choose(r, paths_node, "path", name, catalogue.path_names()); !ok) return ok.take_error();
         bool found = false;
         for (Arch arch : s.arches)
             if (catalogue.has_path(name, arch) && (era.empty() || catalogue.find_path(name, arch, era)))
@@ -120,7 +122,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     std::vector<std::string> valid_cores;
     for (const KnownCore& c : cores) valid_cores.push_back(c.name);
     for (const std::string& c : *core_names) {
-        if (auto ok = choose(r, *root.get("cores"), "core", c, valid_cores); !ok) return ok.take_error();
+        if (auto ok = choose(r, root.get("cores"), "core", c, valid_cores); !ok) return ok.take_error();
         s.cores.push_back(c);
     }
 
@@ -144,7 +146,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     if (!metrics) return metrics.take_error();
     s.metrics = metrics->empty() ? std::vector<std::string>{"instructions", "stores", "bytes_stored"} : *metrics;
     for (const std::string& m : s.metrics)
-        if (auto ok = choose(r, *root.get("metrics"), "metric", m, scenario_metrics()); !ok) return ok.take_error();
+        if (auto ok = choose(r, root.get("metrics"), "metric", m, scenario_metrics()); !ok) return ok.take_error();
 
     if (!s.reference.empty()) {
         std::string name = s.reference.substr(0, s.reference.find('@'));
@@ -162,7 +164,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
                 return usage_error("{}: unknown key '{}' in chart (known: metric)", r.at(value), key.str());
         auto metric = r.string(*t, "metric", s.chart_metric);
         if (!metric) return metric.take_error();
-        if (auto ok = choose(r, *chart, "chart metric", *metric, scenario_metrics()); !ok) return ok.take_error();
+        if (auto ok = choose(r, chart, "chart metric", *metric, scenario_metrics()); !ok) return ok.take_error();
         s.chart_metric = *metric;
     }
 
