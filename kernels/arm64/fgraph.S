@@ -1,14 +1,13 @@
 // The function-graph tracer of the ftrace_regs era: entry hook and return_to_handler.
 // Follows Linux v6.14:
-//   arch/arm64/kernel/entry-ftrace.S  ftrace_caller (ARGS; here without CALL_OPS, as in
-//                                     ftrace_caller.S) and return_to_handler (FREGS_SIZE frame)
+//   arch/arm64/kernel/entry-ftrace.S  return_to_handler (FREGS_SIZE frame); the entry is
+//                                     ftrace_caller.S (ARGS, without CALL_OPS)
 //   arch/arm64/kernel/ftrace.c        ftrace_graph_func (the graph ops' func)
 //   kernel/trace/fgraph.c             function_graph_enter_regs, ftrace_return_to_handler
 // Written from the kernel's sequence of effects, not copied.
 //
-// Why a copy of ftrace_caller: ftrace_caller.S calls the tracer's handler at its ftrace_call
-// site (a single ops). Here the ops on the site is fgraph's, so ftrace_call is `bl
-// ftrace_graph_func`. Everything else is instruction for instruction ftrace_caller.S.
+// The site calls ftrace_caller.S; the ops on the site is fgraph's, so its ftrace_call target
+// `ftrace_ops_func` is ftrace_graph_func, defined here.
 //
 // Entry: ftrace_graph_func takes parent = &fregs->lr, pushes {old lr, func, fp, retp} on the
 // task's shadow stack, calls the fgraph ops' entryfunc with the ftrace_regs, and writes
@@ -34,45 +33,9 @@
     .set    FGOPS_RETFUNC, 8
 
     .text
-    .globl ftrace_caller_fgraph
-ftrace_caller_fgraph:
-phase.save.ftrace_caller_fgraph:
-    bti     c
-    mov     x10, sp
-    sub     sp, sp, #(FREGS_SIZE + 32)
-    stp     x0, x1, [sp, #FREGS_X0]
-    stp     x2, x3, [sp, #FREGS_X2]
-    stp     x4, x5, [sp, #FREGS_X4]
-    stp     x6, x7, [sp, #FREGS_X6]
-    str     x8, [sp, #FREGS_X8]
-    str     x29, [sp, #FREGS_FP]
-    str     x9, [sp, #FREGS_LR]
-    str     x10, [sp, #FREGS_SP]
-    str     x30, [sp, #FREGS_PC]
-    stp     x29, x9, [sp, #(FREGS_SIZE + 16)]
-    add     x29, sp, #(FREGS_SIZE + 16)
-    stp     x29, x30, [sp, #FREGS_SIZE]
-    add     x29, sp, #FREGS_SIZE
-phase.dispatch.ftrace_caller_fgraph:
-    sub     x0, x30, #AARCH64_INSN_SIZE
-    mov     x1, x9
-    adrp    x2, function_trace_op
-    ldr     x2, [x2, :lo12:function_trace_op]
-    mov     x3, sp
-    bl      ftrace_graph_func               // ftrace_call: the graph ops' func
-phase.restore.ftrace_caller_fgraph:
-    ldp     x0, x1, [sp, #FREGS_X0]
-    ldp     x2, x3, [sp, #FREGS_X2]
-    ldp     x4, x5, [sp, #FREGS_X4]
-    ldp     x6, x7, [sp, #FREGS_X6]
-    ldr     x8, [sp, #FREGS_X8]
-    ldr     x29, [sp, #FREGS_FP]
-    ldr     x30, [sp, #FREGS_LR]            // return_to_handler once hooked
-    ldr     x9, [sp, #FREGS_PC]
-    add     sp, sp, #(FREGS_SIZE + 32)
-    ret     x9
-
-// ftrace_graph_func(ip, parent_ip, op, fregs)
+// ftrace_graph_func(ip, parent_ip, op, fregs): the ops' func at ftrace_caller.S's ftrace_call
+    .globl ftrace_ops_func
+ftrace_ops_func:
 ftrace_graph_func:
 phase.dispatch.ftrace_graph_func:
     stp     x29, x30, [sp, #-32]!

@@ -14,6 +14,13 @@
 // Exit: return_to_handler saves x0-x7 (64 bytes) and passes fp BY VALUE; the retfunc gets a
 // struct ftrace_graph_ret without the return value (retval came with 6.5).
 // So neither handler sees registers: regs_struct "none" (our handlers get x3 = 0).
+//
+// Shared and not: ftrace_common_return (the restore) is ftrace_regs_caller.S's, as in the
+// kernel, where both entries end there. The entry (allregs=0 saves x0-x9 and fp only) and this
+// ftrace_common must stay here: ftrace_regs_caller.S's ftrace_common has the graph-off NOP at
+// ftrace_graph_call and `bl ftrace_ops_func` at ftrace_call, while graph-on 6.1 needs `bl
+// ftrace_stub` and `b ftrace_graph_caller` there; a path patches one site only (the call site),
+// so the patched flavour is its own code.
 // Per-task state is .data as in fgraph.S. Simplified as there: no calltime/depth, no
 // recursion test, the tracer's verdict is not tested. `bti c` is left out as in
 // ftrace_regs_caller.S.
@@ -52,18 +59,6 @@ phase.dispatch.ftrace_common_v6_1:
     mov     x3, sp
     bl      ftrace_stub_v6_1                // ftrace_call
     b       ftrace_graph_caller_v6_1        // ftrace_graph_call, patched from a NOP
-ftrace_common_return_v6_1:
-phase.restore.ftrace_common_v6_1:
-    ldp     x0, x1, [sp, #S_X0]
-    ldp     x2, x3, [sp, #S_X2]
-    ldp     x4, x5, [sp, #S_X4]
-    ldp     x6, x7, [sp, #S_X6]
-    ldr     x8, [sp, #S_X8]
-    ldr     x29, [sp, #S_X29]
-    ldr     x30, [sp, #S_X30]               // return_to_handler once hooked
-    ldr     x9, [sp, #S_PC]
-    add     sp, sp, #(S_SIZE + 16)
-    ret     x9
 
 ftrace_stub_v6_1:
 phase.dispatch.ftrace_stub_v6_1:
@@ -76,7 +71,7 @@ phase.dispatch.ftrace_graph_caller_v6_1:
     add     x1, sp, #S_X30                  // parent: &S_LR
     ldr     x2, [sp, #S_SIZE]               // the callsite's FP
     bl      prepare_ftrace_return_v6_1
-    b       ftrace_common_return_v6_1
+    b       ftrace_common_return            // ftrace_regs_caller.S: reloads x30 = S_LR
 
 // prepare_ftrace_return(self_addr, parent, frame_pointer)
 prepare_ftrace_return_v6_1:

@@ -1,10 +1,10 @@
 // fprobe of the WITH_REGS era (5.18-6.1): ftrace_regs_caller's pt_regs to the entry handler,
 // the return hooked through rethook.
-// Follows Linux v6.1 arch/arm64/kernel/entry-ftrace.S ftrace_regs_caller (as
-// ftrace_regs_caller.S, whose ftrace_call site calls the tracer directly; here the site calls
-// the fprobe's ops func, hence this copy), kernel/trace/fprobe.c (fprobe_handler,
-// fprobe_exit_handler), kernel/trace/rethook.c (rethook_try_get, rethook_hook) and
-// arch/arm64/kernel/rethook.c arch_rethook_prepare. Written from the kernel's effects.
+// The site calls ftrace_regs_caller.S (v6.1 arch/arm64/kernel/entry-ftrace.S); its ftrace_call
+// target `ftrace_ops_func` is the fprobe's ops func, defined here. Follows Linux v6.1
+// kernel/trace/fprobe.c (fprobe_handler, fprobe_exit_handler), kernel/trace/rethook.c
+// (rethook_try_get, rethook_hook) and arch/arm64/kernel/rethook.c arch_rethook_prepare.
+// Written from the kernel's effects.
 //
 // fprobe_handler: take a rethook node from the pool, record the entry ip, call
 // entry_handler(fp, ip, regs) with the pt_regs (ftrace_get_regs: the frame itself), then
@@ -23,56 +23,9 @@
     .set    FP_POOL, 24                     // fp->rethook's free nodes
 
     .text
-    .globl ftrace_regs_caller_fprobe
-ftrace_regs_caller_fprobe:
-phase.save.ftrace_regs_caller_fprobe:
-    sub     sp, sp, #(S_SIZE + 16)
-    stp     x0, x1, [sp, #S_X0]
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    stp     x10, x11, [sp, #S_X10]
-    stp     x12, x13, [sp, #S_X12]
-    stp     x14, x15, [sp, #S_X14]
-    stp     x16, x17, [sp, #S_X16]
-    stp     x18, x19, [sp, #S_X18]
-    stp     x20, x21, [sp, #S_X20]
-    stp     x22, x23, [sp, #S_X22]
-    stp     x24, x25, [sp, #S_X24]
-    stp     x26, x27, [sp, #S_X26]
-    stp     x28, x29, [sp, #S_X28]
-    add     x10, sp, #(S_SIZE + 16)         // the traced function's SP
-    stp     x9, x10, [sp, #S_X30]           // lr = its return address, and sp
-    str     x30, [sp, #S_PC]                // where to resume in the traced function
-    // frame records: the call site's parent above pt_regs, the traced function in stackframe
-    stp     x29, x9, [sp, #S_SIZE]
-    add     x29, sp, #S_SIZE
-    stp     x29, x30, [sp, #S_STACKFRAME]
-    add     x29, sp, #S_STACKFRAME
-    b       ftrace_common_fprobe
-ftrace_common_fprobe:
-phase.dispatch.ftrace_common_fprobe:
-    sub     x0, x30, #AARCH64_INSN_SIZE     // ip: the BL
-    mov     x1, x9                          // parent_ip
-    adrp    x2, function_trace_op
-    ldr     x2, [x2, :lo12:function_trace_op]
-    mov     x3, sp                          // the pt_regs
-    bl      fprobe_handler                  // ftrace_call: the fprobe's ops func
-    nop                                     // ftrace_graph_call: `b ftrace_graph_caller` when on
-phase.restore.ftrace_common_fprobe:
-    ldp     x0, x1, [sp, #S_X0]
-    ldp     x2, x3, [sp, #S_X2]
-    ldp     x4, x5, [sp, #S_X4]
-    ldp     x6, x7, [sp, #S_X6]
-    ldr     x8, [sp, #S_X8]
-    ldr     x29, [sp, #S_X29]
-    ldr     x30, [sp, #S_X30]
-    ldr     x9, [sp, #S_PC]
-    add     sp, sp, #(S_SIZE + 16)
-    ret     x9
-
-// fprobe_handler(ip, parent_ip, ops, fregs)
+// fprobe_handler(ip, parent_ip, ops, fregs): the ops' func at ftrace_regs_caller.S's ftrace_call
+    .globl ftrace_ops_func
+ftrace_ops_func:
 fprobe_handler:
 phase.dispatch.fprobe_handler:
     stp     x29, x30, [sp, #-48]!

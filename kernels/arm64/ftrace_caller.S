@@ -8,8 +8,12 @@
 // The frame: struct ftrace_regs (x0-x8, fp, lr, sp, pc; 112 bytes) plus two frame records
 // (32 bytes) so the unwinder sees the call site and the traced function. PSTATE has no field.
 //
+// The ftrace_call site calls `ftrace_ops_func`, the func of the one ops on the site: a path
+// whose files define it puts its ops func there (fgraph.S: ftrace_graph_func); otherwise the
+// runner binds it to the tracer's handler (the plain function tracer).
+//
 // Left out: 6.3+ CALL_OPS (per-callsite ops literal, `blr` to ops->func), 6.4+ DIRECT_CALLS
-// (direct_tramp slot); the ftrace_call site calls the tracer's handler directly.
+// (direct_tramp slot), ftrace_ops_list_func (one ops, called directly).
     .text
     .globl ftrace_caller
 ftrace_caller:
@@ -37,7 +41,7 @@ phase.dispatch.ftrace_caller:
     adrp    x2, function_trace_op
     ldr     x2, [x2, :lo12:function_trace_op]
     mov     x3, sp                          // the ftrace_regs
-    bl      tracer_entry_func               // ftrace_call: patched to the ops' func
+    bl      ftrace_ops_func                 // ftrace_call: patched to the ops' func
 phase.restore.ftrace_caller:
     ldp     x0, x1, [sp, #FREGS_X0]
     ldp     x2, x3, [sp, #FREGS_X2]

@@ -9,6 +9,11 @@
 // PSTATE is NEVER written: software cannot read it whole outside an exception. orig_x0,
 // syscallno, sdei_ttbr1, pmr_save, lockdep_hardirqs and exit_rcu keep whatever the stack held.
 //
+// The ftrace_call site calls `ftrace_ops_func`, the one ops' func: defined by the path's
+// dispatch file (fprobe_rethook_v6_1.S: fprobe_handler), else bound by the runner to the
+// tracer's handler. `ftrace_common_return` is global because 6.1's other entry, ftrace_caller
+// (allregs=0, fgraph_v6_1.S), returns through the same code, as in the kernel.
+//
 // Left out: the ftrace_graph_call site is the NOP it is when the graph tracer is off.
     .text
     .globl ftrace_regs_caller
@@ -46,8 +51,10 @@ phase.dispatch.ftrace_common:
     adrp    x2, function_trace_op
     ldr     x2, [x2, :lo12:function_trace_op]
     mov     x3, sp                          // the pt_regs
-    bl      tracer_entry_func               // ftrace_call
+    bl      ftrace_ops_func                 // ftrace_call: the ops' func
     nop                                     // ftrace_graph_call: `b ftrace_graph_caller` when on
+    .globl ftrace_common_return
+ftrace_common_return:
 phase.restore.ftrace_common:
     ldp     x0, x1, [sp, #S_X0]
     ldp     x2, x3, [sp, #S_X2]

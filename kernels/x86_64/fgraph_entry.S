@@ -1,8 +1,8 @@
 // The function-graph entry hook: model of ftrace_graph_func (arch/x86/kernel/ftrace.c) and
 // function_graph_enter_regs / ftrace_push_return_trace (kernel/trace/fgraph.c), Linux v6.14.
-// Reached from ftrace_ops_trampoline.S (fgraph is an ordinary ftrace_ops whose func is
-// ftrace_graph_func); the era difference (6.1) is only on the exit side, see
-// return_to_handler_6_1.S. Written from the kernel's effects, not copied.
+// Reached from ftrace_caller.S's ftrace_call site (fgraph is an ordinary ftrace_ops whose func
+// is ftrace_graph_func, defined here as `ftrace_ops_func`); the era difference (6.1) is only on
+// the exit side, see return_to_handler_6_1.S. Written from the kernel's effects, not copied.
 //
 // Sequence: parent = regs->sp (the slot holding the traced function's return address);
 // recursion trylock; push a shadow-stack entry {ret = *parent, func = ip, retp = parent};

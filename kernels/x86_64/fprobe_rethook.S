@@ -1,8 +1,8 @@
 // fprobe on ftrace + rethook, Linux v6.1 kernel/trace/fprobe.c: fprobe_handler /
-// __fprobe_handler as the ops func of a SAVE_REGS ftrace_ops (so the site calls the
-// ftrace_regs_caller copy, ftrace_regs_ops_trampoline.S), and fprobe_exit_handler as the
-// rethook handler (rethook.S). Written from the kernel's effects, not copied. The fprobe is
-// `the_fprobe` (fprobe_tracer.S).
+// __fprobe_handler as the ops func of a SAVE_REGS ftrace_ops (the site calls
+// ftrace_regs_caller.S, whose ftrace_regs_call is `ftrace_ops_func`, defined here), and
+// fprobe_exit_handler as the rethook handler (rethook.S). Written from the kernel's effects,
+// not copied. The fprobe is `the_fprobe` (fprobe_tracer.S).
 //
 // fprobe_handler: disabled test; recursion trylock; __fprobe_handler: rethook_try_get, record
 // entry_ip in the node, call entry_handler(fp, ip, ftrace_get_regs(fregs), data) (6.1: void,

@@ -8,10 +8,13 @@
 // The frame is a pt_regs-sized ftrace_regs of which only the argument registers, bp, ip, sp,
 // orig_ax (0) and cs (0 = "not a full pt_regs", tested by ftrace_get_regs()) are written.
 //
-// Left out: CALL_DEPTH_ACCOUNT (call-depth tracking alternative, NOPs when off), the per-ops
-// dynamic trampoline copy (same instructions), ftrace_ops_list_func / ftrace_ops_assist_func
-// (the ftrace_call site calls the tracer's handler directly, as for a single ops), and the
-// return thunk.
+// The ftrace_call site calls `ftrace_ops_func`, the func of the one ops on the site (as the
+// per-ops trampoline copy, FTRACE_OPS_FL_ALLOC_TRAMP, does: same instructions). A path whose
+// files define `ftrace_ops_func` puts its ops func there (fgraph_entry.S: ftrace_graph_func);
+// otherwise the runner binds it to the tracer's handler (the plain function tracer).
+//
+// Left out: CALL_DEPTH_ACCOUNT (call-depth tracking alternative, NOPs when off),
+// ftrace_ops_list_func / ftrace_ops_assist_func (one ops, called directly), the return thunk.
     .text
     .globl ftrace_caller
 ftrace_caller:
@@ -38,7 +41,7 @@ phase.dispatch.ftrace_caller:
     movq    function_trace_op(%rip), %rdx   // 3rd arg: the ops (ftrace_caller_op_ptr)
     leaq    (%rsp), %rcx                    // 4th arg: the ftrace_regs
     movq    $0, PT_CS(%rsp)                 // only a SAVE_REGS frame has cs set
-    call    tracer_entry_func               // ftrace_call: patched to the ops' func
+    call    ftrace_ops_func                 // ftrace_call: patched to the ops' func
 phase.restore.ftrace_caller:
     // a handler may change the ip (livepatch): it becomes the return address
     movq    PT_IP(%rsp), %rax

@@ -9,6 +9,10 @@
 // direct-trampoline slot), sp is the traced function's SP at entry. After the handler, r11 is
 // not restored (the kernel treats it as clobbered by the call).
 //
+// The ftrace_regs_call site calls `ftrace_ops_func`, the one SAVE_REGS ops' func: defined by
+// the path's dispatch file (kprobe_ftrace.S: kprobe_ftrace_handler, fprobe_rethook.S:
+// fprobe_handler), else bound by the runner to the tracer's handler.
+//
 // Left out: CALL_DEPTH_ACCOUNT, ENCODE_FRAME_POINTER, and the direct-trampoline exit taken when
 // a handler sets orig_ax (arch_ftrace_set_direct_caller): tracesim stops with an error there.
     .text
@@ -50,7 +54,7 @@ phase.save.ftrace_regs_caller:
     movq    %rcx, PT_SP(%rsp)
 phase.dispatch.ftrace_regs_caller:
     leaq    (%rsp), %rcx                    // 4th arg: a full pt_regs
-    call    tracer_entry_func               // ftrace_regs_call
+    call    ftrace_ops_func                 // ftrace_regs_call: the ops' func
 phase.restore.ftrace_regs_caller:
     // a handler may change flags and ip: write them back where popfq and ret find them
     movq    PT_FLAGS(%rsp), %rax

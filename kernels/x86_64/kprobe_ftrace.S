@@ -1,8 +1,8 @@
 // kprobe on ftrace (CONFIG_KPROBES_ON_FTRACE; x86 selects HAVE_KPROBES_ON_FTRACE): a kprobe on
 // the fentry site is armed through kprobe_ftrace_ops (FTRACE_OPS_FL_SAVE_REGS), so the site
-// calls the ftrace_regs_caller copy (ftrace_regs_ops_trampoline.S) whose ops func is
-// kprobe_ftrace_handler. Model of arch/x86/kernel/kprobes/ftrace.c kprobe_ftrace_handler,
-// Linux v6.14. Written from the kernel's effects, not copied.
+// calls ftrace_regs_caller.S whose ftrace_regs_call target `ftrace_ops_func` is
+// kprobe_ftrace_handler (defined here). Model of arch/x86/kernel/kprobes/ftrace.c
+// kprobe_ftrace_handler, Linux v6.14. Written from the kernel's effects, not copied.
 //
 // Sequence: regs = ftrace_get_regs(fregs) (NULL unless cs != 0); recursion trylock;
 // p = get_kprobe(ip); disabled test; kprobe_running() test; save regs->ip; regs->ip = ip + 1
