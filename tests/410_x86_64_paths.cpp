@@ -2,6 +2,8 @@
 #include "helpers.h"
 #include "sim/runner.h"
 
+#include <cstring>
+
 using namespace tracesim;
 using tracesim::test::catalogue;
 
@@ -62,6 +64,10 @@ struct Counts {
 // kprobe (280, 2 traps): per trap 5 hardware stores; save 54 (clac NOP, cld, push -1, test,
 //   6 copies, call, mov + error_entry 40); trap-return 5; restore 16; site: int3, the XOL NOP
 //   and its int3 against the NOP.
+// kprobe-body (280, 2 traps): the same exception path and handler model, probing the imul
+//   mid-body: no site instruction changes (the fentry NOP still runs), and the body gains the
+//   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
+//   per call it equals kprobe: 280 instructions, 720 B stored.
 const Counts counts[] = {
     {"fgraph", "6.14", 77, 33, 34, 264, 272, 0, 20, 10, 15, 30, 0},
     {"fgraph", "6.1", 75, 33, 32, 264, 256, 0, 19, 10, 15, 29, 0},
@@ -75,6 +81,7 @@ const Counts counts[] = {
     {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
     {"kprobe", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
+    {"kprobe-body", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
 };
 
 } // namespace
@@ -160,6 +167,35 @@ TEST_CASE("x86_64 kprobe by int3 takes two traps (probe, then the int3 after the
         CHECK(other.traps == 0);
         CHECK(other.per_call.instructions < r.per_call.instructions);
     }
+}
+
+TEST_CASE("x86_64 kprobe-body: the imul is stepped out of line (two traps) and the handler sees the body's state") {
+    Record entry = run_x86("kprobe", "6.14"), body = run_x86("kprobe-body", "6.14");
+    CHECK(body.traps == 2);
+    CHECK(body.per_call == entry.per_call);
+    // the fentry NOP runs untouched; the body runs int3, the imul in the slot and its int3
+    CHECK(phase_instructions(body, Phase::site) == 1);
+    CHECK(phase_instructions(body, Phase::body) == 8 + 2);
+    CHECK(phase_instructions(entry, Phase::site) == 1 + 2);
+    CHECK(phase_instructions(entry, Phase::body) == 8);
+    // at the probe, rbx already holds a (mov %rdi, %rbx ran): the pt_regs says so
+    bool saw_bx = false;
+    for (const FieldCheck& f : body.regs_check)
+        if (f.field == "bx") saw_bx = f.seen == 0x1111;
+    CHECK(saw_bx);
+}
+
+TEST_CASE("x86_64 kprobe-body: the kprobe's address is the site_at label (where the int3 goes)") {
+    const PathSpec* spec = *catalogue().find_path("kprobe-body", Arch::x86_64, "6.14");
+    CHECK(spec->site_at == "phase.body.traced_func_probe");
+    auto image = build_image(catalogue(), *spec, **catalogue().find_handler("empty"));
+    REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
+    auto label = image->address_of(spec->site_at), kprobe = image->address_of("the_kprobe");
+    REQUIRE(label);
+    REQUIRE(kprobe);
+    uint64_t addr = 0; // struct kprobe: addr @8
+    std::memcpy(&addr, image->data.data() + (*kprobe + 8 - image->layout.data_base), sizeof addr);
+    CHECK(addr == *label);
 }
 
 TEST_CASE("x86_64 BPF: fexit adds the second program and the call of the body to fentry") {

@@ -2,6 +2,8 @@
 #include "helpers.h"
 #include "sim/runner.h"
 
+#include <cstring>
+
 using namespace tracesim;
 using tracesim::test::catalogue;
 
@@ -103,6 +105,21 @@ TEST_CASE("arm64 kprobe: a NOP is stepped out of line up to 6.12 (2 exceptions),
     CHECK(old_era.per_call.instructions > new_era.per_call.instructions + 52);
     // an ordinary instruction mid-body is stepped out of line in every era
     CHECK(run_arm("kprobe-body", "6.14").traps == 2);
+}
+
+TEST_CASE("arm64 kprobe-body: the kprobe's address is the site_at label (where the BRK goes)") {
+    const PathSpec* spec = *catalogue().find_path("kprobe-body", Arch::arm64, "6.14");
+    CHECK(spec->site_at == "phase.body.traced_func_probe");
+    auto image = build_image(catalogue(), *spec, **catalogue().find_handler("empty"));
+    REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
+    auto label = image->address_of(spec->site_at), kprobe = image->address_of("probed_kprobe");
+    REQUIRE(label);
+    REQUIRE(kprobe);
+    uint64_t addr = 0, restore = 0; // addr @0, restore @32 (kprobes.S)
+    std::memcpy(&addr, image->data.data() + (*kprobe - image->layout.data_base), sizeof addr);
+    std::memcpy(&restore, image->data.data() + (*kprobe + 32 - image->layout.data_base), sizeof restore);
+    CHECK(addr == *label);
+    CHECK(restore == *label + 4);
 }
 
 TEST_CASE("arm64 kretprobe: 6.9+ takes an exception on return instead of the hand-built pt_regs") {

@@ -19,8 +19,12 @@
 // and sets ip = addr + the instruction's length; kprobe_post_process: no post_handler,
 // current_kprobe = NULL; iretq to the instruction after the probed one.
 //
+// The probe (`the_kprobe`, with its XOL slot: the copied instruction, then an int3) is the
+// path's file: kprobe_int3_entry.S (the fentry NOP, path kprobe) or kprobe_int3_body.S (the
+// imul mid-body, path kprobe-body); this file is the same for every int3 kprobe.
+//
 // CONFIG_PREEMPTION=y (PREEMPT_DYNAMIC distro kernels) compiles out boosting, so the copied
-// 5-byte NOP is single-stepped this way (two traps). Simplified: no IBT endbr, the SMAP clac
+// instruction is single-stepped this way (two traps). Simplified: no IBT endbr, the SMAP clac
 // is its NOP (the emulated CPU has no SMAP), FENCE_SWAPGS_KERNEL_ENTRY / CALL_DEPTH_ACCOUNT
 // alternatives are off, irqentry_nmi_enter/exit is the preempt-count and context-tracking
 // update only (no lockdep, tracing, kmsan), the pre_handler's return value is taken as 0,
@@ -225,20 +229,8 @@ phase.dispatch.kprobe_int3_handler:
 .Lnot_modeled:
     ud2
 
-    .balign 16
-kprobe_xol_slot:                // p->ainsn.insn: the copied instruction, then an int3
-phase.site.kprobe_xol_slot:
-    .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // the probed 5-byte NOP, executed out of line
-    int3
-
     .data
     .balign 64
-    .globl the_kprobe
-the_kprobe:                     // kprobes_core.S layout, + emulate_op @56
-    .quad   0, traced_func, tracer_entry_func, 0, 0
-    .quad   kprobe_xol_slot     // ainsn.insn
-    .quad   5                   // the probed instruction's length
-    .quad   0                   // ainsn.emulate_op: none for a NOP
 kprobe_saved_flags:             // kprobe_ctlblk.kprobe_saved_flags / kprobe_old_flags
     .quad   0
 kprobe_old_flags:

@@ -1,7 +1,7 @@
 // The kprobe lookup every x86_64 kprobe path shares: get_kprobe (kernel/kprobes.c, v6.14):
 // walk the hash bucket of the address for the kprobe whose addr matches. Written from the
 // kernel's effects, not copied. The kprobe is `the_kprobe`, defined by the path's probe file
-// (kprobe_probe.S, kretprobe.S, kprobe_int3.S).
+// (kprobe_probe.S, kretprobe.S, kprobe_int3_entry.S, kprobe_int3_body.S).
 //
 // struct kprobe (a model of the fields the paths use; the files that touch it repeat these
 // offsets): hlist next @0, addr @8, pre_handler @16, post_handler @24, flags @32,
