@@ -17,7 +17,9 @@
 // nothing; the kernel would drop the entry on false). The entryfunc is reached through the
 // gops pointer (6.1's ftrace_graph_entry pointer; 6.14 uses a static call when one gops is
 // registered: the same call without the pointer load). The 6.1 entryfunc got only `trace`,
-// no fregs (fgraph passes fregs to entryfunc from 6.14); we hand the frame to both eras' handlers.
+// no fregs (fgraph passes fregs to entryfunc from 6.14): the catalogue gives 6.1 regs_struct
+// "none", so its entryfunc is a handler that reads nothing; %rcx still holds the trampoline's
+// fregs (no instruction either way), which a 6.1 entryfunc has no parameter for.
     .equ    FRS_RET, 0
     .equ    FRS_FUNC, 8
     .equ    FRS_RETP, 16

@@ -8,10 +8,9 @@
 // 16 bytes and jumps there with the RSB-balanced call / overwrite / ret.
 //
 // What the exit handler can see: in 6.1 the retfunc gets only `struct ftrace_graph_ret` (func,
-// times, depth): no return value, no registers. We hand our handler a pointer to the 16-byte
-// {rax, rdx} block this trampoline saved (found above the C frame), read through the
-// fgraph_ret_regs layout (ax @0, dx @8) that 6.5 made official; its bp slot (@16) is not part of
-// the 6.1 block. So the handler reads the return value the way 6.5-6.13 do, at 6.1's cost.
+// times, depth): no return value, no registers (the retval came with 6.5, fgraph_ret_regs).
+// So the catalogue gives this era no exit struct and our handler gets regs = 0, as on arm64's
+// 6.1; the {rax, rdx} block exists only so the traced function's return value survives the C.
 // Simplified: trace_clock_local, the fp check and the pause/dead tests are left out; the
 // retfunc is reached through a pointer (6.1: the ftrace_graph_return function pointer).
     .equ    FRS_RET, 0
@@ -50,7 +49,7 @@ phase.hijack.ftrace_return_to_handler_6_1:
     movq    FRS_FUNC-FRS_SIZE(%rax), %rdi   // trace.func
     movq    %rbx, %rsi
     leaq    fgraph_gops(%rip), %rdx
-    leaq    16(%rsp), %rcx                  // the saved {rax, rdx}: above our rbx and return address
+    xorl    %ecx, %ecx                      // no registers: ftrace_graph_return(&trace) only
     call    *fgraph_gops+GOPS_RETFUNC(%rip) // ftrace_graph_return(&trace)
     subq    $FRS_SIZE, fgraph_ret_stack_top(%rip)
     movq    %rbx, %rax
