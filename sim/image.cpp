@@ -86,7 +86,10 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
                 auto alias = options.aliases.find(r.symbol);
                 const std::string& name = alias != options.aliases.end() ? alias->second : r.symbol;
                 auto found = image.globals_.find(name);
-                if (found == image.globals_.end())
+                // Phase labels are unique across files, so other files may name them (a kprobe's
+                // address is the label of the instruction it probes).
+                if (found == image.globals_.end()) found = image.phase_labels_.find(name);
+                if (found == image.phase_labels_.end())
                     return make_error("{}: undefined symbol '{}'{}", objects[o].file, r.symbol,
                                       alias != options.aliases.end() ? " (standing for '" + name + "')" : "");
                 S = found->second;

@@ -52,12 +52,3 @@ phase.handler.read_ret__pt_regs:
     add     x12, x12, :lo12:handler_seen
     str     x9, [x12, #24]
     ret
-
-    .globl handler_read_ret__fgraph_ret_regs
-handler_read_ret__fgraph_ret_regs:
-phase.handler.read_ret__fgraph_ret_regs:
-    ldr     x9, [x3, #FGRET_X0]
-    adrp    x12, handler_seen
-    add     x12, x12, :lo12:handler_seen
-    str     x9, [x12, #24]
-    ret

@@ -32,10 +32,3 @@ phase.handler.read_ret:
     movq    PT_AX(%rcx), %rax
     movq    %rax, handler_seen+24(%rip)
     ret
-
-    .globl handler_read_ret__fgraph_ret_regs
-handler_read_ret__fgraph_ret_regs:
-phase.handler.read_ret__fgraph_ret_regs:
-    movq    FGRET_AX(%rcx), %rax
-    movq    %rax, handler_seen+24(%rip)
-    ret

@@ -7,15 +7,8 @@
 // Data and the slot only; the kernel fills the slot at arm time, we build it at link time.
 //
 // The probe address: the site patch puts the int3 at the catalogue's site_at label; the model
-// finds the kprobe by regs->ip - 1 (int3 semantics) and compares it with p->addr below. That
-// word should be the label's address, but phase.body.traced_func_probe is a local symbol of
-// traced.S and the link resolves data only against globals, so p->addr is traced_func + 9
-// (the 5-byte fentry NOP, push %rbx: 1, mov %rdi, %rbx: 3), as arm64's kprobe_body.S writes
-// traced_func + 20. If traced.S moves the label, get_kprobe misses on the first trap and the
-// run stops at exc_int3's ud2 (die("int3")): loud, never a silent miscount. To be replaced by
-// the label itself once it is linkable (a global `traced_func_probe`, or data relocations
-// against phase labels).
-    .equ    TRACED_FUNC_PROBE_OFFSET, MCOUNT_INSN_SIZE + 1 + 3
+// finds the kprobe by regs->ip - 1 (int3 semantics) and compares it with p->addr below, the
+// same label.
 
     .text
     .balign 16
@@ -29,7 +22,7 @@ phase.body.kprobe_body_xol_slot:
     .globl the_kprobe
 the_kprobe:                     // kprobes_core.S layout, + emulate_op @56
     .quad   0                   // hlist next
-    .quad   traced_func + TRACED_FUNC_PROBE_OFFSET  // addr: phase.body.traced_func_probe
+    .quad   phase.body.traced_func_probe        // addr
     .quad   tracer_entry_func   // pre_handler
     .quad   0, 0                // post_handler, flags
     .quad   kprobe_body_xol_slot    // ainsn.insn
