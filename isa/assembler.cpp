@@ -17,6 +17,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 namespace tracesim {
@@ -37,9 +38,12 @@ void report(const llvm::SMDiagnostic& d, void* context) {
     else if (d.getKind() == llvm::SourceMgr::DK_Note) kind = "note";
     else if (d.getKind() == llvm::SourceMgr::DK_Remark) kind = "remark";
     if (d.getKind() == llvm::SourceMgr::DK_Error) diags.failed = true;
-    int line = d.getLineNo() - diags.prelude_lines;
-    std::string where = line > 0 ? fmt::format("{}:{}:{}", diags.file, line, d.getColumnNo() + 1)
-                                 : fmt::format("{}: <asm-offsets prelude>", diags.file);
+    // Only the main buffer starts with the prelude; an .include'd file keeps its own lines.
+    const bool main_file = d.getFilename() == diags.file;
+    int line = d.getLineNo() - (main_file ? diags.prelude_lines : 0);
+    std::string file = main_file ? diags.file : d.getFilename().str();
+    std::string where = line > 0 ? fmt::format("{}:{}:{}", file, line, d.getColumnNo() + 1)
+                                 : fmt::format("{}: <asm-offsets prelude>", file);
     if (!diags.text.empty()) diags.text += '\n';
     diags.text += fmt::format("{}: {}: {}", where, kind, d.getMessage().str());
     if (line > 0 && !d.getLineContents().empty()) {
@@ -154,6 +158,9 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
         MemoryBuffer::getMemBufferCopy(prelude + std::string(source), std::string(file_name)),
         SMLoc());
     sources.setDiagHandler(report, &diags);
+    // `.include "file"` finds files next to the one being assembled (shared macros).
+    std::string directory = std::filesystem::path(std::string(file_name)).parent_path().string();
+    sources.setIncludeDirs({directory.empty() ? std::string(".") : directory});
 
     // The parser, streamer and context must be destroyed in reverse order of creation before the
     // object is read: the parser's destructor still touches the streamer.
@@ -164,6 +171,10 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
         std::unique_ptr<MCObjectFileInfo> file_info(
             t->target->createMCObjectFileInfo(context, /*PIC=*/false));
         context.setObjectFileInfo(file_info.get());
+        // Errors MC finds itself (a symbol defined twice, often inside a macro) come here, not
+        // through the SourceMgr: route them to the same report.
+        context.setDiagnosticHandler([&diags](const SMDiagnostic& d, bool, const SourceMgr&,
+                                              std::vector<const MDNode*>&) { report(d, &diags); });
 
         raw_svector_ostream elf_stream(elf);
         std::unique_ptr<MCAsmBackend> backend(

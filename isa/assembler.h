@@ -7,7 +7,8 @@
 //       movz %rax, %rbx
 //       ^
 //
-// No C preprocessor runs: sources use GNU as directives (.macro, .rept, .if) only.
+// No C preprocessor runs: sources use GNU as directives (.macro, .rept, .if) only, and
+// `.include "name"` for macros shared between files (searched next to the including file).
 #pragma once
 
 #include "arch.h"
