@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 
@@ -80,4 +81,31 @@ TEST_CASE("-o writes the whole file, and an error leaves none") {
     CHECK_FALSE(std::filesystem::exists(bad));
     CHECK(std::filesystem::is_empty(dir) == false);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("compare: a patched trampoline and two kernel eras, phase by phase") {
+    std::string shipped = std::string(TRACESIM_SOURCE_DIR) + "/kernels/arm64/ftrace_caller.S";
+    auto patched = std::filesystem::temp_directory_path() / "tracesim-cli-patched.S";
+    {
+        std::ifstream in(shipped);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string s = text.str();
+        std::string store = "    str     x8, [sp, #FREGS_X8]\n";
+        size_t at = s.find(store);
+        REQUIRE(at != std::string::npos);
+        s.insert(at + store.size(), "    str     xzr, [sp, #FREGS_DIRECT_TRAMP]\n"); // 6.4's direct_tramp store
+        std::ofstream(patched) << s;
+    }
+    Outcome same = tracesim("compare --arch arm64 --path ftrace --asm-b " + shipped);
+    CHECK(same.exit_code == 0);
+    CHECK(squeezed(same.output).find("per call 40 40 16 16 20 20 160 160") != std::string::npos);
+    Outcome patch = tracesim("compare --arch arm64 --path ftrace --asm-b " + patched.string());
+    CHECK(patch.exit_code == 0);
+    CHECK(squeezed(patch.output).find("save 16 17 +1 0 0 17 18 +1 136 144 +8") != std::string::npos);
+    Outcome eras = tracesim("compare --arch x86_64 --path fgraph --kernel-a 6.1 --kernel-b 6.14");
+    CHECK(eras.exit_code == 0);
+    CHECK(eras.output.find("A = kernel 6.1, B = kernel 6.14") != std::string::npos);
+    CHECK(tracesim("compare --arch arm64 --path ftrace").exit_code == 2);
+    std::filesystem::remove(patched);
 }

@@ -59,7 +59,7 @@ std::string compare_table(const Record& a, const Record& b, const std::string& a
         if (ma || mb) add(std::string(name_of(phase)), ma, mb);
     }
     add("per call", &a.per_call, &b.per_call);
-    std::string title = fmt::format("{} {} (kernel {}): A = {}, B = {}", a.arch, a.path, a.kernel, a_name, b_name);
+    std::string title = fmt::format("{} {}: A = {}, B = {}", a.arch, a.path, a_name, b_name);
     return markdown ? "## " + title + "\n\n" + table.markdown() : title + "\n\n" + table.str();
 }
 
@@ -68,11 +68,13 @@ std::string compare_table(const Record& a, const Record& b, const std::string& a
 void add_compare_options(CLI::App* cmd, CompareOptions& o) {
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
     cmd->add_option("--path", o.path, "the catalogue path to run")->required();
-    cmd->add_option("--kernel", o.kernel, "kernel era (default: newest)");
+    cmd->add_option("--kernel", o.kernel, "kernel era of both variants (default: newest)");
+    cmd->add_option("--kernel-a", o.kernel_a, "kernel era of variant A");
+    cmd->add_option("--kernel-b", o.kernel_b, "kernel era of variant B");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
     cmd->add_option("--replace", o.replace, "which of the path's .S files the variants replace (default: its first)");
     cmd->add_option("--asm-a", o.asm_a, "variant A (default: the shipped file)");
-    cmd->add_option("--asm-b", o.asm_b, "variant B")->required();
+    cmd->add_option("--asm-b", o.asm_b, "variant B (optional when --kernel-a/--kernel-b differ)");
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
@@ -84,27 +86,37 @@ Expected<void> compare_command(const CompareOptions& o) {
     if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
     auto format = parse_format(o.format);
     if (!format) return format.take_error();
-    auto spec = catalogue->find_path(o.path, *arch, o.kernel);
+    const std::string kernel_a = o.kernel_a.empty() ? o.kernel : o.kernel_a;
+    const std::string kernel_b = o.kernel_b.empty() ? o.kernel : o.kernel_b;
+    if (o.asm_b.empty() && kernel_a == kernel_b)
+        return usage_error("compare needs --asm-b FILE.S, or two eras with --kernel-a/--kernel-b");
+    auto spec = catalogue->find_path(o.path, *arch, kernel_a);
     if (!spec) return spec.take_error();
+    if (auto spec_b = catalogue->find_path(o.path, *arch, kernel_b); !spec_b) return spec_b.take_error();
     std::string replace = o.replace;
-    if (replace.empty()) {
+    if (replace.empty() && (!o.asm_a.empty() || !o.asm_b.empty())) {
         if ((*spec)->sources.empty()) return usage_error("path '{}' has no source file to replace", o.path);
         replace = (*spec)->sources.front();
     }
     for (const std::string& f : {o.asm_a, o.asm_b})
         if (!f.empty() && !std::filesystem::exists(f)) return usage_error("no such file: {}", f);
-    RunRequest a{*arch, o.path, o.kernel, o.handler};
-    RunRequest b = a;
+    RunRequest a{*arch, o.path, kernel_a, o.handler};
+    RunRequest b{*arch, o.path, kernel_b, o.handler};
     if (!o.asm_a.empty()) a.replaced_sources[replace] = o.asm_a;
-    b.replaced_sources[replace] = o.asm_b;
+    if (!o.asm_b.empty()) b.replaced_sources[replace] = o.asm_b;
     auto results = run_batch(*catalogue, {a, b}, 2);
     if (!results) return results.take_error();
     std::string out;
     if (*format == Format::json) {
         out = render(*results, Format::json);
     } else {
-        std::string a_name = o.asm_a.empty() ? "kernels/" + std::string(name_of(*arch)) + "/" + replace : o.asm_a;
-        out = compare_table(results->records[0], results->records[1], a_name, o.asm_b, *format == Format::markdown);
+        auto name = [&](const std::string& file, const Record& r) {
+            std::string era = "kernel " + r.kernel;
+            if (!file.empty()) return file + " (" + era + ")";
+            return replace.empty() ? era : "kernels/" + std::string(name_of(*arch)) + "/" + replace + " (" + era + ")";
+        };
+        const Record &ra = results->records[0], &rb = results->records[1];
+        out = compare_table(ra, rb, name(o.asm_a, ra), name(o.asm_b, rb), *format == Format::markdown);
     }
     if (o.output.empty() || o.output == "-") {
         std::fwrite(out.data(), 1, out.size(), stdout);
