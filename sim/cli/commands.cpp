@@ -3,6 +3,7 @@
 #include "sim/batch.h"
 #include "sim/catalogue.h"
 #include "sim/check.h"
+#include "sim/cli/calibrate.h"
 #include "sim/cli/compare.h"
 #include "sim/cli/trace.h"
 #include "sim/output.h"
@@ -312,6 +313,10 @@ int run_cli(int argc, char** argv) {
     CLI::App* compare_cmd = app.add_subcommand("compare", "two variants of a trampoline, phase by phase");
     add_compare_options(compare_cmd, compare);
 
+    CalibrateOptions calibrate;
+    CLI::App* calibrate_cmd = app.add_subcommand("calibrate", "time the x86_64 paths natively; measured vs modeled cycles");
+    add_calibrate_options(calibrate_cmd, calibrate);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -325,6 +330,7 @@ int run_cli(int argc, char** argv) {
                             : compare_cmd->parsed() ? compare_command(compare)
                             : check_cmd->parsed()   ? check_command(check, regressed)
                             : trace_cmd->parsed()   ? trace_command(trace)
+                            : calibrate_cmd->parsed() ? calibrate_command(calibrate)
                                                     : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());
