@@ -8,38 +8,14 @@
 // into a look-alike (PAN, UAO, DIT, SSBS, TCO, BTYPE, SS, IL... are missing), stores pc = 0
 // (C sets it to the real return address), and on the way out restores only NZCV.
 // orig_x0, syscallno, sdei_ttbr1, pmr_save, stackframe, lockdep_hardirqs, exit_rcu: not written.
-    .set    PSR_NZCV_MASK, 0xf0000000
+    .include "base_regs.inc"
 
     .text
     .globl __kretprobe_trampoline
 __kretprobe_trampoline:
 phase.save.kretprobe_trampoline:
     sub     sp, sp, #S_SIZE
-    stp     x0, x1, [sp, #S_X0]             // save_all_base_regs
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    stp     x10, x11, [sp, #S_X10]
-    stp     x12, x13, [sp, #S_X12]
-    stp     x14, x15, [sp, #S_X14]
-    stp     x16, x17, [sp, #S_X16]
-    stp     x18, x19, [sp, #S_X18]
-    stp     x20, x21, [sp, #S_X20]
-    stp     x22, x23, [sp, #S_X22]
-    stp     x24, x25, [sp, #S_X24]
-    stp     x26, x27, [sp, #S_X26]
-    stp     x28, x29, [sp, #S_X28]
-    add     x0, sp, #S_SIZE
-    stp     x30, x0, [sp, #S_X30]
-    mrs     x0, nzcv                        // construct a PSTATE
-    mrs     x1, daif
-    orr     x0, x0, x1
-    mrs     x1, CurrentEL
-    orr     x0, x0, x1
-    mrs     x1, SPSel
-    orr     x0, x0, x1
-    stp     xzr, x0, [sp, #S_PC]            // pc = 0, pstate = the look-alike
+    save_all_base_regs
 phase.dispatch.kretprobe_trampoline:
     add     x29, sp, #S_X29                 // a frame pointer
     mov     x0, sp
@@ -47,24 +23,7 @@ phase.dispatch.kretprobe_trampoline:
 phase.hijack.kretprobe_trampoline:
     mov     x30, x0                         // the real return address
 phase.restore.kretprobe_trampoline:
-    ldr     x0, [sp, #S_PSTATE]             // restore_all_base_regs: only NZCV goes back
-    and     x0, x0, #PSR_NZCV_MASK
-    msr     nzcv, x0
-    ldp     x0, x1, [sp, #S_X0]
-    ldp     x2, x3, [sp, #S_X2]
-    ldp     x4, x5, [sp, #S_X4]
-    ldp     x6, x7, [sp, #S_X6]
-    ldp     x8, x9, [sp, #S_X8]
-    ldp     x10, x11, [sp, #S_X10]
-    ldp     x12, x13, [sp, #S_X12]
-    ldp     x14, x15, [sp, #S_X14]
-    ldp     x16, x17, [sp, #S_X16]
-    ldp     x18, x19, [sp, #S_X18]
-    ldp     x20, x21, [sp, #S_X20]
-    ldp     x22, x23, [sp, #S_X22]
-    ldp     x24, x25, [sp, #S_X24]
-    ldp     x26, x27, [sp, #S_X26]
-    ldp     x28, x29, [sp, #S_X28]
+    restore_all_base_regs                   // only NZCV of PSTATE goes back
     add     sp, sp, #S_SIZE
     ret
 

@@ -29,6 +29,7 @@
 // alternatives are off, irqentry_nmi_enter/exit is the preempt-count and context-tracking
 // update only (no lockdep, tracing, kmsan), the pre_handler's return value is taken as 0,
 // re-entry, user mode, optprobe detours and emulated instructions stop with ud2.
+    .include "pt_regs_stack.inc"
     .equ    KP_ADDR, 8
     .equ    KP_PRE_HANDLER, 16
     .equ    KP_POST_HANDLER, 24
@@ -111,21 +112,7 @@ phase.trap_return.error_return:
     testb   $3, PT_CS(%rsp)
     jnz     .Luser_not_modeled
 phase.restore.error_return:
-    popq    %r15                            // POP_REGS
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbp
-    popq    %rbx
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rax
-    popq    %rcx
-    popq    %rdx
-    popq    %rsi
-    popq    %rdi
+    pop_pt_regs_gprs                        // POP_REGS
     addq    $8, %rsp                        // orig_ax
 phase.trap_return.native_iret:
     testb   $4, PT_SS-PT_IP(%rsp)           // an LDT stack segment (espfix)?

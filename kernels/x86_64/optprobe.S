@@ -20,6 +20,7 @@
 // Simplified: preempt_disable/enable and nmissed left out; opt_pre_handler's list walk over
 // the aggregated kprobes is one direct indirect call, inlined; the SMAP clac is the NOP (the
 // emulated CPU has no SMAP).
+    .include "pt_regs_stack.inc"
     .equ    KP_ADDR, 8
     .equ    KP_PRE_HANDLER, 16
     .equ    KP_FLAGS, 32
@@ -36,21 +37,7 @@ phase.save.optprobe_template:
     pushfq
     nopl    (%rax)                          // optprobe_template_clac
     subq    $24, %rsp                       // SAVE_REGS_STRING: skip cs, ip, orig_ax
-    pushq   %rdi
-    pushq   %rsi
-    pushq   %rdx
-    pushq   %rcx
-    pushq   %rax
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %rbx
-    pushq   %rbp
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    push_pt_regs_gprs
 phase.dispatch.optprobe_template:
     movq    %rsp, %rsi
     movabsq $optprobe_op, %rdi              // optprobe_template_val
@@ -58,21 +45,7 @@ phase.dispatch.optprobe_template:
 phase.restore.optprobe_template:
     movq    PT_FLAGS(%rsp), %rdx            // regs->flags into regs->ss, for popfq last
     movq    %rdx, PT_SS(%rsp)
-    popq    %r15                            // RESTORE_REGS_STRING
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbp
-    popq    %rbx
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rax
-    popq    %rcx
-    popq    %rdx
-    popq    %rsi
-    popq    %rdi
+    pop_pt_regs_gprs                        // RESTORE_REGS_STRING
     addq    $24, %rsp                       // orig_ax, ip, cs
     addq    $16, %rsp                       // flags, sp
     popfq

@@ -20,6 +20,7 @@
 // objpool in 6.14, a freelist in 6.1, both lock-free) is a plain singly linked list;
 // __rethook_find_ret_addr is the first node (one pending return); preempt_disable and the
 // rcu_is_watching test are left out.
+    .include "pt_regs_stack.inc"
     .equ    RHN_NEXT, 0         // llist node / pool link
     .equ    RHN_RETHOOK, 8
     .equ    RHN_RET_ADDR, 16
@@ -38,40 +39,12 @@ phase.save.arch_rethook_trampoline:
     pushq   %rsp                            // sp - 16, fixed by the callback
     pushfq
     subq    $24, %rsp                       // SAVE_REGS_STRING: skip cs, ip, orig_ax
-    pushq   %rdi
-    pushq   %rsi
-    pushq   %rdx
-    pushq   %rcx
-    pushq   %rax
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %rbx
-    pushq   %rbp
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    push_pt_regs_gprs
 phase.hijack.arch_rethook_trampoline_call:
     movq    %rsp, %rdi
     call    arch_rethook_trampoline_callback
 phase.restore.arch_rethook_trampoline:
-    popq    %r15                            // RESTORE_REGS_STRING
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbp
-    popq    %rbx
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rax
-    popq    %rcx
-    popq    %rdx
-    popq    %rsi
-    popq    %rdi
+    pop_pt_regs_gprs                        // RESTORE_REGS_STRING
     addq    $24, %rsp                       // orig_ax, ip, cs
     addq    $16, %rsp                       // flags, sp
     popfq                                   // the flags copy in the ss slot
