@@ -1,0 +1,155 @@
+// trig-kprobe: the BPF glue between a kprobe's pre_handler and the program, Linux v6.14:
+// kernel/trace/trace_kprobe.c kprobe_dispatcher (-> kprobe_perf_func, inlined: static, one
+// caller) and kernel/trace/bpf_trace.c trace_call_bpf with include/linux/bpf.h
+// bpf_prog_run_array / bpf_prog_run / __bpf_prog_run (always-inline). The kprobe is on ftrace
+// (kprobe_ftrace.S + kprobes_core.S): this file defines `the_kprobe`, inside a trace_kprobe,
+// with pre_handler = kprobe_dispatcher. Written from the kernel's effects, not copied.
+//
+// kprobe_dispatcher(kp, regs): tk = container_of(kp); raw_cpu_inc(*tk->nhit);
+// TP_FLAG_TRACE clear (no ftrace event: tested, not taken); TP_FLAG_PROFILE set ->
+// kprobe_perf_func: call = &tk->tp.event->call; bpf_prog_array_valid(call); orig_ip =
+// regs->ip; trace_call_bpf(call, regs); regs->ip unchanged and ret == 0 (the bench program
+// returns 0) -> return 0 (no perf sample).
+// trace_call_bpf: __this_cpu_inc_return(bpf_prog_active) == 1; rcu_read_lock (free,
+// !PREEMPT_RCU); bpf_prog_run_array(call->prog_array, regs): run ctx on the stack
+// (is_uprobe = false, bpf_cookie from the item), migrate_disable, bpf_set_run_ctx, for each
+// item: __bpf_prog_run (bpf_stats_enabled_key off: a patched-out jump, not modeled) ->
+// bpf_dispatcher_nop_func: prog->bpf_func(ctx, prog->insnsi), ret &= result;
+// bpf_reset_run_ctx, migrate_enable; __this_cpu_dec(bpf_prog_active).
+// Arguments: kprobe_ftrace_handler calls the pre_handler with p in %rdx and regs in %rcx (our
+// handler ABI positions, docs/paths-x86_64.md); the kernel passes (p, regs) in %rdi, %rsi.
+// Simplified: migrate_disable/enable are the per-task count (task_state.S), as in
+// bpf_tramp_runtime.S; the miss path (nested BPF: bpf_prog_inc_misses_counters) and the
+// perf-event path (no BPF, or a program returning non-zero) stop with ud2; no retpoline on the
+// indirect call; struct offsets are ours (the fields, not the kernel's layout).
+    .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to its kprobe
+    .equ    TK_TP_EVENT, 56     // trace_kprobe.tp.event, relative to its kprobe
+    .equ    EV_FLAGS, 0         // trace_probe_event.flags
+    .equ    EV_CALL, 64         // trace_probe_event.call (struct trace_event_call)
+    .equ    CALL_PROG_ARRAY, 32 // trace_event_call.prog_array
+    .equ    TP_FLAG_TRACE, 1
+    .equ    TP_FLAG_PROFILE, 2
+    .equ    ITEM_PROG, 0        // bpf_prog_array_item: prog, bpf_cookie
+    .equ    ITEM_COOKIE, 8
+    .equ    ITEM_SIZE, 16
+    .equ    PROG_FUNC, 8        // trig_prog.S layout
+    .equ    PROG_INSNSI, 16
+    .equ    RUNCTX_SIZE, 32     // bpf_trace_run_ctx: run_ctx.saved @0, bpf_cookie @8, is_uprobe @16
+
+    .text
+    .globl kprobe_dispatcher
+kprobe_dispatcher:              // (ip, -, kp, regs) -> 0
+phase.dispatch.kprobe_dispatcher:
+    pushq   %rbx
+    pushq   %r12
+    pushq   %r13
+    movq    %rdx, %rbx                      // kp (tk = kp - offset, folded into the offsets)
+    movq    %rcx, %r12                      // regs
+    movq    TK_NHIT(%rbx), %rax
+    incq    (%rax)                          // raw_cpu_inc(*tk->nhit)
+    movq    TK_TP_EVENT(%rbx), %rax
+    testb   $TP_FLAG_TRACE, EV_FLAGS(%rax)
+    jnz     .Ltrace_event_not_modeled
+    testb   $TP_FLAG_PROFILE, EV_FLAGS(%rax)
+    jz      .Ldone
+    leaq    EV_CALL(%rax), %rdi             // kprobe_perf_func: call = trace_probe_event_call()
+    cmpq    $0, CALL_PROG_ARRAY(%rdi)       // bpf_prog_array_valid(call)
+    je      .Lperf_not_modeled
+    movq    PT_IP(%r12), %r13               // orig_ip
+    movq    %r12, %rsi
+    call    trace_call_bpf
+    cmpq    PT_IP(%r12), %r13               // the program moved the pc: return 1
+    jne     .Lpc_changed
+    testl   %eax, %eax
+    jnz     .Lperf_not_modeled              // non-zero: go on to the perf sample
+.Ldone:
+    xorl    %eax, %eax
+    popq    %r13
+    popq    %r12
+    popq    %rbx
+    ret
+.Lpc_changed:
+    movl    $1, %eax
+    popq    %r13
+    popq    %r12
+    popq    %rbx
+    ret
+.Ltrace_event_not_modeled:
+.Lperf_not_modeled:
+    ud2
+
+    .globl trace_call_bpf
+trace_call_bpf:                 // (call, ctx) -> ret
+phase.dispatch.trace_call_bpf:
+    pushq   %rbx
+    pushq   %r12
+    pushq   %r13
+    subq    $RUNCTX_SIZE, %rsp              // struct bpf_trace_run_ctx
+    movq    %rsi, %r12                      // ctx
+    incq    bpf_prog_active(%rip)           // __this_cpu_inc_return(bpf_prog_active) != 1
+    cmpq    $1, bpf_prog_active(%rip)
+    jne     .Lmiss_not_modeled
+    movl    $1, %r13d                       // ret = 1
+    movq    CALL_PROG_ARRAY(%rdi), %rbx     // rcu_dereference(call->prog_array)
+    testq   %rbx, %rbx
+    jz      .Lout
+    movb    $0, 16(%rsp)                    // run_ctx.is_uprobe = false
+    incq    migration_disabled(%rip)        // migrate_disable()
+    movq    current_bpf_ctx(%rip), %rax     // bpf_set_run_ctx(&run_ctx.run_ctx)
+    movq    %rax, 0(%rsp)
+    movq    %rsp, current_bpf_ctx(%rip)
+.Litem:
+    movq    ITEM_PROG(%rbx), %rax           // prog = READ_ONCE(item->prog)
+    testq   %rax, %rax
+    jz      .Litems_done
+    movq    ITEM_COOKIE(%rbx), %rdx
+    movq    %rdx, 8(%rsp)                   // run_ctx.bpf_cookie
+    movq    %r12, %rdi                      // bpf_func(ctx, insnsi)
+    leaq    PROG_INSNSI(%rax), %rsi
+    call    *PROG_FUNC(%rax)
+    andl    %eax, %r13d                     // ret &= run_prog(prog, ctx)
+    addq    $ITEM_SIZE, %rbx
+    jmp     .Litem
+.Litems_done:
+    movq    0(%rsp), %rax                   // bpf_reset_run_ctx(old)
+    movq    %rax, current_bpf_ctx(%rip)
+    decq    migration_disabled(%rip)        // migrate_enable()
+.Lout:
+    decq    bpf_prog_active(%rip)
+    movl    %r13d, %eax
+    addq    $RUNCTX_SIZE, %rsp
+    popq    %r13
+    popq    %r12
+    popq    %rbx
+    ret
+.Lmiss_not_modeled:
+    ud2
+
+    .data
+    .balign 64
+trig_trace_kprobe:              // struct trace_kprobe: nhit, then rp.kp, then tp
+    .quad   trig_kprobe_nhit    // nhit (per-CPU)
+    .quad   0                   // symbol
+    .globl the_kprobe
+the_kprobe:                     // rp.kp (kprobes_core.S layout)
+    .quad   0                   // hlist next
+    .quad   traced_func         // addr
+    .quad   kprobe_dispatcher   // pre_handler
+    .quad   0                   // post_handler
+    .quad   0                   // flags
+    .quad   0, 0                // ainsn
+    .quad   trig_tp_event       // tp.event
+    .balign 64
+trig_tp_event:                  // struct trace_probe_event
+    .quad   TP_FLAG_PROFILE     // flags: perf (BPF) only
+    .zero   56
+    .zero   32                  // call: ...
+    .quad   trig_prog_array     // call.prog_array
+    .balign 64
+trig_prog_array:                // struct bpf_prog_array: items[], NULL-terminated
+    .quad   trig_prog, 0
+    .quad   0, 0
+    .balign 64
+    .globl trig_kprobe_nhit
+trig_kprobe_nhit:
+    .quad   0

@@ -1,0 +1,62 @@
+// The bench's BPF program (tools/testing/selftests/bpf/progs/trigger_bench.c, every
+// bench_trigger_* attached in the kernel: inc_counter(); return 0) in the shape the x86_64 BPF
+// JIT of Linux v6.14 (arch/x86/net/bpf_jit_comp.c do_jit / emit_prologue) emits for it, after
+// the verifier inlined bpf_get_smp_processor_id (kernel/bpf/verifier.c, 6.10+: r0 =
+// &pcpu_hot.cpu_number; r0 = per-CPU(r0); r0 = *(u32 *)r0). Hand-written from the emit
+// functions, not copied. The counter update is the clang -O2 BPF for
+// __sync_add_and_fetch(&hits[cpu & 255].value, 1) with its result unused: w0 &= 255, r0 <<= 7
+// (struct counter is 128-byte aligned), r1 = &hits (ld_imm64), r1 += r0, r2 = 1,
+// lock *(u64 *)(r1 + 0) += r2; r0 = 0; exit.
+// Prologue: the 5-byte NOP (X86_PATCH_SIZE, for bpf_arch_text_poke), the 2-byte NOP that
+// keeps the tail-call layout (not tail-call reachable, so no xor rax), push rbp, mov rbp, rsp;
+// stack depth 0 (no sub), no callee-saved register used (no pushes). Epilogue: leave, ret.
+// Left out: IBT endbr64 (as every file here), the return thunk.
+// Per-CPU: `add rax, gs:[this_cpu_off]` becomes a RIP-relative add of our this_cpu_off (0):
+// one memory operand, as on the kernel. CPU 0: hits[0] is the word tests read.
+// Also here: the struct bpf_prog each dispatch model hands this program through
+// (bpf_func, the trampoline's per-CPU `active` recursion counter).
+    .equ    TRIG_PROG_ACTIVE, 0     // bpf_prog->active (per-CPU int in the kernel)
+    .equ    TRIG_PROG_FUNC, 8       // bpf_prog->bpf_func
+    .equ    TRIG_PROG_INSNSI, 16    // bpf_prog->insnsi (passed to bpf_func, unused by JITed code)
+
+    .text
+    .globl trig_bpf_func
+    .p2align 4
+trig_bpf_func:                  // (ctx in %rdi, insnsi in %rsi) -> 0
+phase.handler.trig_bpf_func:
+    .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // emit_nops(X86_PATCH_SIZE)
+    .byte   0x66, 0x90                      // nop2: not tail-call reachable
+    pushq   %rbp
+    movq    %rsp, %rbp
+    leaq    cpu_number(%rip), %rax          // BPF_MOV32_IMM r0, &pcpu_hot.cpu_number (mov eax, imm32)
+    addq    this_cpu_off(%rip), %rax        // BPF_MOV64_PERCPU_REG: add rax, gs:[this_cpu_off]
+    movl    (%rax), %eax                    // BPF_LDX_MEM(BPF_W, r0, r0, 0)
+    andl    $255, %eax                      // w0 &= CPU_MASK
+    shlq    $7, %rax                        // r0 <<= 7
+    movabsq $trig_hits, %rdi                // r1 = &hits (ld_imm64: movabs)
+    addq    %rax, %rdi                      // r1 += r0
+    movl    $1, %esi                        // r2 = 1
+    lock addq %rsi, (%rdi)                  // BPF_ATOMIC | BPF_ADD, no fetch
+    xorl    %eax, %eax                      // r0 = 0
+    leave
+    ret
+
+    .data
+    .balign 64
+    .globl trig_prog
+trig_prog:                      // struct bpf_prog (the fields the dispatch models use)
+    .quad   0                   // active
+    .quad   trig_bpf_func       // bpf_func
+    .quad   0                   // insnsi
+    .balign 64
+    .globl cpu_number
+    .globl this_cpu_off
+cpu_number:                     // pcpu_hot.cpu_number: CPU 0
+    .long   0
+    .balign 8
+this_cpu_off:                   // this CPU's per-CPU offset (0: the globals are CPU 0's copy)
+    .quad   0
+    .balign 128
+    .globl trig_hits
+trig_hits:                      // struct counter hits[MAX_CPUS]: 128-byte slots; CPU 0 uses the first
+    .zero   256

@@ -1,0 +1,122 @@
+// Layer 4: the `bench trig-*` paths (docs/bpf-bench.md): the bench's program runs exactly once
+// per hit, the traced function still returns its value, the per-CPU / per-task counters the
+// dispatch models touch are balanced after N hits, and the per-call counts are exact.
+#include "helpers.h"
+#include "sim/call_state.h"
+#include "sim/machine.h"
+#include "sim/runner.h"
+#include "sim/trap.h"
+
+#include <cstring>
+
+using namespace tracesim;
+using tracesim::test::catalogue;
+
+namespace {
+
+struct Run {
+    uint64_t hits = 0, return_value = 0;
+    std::map<std::string, uint64_t> words; // the state words after the last call
+};
+
+uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
+    auto address = image.address_of(symbol);
+    REQUIRE_MESSAGE(address, symbol);
+    uint64_t v = 0;
+    REQUIRE(m.read_memory(*address, std::span<uint8_t>(reinterpret_cast<uint8_t*>(&v), sizeof v)));
+    return v;
+}
+
+// Runs the traced driver `calls` times on one machine (state persists, as in a kernel) and
+// reads the bench's hits[0] and the named state words.
+Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<std::string>& words) {
+    auto spec = catalogue().find_path(path, arch, "");
+    REQUIRE_MESSAGE(spec, (spec ? "" : spec.error().message));
+    auto handler = catalogue().find_handler("empty");
+    REQUIRE(handler);
+    auto image = build_image(catalogue(), **spec, **handler);
+    REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
+    auto site = image->phase_range((*spec)->site_at);
+    REQUIRE(site);
+    REQUIRE(image->patch(site->first, site->second - site->first, (*spec)->site, "test site"));
+    auto machine = Machine::create(*image);
+    REQUIRE(machine);
+    Machine& m = **machine;
+    TrapDelivery traps;
+    m.set_trap_handler(&traps);
+    const CallState state = initial_call_state(m.isa(), image->layout);
+    for (int i = 0; i < calls; ++i) {
+        for (const auto& [reg, value] : state.registers) m.write(*reg, value);
+        m.write(m.isa().sp, state.sp);
+        m.write(m.isa().flags, state.flags);
+        auto ok = m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100'000);
+        REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
+    }
+    Run r;
+    r.hits = word_at(m, *image, "trig_hits");
+    r.return_value = m.read(*m.isa().reg(m.isa().ret_regs[0]));
+    for (const std::string& w : words) r.words[w] = word_at(m, *image, w);
+    return r;
+}
+
+Record run_record(const std::string& path) {
+    auto record = run_path(catalogue(), RunRequest{Arch::x86_64, path, "", "empty", 3, 100'000, false, "", false});
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+// (0x1111 * 0x2222 + 0x3333) ^ 0x2222: what traced_func returns for the driver's arguments.
+constexpr uint64_t true_return = ((0x1111ull * 0x2222ull) + 0x3333ull) ^ 0x2222ull;
+
+} // namespace
+
+TEST_CASE("x86_64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
+    const std::vector<std::string> balanced{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
+                                            "trace_recursion", "current_kprobe", "trig_prog"};
+    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi"}) {
+        CAPTURE(path);
+        for (int calls : {1, 7}) {
+            std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
+                                           "trig_prog"}; // trig_prog's first word: prog->active
+            if (std::string(path) == "trig-kprobe") {
+                words.push_back("trace_recursion");
+                words.push_back("current_kprobe");
+            }
+            Run r = run_calls(Arch::x86_64, path, calls, words);
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            for (const auto& [name, value] : r.words) {
+                CAPTURE(name);
+                CHECK(value == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("x86_64 trig-kprobe: kprobe_dispatcher counted the hits in the trace_kprobe's nhit") {
+    // get_kprobe found the probe at traced_func: only its pre_handler (kprobe_dispatcher)
+    // counts nhit and reaches the program.
+    Run r = run_calls(Arch::x86_64, "trig-kprobe", 5, {"trig_kprobe_nhit"});
+    CHECK(r.hits == 5);
+    CHECK(r.words["trig_kprobe_nhit"] == 5);
+}
+
+TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
+    // trig-fentry 59 = bpf-fentry's 44 - its empty handler (1) + the JIT-shaped program (16:
+    //   nop5, nop2, push rbp, mov, lea cpu_number, add this_cpu_off, load cpu, and, shl, movabs
+    //   hits, add, mov 1, lock add, xor, leave, ret).
+    Record fentry = run_record("trig-fentry");
+    CHECK(fentry.per_call.instructions == 59);
+    CHECK(fentry.per_call.bytes_stored == 160);
+    // trig-fexit 72: the fentry invoke dropped from bpf-fexit (86 - 14 invoke - 9 enter - 5 exit
+    //   - 1 handler = 57) + the program 16 - 1 (the fexit handler's ret replaced) = 72.
+    Record fexit = run_record("trig-fexit");
+    CHECK(fexit.per_call.instructions == 72);
+    // trig-kprobe 191: kprobe-ftrace 108 - its handler 1 + the program 16 + kprobe_dispatcher
+    //   (dispatch) and trace_call_bpf with the inlined bpf_prog_run_array.
+    Record kprobe = run_record("trig-kprobe");
+    CHECK(kprobe.per_call.instructions == 191);
+    Record kmulti = run_record("trig-kprobe-multi");
+    CHECK(kmulti.per_call.instructions == 146);
+    CHECK(kmulti.traps == 0);
+}
