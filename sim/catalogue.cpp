@@ -1,6 +1,6 @@
 #include "sim/catalogue.h"
 
-#include <toml++/toml.h>
+#include "sim/toml_file.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -135,13 +135,9 @@ Expected<void> read_handler(const std::filesystem::path& file, const toml::table
 }
 
 Expected<void> read_file(const std::filesystem::path& file, bool top_level, Catalogue& out) {
-    toml::table root;
-    try { // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
-        root = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-        return make_error("{}:{}:{}: {}", file.string(), e.source().begin.line,
-                          e.source().begin.column, e.description());
-    }
+    auto parsed = parse_toml_file(file);
+    if (!parsed) return parsed.take_error();
+    const toml::table& root = *parsed;
     std::vector<std::string_view> keys = {"path"};
     if (top_level) keys = {"arch", "path", "handler"};
     if (auto ok = check_keys(file, root, keys, "the catalogue"); !ok) return ok;

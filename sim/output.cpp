@@ -28,4 +28,12 @@ Expected<void> write_file_atomically(const std::filesystem::path& file, std::str
     return {};
 }
 
+Expected<void> emit_output(std::string_view text, const std::string& output) {
+    if (output.empty() || output == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return {};
+    }
+    return write_file_atomically(output, text);
+}
+
 } // namespace tracesim

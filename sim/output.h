@@ -11,4 +11,7 @@ namespace tracesim {
 
 Expected<void> write_file_atomically(const std::filesystem::path& file, std::string_view content);
 
+// A command's output: to stdout when `output` is empty or "-", else atomically to that file.
+Expected<void> emit_output(std::string_view text, const std::string& output);
+
 } // namespace tracesim

@@ -1,6 +1,6 @@
 #include "sim/scenario.h"
 
-#include <toml++/toml.h>
+#include "sim/toml_file.h"
 
 #include <algorithm>
 
@@ -62,15 +62,9 @@ const std::vector<std::string>& scenario_metrics() {
 
 Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalogue& catalogue,
                                  const std::vector<KnownCore>& cores) {
-    toml::table root;
-    try {
-        root = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-        return usage_error("{}:{}:{}: {}", file.string(), e.source().begin.line, e.source().begin.column,
-                           e.description());
-    } catch (const std::exception& e) {
-        return usage_error("{}: {}", file.string(), e.what());
-    }
+    auto parsed = parse_toml_file(file, ExitCode::usage_error);
+    if (!parsed) return parsed.take_error();
+    const toml::table& root = *parsed;
     Reader r{file};
     for (const auto& [key, value] : root)
         if (std::find(scenario_keys.begin(), scenario_keys.end(), key.str()) == scenario_keys.end())

@@ -171,11 +171,7 @@ Expected<void> calibrate_command(const CalibrateOptions& o) {
     if (!report) return report.take_error();
     std::string out = o.format == "json" ? render_json(*report)
                                          : header(*report) + "\n" + render_table(*report, o.format == "md");
-    if (o.output.empty() || o.output == "-") {
-        std::fwrite(out.data(), 1, out.size(), stdout);
-        return {};
-    }
-    return write_file_atomically(o.output, out);
+    return emit_output(out, o.output);
 }
 
 } // namespace tracesim

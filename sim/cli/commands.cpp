@@ -56,13 +56,6 @@ Expected<std::vector<KnownCore>> known_cores() {
     return cores;
 }
 
-Expected<void> emit(const std::string& text, const std::string& output) {
-    if (output.empty() || output == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        return {};
-    }
-    return write_file_atomically(output, text);
-}
 
 unsigned job_count(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
@@ -82,7 +75,7 @@ Expected<void> list_command(const ListOptions& options) {
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();
-    if (options.what == "paths") return emit(render_paths(*catalogue, *format), "");
+    if (options.what == "paths") return emit_output(render_paths(*catalogue, *format), "");
     std::string out;
     if (options.what == "handlers") {
         for (const HandlerSpec& h : catalogue->handlers) out += fmt::format("{:<12} {}\n", h.name, h.summary);
@@ -99,7 +92,7 @@ Expected<void> list_command(const ListOptions& options) {
     } else {
         return usage_error("unknown list '{}' (known: paths, handlers, cores, scenarios)", options.what);
     }
-    return emit(out, "");
+    return emit_output(out, "");
 }
 
 // The requests of a run given by flags: every (arch, path); `all` (or none) means every path
@@ -164,7 +157,7 @@ Expected<void> run_command(const RunOptions& options) {
     }
     auto results = run_batch(*catalogue, requests, job_count(options.jobs), progress_line());
     if (!results) return results.take_error();
-    return emit(render(*results, *format, render_options), options.output);
+    return emit_output(render(*results, *format, render_options), options.output);
 }
 
 Expected<void> regs_command(RunOptions options, bool all) {
@@ -180,8 +173,8 @@ Expected<void> regs_command(RunOptions options, bool all) {
     if (!requests) return requests.take_error();
     auto results = run_batch(*catalogue, *requests, job_count(options.jobs), progress_line());
     if (!results) return results.take_error();
-    if (*format == Format::json) return emit(render(*results, *format), options.output);
-    return emit(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format), options.output);
+    if (*format == Format::json) return emit_output(render(*results, *format), options.output);
+    return emit_output(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format), options.output);
 }
 
 struct CheckOptions {

@@ -118,11 +118,7 @@ Expected<void> compare_command(const CompareOptions& o) {
         const Record &ra = results->records[0], &rb = results->records[1];
         out = compare_table(ra, rb, name(o.asm_a, ra), name(o.asm_b, rb), *format == Format::markdown);
     }
-    if (o.output.empty() || o.output == "-") {
-        std::fwrite(out.data(), 1, out.size(), stdout);
-        return {};
-    }
-    return write_file_atomically(o.output, out);
+    return emit_output(out, o.output);
 }
 
 } // namespace tracesim

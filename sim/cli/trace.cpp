@@ -96,11 +96,7 @@ Expected<void> trace_command(const TraceOptions& o) {
                        total.l1d_misses_cold, total.unpriced);
     out += "D dispatched, I issued, E executed, R retired (warm cycles from the call's start); cold R on an "
            "empty machine. Memory: R/W address/size, H = exception hardware.\n";
-    if (o.output.empty() || o.output == "-") {
-        std::fwrite(out.data(), 1, out.size(), stdout);
-        return {};
-    }
-    return write_file_atomically(o.output, out);
+    return emit_output(out, o.output);
 }
 
 } // namespace tracesim

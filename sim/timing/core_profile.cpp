@@ -2,7 +2,7 @@
 
 #include "sim/timing/override_table.h"
 
-#include <toml++/toml.h>
+#include "sim/toml_file.h"
 
 #include <algorithm>
 
@@ -116,13 +116,9 @@ Expected<void> check_geometry(const CoreProfile& p, const CacheLevel& level, std
 } // namespace
 
 Expected<CoreProfile> load_core_profile(const std::filesystem::path& file) {
-    toml::table root;
-    try { // Debian's toml++ is built with exceptions: parse errors arrive as toml::parse_error
-        root = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-        return make_error("{}:{}:{}: {}", file.string(), e.source().begin.line,
-                          e.source().begin.column, e.description());
-    }
+    auto parsed = parse_toml_file(file);
+    if (!parsed) return parsed.take_error();
+    const toml::table& root = *parsed;
     Reader r{file};
     CoreProfile p;
     p.file = file;
