@@ -1,6 +1,8 @@
 // Layer 6: the regression gate, as CI runs it: `tracesim check` against committed baselines.
 // Each test works on a copy of the data tree (TRACESIM_HOME), so it can edit a trampoline or a
 // baseline without touching the repository.
+#include "command.h"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -16,10 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-    int exit_code;
-    std::string output;
-};
+using tracesim::test::Outcome;
 
 struct Home {
     fs::path root;
@@ -34,15 +33,7 @@ struct Home {
     ~Home() { fs::remove_all(root); }
 
     Outcome tracesim(const std::string& args) const {
-        std::string command = "TRACESIM_HOME=" + root.string() + " " + TRACESIM_BINARY + " " + args + " 2>&1";
-        FILE* pipe = popen(command.c_str(), "r");
-        REQUIRE(pipe);
-        std::string output;
-        std::array<char, 4096> buffer;
-        size_t n;
-        while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-        int status = pclose(pipe);
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+        return tracesim::test::run_tracesim(args, "TRACESIM_HOME=" + root.string());
     }
 
     void edit(const std::string& file, const std::string& from, const std::string& to) const {

@@ -1,4 +1,6 @@
 // Layer 9: the tracesim binary as a user runs it: exit codes, messages, no partial output.
+#include "command.h"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -11,22 +13,8 @@
 
 namespace {
 
-struct Outcome {
-    int exit_code;
-    std::string output; // stdout and stderr
-};
-
-Outcome tracesim(const std::string& args) {
-    std::string command = std::string(TRACESIM_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::string output;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using tracesim::test::Outcome;
+using tracesim::test::run_tracesim;
 
 // Output with runs of spaces collapsed, so checks do not depend on column widths.
 std::string squeezed(const std::string& text) {
@@ -39,28 +27,28 @@ std::string squeezed(const std::string& text) {
 } // namespace
 
 TEST_CASE("tracesim list paths names every path and era") {
-    Outcome o = tracesim("list paths");
+    Outcome o = run_tracesim("list paths");
     CHECK(o.exit_code == 0);
     CHECK(squeezed(o.output).find("ftrace-regs arm64 6.1 pt_regs") != std::string::npos);
-    Outcome json = tracesim("list paths --format json");
+    Outcome json = run_tracesim("list paths --format json");
     CHECK(json.exit_code == 0);
     CHECK(json.output.find("\"schema\": \"tracesim-paths/1\"") != std::string::npos);
 }
 
 TEST_CASE("tracesim run prints the comparison table") {
-    Outcome o = tracesim("run --arch x86_64 --path ftrace --path ftrace-regs");
+    Outcome o = run_tracesim("run --arch x86_64 --path ftrace --path ftrace-regs");
     CHECK(o.exit_code == 0);
     CHECK(squeezed(o.output).find("x86_64 ftrace-regs 6.14 pt_regs") != std::string::npos);
 }
 
 TEST_CASE("usage errors exit 2 with one clear message") {
-    Outcome path = tracesim("run --arch x86_64 --path kprobe-magic");
+    Outcome path = run_tracesim("run --arch x86_64 --path kprobe-magic");
     CHECK(path.exit_code == 2);
     CHECK(path.output.rfind("tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs", 0) == 0);
     CHECK(path.output.find('\n') == path.output.size() - 1); // one line
-    CHECK(tracesim("run --arch sparc").exit_code == 2);
-    CHECK(tracesim("run --calls 0").exit_code == 2);
-    CHECK(tracesim("frobnicate").exit_code == 2);
+    CHECK(run_tracesim("run --arch sparc").exit_code == 2);
+    CHECK(run_tracesim("run --calls 0").exit_code == 2);
+    CHECK(run_tracesim("frobnicate").exit_code == 2);
 }
 
 TEST_CASE("-o writes the whole file, and an error leaves none") {
@@ -68,7 +56,7 @@ TEST_CASE("-o writes the whole file, and an error leaves none") {
     std::filesystem::create_directories(dir);
     auto good = dir / "out.json";
     std::filesystem::remove(good);
-    Outcome ok = tracesim("run --arch arm64 --path ftrace --format json -o " + good.string());
+    Outcome ok = run_tracesim("run --arch arm64 --path ftrace --format json -o " + good.string());
     CHECK(ok.exit_code == 0);
     std::ifstream in(good);
     std::string first;
@@ -76,7 +64,7 @@ TEST_CASE("-o writes the whole file, and an error leaves none") {
     CHECK(first == "{");
     auto bad = dir / "bad.json";
     std::filesystem::remove(bad);
-    Outcome fail = tracesim("run --arch arm64 --path nope --format json -o " + bad.string());
+    Outcome fail = run_tracesim("run --arch arm64 --path nope --format json -o " + bad.string());
     CHECK(fail.exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(bad));
     CHECK(std::filesystem::is_empty(dir) == false);
@@ -97,15 +85,15 @@ TEST_CASE("compare: a patched trampoline and two kernel eras, phase by phase") {
         s.insert(at + store.size(), "    str     xzr, [sp, #FREGS_DIRECT_TRAMP]\n"); // 6.4's direct_tramp store
         std::ofstream(patched) << s;
     }
-    Outcome same = tracesim("compare --arch arm64 --path ftrace --asm-b " + shipped);
+    Outcome same = run_tracesim("compare --arch arm64 --path ftrace --asm-b " + shipped);
     CHECK(same.exit_code == 0);
     CHECK(squeezed(same.output).find("per call 40 40 16 16 20 20 160 160") != std::string::npos);
-    Outcome patch = tracesim("compare --arch arm64 --path ftrace --asm-b " + patched.string());
+    Outcome patch = run_tracesim("compare --arch arm64 --path ftrace --asm-b " + patched.string());
     CHECK(patch.exit_code == 0);
     CHECK(squeezed(patch.output).find("save 16 17 +1 0 0 17 18 +1 136 144 +8") != std::string::npos);
-    Outcome eras = tracesim("compare --arch x86_64 --path fgraph --kernel-a 6.1 --kernel-b 6.14");
+    Outcome eras = run_tracesim("compare --arch x86_64 --path fgraph --kernel-a 6.1 --kernel-b 6.14");
     CHECK(eras.exit_code == 0);
     CHECK(eras.output.find("A = kernel 6.1, B = kernel 6.14") != std::string::npos);
-    CHECK(tracesim("compare --arch arm64 --path ftrace").exit_code == 2);
+    CHECK(run_tracesim("compare --arch arm64 --path ftrace").exit_code == 2);
     std::filesystem::remove(patched);
 }
