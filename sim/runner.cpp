@@ -211,6 +211,16 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
     return link(path.arch, objects, options);
 }
 
+Expected<void> patch_site(Image& image, const PathSpec& path) {
+    if (path.site.empty()) return {};
+    auto site = image.phase_range(path.site_at);
+    if (!site)
+        return make_error("{}: path '{}' patches '{}', which is not a phase label", path.defined_at, path.name,
+                          path.site_at);
+    return image.patch(site->first, site->second - site->first, path.site,
+                       fmt::format("site patch of path '{}' ({})", path.name, path.defined_at));
+}
+
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request) {
     auto path = catalogue.find_path(request.path, request.arch, request.kernel);
     if (!path) return path.take_error();
@@ -244,15 +254,7 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources);
     if (!untraced_image) return untraced_image.take_error();
     Image traced_image = *untraced_image;
-    if (!spec.site.empty()) {
-        auto site = traced_image.phase_range(spec.site_at);
-        if (!site)
-            return make_error("{}: path '{}' patches '{}', which is not a phase label",
-                              spec.defined_at, spec.name, spec.site_at);
-        auto patched = traced_image.patch(site->first, site->second - site->first, spec.site,
-                                          fmt::format("site patch of path '{}' ({})", spec.name, spec.defined_at));
-        if (!patched) return patched.take_error();
-    }
+    if (auto patched = patch_site(traced_image, spec); !patched) return patched.take_error();
     const CoreProfile* core = nullptr;
     if (request.timing) {
         auto found = core_for(request);
@@ -300,10 +302,6 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     return record;
 }
 
-} // namespace tracesim
-
-namespace tracesim {
-
 Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& request) {
     RunRequest plain = request;
     plain.timing = true;
@@ -315,12 +313,7 @@ Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& req
     if (!spec || !handler) return make_error("path or handler vanished");
     auto image = build_image(catalogue, **spec, **handler, request.replaced_sources);
     if (!image) return image.take_error();
-    if (!(*spec)->site.empty()) {
-        auto site = image->phase_range((*spec)->site_at);
-        if (!site) return make_error("{}: no site {}", (*spec)->defined_at, (*spec)->site_at);
-        if (auto ok = image->patch(site->first, site->second - site->first, (*spec)->site, "site patch"); !ok)
-            return ok.take_error();
-    }
+    if (auto patched = patch_site(*image, **spec); !patched) return patched.take_error();
     auto traced = simulate(*image, request.calls, request.budget, {}, true);
     if (!traced) return traced.take_error();
     auto core = core_for(request);

@@ -42,6 +42,9 @@ struct PathTrace {
 };
 Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& request);
 
+// Writes the path's site patch over its call site (the traced image); nothing if it has none.
+Expected<void> patch_site(Image& image, const PathSpec& path);
+
 // The image a path runs on, site not yet patched (exposed for tests and the trace view).
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                             const HandlerSpec& handler,
