@@ -59,8 +59,8 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     return r;
 }
 
-Record run_record(const std::string& path) {
-    auto record = run_path(catalogue(), RunRequest{Arch::x86_64, path, "", "empty", 3, 100'000, false, "", false});
+Record run_record(const std::string& path, Arch arch = Arch::x86_64) {
+    auto record = run_path(catalogue(), RunRequest{arch, path, "", "empty", 3, 100'000, false, "", false});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
 }
@@ -118,5 +118,58 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(kprobe.per_call.instructions == 191);
     Record kmulti = run_record("trig-kprobe-multi");
     CHECK(kmulti.per_call.instructions == 146);
+    CHECK(kmulti.traps == 0);
+}
+
+TEST_CASE("arm64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
+    // bpf_prog_active, current->migration_disabled, current->bpf_ctx, prog->active (trig_prog's
+    // first word) and the image's percpu_ref (fexit) are back to 0 after every call.
+    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi"}) {
+        CAPTURE(path);
+        for (int calls : {1, 7}) {
+            std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx", "trig_prog"};
+            if (std::string(path) == "trig-fexit") words.push_back("trig_tramp_image");
+            Run r = run_calls(Arch::arm64, path, calls, words);
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            for (const auto& [name, value] : r.words) {
+                CAPTURE(name);
+                CHECK(value == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("arm64 trig-kprobe: kprobe_handler found the probe at traced_func, its dispatcher counted nhit") {
+    Run r = run_calls(Arch::arm64, "trig-kprobe", 5, {"trig_kprobe_nhit"});
+    CHECK(r.hits == 5);
+    CHECK(r.words["trig_kprobe_nhit"] == 5);
+}
+
+TEST_CASE("arm64 trig-*: exact per-call counts (handler empty, warm call)") {
+    // The program (trig_prog.S) is 25 instructions: bti jc, mov x9/lr, nop, paciasp, stp fp/lr,
+    //   mov fp, stp xzr/x26, mov x26, bti j, mrs sp_el0, ldr cpu, and, lsl, 3 moves for &hits,
+    //   add, mov 1, stadd, mov r0, ldp x26, ldp fp/lr, mov x0/x7, autiasp, ret.
+    // trig-fentry 99: bpf-fentry's trampoline (the empty handler's ret replaced by the program),
+    //   __bpf_prog_enter_recur / exit_recur with the migrate count (+8 over bpf_trampoline.S).
+    Record fentry = run_record("trig-fentry", Arch::arm64);
+    CHECK(fentry.per_call.instructions == 99);
+    CHECK(fentry.per_call.bytes_stored == 184);
+    CHECK(fentry.traps == 0);
+    // trig-fexit 126: fentry's frame + __bpf_tramp_enter/exit + the call of the body at the BL's
+    //   return address, ctx[3] and the ip_after_call NOP.
+    Record fexit = run_record("trig-fexit", Arch::arm64);
+    CHECK(fexit.per_call.instructions == 126);
+    CHECK(fexit.per_call.bytes_stored == 208);
+    // trig-kprobe 232, one BRK exception (the entry NOP simulated, 6.13+).
+    Record kprobe = run_record("trig-kprobe", Arch::arm64);
+    CHECK(kprobe.per_call.instructions == 232);
+    CHECK(kprobe.per_call.bytes_stored == 577);
+    CHECK(kprobe.traps == 1);
+    // trig-kprobe-multi 277: fprobe on fgraph (return hook included, see docs/bpf-bench.md), the
+    //   13-instruction ftrace_partial_regs copy, no exception.
+    Record kmulti = run_record("trig-kprobe-multi", Arch::arm64);
+    CHECK(kmulti.per_call.instructions == 277);
+    CHECK(kmulti.per_call.bytes_stored == 720);
     CHECK(kmulti.traps == 0);
 }
