@@ -173,3 +173,34 @@ TEST_CASE("arm64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(kmulti.per_call.bytes_stored == 720);
     CHECK(kmulti.traps == 0);
 }
+
+TEST_CASE("trig-kretprobe: the program runs once per return, nhit counted, instances recycled") {
+    // x86_64: kprobe on ftrace + rethook; arm64: BRK at entry (NOP simulated) + BRK at return.
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        CAPTURE(std::string(name_of(arch)));
+        for (int calls : {1, 7}) {
+            Run r = run_calls(arch, "trig-kretprobe", calls,
+                              {"trig_kretprobe_nhit", "bpf_prog_active", "migration_disabled", "current_bpf_ctx"});
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            CHECK(r.words["trig_kretprobe_nhit"] == uint64_t(calls));
+            CHECK(r.words["bpf_prog_active"] == 0);
+            CHECK(r.words["migration_disabled"] == 0);
+            CHECK(r.words["current_bpf_ctx"] == 0);
+        }
+    }
+}
+
+TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
+    // x86_64 318: kretprobe's entry (no entry_handler: tested, not called) + the rethook return
+    //   with kretprobe_dispatcher and trace_call_bpf around the 16-instruction program.
+    Record x86 = run_record("trig-kretprobe", Arch::x86_64);
+    CHECK(x86.per_call.instructions == 318);
+    CHECK(x86.per_call.bytes_stored == 881);
+    CHECK(x86.traps == 0);
+    // arm64 383: two BRK exceptions (entry kprobe, return trampoline), each a full pt_regs.
+    Record arm = run_record("trig-kretprobe", Arch::arm64);
+    CHECK(arm.per_call.instructions == 383);
+    CHECK(arm.per_call.bytes_stored == 1065);
+    CHECK(arm.traps == 2);
+}

@@ -70,60 +70,7 @@ phase.dispatch.trig_kprobe_dispatcher:
     ret
 8:  brk     #0x800                          // not modeled
 
-trace_call_bpf:                             // (call, ctx) -> ret
-phase.dispatch.trig_trace_call_bpf:
-    stp     x29, x30, [sp, #-80]!
-    mov     x29, sp
-    stp     x19, x20, [sp, #16]
-    str     x21, [sp, #32]
-    mov     x20, x1                         // ctx
-    adrp    x9, bpf_prog_active             // __this_cpu_inc_return(bpf_prog_active) != 1
-    ldr     x10, [x9, :lo12:bpf_prog_active]
-    add     x10, x10, #1
-    str     x10, [x9, :lo12:bpf_prog_active]
-    cmp     x10, #1
-    b.ne    8f
-    mov     w21, #1                         // ret = 1
-    ldr     x19, [x0, #CALL_PROG_ARRAY]     // rcu_dereference(call->prog_array)
-    cbz     x19, 3f
-    strb    wzr, [sp, #RC_IS_UPROBE]        // run_ctx.is_uprobe = false
-    adrp    x9, migration_disabled          // migrate_disable()
-    ldr     x10, [x9, :lo12:migration_disabled]
-    add     x10, x10, #1
-    str     x10, [x9, :lo12:migration_disabled]
-    adrp    x9, current_bpf_ctx             // bpf_set_run_ctx(&run_ctx.run_ctx)
-    ldr     x10, [x9, :lo12:current_bpf_ctx]
-    str     x10, [sp, #RC_SAVED]
-    add     x11, sp, #RC_SAVED
-    str     x11, [x9, :lo12:current_bpf_ctx]
-1:  ldr     x9, [x19, #ITEM_PROG]           // prog = READ_ONCE(item->prog)
-    cbz     x9, 2f
-    ldr     x10, [x19, #ITEM_COOKIE]
-    str     x10, [sp, #RC_COOKIE]           // run_ctx.bpf_cookie
-    mov     x0, x20                         // bpf_func(ctx, insnsi)
-    add     x1, x9, #PROG_INSNSI
-    ldr     x10, [x9, #PROG_FUNC]
-    blr     x10
-    and     w21, w21, w0                    // ret &= run_prog(prog, ctx)
-    add     x19, x19, #ITEM_SIZE
-    b       1b
-2:  ldr     x10, [sp, #RC_SAVED]            // bpf_reset_run_ctx(old)
-    adrp    x9, current_bpf_ctx
-    str     x10, [x9, :lo12:current_bpf_ctx]
-    adrp    x9, migration_disabled          // migrate_enable()
-    ldr     x10, [x9, :lo12:migration_disabled]
-    sub     x10, x10, #1
-    str     x10, [x9, :lo12:migration_disabled]
-3:  adrp    x9, bpf_prog_active             // __this_cpu_dec(bpf_prog_active)
-    ldr     x10, [x9, :lo12:bpf_prog_active]
-    sub     x10, x10, #1
-    str     x10, [x9, :lo12:bpf_prog_active]
-    mov     w0, w21
-    ldr     x21, [sp, #32]
-    ldp     x19, x20, [sp, #16]
-    ldp     x29, x30, [sp], #80
-    ret
-8:  brk     #0x800                          // nested BPF: bpf_prog_inc_misses_counters, not modeled
+    .include "trig_trace_call_bpf.inc"
 
     .data
     .balign 64

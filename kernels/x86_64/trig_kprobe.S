@@ -78,52 +78,7 @@ phase.dispatch.kprobe_dispatcher:
 .Lperf_not_modeled:
     ud2
 
-    .globl trace_call_bpf
-trace_call_bpf:                 // (call, ctx) -> ret
-phase.dispatch.trace_call_bpf:
-    pushq   %rbx
-    pushq   %r12
-    pushq   %r13
-    subq    $RUNCTX_SIZE, %rsp              // struct bpf_trace_run_ctx
-    movq    %rsi, %r12                      // ctx
-    incq    bpf_prog_active(%rip)           // __this_cpu_inc_return(bpf_prog_active) != 1
-    cmpq    $1, bpf_prog_active(%rip)
-    jne     .Lmiss_not_modeled
-    movl    $1, %r13d                       // ret = 1
-    movq    CALL_PROG_ARRAY(%rdi), %rbx     // rcu_dereference(call->prog_array)
-    testq   %rbx, %rbx
-    jz      .Lout
-    movb    $0, 16(%rsp)                    // run_ctx.is_uprobe = false
-    incq    migration_disabled(%rip)        // migrate_disable()
-    movq    current_bpf_ctx(%rip), %rax     // bpf_set_run_ctx(&run_ctx.run_ctx)
-    movq    %rax, 0(%rsp)
-    movq    %rsp, current_bpf_ctx(%rip)
-.Litem:
-    movq    ITEM_PROG(%rbx), %rax           // prog = READ_ONCE(item->prog)
-    testq   %rax, %rax
-    jz      .Litems_done
-    movq    ITEM_COOKIE(%rbx), %rdx
-    movq    %rdx, 8(%rsp)                   // run_ctx.bpf_cookie
-    movq    %r12, %rdi                      // bpf_func(ctx, insnsi)
-    leaq    PROG_INSNSI(%rax), %rsi
-    call    *PROG_FUNC(%rax)
-    andl    %eax, %r13d                     // ret &= run_prog(prog, ctx)
-    addq    $ITEM_SIZE, %rbx
-    jmp     .Litem
-.Litems_done:
-    movq    0(%rsp), %rax                   // bpf_reset_run_ctx(old)
-    movq    %rax, current_bpf_ctx(%rip)
-    decq    migration_disabled(%rip)        // migrate_enable()
-.Lout:
-    decq    bpf_prog_active(%rip)
-    movl    %r13d, %eax
-    addq    $RUNCTX_SIZE, %rsp
-    popq    %r13
-    popq    %r12
-    popq    %rbx
-    ret
-.Lmiss_not_modeled:
-    ud2
+    .include "trig_trace_call_bpf.inc"
 
     .data
     .balign 64
