@@ -139,8 +139,36 @@ std::optional<uint64_t> Image::address_of(std::string_view symbol) const {
     return std::nullopt;
 }
 
+void Image::define_symbol(const std::string& name, uint64_t address, const std::string& file) {
+    globals_[name] = address;
+    PlacedSymbol symbol{name, address, file};
+    symbols_by_address_.insert(std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), address,
+                                                [](uint64_t value, const PlacedSymbol& s) { return value < s.address; }),
+                               symbol);
+}
+
+void Image::set_foreign_phase(uint64_t address, std::optional<Phase> phase) {
+    foreign_phases_[address] = phase ? static_cast<uint8_t>(*phase) : no_phase;
+}
+
+ForeignRegion* Image::foreign_at(uint64_t address) {
+    for (ForeignRegion& r : foreign)
+        if (r.contains(address)) return &r;
+    return nullptr;
+}
+
+const ForeignRegion* Image::foreign_at(uint64_t address) const {
+    for (const ForeignRegion& r : foreign)
+        if (r.contains(address)) return &r;
+    return nullptr;
+}
+
 std::optional<Phase> Image::phase_at(uint64_t pc) const {
-    if (!in_text(pc)) return std::nullopt;
+    if (!in_text(pc)) {
+        auto after = foreign_phases_.upper_bound(pc);
+        if (after == foreign_phases_.begin() || std::prev(after)->second == no_phase) return std::nullopt;
+        return static_cast<Phase>(std::prev(after)->second);
+    }
     uint8_t value = phase_of_byte_[pc - layout.text_base];
     if (value == no_phase) return std::nullopt;
     return static_cast<Phase>(value);
@@ -162,10 +190,10 @@ std::string Image::describe(uint64_t pc) const {
     std::string where = fmt::format("{:#x}", pc);
     auto after = std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), pc,
                                   [](uint64_t value, const PlacedSymbol& s) { return value < s.address; });
-    if (in_text(pc) && after != symbols_by_address_.begin()) {
+    if ((in_text(pc) || foreign_at(pc)) && after != symbols_by_address_.begin()) {
         const PlacedSymbol& sym = *std::prev(after);
         where = fmt::format("{}+{:#x} in {}", sym.name, pc - sym.address, sym.file);
-    } else if (!in_text(pc)) {
+    } else if (!in_text(pc) && !foreign_at(pc)) {
         where += " (outside the kernel text)";
     }
     if (auto phase = phase_at(pc)) where += fmt::format(", phase {}", *phase);
@@ -201,6 +229,13 @@ Expected<void> Image::patch(uint64_t address, uint64_t size, std::string_view as
     }
     // Only the patch's own bytes change, as with the kernel's text_poke: an int3 or brk over the
     // first instruction of a site leaves the rest of the site as it was.
+    if (ForeignRegion* region = foreign_at(address); region && !in_text(address)) {
+        if (address + code.size() > region->base + region->bytes.size())
+            return make_error("{}: the patch at {} runs past its region", what, describe(address));
+        std::copy(code.begin(), code.end(), region->bytes.begin() + (address - region->base));
+        return {};
+    }
+    if (!in_text(address)) return make_error("{}: {:#x} is not in any code", what, address);
     std::copy(code.begin(), code.end(), text.begin() + (address - layout.text_base));
     return {};
 }

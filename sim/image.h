@@ -25,12 +25,30 @@ struct LinkOptions {
     std::map<std::string, std::string> aliases;
 };
 
+// Bytes of another binary mapped at their own addresses next to the layout's regions (an
+// imported vmlinux, sim/vmlinux/). Linked images have none.
+struct ForeignRegion {
+    std::string name;
+    uint64_t base = 0;          // page-aligned
+    std::vector<uint8_t> bytes; // a whole number of pages
+    bool contains(uint64_t address) const { return address >= base && address - base < bytes.size(); }
+};
+
 class Image {
   public:
     Arch arch;
     MemoryLayout layout;
     std::vector<uint8_t> text; // at layout.text_base
     std::vector<uint8_t> data; // at layout.data_base
+    std::vector<ForeignRegion> foreign; // mapped read/write/execute by Machine::create
+
+    // Foreign code: (re)defines a global (an imported kernel's `ftrace_caller` then stands for the
+    // modeled one in lookups and patches) and names its code for describe().
+    void define_symbol(const std::string& name, uint64_t address, const std::string& file);
+    // Foreign code from `address` on belongs to `phase` (nullopt: to none; the previous continues).
+    void set_foreign_phase(uint64_t address, std::optional<Phase> phase);
+    ForeignRegion* foreign_at(uint64_t address);
+    const ForeignRegion* foreign_at(uint64_t address) const;
 
     // A global symbol, phase label or link alias ("tracer_entry_func") by name.
     std::optional<uint64_t> address_of(std::string_view symbol) const;
@@ -54,6 +72,7 @@ class Image {
     std::map<std::string, uint64_t, std::less<>> phase_labels_;
     std::vector<PlacedSymbol> symbols_by_address_; // functions and labels, for describe()
     std::vector<uint8_t> phase_of_byte_;           // Phase value per text byte
+    std::map<uint64_t, uint8_t> foreign_phases_;   // foreign code: phase value from an address on
 };
 
 Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkOptions& options);

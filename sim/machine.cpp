@@ -46,6 +46,11 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
         if (auto ok = uc_check(uc_mem_map(m->uc_, r.base, r.size, r.prot), std::string("map ") + r.name); !ok)
             return ok.take_error();
     }
+    for (const ForeignRegion& r : image.foreign) {
+        if (auto ok = uc_check(uc_mem_map(m->uc_, r.base, r.bytes.size(), UC_PROT_ALL), "map " + r.name); !ok)
+            return ok.take_error();
+        if (auto ok = m->write_memory(r.base, r.bytes); !ok) return ok.take_error();
+    }
     if (auto ok = m->reload_text(); !ok) return ok.take_error();
     if (auto ok = m->prepare_cpu(); !ok) return ok.take_error();
     if (auto ok = m->write_memory(l.data_base, image.data); !ok) return ok.take_error();

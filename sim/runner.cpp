@@ -252,6 +252,8 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     }
     auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources);
     if (!untraced_image) return untraced_image.take_error();
+    if (request.prepare_image)
+        if (auto ok = request.prepare_image(*untraced_image); !ok) return ok.take_error();
     Image traced_image = *untraced_image;
     if (auto patched = patch_site(traced_image, spec); !patched) return patched.take_error();
     const CoreProfile* core = nullptr;

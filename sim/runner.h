@@ -10,6 +10,7 @@
 #include "sim/timing/trace.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 
 namespace tracesim {
@@ -27,6 +28,9 @@ struct RunRequest {
     // Kernel source files replaced for this run: catalogue file name -> file to use instead
     // (how `compare` runs a patched trampoline next to the shipped one).
     std::map<std::string, std::filesystem::path> replaced_sources;
+    // Called on the linked image before its site is patched (sim/vmlinux maps a kernel's own
+    // trampolines next to it and points the path's symbols at them).
+    std::function<Expected<void>(Image&)> prepare_image;
 };
 
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);

@@ -5,6 +5,7 @@
 #include "sim/check.h"
 #include "sim/cli/calibrate.h"
 #include "sim/cli/compare.h"
+#include "sim/cli/kernel.h"
 #include "sim/cli/trace.h"
 #include "sim/output.h"
 #include "sim/report/regs.h"
@@ -310,6 +311,10 @@ int run_cli(int argc, char** argv) {
     CLI::App* calibrate_cmd = app.add_subcommand("calibrate", "time the x86_64 paths natively; measured vs modeled cycles");
     add_calibrate_options(calibrate_cmd, calibrate);
 
+    KernelOptions kernel;
+    CLI::App* kernel_cmd = app.add_subcommand("kernel", "run paths on a built kernel's own trampolines (vmlinux) next to the models");
+    add_kernel_options(kernel_cmd, kernel);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -324,6 +329,7 @@ int run_cli(int argc, char** argv) {
                             : check_cmd->parsed()   ? check_command(check, regressed)
                             : trace_cmd->parsed()   ? trace_command(trace)
                             : calibrate_cmd->parsed() ? calibrate_command(calibrate)
+                            : kernel_cmd->parsed()  ? kernel_command(kernel)
                                                     : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());

@@ -1,0 +1,133 @@
+// Example (a vmlinux linked from kernels/x86_64/*.S, as tests/800_vmlinux.cpp builds it):
+//
+//   tracesim kernel --vmlinux vmlinux --arch x86_64 --path ftrace
+//
+//   x86_64 ftrace: modeled (kernel 6.14) vs vmlinux (vmlinux, release unknown)
+//
+//   phase     instrs model  instrs vmlinux  diff  loads model  loads vmlinux  diff  stores model ...
+//   save               16              16             ...
+#include "sim/cli/kernel.h"
+
+#include "sim/output.h"
+#include "sim/report/render.h"
+#include "sim/report/table.h"
+#include "sim/runner.h"
+#include "sim/vmlinux/vmlinux.h"
+
+#include <CLI/CLI.hpp>
+
+namespace tracesim {
+
+namespace {
+
+const Metrics* phase_metrics(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return &p.metrics;
+    return nullptr;
+}
+
+std::string side_by_side(const Record& model, const Record& real, const Vmlinux& kernel, bool markdown) {
+    std::string title = fmt::format("{} {}: modeled (kernel {}) vs vmlinux ({}, release {})", model.arch, model.path,
+                                    model.kernel, kernel.file.filename().string(),
+                                    kernel.release.empty() ? "unknown" : kernel.release);
+    if (!real.supported) {
+        std::string text = title + "\n\nnot run on the vmlinux: " + real.reason + "\n";
+        return markdown ? "## " + text : text;
+    }
+    struct Column {
+        const char* label;
+        int64_t Metrics::*member;
+    };
+    const Column columns[] = {{"instrs", &Metrics::instructions},
+                              {"loads", &Metrics::loads},
+                              {"stores", &Metrics::stores},
+                              {"bytes st", &Metrics::bytes_stored}};
+    std::vector<std::string> headers = {"phase"};
+    for (const Column& c : columns)
+        for (const char* suffix : {" model", " vmlinux", " diff"}) headers.push_back(std::string(c.label) + suffix);
+    std::vector<bool> numeric(headers.size(), true);
+    numeric[0] = false;
+    TextTable table(headers, numeric);
+    auto add = [&](const std::string& name, const Metrics* a, const Metrics* b) {
+        std::vector<std::string> row = {name};
+        for (const Column& c : columns) {
+            int64_t va = a ? a->*c.member : 0, vb = b ? b->*c.member : 0;
+            row.push_back(a ? std::to_string(va) : "-");
+            row.push_back(b ? std::to_string(vb) : "-");
+            row.push_back(va == vb ? "" : fmt::format("{:+}", vb - va));
+        }
+        table.add_row(row);
+    };
+    for (Phase phase : all_phases) {
+        const Metrics *a = phase_metrics(model, phase), *b = phase_metrics(real, phase);
+        if (a || b) add(std::string(name_of(phase)), a, b);
+    }
+    add("per call", &model.per_call, &real.per_call);
+    std::string checks = real.checks.ok() ? "functional checks: ok\n"
+                                          : "functional checks failed: " + fmt::format("{}", fmt::join(real.checks.problems, "; ")) + "\n";
+    return markdown ? "## " + title + "\n\n" + table.markdown() + "\n" + checks
+                    : title + "\n\n" + table.str() + checks;
+}
+
+} // namespace
+
+void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
+    cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols)")->required();
+    cmd->add_option("--system-map", o.system_map, "its System.map (for an image without a symbol table)");
+    cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
+    cmd->add_option("--path", o.paths, "paths to run (repeatable; default ftrace, ftrace-regs)");
+    cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
+    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
+    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+}
+
+Expected<void> kernel_command(const KernelOptions& o) {
+    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    if (!catalogue) return catalogue.take_error();
+    auto arch = parse_arch(o.arch);
+    if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    auto format = parse_format(o.format);
+    if (!format) return format.take_error();
+    if (*format != Format::text && *format != Format::markdown && *format != Format::json)
+        return usage_error("kernel prints text, md or json");
+    auto kernel = load_vmlinux(o.vmlinux, o.system_map);
+    if (!kernel) return kernel.take_error();
+    if (kernel->arch != *arch)
+        return usage_error("{} is an {} kernel, not {}", o.vmlinux, kernel->arch, *arch);
+    std::vector<std::string> paths = o.paths;
+    if (paths.empty()) paths = {"ftrace", "ftrace-regs"};
+
+    Results results;
+    std::string text;
+    for (const std::string& name : paths) {
+        auto spec = catalogue->find_path(name, *arch, "");
+        if (!spec) return spec.take_error();
+        RunRequest request{*arch, name, (*spec)->kernel, o.handler};
+        request.timing = false; // the timing model prices the harness's text only
+        auto model = run_path(*catalogue, request);
+        if (!model) return model.take_error();
+        Record real = *model;
+        real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
+        real.models = fmt::format("vmlinux {}", o.vmlinux);
+        real.phases.clear();
+        real.per_call = real.traced = {};
+        real.regs_check.clear();
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, **spec); !reason.empty()) {
+            real.supported = false;
+            real.reason = reason;
+        } else {
+            request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, **spec, image); };
+            auto ran = run_path(*catalogue, request);
+            if (!ran) return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
+            real = std::move(*ran);
+            real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
+            real.models = fmt::format("vmlinux {}", o.vmlinux);
+        }
+        text += side_by_side(*model, real, *kernel, *format == Format::markdown) + "\n";
+        results.records.push_back(std::move(*model));
+        results.records.push_back(std::move(real));
+    }
+    return emit_output(*format == Format::json ? render(results, Format::json) : text, o.output);
+}
+
+} // namespace tracesim

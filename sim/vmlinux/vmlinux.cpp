@@ -1,0 +1,249 @@
+#include "sim/vmlinux/vmlinux.h"
+
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/Object/ELFObjectFile.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace tracesim {
+
+namespace {
+
+constexpr uint64_t page = 0x1000;
+constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
+constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
+
+std::string llvm_message(llvm::Error error) {
+    std::string text;
+    llvm::handleAllErrors(std::move(error), [&](const llvm::ErrorInfoBase& e) { text = e.message(); });
+    return text;
+}
+
+// x86_64 paths the importer runs: the trampoline they enter, its ftrace_call label and the
+// label where its ops pointer is loaded (for phase attribution when the image has no phase labels).
+struct Trampoline {
+    std::string_view path, symbol, call_site, op_ptr;
+};
+constexpr Trampoline x86_trampolines[] = {
+    {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr"},
+    {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr"},
+};
+
+const Trampoline* trampoline_of(const PathSpec& path) {
+    if (path.arch != Arch::x86_64) return nullptr;
+    for (const Trampoline& t : x86_trampolines)
+        if (t.path == path.name) return &t;
+    return nullptr;
+}
+
+Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel) {
+    std::ifstream in(file);
+    if (!in) return make_error("cannot read {}", file.string());
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string address, type, name;
+        if (!(fields >> address >> type >> name)) continue;
+        KernelSymbol s;
+        s.address = std::stoull(address, nullptr, 16);
+        s.code = type == "T" || type == "t";
+        kernel.symbols.emplace(name, s);
+    }
+    return {};
+}
+
+} // namespace
+
+std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
+    auto it = symbols.find(name);
+    if (it == symbols.end()) return std::nullopt;
+    return it->second.address;
+}
+
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map) {
+    auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer) return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
+    auto object = llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
+    if (!object) return make_error("{}: not an object file: {}", file.string(), llvm_message(object.takeError()));
+    auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
+    if (!elf || !elf->is64Bit()) return make_error("{}: not a 64-bit ELF file", file.string());
+
+    Vmlinux kernel;
+    kernel.file = file;
+    switch (elf->getEMachine()) {
+    case llvm::ELF::EM_X86_64: kernel.arch = Arch::x86_64; break;
+    case llvm::ELF::EM_AARCH64: kernel.arch = Arch::arm64; break;
+    default: return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(), elf->getEMachine());
+    }
+
+    // Allocated sections in the kernel half, merged into page-aligned regions.
+    struct Section {
+        uint64_t address;
+        llvm::object::SectionRef ref;
+        bool bss;
+    };
+    std::vector<Section> sections;
+    for (const llvm::object::SectionRef& s : elf->sections()) {
+        llvm::object::ELFSectionRef es(s);
+        if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 || s.getAddress() < kernel_half) continue;
+        sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
+    }
+    std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.address < b.address; });
+    uint64_t mapped = 0;
+    for (const Section& s : sections) {
+        uint64_t begin = s.address / page * page, end = (s.address + s.ref.getSize() + page - 1) / page * page;
+        if (kernel.regions.empty() || begin > kernel.regions.back().base + kernel.regions.back().bytes.size()) {
+            kernel.regions.push_back({fmt::format("vmlinux {:#x}", begin), begin, {}});
+        }
+        ForeignRegion& r = kernel.regions.back();
+        if (end > r.base + r.bytes.size()) {
+            mapped += end - (r.base + r.bytes.size());
+            if (mapped > max_mapped)
+                return make_error("{}: its allocated sections span more than {} MiB", file.string(), max_mapped >> 20);
+            r.bytes.resize(end - r.base, 0);
+        }
+        if (s.bss) continue;
+        auto contents = s.ref.getContents();
+        if (!contents) return make_error("{}: {}", file.string(), llvm_message(contents.takeError()));
+        std::memcpy(r.bytes.data() + (s.address - r.base), contents->data(), contents->size());
+    }
+    if (kernel.regions.empty())
+        return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
+
+    for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
+        auto name = sym.getName();
+        auto address = sym.getAddress();
+        if (!name || !address) {
+            if (!name) llvm::consumeError(name.takeError());
+            if (!address) llvm::consumeError(address.takeError());
+            continue;
+        }
+        if (name->empty() || *address == 0) continue;
+        std::string text = name->str();
+        if (phase_label_name(text)) {
+            kernel.phase_labels.emplace_back(text, *address);
+            continue;
+        }
+        KernelSymbol s{*address, sym.getSize(), sym.getELFType() == llvm::ELF::STT_FUNC};
+        // A global wins over a local of the same name (static functions repeat across files).
+        if (sym.getBinding() == llvm::ELF::STB_GLOBAL || sym.getBinding() == llvm::ELF::STB_WEAK)
+            kernel.symbols[text] = s;
+        else
+            kernel.symbols.emplace(text, s);
+    }
+    if (!system_map.empty())
+        if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
+    if (kernel.symbols.empty())
+        return make_error("{}: no symbol table (stripped image? pass its System.map with --system-map)", file.string());
+
+    // The release, from "Linux version 6.1.0-28-amd64 (...)".
+    if (auto banner = kernel.address_of("linux_banner"))
+        for (const ForeignRegion& r : kernel.regions)
+            if (r.contains(*banner)) {
+                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
+                std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
+                std::istringstream words(line);
+                std::string word, version, release;
+                if (words >> word >> version >> release && version == "version") kernel.release = release;
+            }
+    return kernel;
+}
+
+std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
+    if (kernel.arch != path.arch)
+        return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
+    if (path.arch != Arch::x86_64) return "arm64 images are not imported yet (issue 8)";
+    const Trampoline* t = trampoline_of(path);
+    if (!t)
+        return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
+                           "which the importer does not do yet; it runs ftrace and ftrace-regs",
+                           path.name);
+    if (!kernel.has(t->symbol))
+        return fmt::format("the kernel has no {} (built without the option that provides it)", t->symbol);
+    return "";
+}
+
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
+    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
+        return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
+    const Trampoline& t = *trampoline_of(path);
+    const std::string file = kernel.file.filename().string();
+    auto need = [&](std::string_view name) -> Expected<uint64_t> {
+        if (auto a = kernel.address_of(name)) return *a;
+        return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+    };
+
+    for (const ForeignRegion& r : kernel.regions) {
+        const uint64_t end = r.base + r.bytes.size();
+        const MemoryLayout& l = image.layout;
+        for (auto [base, size] : {std::pair{l.text_base, l.text_size}, {l.data_base, l.data_size},
+                                  {l.percpu_base, l.percpu_size}, {l.stack_base, l.stack_size}})
+            if (r.base < base + size && base < end)
+                return make_error("{}: {} overlaps the simulator's own regions", kernel.file.string(), r.name);
+        image.foreign.push_back(r);
+    }
+
+    auto entry = need(t.symbol);
+    if (!entry) return entry.take_error();
+    const KernelSymbol& tramp = kernel.symbols.find(t.symbol)->second;
+    image.define_symbol(std::string(t.symbol), *entry, file);
+    for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk", "return_to_handler"})
+        if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
+
+    // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
+    // kernel's labels (save until the ops pointer is loaded, dispatch up to the ftrace_call,
+    // restore after it; code outside the trampoline keeps the phase it was entered from).
+    const uint64_t tramp_end = *entry + (tramp.size ? tramp.size : 0x400);
+    if (!kernel.phase_labels.empty()) {
+        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
+        for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
+    } else {
+        image.set_foreign_phase(*entry, Phase::save);
+        if (auto op = kernel.address_of(t.op_ptr)) image.set_foreign_phase(*op, Phase::dispatch);
+        if (auto call = kernel.address_of(t.call_site)) image.set_foreign_phase(*call + 5, Phase::restore);
+        if (tramp.size) image.set_foreign_phase(tramp_end, std::nullopt);
+    }
+
+    // The ftrace_call site: by its label, else the call in the trampoline to ftrace_stub (or to
+    // the symbol our own sources call there).
+    std::optional<uint64_t> site = kernel.address_of(t.call_site);
+    if (!site) {
+        std::vector<uint64_t> targets;
+        for (std::string_view name : {"ftrace_stub", "ftrace_ops_func"})
+            if (auto a = kernel.address_of(name)) targets.push_back(*a);
+        const ForeignRegion* r = image.foreign_at(*entry);
+        for (uint64_t pc = *entry; r && pc + 5 <= std::min(tramp_end, r->base + r->bytes.size()); ++pc) {
+            const uint8_t* b = r->bytes.data() + (pc - r->base);
+            if (b[0] != 0xe8) continue;
+            int32_t rel;
+            std::memcpy(&rel, b + 1, 4);
+            if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) != targets.end()) {
+                site = pc;
+                break;
+            }
+        }
+    }
+    if (!site)
+        return make_error("{} has no '{}' label and no call to ftrace_stub in {}: cannot find the site path '{}' "
+                          "patches to call its handler", kernel.file.string(), t.call_site, t.symbol, path.name);
+    if (auto ok = image.patch(*site, 5, "call ftrace_ops_func", fmt::format("{} of {}", t.call_site, file)); !ok)
+        return ok.take_error();
+
+    // function_trace_op: the ops the trampoline passes as the 3rd argument.
+    auto op = need("function_trace_op");
+    if (!op) return op.take_error();
+    auto ops = image.address_of("tracer_ops");
+    if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
+    ForeignRegion* data = image.foreign_at(*op);
+    if (!data || *op + 8 > data->base + data->bytes.size())
+        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
+    std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
+    return {};
+}
+
+} // namespace tracesim

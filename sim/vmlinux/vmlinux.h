@@ -1,0 +1,53 @@
+// A built kernel's own code and data, read from its ELF vmlinux (and System.map), and how a path
+// runs on them: the kernel's trampoline is mapped at its link address next to the modeled harness
+// (driver, traced function, handlers), the fentry site is patched to call it as ftrace does, its
+// ftrace_call site to call the path's handler, and function_trace_op points at the harness's ops.
+//
+//   auto kernel = load_vmlinux("vmlinux");
+//   RunRequest request{Arch::x86_64, "ftrace"};
+//   request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
+//
+// docs/real-kernel.md describes what is patched and stubbed and what differs from a booted kernel.
+#pragma once
+
+#include "sim/catalogue.h"
+#include "sim/image.h"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tracesim {
+
+struct KernelSymbol {
+    uint64_t address = 0;
+    uint64_t size = 0; // 0 when unknown (System.map)
+    bool code = false;
+};
+
+struct Vmlinux {
+    std::filesystem::path file;
+    Arch arch = Arch::x86_64;
+    std::string release; // "6.1.0-28-amd64", from linux_banner; "" when the image has none
+    std::vector<ForeignRegion> regions; // every allocated section in the kernel half, page-aligned
+    std::map<std::string, KernelSymbol, std::less<>> symbols;
+    std::vector<std::pair<std::string, uint64_t>> phase_labels; // tracesim's own, in a test image
+
+    std::optional<uint64_t> address_of(std::string_view name) const;
+    bool has(std::string_view name) const { return symbols.count(name) > 0; }
+};
+
+// Reads `file` (an ELF vmlinux with a symbol table; `system_map`, when given, adds its symbols,
+// for a stripped image).
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map = {});
+
+// Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
+// replaced by stubs, and trampolines the kernel was built without.
+std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
+
+// Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);
+
+} // namespace tracesim
