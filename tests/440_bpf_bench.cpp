@@ -6,6 +6,9 @@
 #include "sim/machine.h"
 #include "sim/runner.h"
 #include "sim/trap.h"
+#include "sim/batch.h"
+#include "sim/report/render.h"
+#include "sim/scenario.h"
 
 #include <cstring>
 
@@ -203,4 +206,20 @@ TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
     CHECK(arm.per_call.instructions == 383);
     CHECK(arm.per_call.bytes_stored == 1065);
     CHECK(arm.traps == 2);
+}
+
+TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same bytes on every run") {
+    const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-v2", Arch::arm64}};
+    auto s = load_scenario(tracesim_home() / "scenarios" / "bpf-bench.toml", catalogue(), cores);
+    REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+    CHECK(s->requests.size() == 12); // 6 paths (none + 5 trig-*) x 2 arches, one core each
+    auto first = run_batch(catalogue(), s->requests, 1);
+    auto again = run_batch(catalogue(), s->requests, 1);
+    auto parallel = run_batch(catalogue(), s->requests, 4);
+    REQUIRE(first);
+    REQUIRE(again);
+    REQUIRE(parallel);
+    const std::string json = render(*first, Format::json);
+    CHECK(json == render(*again, Format::json));
+    CHECK(json == render(*parallel, Format::json));
 }
