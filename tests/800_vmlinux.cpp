@@ -168,7 +168,13 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     MESSAGE("release ", kernel->release);
     if (kernel->arch != Arch::x86_64) return;
-    Record real = run("ftrace", &*kernel);
-    CHECK(real.checks.ok());
-    CHECK(real.per_call.instructions > 0);
+    for (const char* path : {"ftrace", "ftrace-regs"}) {
+        CAPTURE(path);
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
+        if (!vmlinux_unsupported_reason(*kernel, *spec).empty()) continue;
+        Record real = run(path, &*kernel);
+        CHECK(real.checks.ok());
+        CHECK(real.per_call.instructions > 0);
+        MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");
+    }
 }

@@ -25,13 +25,16 @@ std::string llvm_message(llvm::Error error) {
 }
 
 // x86_64 paths the importer runs: the trampoline they enter, its ftrace_call label and the
-// label where its ops pointer is loaded (for phase attribution when the image has no phase labels).
+// label where its ops pointer is loaded. Without phase labels in the image, dispatch starts where
+// our model of that trampoline starts it: at the ops load (ftrace_caller), or at the
+// `leaq (%rsp), %rcx` that passes the regs (ftrace_regs_caller, whose ops load comes early).
 struct Trampoline {
     std::string_view path, symbol, call_site, op_ptr;
+    bool dispatch_at_regs_arg;
 };
 constexpr Trampoline x86_trampolines[] = {
-    {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr"},
-    {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr"},
+    {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
+    {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true},
 };
 
 const Trampoline* trampoline_of(const PathSpec& path) {
@@ -204,8 +207,17 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
         for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
     } else {
         image.set_foreign_phase(*entry, Phase::save);
-        if (auto op = kernel.address_of(t.op_ptr)) image.set_foreign_phase(*op, Phase::dispatch);
-        if (auto call = kernel.address_of(t.call_site)) image.set_foreign_phase(*call + 5, Phase::restore);
+        std::optional<uint64_t> dispatch = kernel.address_of(t.op_ptr);
+        auto call = kernel.address_of(t.call_site);
+        if (t.dispatch_at_regs_arg && call)
+            if (const ForeignRegion* r = image.foreign_at(*call))
+                for (uint64_t pc = *call - 4; pc >= std::max(*entry, *call - 0x40) && r->contains(pc); --pc)
+                    if (std::memcmp(r->bytes.data() + (pc - r->base), "\x48\x8d\x0c\x24", 4) == 0) {
+                        dispatch = pc;
+                        break;
+                    }
+        if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
+        if (call) image.set_foreign_phase(*call + 5, Phase::restore);
         if (tramp.size) image.set_foreign_phase(tramp_end, std::nullopt);
     }
 
