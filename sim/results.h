@@ -67,6 +67,7 @@ struct Record {
     std::string entry;
     std::string exit;
     std::string models;
+    std::string source; // "" = tracesim's own kernels; "vmlinux" = a built kernel's code (sim/vmlinux)
     bool supported = true;
     std::string reason;
     int calls = 0;

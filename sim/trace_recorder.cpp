@@ -18,6 +18,9 @@ void TraceRecorder::on_instruction(const InstructionEvent& event) {
         size_t offset = event.pc - image_.layout.text_base;
         size_t n = std::min<size_t>(insn.size, image_.text.size() - offset);
         std::copy_n(image_.text.begin() + offset, n, insn.bytes.begin());
+    } else if (const ForeignRegion* r = image_.foreign_at(event.pc)) { // an imported vmlinux's code
+        size_t offset = event.pc - r->base;
+        std::copy_n(r->bytes.begin() + offset, std::min<size_t>(insn.size, r->bytes.size() - offset), insn.bytes.begin());
     }
     insn.phase = image_.phase_at(event.pc).value_or(Phase::caller);
     insn.first_access = static_cast<uint32_t>(t.accesses.size());

@@ -4,6 +4,7 @@
 // are missing. TRACESIM_VMLINUX=/path/to/vmlinux also runs a real kernel's ftrace_caller.
 #include <doctest/doctest.h>
 
+#include "command.h"
 #include "helpers.h"
 #include "isa/isa.h"
 #include "sim/runner.h"
@@ -79,7 +80,6 @@ std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, cons
 
 Record run(const std::string& path, const Vmlinux* kernel) {
     RunRequest request{Arch::x86_64, path};
-    request.timing = false;
     const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
     if (kernel) request.prepare_image = [=](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
     auto record = run_path(test::catalogue(), request);
@@ -94,6 +94,9 @@ void check_same(const Record& model, const Record& real) {
     CHECK(real.per_call.stores == model.per_call.stores);
     CHECK(real.per_call.bytes_stored == model.per_call.bytes_stored);
     CHECK(real.traced.max_stack_depth == model.traced.max_stack_depth);
+    REQUIRE(real.cycles_per_call);
+    REQUIRE(model.cycles_per_call);
+    CHECK(real.cycles_per_call->cycles_warm == model.cycles_per_call->cycles_warm);
     REQUIRE(real.phases.size() == model.phases.size());
     for (size_t i = 0; i < real.phases.size(); ++i) {
         CAPTURE(name_of(model.phases[i].phase));
@@ -138,6 +141,18 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
     // A path the importer does not run yet is unsupported, with its reason.
     const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::x86_64, "");
     CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("stubs") != std::string::npos);
+
+    // The command: side by side, and JSON records marked as the vmlinux's.
+    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("release 6.14.0-tracesim-test") != std::string::npos);
+    CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
+    auto json = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --format json");
+    CHECK(json.exit_code == 0);
+    CHECK(json.output.find(R"("source": "vmlinux")") != std::string::npos);
+    auto missing = test::run_tracesim("kernel --vmlinux " + (file.parent_path() / "nothing").string());
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.output.find("cannot read") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 

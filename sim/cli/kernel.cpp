@@ -63,8 +63,13 @@ std::string side_by_side(const Record& model, const Record& real, const Vmlinux&
         if (a || b) add(std::string(name_of(phase)), a, b);
     }
     add("per call", &model.per_call, &real.per_call);
-    std::string checks = real.checks.ok() ? "functional checks: ok\n"
-                                          : "functional checks failed: " + fmt::format("{}", fmt::join(real.checks.problems, "; ")) + "\n";
+    std::string cycles;
+    if (model.cycles_per_call && real.cycles_per_call)
+        cycles = fmt::format("cycles per call ({}, warm / cold): model {} / {}, vmlinux {} / {}\n", real.core,
+                             model.cycles_per_call->cycles_warm, model.cycles_per_call->cycles_cold,
+                             real.cycles_per_call->cycles_warm, real.cycles_per_call->cycles_cold);
+    std::string checks = cycles + (real.checks.ok() ? "functional checks: ok\n"
+                                          : "functional checks failed: " + fmt::format("{}", fmt::join(real.checks.problems, "; ")) + "\n");
     return markdown ? "## " + title + "\n\n" + table.markdown() + "\n" + checks
                     : title + "\n\n" + table.str() + checks;
 }
@@ -77,6 +82,7 @@ void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
     cmd->add_option("--path", o.paths, "paths to run (repeatable; default ftrace, ftrace-regs)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
+    cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
@@ -103,12 +109,13 @@ Expected<void> kernel_command(const KernelOptions& o) {
         auto spec = catalogue->find_path(name, *arch, "");
         if (!spec) return spec.take_error();
         RunRequest request{*arch, name, (*spec)->kernel, o.handler};
-        request.timing = false; // the timing model prices the harness's text only
+        request.core = o.core;
         auto model = run_path(*catalogue, request);
         if (!model) return model.take_error();
         Record real = *model;
         real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
         real.models = fmt::format("vmlinux {}", o.vmlinux);
+        real.source = "vmlinux";
         real.phases.clear();
         real.per_call = real.traced = {};
         real.regs_check.clear();
@@ -122,6 +129,7 @@ Expected<void> kernel_command(const KernelOptions& o) {
             real = std::move(*ran);
             real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
             real.models = fmt::format("vmlinux {}", o.vmlinux);
+            real.source = "vmlinux";
         }
         text += side_by_side(*model, real, *kernel, *format == Format::markdown) + "\n";
         results.records.push_back(std::move(*model));

@@ -19,6 +19,7 @@ struct KernelOptions {
     std::string arch = "x86_64";
     std::vector<std::string> paths; // default: ftrace, ftrace-regs
     std::string handler = "read-all";
+    std::string core; // timing core profile ("" = the arch's default)
     std::string format = "text";
     std::string output;
 };

@@ -39,6 +39,7 @@ void write_record(JsonWriter& json, const Record& r) {
     else json.value(r.core);
     json.field("handler", r.handler).field("regs_struct", r.regs_struct);
     json.field("entry", r.entry).field("exit", r.exit).field("models", r.models);
+    if (!r.source.empty()) json.field("source", r.source);
     json.field("supported", r.supported);
     if (!r.supported) {
         json.field("reason", r.reason);
