@@ -42,10 +42,13 @@ ftrace_stub:
     ret
     .set ftrace_ops_func, ftrace_stub
     .data
-    .globl function_trace_op, linux_banner
+    .globl function_trace_op, linux_banner, fgraph_ret_stack_top, fgraph_gops
     .balign 64
 function_trace_op:
     .quad 0
+fgraph_ret_stack_top:               // what return_to_handler_*.S's own C model refers to
+fgraph_gops:
+    .quad 0, 0
 linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/800_vmlinux.cpp) #1"
 )";
@@ -79,8 +82,9 @@ std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, cons
 }
 
 Record run(const std::string& path, const Vmlinux* kernel) {
-    RunRequest request{Arch::x86_64, path};
-    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
+    const std::string era = kernel ? vmlinux_era(*kernel, test::catalogue(), path) : "";
+    RunRequest request{Arch::x86_64, path, era};
+    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
     if (kernel) request.prepare_image = [=](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
     auto record = run_path(test::catalogue(), request);
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
@@ -109,7 +113,7 @@ void check_same(const Record& model, const Record& real) {
 } // namespace
 
 TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled counts") {
-    auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S"}, "both");
+    auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
     if (file.empty()) {
         MESSAGE("skipped: llvm-mc / ld.lld not installed");
         return;
@@ -118,32 +122,37 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::x86_64);
     CHECK(kernel->release == "6.14.0-tracesim-test");
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.14");
     CHECK(*kernel->address_of("ftrace_caller") >= 0xffffffff81000000ull);
-    for (const char* path : {"ftrace", "ftrace-regs"}) {
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
         Record model = run(path, nullptr);
         Record real = run(path, &*kernel);
         CHECK(model.per_call.instructions > 0);
         check_same(model, real);
     }
-    // The kernel's bytes are what runs: a ud2 over its ftrace_caller makes the traced call fault.
-    Vmlinux broken = *kernel;
-    const uint64_t entry = *broken.address_of("ftrace_caller");
-    for (ForeignRegion& r : broken.regions)
-        if (r.contains(entry)) r.bytes[entry - r.base] = 0x0f, r.bytes[entry - r.base + 1] = 0x0b;
-    RunRequest request{Arch::x86_64, "ftrace"};
-    request.timing = false;
-    const PathSpec* ftrace = *test::catalogue().find_path("ftrace", Arch::x86_64, "");
-    request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *ftrace, image); };
-    auto faulted = run_path(test::catalogue(), request);
-    REQUIRE(!faulted);
-    CHECK(faulted.error().message.find("ftrace_caller") != std::string::npos);
+    // The kernel's bytes are what runs: a ud2 over its ftrace_caller (or, for fgraph, its
+    // return_to_handler) makes the traced call fault there.
+    for (auto [path, symbol] : {std::pair{"ftrace", "ftrace_caller"}, {"fgraph", "return_to_handler"}}) {
+        CAPTURE(path);
+        Vmlinux broken = *kernel;
+        const uint64_t at = *broken.address_of(symbol);
+        for (ForeignRegion& r : broken.regions)
+            if (r.contains(at)) r.bytes[at - r.base] = 0x0f, r.bytes[at - r.base + 1] = 0x0b;
+        RunRequest request{Arch::x86_64, path};
+        request.timing = false;
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
+        request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *spec, image); };
+        auto faulted = run_path(test::catalogue(), request);
+        REQUIRE(!faulted);
+        CHECK(faulted.error().message.find(symbol) != std::string::npos);
+    }
     // A path the importer does not run yet is unsupported, with its reason.
-    const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("stubs") != std::string::npos);
+    const PathSpec* kretprobe = *test::catalogue().find_path("kretprobe", Arch::x86_64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *kretprobe).find("stubs") != std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
-    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("release 6.14.0-tracesim-test") != std::string::npos);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
@@ -183,7 +192,7 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     MESSAGE("release ", kernel->release);
     if (kernel->arch != Arch::x86_64) return;
-    for (const char* path : {"ftrace", "ftrace-regs"}) {
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
         const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
         if (!vmlinux_unsupported_reason(*kernel, *spec).empty()) continue;

@@ -80,7 +80,8 @@ void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
     cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols)")->required();
     cmd->add_option("--system-map", o.system_map, "its System.map (for an image without a symbol table)");
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
-    cmd->add_option("--path", o.paths, "paths to run (repeatable; default ftrace, ftrace-regs)");
+    cmd->add_option("--path", o.paths, "paths to run (repeatable; default ftrace, ftrace-regs, fgraph)");
+    cmd->add_option("--kernel", o.kernel, "modeled era to compare with (default: the image's release, else newest)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
     cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
@@ -101,12 +102,14 @@ Expected<void> kernel_command(const KernelOptions& o) {
     if (kernel->arch != *arch)
         return usage_error("{} is an {} kernel, not {}", o.vmlinux, kernel->arch, *arch);
     std::vector<std::string> paths = o.paths;
-    if (paths.empty()) paths = {"ftrace", "ftrace-regs"};
+    if (paths.empty()) paths = {"ftrace", "ftrace-regs", "fgraph"};
 
     Results results;
     std::string text;
     for (const std::string& name : paths) {
-        auto spec = catalogue->find_path(name, *arch, "");
+        // The era: --kernel, else the one matching the image's release (vmlinux_era).
+        std::string era = o.kernel.empty() ? vmlinux_era(*kernel, *catalogue, name) : o.kernel;
+        auto spec = catalogue->find_path(name, *arch, era);
         if (!spec) return spec.take_error();
         RunRequest request{*arch, name, (*spec)->kernel, o.handler};
         request.core = o.core;

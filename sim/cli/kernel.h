@@ -17,7 +17,8 @@ struct KernelOptions {
     std::string vmlinux;
     std::string system_map;
     std::string arch = "x86_64";
-    std::vector<std::string> paths; // default: ftrace, ftrace-regs
+    std::vector<std::string> paths; // default: ftrace, ftrace-regs, fgraph
+    std::string kernel;             // modeled era ("" = from the image's release)
     std::string handler = "read-all";
     std::string core; // timing core profile ("" = the arch's default)
     std::string format = "text";

@@ -6,6 +6,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -28,14 +29,51 @@ std::string llvm_message(llvm::Error error) {
 // label where its ops pointer is loaded. Without phase labels in the image, dispatch starts where
 // our model of that trampoline starts it: at the ops load (ftrace_caller), or at the
 // `leaq (%rsp), %rcx` that passes the regs (ftrace_regs_caller, whose ops load comes early).
+//
+// `kernel_code`: further kernel trampolines of the path; the harness's references to its model
+// of each (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callees`:
+// C functions those trampolines call; the calls are rewritten to reach the harness's model of the
+// same name (same calling convention; its instructions count in the model's phases).
 struct Trampoline {
     std::string_view path, symbol, call_site, op_ptr;
     bool dispatch_at_regs_arg;
+    std::array<std::string_view, 1> kernel_code{};
+    std::array<std::string_view, 1> c_callees{};
 };
 constexpr Trampoline x86_trampolines[] = {
     {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
     {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true},
+    {"fgraph", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}},
 };
+
+// Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
+// at `base`) that reach `from` so that they reach `to`; returns how many.
+int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
+    int count = 0;
+    begin = std::max(begin, base);
+    end = std::min(end, base + bytes.size());
+    for (uint64_t pc = begin; pc + 5 <= end; ++pc) {
+        uint8_t* b = bytes.data() + (pc - base);
+        uint64_t disp_at, next;
+        if (b[0] == 0xe8 || b[0] == 0xe9) {
+            disp_at = pc + 1, next = pc + 5;
+        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d && (b[2] & 0xc7) == 0x05) {
+            disp_at = pc + 3, next = pc + 7;
+        } else {
+            continue;
+        }
+        int32_t disp;
+        std::memcpy(&disp, bytes.data() + (disp_at - base), 4);
+        if (next + static_cast<int64_t>(disp) != from) continue;
+        int64_t distance = static_cast<int64_t>(to - next);
+        if (distance != static_cast<int32_t>(distance)) continue;
+        disp = static_cast<int32_t>(distance);
+        std::memcpy(bytes.data() + (disp_at - base), &disp, 4);
+        ++count;
+    }
+    return count;
+}
 
 const Trampoline* trampoline_of(const PathSpec& path) {
     if (path.arch != Arch::x86_64) return nullptr;
@@ -164,11 +202,24 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     const Trampoline* t = trampoline_of(path);
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace and ftrace-regs",
+                           "which the importer does not do yet; it runs ftrace, ftrace-regs and fgraph",
                            path.name);
-    if (!kernel.has(t->symbol))
-        return fmt::format("the kernel has no {} (built without the option that provides it)", t->symbol);
+    for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0]})
+        if (!name.empty() && !kernel.has(name))
+            return fmt::format("the kernel has no {} (built without the option that provides it)", name);
     return "";
+}
+
+std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
+    std::string era;
+    if (kernel.release.empty()) return era;
+    std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
+    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos) version.resize(dot);
+    for (const PathSpec& p : catalogue.paths)
+        if (p.name == path && p.arch == kernel.arch && !kernel_older(version, p.kernel) &&
+            (era.empty() || kernel_older(era, p.kernel)))
+            era = p.kernel;
+    return era;
 }
 
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
@@ -195,7 +246,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     if (!entry) return entry.take_error();
     const KernelSymbol& tramp = kernel.symbols.find(t.symbol)->second;
     image.define_symbol(std::string(t.symbol), *entry, file);
-    for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk", "return_to_handler"})
+    for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
@@ -245,6 +296,54 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                           "patches to call its handler", kernel.file.string(), t.call_site, t.symbol, path.name);
     if (auto ok = image.patch(*site, 5, "call ftrace_ops_func", fmt::format("{} of {}", t.call_site, file)); !ok)
         return ok.take_error();
+
+    // The path's other kernel trampolines, and the C functions they call.
+    auto extent = [&](std::string_view name) {
+        const KernelSymbol& k = kernel.symbols.find(name)->second;
+        return std::pair{k.address, k.address + (k.size ? k.size : 0x400)};
+    };
+    for (std::string_view name : t.kernel_code) {
+        if (name.empty()) continue;
+        auto [begin, end] = extent(name);
+        auto model = image.address_of(name);
+        if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
+        if (retarget(image.text, image.layout.text_base, image.layout.text_base,
+                     image.layout.text_base + image.text.size(), *model, begin) == 0)
+            return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
+        image.define_symbol(std::string(name), begin, file);
+        for (std::string_view callee : t.c_callees) {
+            if (callee.empty()) continue;
+            auto stub = image.address_of(callee);
+            if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
+            ForeignRegion* r = image.foreign_at(begin);
+            uint64_t callee_at = *kernel.address_of(callee);
+            if (!r || retarget(r->bytes, r->base, begin, end, callee_at, *stub) == 0)
+                return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                                  kernel.file.string(), name, callee, path.name);
+            if (kernel.phase_labels.empty()) {
+                // save up to the call's argument set-up, hijack for the call (the C model), restore
+                // after it, hijack again for the jump back (as return_to_handler_*.S mark them).
+                image.set_foreign_phase(begin, Phase::save);
+                for (uint64_t pc = begin; pc + 5 <= end && r->contains(pc + 4); ++pc) {
+                    const uint8_t* b = r->bytes.data() + (pc - r->base);
+                    int32_t rel;
+                    std::memcpy(&rel, b + 1, 4);
+                    if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(rel) != *stub) continue;
+                    bool rbp_arg = pc >= begin + 3 && std::memcmp(b - 3, "\x48\x89\xef", 3) == 0;
+                    image.set_foreign_phase(rbp_arg ? pc - 3 : pc, Phase::hijack);
+                    image.set_foreign_phase(pc + 5, Phase::restore);
+                    // the jump back to the original return address (after `addq $16, %rsp`): hijack
+                    for (uint64_t q = pc + 5; q + 4 <= end && r->contains(q + 3); ++q)
+                        if (std::memcmp(r->bytes.data() + (q - r->base), "\x48\x83\xc4\x10", 4) == 0) {
+                            image.set_foreign_phase(q + 4, Phase::hijack);
+                            break;
+                        }
+                    break;
+                }
+                image.set_foreign_phase(end, std::nullopt);
+            }
+        }
+    }
 
     // function_trace_op: the ops the trampoline passes as the 3rd argument.
     auto op = need("function_trace_op");

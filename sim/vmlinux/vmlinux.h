@@ -47,6 +47,10 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
 // replaced by stubs, and trampolines the kernel was built without.
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
 
+// The era of `path` to run on `kernel`: the newest the catalogue models that is not newer than
+// the image's release (6.1.0-56-amd64 -> 6.1), else "" (the newest).
+std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path);
+
 // Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);
 
