@@ -10,7 +10,7 @@
 
 #include "sim/output.h"
 #include "sim/report/render.h"
-#include "sim/report/table.h"
+#include "sim/report/phase_diff.h"
 #include "sim/runner.h"
 #include "sim/vmlinux/vmlinux.h"
 
@@ -20,12 +20,6 @@ namespace tracesim {
 
 namespace {
 
-const Metrics* phase_metrics(const Record& r, Phase phase) {
-    for (const PhaseMetrics& p : r.phases)
-        if (p.phase == phase) return &p.metrics;
-    return nullptr;
-}
-
 std::string side_by_side(const Record& model, const Record& real, const Vmlinux& kernel, bool markdown) {
     std::string title = fmt::format("{} {}: modeled (kernel {}) vs vmlinux ({}, release {})", model.arch, model.path,
                                     model.kernel, kernel.file.filename().string(),
@@ -34,35 +28,7 @@ std::string side_by_side(const Record& model, const Record& real, const Vmlinux&
         std::string text = title + "\n\nnot run on the vmlinux: " + real.reason + "\n";
         return markdown ? "## " + text : text;
     }
-    struct Column {
-        const char* label;
-        int64_t Metrics::*member;
-    };
-    const Column columns[] = {{"instrs", &Metrics::instructions},
-                              {"loads", &Metrics::loads},
-                              {"stores", &Metrics::stores},
-                              {"bytes st", &Metrics::bytes_stored}};
-    std::vector<std::string> headers = {"phase"};
-    for (const Column& c : columns)
-        for (const char* suffix : {" model", " vmlinux", " diff"}) headers.push_back(std::string(c.label) + suffix);
-    std::vector<bool> numeric(headers.size(), true);
-    numeric[0] = false;
-    TextTable table(headers, numeric);
-    auto add = [&](const std::string& name, const Metrics* a, const Metrics* b) {
-        std::vector<std::string> row = {name};
-        for (const Column& c : columns) {
-            int64_t va = a ? a->*c.member : 0, vb = b ? b->*c.member : 0;
-            row.push_back(a ? std::to_string(va) : "-");
-            row.push_back(b ? std::to_string(vb) : "-");
-            row.push_back(va == vb ? "" : fmt::format("{:+}", vb - va));
-        }
-        table.add_row(row);
-    };
-    for (Phase phase : all_phases) {
-        const Metrics *a = phase_metrics(model, phase), *b = phase_metrics(real, phase);
-        if (a || b) add(std::string(name_of(phase)), a, b);
-    }
-    add("per call", &model.per_call, &real.per_call);
+    TextTable table = phase_diff_table(model, real, "model", "vmlinux");
     std::string cycles;
     if (model.cycles_per_call && real.cycles_per_call)
         cycles = fmt::format("cycles per call ({}, warm / cold): model {} / {}, vmlinux {} / {}\n", real.core,
