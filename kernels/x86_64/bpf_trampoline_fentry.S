@@ -13,39 +13,5 @@
 // Differences: the JIT loads the ctx into %rdi (R1); our handler ABI takes it in %rcx, so the
 // one lea targets %rcx instead. The program is the handler, called directly as the JIT calls
 // prog->bpf_func. No IBT endbr, no call-depth accounting, plain ret (no return thunk).
-    .text
-    .globl bpf_trampoline_fentry
-bpf_trampoline_fentry:
-phase.save.bpf_trampoline_fentry:
-    pushq   %rbp
-    movq    %rsp, %rbp
-    subq    $56, %rsp
-    movq    %rbx, -40(%rbp)
-    movl    $3, %eax                        // nr_regs
-    movq    %rax, -32(%rbp)
-    movq    %rdi, -24(%rbp)                 // save_args: ctx[0..2]
-    movq    %rsi, -16(%rbp)
-    movq    %rdx, -8(%rbp)
-phase.dispatch.bpf_trampoline_fentry:
-    xorl    %edi, %edi                      // cookie 0
-    movq    %rdi, -56(%rbp)                 // run_ctx.bpf_cookie
-    movabsq $bpf_fentry_prog, %rdi
-    leaq    -56(%rbp), %rsi
-    call    __bpf_prog_enter_recur
-    movq    %rax, %rbx                      // start time
-    testq   %rax, %rax
-    je      .Lskip_prog
-    leaq    -24(%rbp), %rcx                 // the ctx (R1 in the JIT)
-    call    tracer_entry_func               // the fentry program
-.Lskip_prog:
-    movabsq $bpf_fentry_prog, %rdi
-    movq    %rbx, %rsi
-    leaq    -56(%rbp), %rdx
-    call    __bpf_prog_exit_recur
-phase.restore.bpf_trampoline_fentry:
-    movq    -24(%rbp), %rdi                 // restore_regs
-    movq    -16(%rbp), %rsi
-    movq    -8(%rbp), %rdx
-    movq    -40(%rbp), %rbx
-    leave
-    ret                                     // into the traced function, after the site
+    .include "bpf_trampoline.inc"
+    bpf_fentry_trampoline bpf_trampoline_fentry, bpf_fentry_prog, tracer_entry_func, %rcx

@@ -14,6 +14,7 @@
 // The one fentry + one fexit pair gives this path an entry and an exit handler, like the other
 // paths; an fexit program alone drops the first invoke (16 instructions + enter/exit).
 // Differences: as in bpf_trampoline_fentry.S (ctx lea into %rcx for our handler ABI).
+    .include "bpf_trampoline.inc"
     .text
     .globl bpf_trampoline_fexit
 bpf_trampoline_fexit:
@@ -30,21 +31,7 @@ phase.save.bpf_trampoline_fexit:
 phase.dispatch.bpf_trampoline_fexit:
     movabsq $bpf_tramp_im, %rdi
     call    __bpf_tramp_enter
-    xorl    %edi, %edi                      // invoke_bpf_prog (fentry)
-    movq    %rdi, -64(%rbp)
-    movabsq $bpf_fentry_prog, %rdi
-    leaq    -64(%rbp), %rsi
-    call    __bpf_prog_enter_recur
-    movq    %rax, %rbx
-    testq   %rax, %rax
-    je      .Lskip_fentry
-    leaq    -32(%rbp), %rcx
-    call    tracer_entry_func               // the fentry program
-.Lskip_fentry:
-    movabsq $bpf_fentry_prog, %rdi
-    movq    %rbx, %rsi
-    leaq    -64(%rbp), %rdx
-    call    __bpf_prog_exit_recur
+    invoke_bpf_prog bpf_fentry_prog, tracer_entry_func, %rcx, -32, -64   // the fentry program
 phase.hijack.bpf_trampoline_fexit_call_orig:
     movq    -32(%rbp), %rdi                 // restore_regs for the original function
     movq    -24(%rbp), %rsi
@@ -54,21 +41,7 @@ phase.save.bpf_trampoline_fexit_ret:
     movq    %rax, -8(%rbp)                  // ctx[3]: the return value
 phase.hijack.bpf_trampoline_fexit_invoke:
     .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // ip_after_call: 5-byte NOP
-    xorl    %edi, %edi                      // invoke_bpf_prog (fexit)
-    movq    %rdi, -64(%rbp)
-    movabsq $bpf_fexit_prog, %rdi
-    leaq    -64(%rbp), %rsi
-    call    __bpf_prog_enter_recur
-    movq    %rax, %rbx
-    testq   %rax, %rax
-    je      .Lskip_fexit
-    leaq    -32(%rbp), %rcx
-    call    tracer_exit_func                // the fexit program
-.Lskip_fexit:
-    movabsq $bpf_fexit_prog, %rdi
-    movq    %rbx, %rsi
-    leaq    -64(%rbp), %rdx
-    call    __bpf_prog_exit_recur
+    invoke_bpf_prog bpf_fexit_prog, tracer_exit_func, %rcx, -32, -64   // the fexit program
     movabsq $bpf_tramp_im, %rdi             // ip_epilogue
     call    __bpf_tramp_exit
 phase.restore.bpf_trampoline_fexit:

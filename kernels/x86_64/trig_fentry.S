@@ -8,39 +8,5 @@
 // run-ctx swap, prog->active recursion counter, stats off, rcu_read_lock free).
 // Attach point: our 3-argument traced_func (the bench attaches to bpf_get_numa_node_id; see
 // docs/bpf-bench.md). Written from the JIT's effects, not copied.
-    .text
-    .globl trig_tramp_fentry
-trig_tramp_fentry:
-phase.save.trig_tramp_fentry:
-    pushq   %rbp
-    movq    %rsp, %rbp
-    subq    $56, %rsp
-    movq    %rbx, -40(%rbp)
-    movl    $3, %eax                        // nr_regs
-    movq    %rax, -32(%rbp)
-    movq    %rdi, -24(%rbp)                 // save_args: ctx[0..2]
-    movq    %rsi, -16(%rbp)
-    movq    %rdx, -8(%rbp)
-phase.dispatch.trig_tramp_fentry:
-    xorl    %edi, %edi                      // cookie 0
-    movq    %rdi, -56(%rbp)                 // run_ctx.bpf_cookie
-    movabsq $trig_prog, %rdi
-    leaq    -56(%rbp), %rsi
-    call    __bpf_prog_enter_recur
-    movq    %rax, %rbx                      // start time
-    testq   %rax, %rax
-    je      .Lskip_prog
-    leaq    -24(%rbp), %rdi                 // ctx (R1)
-    call    trig_bpf_func                   // the JITed program, a direct call
-.Lskip_prog:
-    movabsq $trig_prog, %rdi
-    movq    %rbx, %rsi
-    leaq    -56(%rbp), %rdx
-    call    __bpf_prog_exit_recur
-phase.restore.trig_tramp_fentry:
-    movq    -24(%rbp), %rdi                 // restore_regs
-    movq    -16(%rbp), %rsi
-    movq    -8(%rbp), %rdx
-    movq    -40(%rbp), %rbx
-    leave
-    ret                                     // into the traced function, after the site
+    .include "bpf_trampoline.inc"
+    bpf_fentry_trampoline trig_tramp_fentry, trig_prog, trig_bpf_func, %rdi

@@ -6,6 +6,7 @@
 // directly with the ctx in %rdi. Frame (64): rbp-8 return value, -16..-32 the args (ctx),
 // -40 arg count, -48 rbx, -64 run ctx. Enter/exit helpers: bpf_tramp_runtime.S.
 // Written from the JIT's effects, not copied. Left out: IBT, call-depth accounting, thunks.
+    .include "bpf_trampoline.inc"
     .text
     .globl trig_tramp_fexit
 trig_tramp_fexit:
@@ -29,21 +30,7 @@ phase.hijack.trig_tramp_fexit_call_orig:
     call    traced_func + MCOUNT_INSN_SIZE  // orig_call: the body, past the patched site
     movq    %rax, -8(%rbp)                  // ctx[3]: the return value
     .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // ip_after_call: 5-byte NOP
-    xorl    %edi, %edi                      // invoke_bpf_prog (fexit)
-    movq    %rdi, -64(%rbp)
-    movabsq $trig_prog, %rdi
-    leaq    -64(%rbp), %rsi
-    call    __bpf_prog_enter_recur
-    movq    %rax, %rbx
-    testq   %rax, %rax
-    je      .Lskip_fexit
-    leaq    -32(%rbp), %rdi                 // ctx (R1)
-    call    trig_bpf_func
-.Lskip_fexit:
-    movabsq $trig_prog, %rdi
-    movq    %rbx, %rsi
-    leaq    -64(%rbp), %rdx
-    call    __bpf_prog_exit_recur
+    invoke_bpf_prog trig_prog, trig_bpf_func, %rdi, -32, -64   // the fexit program (ctx in R1)
     movabsq $bpf_tramp_im, %rdi             // ip_epilogue
     call    __bpf_tramp_exit
 phase.restore.trig_tramp_fexit:
