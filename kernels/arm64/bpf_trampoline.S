@@ -19,71 +19,10 @@
 // Simplified: __bpf_prog_enter/exit keep the recursion counter and the run-ctx swap, without
 // migrate_disable / rcu_read_lock (no-ops on one CPU) and without stats (disabled by default);
 // __bpf_tramp_enter/exit (percpu_ref get/put on the image) are one counter.
-    .set    RUN_CTX_OFF, 0
-    .set    NREGS_OFF, 16
-    .set    BARGS_OFF, 24
-    .set    RETVAL_OFF, 48
-    .set    FENTRY_STACK, 64                // regs_off 48
-    .set    FEXIT_STACK, 80                 // regs_off 56, rounded up to 16
-    .set    RUN_CTX_SAVED, 8                // bpf_tramp_run_ctx: cookie, saved_run_ctx
-
-    .macro  mov_addr reg, sym               // emit_addr_mov_i64
-    movz    \reg, #:abs_g2:\sym
-    movk    \reg, #:abs_g1_nc:\sym
-    movk    \reg, #:abs_g0_nc:\sym
-    .endm
-    .macro  emit_call sym
-    mov_addr x10, \sym
-    blr     x10
-    .endm
-    // invoke_bpf_prog: cookie, enter, the program (ctx in x3), exit
-    .macro  invoke_bpf_prog prog, func
-    str     xzr, [sp, #RUN_CTX_OFF]
-    mov_addr x19, \prog
-    mov     x0, x19
-    add     x1, sp, #RUN_CTX_OFF
-    emit_call __bpf_prog_enter_recur
-    mov     x20, x0
-    cbz     x0, 1f
-    add     x3, sp, #BARGS_OFF
-    emit_call \func
-1:  mov     x0, x19
-    mov     x1, x20
-    add     x2, sp, #RUN_CTX_OFF
-    emit_call __bpf_prog_exit_recur
-    .endm
+    .include "bpf_trampoline.inc"
 
     .text
-    .globl bpf_trampoline_fentry
-bpf_trampoline_fentry:
-phase.save.bpf_trampoline_fentry:
-    bti     jc
-    stp     x29, x9, [sp, #-16]!            // frame for the parent function
-    mov     x29, sp
-    stp     x29, x30, [sp, #-16]!           // frame for the patched function
-    mov     x29, sp
-    sub     sp, sp, #FENTRY_STACK
-    mov     x10, #3
-    str     x10, [sp, #NREGS_OFF]
-    str     x0, [sp, #BARGS_OFF]            // save_args
-    str     x1, [sp, #BARGS_OFF + 8]
-    str     x2, [sp, #BARGS_OFF + 16]
-    str     x19, [sp, #48]
-    str     x20, [sp, #56]
-phase.dispatch.bpf_trampoline_fentry:
-    invoke_bpf_prog bpf_prog_fentry, tracer_entry_func
-phase.restore.bpf_trampoline_fentry:
-    ldr     x0, [sp, #BARGS_OFF]            // restore_args
-    ldr     x1, [sp, #BARGS_OFF + 8]
-    ldr     x2, [sp, #BARGS_OFF + 16]
-    ldr     x19, [sp, #48]
-    ldr     x20, [sp, #56]
-    mov     sp, x29
-    ldp     x29, x30, [sp], #16
-    ldp     x29, x9, [sp], #16
-    mov     x10, x30                        // return into the patched function
-    mov     x30, x9
-    ret     x10
+    bpf_fentry_trampoline bpf_trampoline_fentry, bpf_prog_fentry, tracer_entry_func, x3
 
     .globl bpf_trampoline_fexit
 bpf_trampoline_fexit:
@@ -104,7 +43,7 @@ phase.save.bpf_trampoline_fexit:
 phase.dispatch.bpf_trampoline_fexit:
     mov_addr x0, bpf_tramp_image
     emit_call __bpf_tramp_enter
-    invoke_bpf_prog bpf_prog_fentry, tracer_entry_func
+    invoke_bpf_prog bpf_prog_fentry, tracer_entry_func, x3
 phase.hijack.bpf_trampoline_fexit_call:
     ldr     x0, [sp, #BARGS_OFF]            // restore_args
     ldr     x1, [sp, #BARGS_OFF + 8]
@@ -115,7 +54,7 @@ phase.hijack.bpf_trampoline_fexit_call:
 2:  str     x0, [sp, #RETVAL_OFF]           // ctx[3] = the return value
     nop                                     // im->ip_after_call
 phase.dispatch.bpf_trampoline_fexit_progs:
-    invoke_bpf_prog bpf_prog_fexit, tracer_exit_func
+    invoke_bpf_prog bpf_prog_fexit, tracer_exit_func, x3
     mov_addr x0, bpf_tramp_image
     emit_call __bpf_tramp_exit
 phase.restore.bpf_trampoline_fexit:

@@ -5,8 +5,7 @@
 // address, x0 into ctx[3] (retval), the ip_after_call NOP, invoke_bpf_prog with the bench's
 // program, __bpf_tramp_exit(im), x0 reloaded, return to the parent (x9). The same sequence as
 // bpf_trampoline.S's fexit minus its fentry program. Written from the JIT's effects.
-    .include "trig_tramp.inc"
-    .set    FEXIT_STACK, 80
+    .include "bpf_trampoline.inc"
 
     .text
     .globl trig_tramp_fexit
@@ -38,7 +37,7 @@ phase.hijack.trig_tramp_fexit_call:
 2:  str     x0, [sp, #RETVAL_OFF]           // ctx[3] = the return value
     nop                                     // im->ip_after_call
 phase.dispatch.trig_tramp_fexit_prog:
-    invoke_bpf_prog trig_prog, trig_bpf_func
+    invoke_bpf_prog trig_prog, trig_bpf_func, x0
     mov_addr x0, trig_tramp_image
     emit_call __bpf_tramp_exit
 phase.restore.trig_tramp_fexit:
