@@ -18,9 +18,10 @@ Disassembler::~Disassembler() = default;
 std::optional<DecodedInstruction> Disassembler::decode(std::span<const uint8_t> bytes,
                                                        uint64_t address) const {
     llvm::MCInst inst;
-    uint64_t size = target_->decode(bytes.data(), bytes.size(), address, inst);
-    if (size == 0) return std::nullopt;
-    return DecodedInstruction{static_cast<uint32_t>(size), target_->print(inst, address, size)};
+    auto whole = target_->decode_whole(bytes.data(), bytes.size(), address, inst);
+    if (whole.size == 0) return std::nullopt;
+    return DecodedInstruction{static_cast<uint32_t>(whole.size),
+                              target_->print_whole(inst, whole, address)};
 }
 
 } // namespace tracesim

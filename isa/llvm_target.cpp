@@ -86,6 +86,27 @@ uint64_t LlvmTarget::decode(const uint8_t* bytes, size_t available, uint64_t add
     return status == llvm::MCDisassembler::Success ? size : 0;
 }
 
+LlvmTarget::Whole LlvmTarget::decode_whole(const uint8_t* bytes, size_t available,
+                                           uint64_t address, llvm::MCInst& out) const {
+    Whole whole;
+    whole.size = decode(bytes, available, address, out);
+    bool prefix = arch == Arch::x86_64 && whole.size != 0 && whole.size < available &&
+                  instr_info->getName(out.getOpcode()).ends_with("_PREFIX");
+    if (!prefix) return whole;
+    whole.prefix_size = whole.size;
+    whole.prefix_text = print(out, address, whole.size) + " ";
+    uint64_t rest = decode(bytes + whole.prefix_size, available - whole.prefix_size,
+                           address + whole.prefix_size, out);
+    whole.size = rest == 0 ? 0 : whole.prefix_size + rest;
+    return whole;
+}
+
+std::string LlvmTarget::print_whole(const llvm::MCInst& inst, const Whole& whole,
+                                    uint64_t address) const {
+    return whole.prefix_text +
+           print(inst, address + whole.prefix_size, whole.size - whole.prefix_size);
+}
+
 std::string LlvmTarget::print(const llvm::MCInst& inst, uint64_t address, uint64_t size) const {
     std::string text;
     llvm::raw_string_ostream os(text);

@@ -46,6 +46,18 @@ struct LlvmTarget {
     // Size of the decoded instruction, 0 when the bytes do not decode.
     uint64_t decode(const uint8_t* bytes, size_t available, uint64_t address,
                     llvm::MCInst& out) const;
+    // What the CPU runs as one instruction. LLVM's x86 disassembler returns a `lock` or `rep`
+    // prefix as an instruction of its own (LOCK_PREFIX, 1 byte); here it is joined to the
+    // instruction it prefixes: `out` is that instruction, `prefix_size` the prefix bytes.
+    struct Whole {
+        uint64_t size = 0;        // 0: does not decode
+        uint64_t prefix_size = 0; // `out` starts at address + prefix_size
+        std::string prefix_text;  // "lock " or empty
+    };
+    Whole decode_whole(const uint8_t* bytes, size_t available, uint64_t address,
+                       llvm::MCInst& out) const;
+    // The text of a decode_whole result: prefix + instruction.
+    std::string print_whole(const llvm::MCInst& inst, const Whole& whole, uint64_t address) const;
     // `size`: the instruction's length, so branch targets print as absolute addresses.
     std::string print(const llvm::MCInst& inst, uint64_t address, uint64_t size) const;
 };

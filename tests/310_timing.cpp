@@ -301,6 +301,33 @@ TEST_CASE("an instruction the model cannot price is reported, never free") {
     CHECK(wrmsr->total.cycles_warm >= 150);
 }
 
+TEST_CASE("atomic read-modify-writes are one instruction each, priced by the core's override") {
+    // x86: LLVM decodes the lock prefix as an instruction of its own; the model joins it.
+    for (std::string_view core : {"znver3", "skylake", "sapphirerapids"}) {
+        CAPTURE(core);
+        auto model = model_for(core, Arch::x86_64, {.timeline = true});
+        DynamicTrace locked = straight_line(Arch::x86_64, "lock addq %rsi, (%rdi)\n");
+        REQUIRE(locked.instructions.size() == 1);
+        auto timing = model->time_call(locked);
+        REQUIRE(timing);
+        CHECK(timing->total.unpriced == 0);
+        CHECK(timing->timeline[0].override_match == "lock");
+        CHECK(timing->timeline[0].text == "lock addq %rsi, (%rdi)");
+        auto plain = model->time_call(straight_line(Arch::x86_64, "addq %rsi, (%rdi)\n"));
+        REQUIRE(plain);
+        CHECK(timing->total.cycles_warm > plain->total.cycles_warm);
+    }
+    // arm64: LSE stadd has no scheduling class in LLVM 19's models.
+    for (std::string_view core : {"neoverse-n1", "neoverse-v2", "cortex-a55"}) {
+        CAPTURE(core);
+        auto model = model_for(core, Arch::arm64, {.timeline = true});
+        auto timing = model->time_call(straight_line(Arch::arm64, "stadd x1, [x0]\n"));
+        REQUIRE(timing);
+        CHECK(timing->total.unpriced == 0);
+        CHECK(timing->timeline[0].override_match == "stadd");
+    }
+}
+
 TEST_CASE("caches: two lines touched are two cold misses and no warm miss") {
     DynamicTrace t = straight_line(Arch::arm64, "ldr x0, [x1]\nldr x2, [x1, #64]\nadd x3, x0, x2\n");
     t.accesses = {{0x600000, 8, false, false}, {0x600040, 8, false, false}};

@@ -245,13 +245,15 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
     s.size = insn.size;
     s.bytes = insn.bytes;
     llvm::MCInst inst;
-    uint64_t size = m.target->decode(insn.bytes.data(), insn.size, insn.pc, inst);
-    if (size == 0 || size != insn.size) {
+    // A `lock` prefix stays in the text, so a core override ("lock ") can price the locked
+    // read-modify-write, which no LLVM model tells apart from the plain one.
+    auto whole = m.target->decode_whole(insn.bytes.data(), insn.size, insn.pc, inst);
+    if (whole.size == 0 || whole.size != insn.size) {
         s.unpriced = Unpriced::not_decoded;
         s.text = "(not decoded)";
         inst = m.nop;
     } else {
-        s.text = m.target->print(inst, insn.pc, insn.size);
+        s.text = m.target->print_whole(inst, whole, insn.pc);
         m.classify(s, inst);
     }
     // Overrides price what MCA cannot: an overridden instruction is never unpriced. What MCA
