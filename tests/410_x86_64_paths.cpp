@@ -51,7 +51,8 @@ struct Counts {
 //   15 pushes; hijack 2; restore 19) + callback + rethook_trampoline_handler + exit handler.
 // kprobe-ftrace (108): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
 //   + kprobe_ftrace_handler and get_kprobe (dispatch 49) + 1 ret.
-// kretprobe (241): kprobe-ftrace's entry + pre_handler_kretprobe, the rethook exit as above:
+// kretprobe (243): kprobe-ftrace's entry + pre_handler_kretprobe (entry_handler tested for
+//   NULL first), the rethook exit as above:
 //   save and restore = kprobe-ftrace's + the trampoline's 20 and 19.
 // bpf-fentry (44): save 9 (push rbp, mov, sub 56, rbx, nr_regs, 3 args), dispatch 28
 //   (invoke_bpf_prog 14: cookie, prog, run ctx, call enter, start, test/je, ctx, call prog,
@@ -77,7 +78,7 @@ const Counts counts[] = {
     {"fprobe-native", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
     {"fprobe-rethook", "6.1", 195, 78, 78, 610, 624, 0, 51, 23, 44, 75, 0},
     {"kprobe-ftrace", "6.14", 108, 41, 41, 321, 328, 0, 31, 51, 25, 0, 0},
-    {"kretprobe", "6.14", 241, 94, 93, 745, 744, 0, 51, 61, 44, 83, 0},
+    {"kretprobe", "6.14", 243, 95, 93, 753, 744, 0, 51, 63, 44, 83, 0},
     {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
     {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},

@@ -12,7 +12,13 @@
 // (6.9+: a BRK, so the exception entry builds the pt_regs).
 // Per-task state (current->kretprobe_instances) is .data; the instance pool is a freelist
 // (6.7+ uses an objpool: a per-CPU ring, a few more instructions).
-// Simplified: no nmissed / kprobe_busy_begin/end bookkeeping, no search past the top instance.
+// Handlers in our ABI's positions: entry_handler (ip = kp.addr, parent_ip = the return address,
+// rp, regs), handler (ip = kp.addr, ri, rp, regs) as rp->handler(ri, regs).
+// Code only: the registered kretprobe (`probed_kretprobe`), the task's instance list
+// (`kretprobe_instances`) and the instance pool are data of the path that uses them
+// (kretprobe_probe.S: the tracer's handlers; trig_kretprobe.S: the bench's dispatcher).
+// Simplified: no nmissed / kprobe_busy_begin/end bookkeeping, no search past the top instance;
+// the entry_handler's return value is ignored (non-zero would recycle the instance).
     .set    RI_NEXT, 0                      // struct kretprobe_instance (flattened)
     .set    RI_RET_ADDR, 8
     .set    RI_FP, 16
@@ -81,7 +87,7 @@ phase.hijack.kretprobe_trampoline_handler:
     ldr     x9, [x22, #RP_HANDLER]          // rp->handler(ri, regs), in our handler ABI
     cbz     x9, 1f
     ldr     x0, [x22, #RP_KP_ADDR]
-    mov     x1, x21
+    mov     x1, x20
     mov     x2, x22
     mov     x3, x19
     blr     x9
@@ -97,15 +103,3 @@ phase.hijack.kretprobe_trampoline_handler:
     ldp     x29, x30, [sp], #48
     ret
 9:  udf     #0                              // no instance for this frame: BUG
-
-    .data
-    .balign 64
-probed_kretprobe:                           // entry_handler, handler, freelist, kp.addr
-    .quad   tracer_entry_func, tracer_exit_func, kretprobe_instance_pool, traced_func
-    .balign 64
-kretprobe_instances:                        // current->kretprobe_instances
-    .quad   0
-    .balign 64
-kretprobe_instance_pool:                    // two instances on the freelist: next, ret_addr, fp
-    .quad   kretprobe_instance_pool + 32, 0, 0, 0
-    .quad   0, 0, 0, 0

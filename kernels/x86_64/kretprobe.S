@@ -8,6 +8,9 @@
 // kretprobe_rethook_handler: current_kprobe = &rp->kp, status HIT_ACTIVE; rp->handler(ri,
 // regs); current_kprobe = NULL.
 // Handler calls in our ABI's positions: (ip = rp->kp.addr, ri, rp, regs).
+// Code only: the registered kretprobe (its kp, handler, entry_handler, rethook) is data of the
+// path that uses it (kretprobe_probe.S: the tracer's handlers; trig_kretprobe.S: the bench's
+// kretprobe_dispatcher and no entry_handler).
 // Simplified: the entry_handler's return value is ignored (non-zero would recycle the node and
 // skip the return probe); nmissed accounting left out; ri data size 0.
     .equ    KP_ADDR, 8
@@ -17,6 +20,8 @@
     .equ    KPROBE_HIT_ACTIVE, 1
 
     .text
+    .globl pre_handler_kretprobe
+    .globl kretprobe_rethook_handler
 pre_handler_kretprobe:          // (ip, -, p, regs) -> 0
 phase.dispatch.pre_handler_kretprobe:
     pushq   %rbx
@@ -31,11 +36,14 @@ phase.hijack.pre_handler_kretprobe_get:
     jz      .Lmissed
     movq    %rax, %r13                      // ri's node
 phase.dispatch.pre_handler_kretprobe_call:
+    cmpq    $0, KRP_ENTRY_HANDLER(%r12)     // if (rp->entry_handler && ...)
+    je      .Lhook
     movq    KP_ADDR(%r12), %rdi
     movq    %r13, %rsi
     movq    %r12, %rdx
     movq    %rbx, %rcx
     call    *KRP_ENTRY_HANDLER(%r12)        // rp->entry_handler(ri, regs)
+.Lhook:
 phase.hijack.pre_handler_kretprobe_hook:
     movq    %r13, %rdi
     movq    %rbx, %rsi
@@ -61,15 +69,3 @@ phase.hijack.kretprobe_rethook_handler:
     movq    $0, current_kprobe(%rip)
 .Lno_handler:
     ret
-
-    .data
-    .balign 64
-    .globl the_kprobe
-    .globl the_rethook
-the_kprobe:                     // struct kretprobe, kp first
-    .quad   0, traced_func, pre_handler_kretprobe, 0, 0, 0, 0   // kp (kprobes_core.S layout)
-    .quad   tracer_exit_func    // handler
-    .quad   tracer_entry_func   // entry_handler
-    .quad   the_rethook         // rh
-the_rethook:                    // rp->rh: data, handler
-    .quad   the_kprobe, kretprobe_rethook_handler

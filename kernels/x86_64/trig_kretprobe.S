@@ -5,21 +5,16 @@
 // kretprobe_dispatcher (Linux v6.14 kernel/trace/trace_kprobe.c; kretprobe_perf_func inlined)
 // -> trace_call_bpf (trig_trace_call_bpf.inc) -> the bench's program (trig_prog.S) with the
 // rethook's pt_regs. Written from the kernel's effects, not copied.
-// pre_handler_kretprobe and kretprobe_rethook_handler are kretprobe.S's sequence (kernel/
-// kprobes.c v6.14), here with their own data (a trace_kprobe whose rp has no entry_handler:
-// the bench's program has no entry args, so rp.entry_handler is NULL and is tested, not called).
+// pre_handler_kretprobe and kretprobe_rethook_handler are kretprobe.S's; here is the data: a
+// trace_kprobe whose rp has no entry_handler (the bench's program has no entry args, so
+// rp.entry_handler is NULL: tested, not called) and whose handler is kretprobe_dispatcher.
 // kretprobe_dispatcher(ri, regs): rp = get_kretprobe(ri) (ri->node.rethook->data, NULL: 0);
 // tk = container_of; raw_cpu_inc(*tk->nhit); TP_FLAG_TRACE clear; TP_FLAG_PROFILE set ->
 // kretprobe_perf_func: bpf_prog_array_valid(call) && !trace_call_bpf(call, regs) -> return;
 // return 0. Handler calls in our ABI's positions (ip, ri, rp, regs), as kretprobe.S.
 // Simplified as trig_kprobe.S (per-CPU words are globals, the perf-sample path stops with ud2).
-    .equ    KP_ADDR, 8
-    .equ    KRP_HANDLER, 56
-    .equ    KRP_ENTRY_HANDLER, 64
-    .equ    KRP_RH, 72
     .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to rp.kp
     .equ    TK_TP_EVENT, 80     // trace_kprobe.tp.event, relative to rp.kp
-    .equ    KPROBE_HIT_ACTIVE, 1
     .equ    RHN_RETHOOK, 8      // rethook.S layout
     .equ    RH_DATA, 0
     .equ    EV_FLAGS, 0
@@ -35,50 +30,6 @@
     .equ    RUNCTX_SIZE, 32
 
     .text
-pre_handler_kretprobe:          // (ip, -, p, regs) -> 0
-phase.dispatch.trig_pre_handler_kretprobe:
-    pushq   %rbx
-    pushq   %r12
-    pushq   %r13
-    movq    %rdx, %r12                      // rp = container_of(p, struct kretprobe, kp)
-    movq    %rcx, %rbx                      // regs
-phase.hijack.trig_pre_handler_kretprobe_get:
-    movq    KRP_RH(%r12), %rdi
-    call    rethook_try_get
-    testq   %rax, %rax
-    jz      .Lmissed
-    movq    %rax, %r13                      // ri's node
-phase.dispatch.trig_pre_handler_kretprobe_entry:
-    cmpq    $0, KRP_ENTRY_HANDLER(%r12)     // rp->entry_handler: NULL for the bench
-    jne     .Lentry_handler_not_modeled
-phase.hijack.trig_pre_handler_kretprobe_hook:
-    movq    %r13, %rdi
-    movq    %rbx, %rsi
-    movl    $1, %edx                        // mcount: the kprobe is on ftrace
-    call    rethook_hook
-.Lmissed:
-    xorl    %eax, %eax
-    popq    %r13
-    popq    %r12
-    popq    %rbx
-    ret
-.Lentry_handler_not_modeled:
-    ud2
-
-kretprobe_rethook_handler:      // (node, rp, ret_addr, regs)
-phase.hijack.trig_kretprobe_rethook_handler:
-    cmpq    $0, KRP_HANDLER(%rsi)
-    je      .Lno_handler
-    movq    %rsi, current_kprobe(%rip)      // __this_cpu_write(current_kprobe, &rp->kp)
-    movq    $KPROBE_HIT_ACTIVE, kprobe_status(%rip)
-    movq    %rsi, %rdx
-    movq    %rdi, %rsi
-    movq    KP_ADDR(%rdx), %rdi
-    call    *KRP_HANDLER(%rdx)              // rp->handler(ri, regs)
-    movq    $0, current_kprobe(%rip)
-.Lno_handler:
-    ret
-
 kretprobe_dispatcher:           // (ip, ri, -, regs) -> 0
 phase.dispatch.trig_kretprobe_dispatcher:
     pushq   %rbx
