@@ -1,37 +1,14 @@
 // Layer 4: the x86_64 paths beyond the foundation pair: exact counts and era differences.
-#include "helpers.h"
-#include "sim/runner.h"
-
-#include <cstring>
+#include "path_counts.h"
 
 using namespace tracesim;
-using tracesim::test::catalogue;
+using namespace tracesim::test;
 
 namespace {
 
 Record run_x86(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
-    auto record = run_path(catalogue(), RunRequest{Arch::x86_64, path, kernel, handler, 1});
-    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
-    return *record;
+    return run_once(Arch::x86_64, path, kernel, handler);
 }
-
-const PhaseMetrics* phase_of(const Record& r, Phase phase) {
-    for (const PhaseMetrics& p : r.phases)
-        if (p.phase == phase) return &p;
-    return nullptr;
-}
-
-int64_t phase_instructions(const Record& r, Phase phase) {
-    const PhaseMetrics* p = phase_of(r, phase);
-    return p ? p->metrics.instructions : 0;
-}
-
-struct Counts {
-    const char* path;
-    const char* kernel;
-    int64_t instructions, loads, stores, bytes_loaded, bytes_stored, traps;
-    int64_t save, dispatch, restore, hijack, trap_return; // traced-call instructions per phase
-};
 
 // Per traced call, handler `empty` (each handler's `ret` included), traced minus untraced.
 // fgraph 6.14 (77): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
@@ -70,7 +47,7 @@ struct Counts {
 //   mid-body: no site instruction changes (the fentry NOP still runs), and the body gains the
 //   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
 //   per call it equals kprobe: 280 instructions, 720 B stored.
-const Counts counts[] = {
+const PathCounts counts[] = {
     {"fgraph", "6.14", 77, 33, 34, 264, 272, 0, 20, 10, 15, 30, 0},
     {"fgraph", "6.1", 75, 33, 32, 264, 256, 0, 19, 10, 15, 29, 0},
     {"fprobe", "6.14", 110, 50, 39, 386, 312, 0, 20, 29, 15, 44, 0},
@@ -89,27 +66,11 @@ const Counts counts[] = {
 } // namespace
 
 TEST_CASE("x86_64: exact per-call counts of every added path and era") {
-    for (const Counts& e : counts) {
-        CAPTURE(e.path);
-        CAPTURE(e.kernel);
-        Record r = run_x86(e.path, e.kernel);
-        CHECK(r.checks.ok());
-        CHECK(r.per_call.instructions == e.instructions);
-        CHECK(r.per_call.loads == e.loads);
-        CHECK(r.per_call.stores == e.stores);
-        CHECK(r.per_call.bytes_loaded == e.bytes_loaded);
-        CHECK(r.per_call.bytes_stored == e.bytes_stored);
-        CHECK(r.traps == e.traps);
-        CHECK(phase_instructions(r, Phase::save) == e.save);
-        CHECK(phase_instructions(r, Phase::dispatch) == e.dispatch);
-        CHECK(phase_instructions(r, Phase::restore) == e.restore);
-        CHECK(phase_instructions(r, Phase::hijack) == e.hijack);
-        CHECK(phase_instructions(r, Phase::trap_return) == e.trap_return);
-    }
+    check_count_table(Arch::x86_64, counts);
 }
 
 TEST_CASE("x86_64: every added era runs with the real handlers and they see the truth") {
-    for (const Counts& e : counts) {
+    for (const PathCounts& e : counts) {
         CAPTURE(e.path);
         CAPTURE(e.kernel);
         Record r = run_x86(e.path, e.kernel, "read-all");

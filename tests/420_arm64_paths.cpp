@@ -1,32 +1,14 @@
 // Layer 4: the arm64 paths beyond the foundation pair: exact counts and era differences.
-#include "helpers.h"
-#include "sim/runner.h"
-
-#include <cstring>
+#include "path_counts.h"
 
 using namespace tracesim;
-using tracesim::test::catalogue;
+using namespace tracesim::test;
 
 namespace {
 
 Record run_arm(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
-    auto record = run_path(catalogue(), RunRequest{Arch::arm64, path, kernel, handler, 1});
-    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
-    return *record;
+    return run_once(Arch::arm64, path, kernel, handler);
 }
-
-int64_t phase_instructions(const Record& r, Phase phase) {
-    for (const PhaseMetrics& p : r.phases)
-        if (p.phase == phase) return p.metrics.instructions;
-    return 0;
-}
-
-struct Counts {
-    const char* path;
-    const char* kernel;
-    int64_t instructions, loads, stores, bytes_loaded, bytes_stored, traps;
-    int64_t save, dispatch, restore, hijack, trap_return; // traced-call instructions per phase
-};
 
 // Per traced call, handler `empty` (its `ret` included), traced minus untraced.
 // fgraph 6.14: ftrace_caller 33 (save 16 + dispatch 6 + restore 10, +1 for the patched site)
@@ -40,7 +22,7 @@ struct Counts {
 //   6.14: 1 exception at entry + 1 at return (brk #KRETPROBES_BRK_IMM).
 // bpf-fentry: 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of 4 instructions
 //   (movz/movk x3 + blr), restore 3 args + x19/x20, ret x10.
-const Counts counts[] = {
+const PathCounts counts[] = {
     {"fgraph", "6.14", 125, 42, 44, 332, 352, 0, 22, 49, 16, 36, 0},
     {"fgraph", "6.1", 124, 41, 42, 324, 336, 0, 20, 55, 16, 31, 0},
     {"fprobe", "6.14", 190, 64, 56, 500, 448, 0, 22, 85, 16, 65, 0},
@@ -59,27 +41,11 @@ const Counts counts[] = {
 } // namespace
 
 TEST_CASE("arm64: exact per-call counts of every added path and era") {
-    for (const Counts& e : counts) {
-        CAPTURE(e.path);
-        CAPTURE(e.kernel);
-        Record r = run_arm(e.path, e.kernel);
-        CHECK(r.checks.ok());
-        CHECK(r.per_call.instructions == e.instructions);
-        CHECK(r.per_call.loads == e.loads);
-        CHECK(r.per_call.stores == e.stores);
-        CHECK(r.per_call.bytes_loaded == e.bytes_loaded);
-        CHECK(r.per_call.bytes_stored == e.bytes_stored);
-        CHECK(r.traps == e.traps);
-        CHECK(phase_instructions(r, Phase::save) == e.save);
-        CHECK(phase_instructions(r, Phase::dispatch) == e.dispatch);
-        CHECK(phase_instructions(r, Phase::restore) == e.restore);
-        CHECK(phase_instructions(r, Phase::hijack) == e.hijack);
-        CHECK(phase_instructions(r, Phase::trap_return) == e.trap_return);
-    }
+    check_count_table(Arch::arm64, counts);
 }
 
 TEST_CASE("arm64: every added era runs with the real handlers and they see the truth") {
-    for (const Counts& e : counts) {
+    for (const PathCounts& e : counts) {
         CAPTURE(e.path);
         CAPTURE(e.kernel);
         Record r = run_arm(e.path, e.kernel, "read-all");
