@@ -15,17 +15,7 @@
     .set    RI_RPH, 24                      // ri->rph (-> rp); kretprobe.S has the rest
     .set    TK_NHIT, -16                    // trace_kprobe.nhit, relative to its rp
     .set    TK_TP_EVENT, 32                 // trace_kprobe.tp.event, relative to its rp
-    .set    EV_FLAGS, 0
-    .set    EV_CALL, 64
-    .set    CALL_PROG_ARRAY, 32
-    .set    ITEM_PROG, 0
-    .set    ITEM_COOKIE, 8
-    .set    ITEM_SIZE, 16
-    .set    PROG_FUNC, 8                    // trig_prog.S layout
-    .set    PROG_INSNSI, 16
-    .set    RC_SAVED, 48                    // bpf_trace_run_ctx in trace_call_bpf's frame
-    .set    RC_COOKIE, 56
-    .set    RC_IS_UPROBE, 64
+    .include "trig_bpf_layout.inc"
 
     .text
 // kretprobe_dispatcher(ri, regs), reached as (ip, ri, rp, regs)

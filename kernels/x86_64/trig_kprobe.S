@@ -24,17 +24,7 @@
 // indirect call; struct offsets are ours (the fields, not the kernel's layout).
     .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to its kprobe
     .equ    TK_TP_EVENT, 56     // trace_kprobe.tp.event, relative to its kprobe
-    .equ    EV_FLAGS, 0         // trace_probe_event.flags
-    .equ    EV_CALL, 64         // trace_probe_event.call (struct trace_event_call)
-    .equ    CALL_PROG_ARRAY, 32 // trace_event_call.prog_array
-    .equ    TP_FLAG_TRACE, 1
-    .equ    TP_FLAG_PROFILE, 2
-    .equ    ITEM_PROG, 0        // bpf_prog_array_item: prog, bpf_cookie
-    .equ    ITEM_COOKIE, 8
-    .equ    ITEM_SIZE, 16
-    .equ    PROG_FUNC, 8        // trig_prog.S layout
-    .equ    PROG_INSNSI, 16
-    .equ    RUNCTX_SIZE, 32     // bpf_trace_run_ctx: run_ctx.saved @0, bpf_cookie @8, is_uprobe @16
+    .include "trig_bpf_layout.inc"
 
     .text
     .globl kprobe_dispatcher

@@ -17,17 +17,7 @@
     .equ    TK_TP_EVENT, 80     // trace_kprobe.tp.event, relative to rp.kp
     .equ    RHN_RETHOOK, 8      // rethook.S layout
     .equ    RH_DATA, 0
-    .equ    EV_FLAGS, 0
-    .equ    EV_CALL, 64
-    .equ    CALL_PROG_ARRAY, 32
-    .equ    TP_FLAG_TRACE, 1
-    .equ    TP_FLAG_PROFILE, 2
-    .equ    ITEM_PROG, 0
-    .equ    ITEM_COOKIE, 8
-    .equ    ITEM_SIZE, 16
-    .equ    PROG_FUNC, 8        // trig_prog.S layout
-    .equ    PROG_INSNSI, 16
-    .equ    RUNCTX_SIZE, 32
+    .include "trig_bpf_layout.inc"
 
     .text
 kretprobe_dispatcher:           // (ip, ri, -, regs) -> 0
