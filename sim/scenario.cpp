@@ -40,7 +40,7 @@ struct Reader {
 
 const std::vector<std::string_view> scenario_keys = {
     "title", "description", "arches", "paths", "cores", "handlers", "calls",
-    "metrics", "reference", "chart", "tolerance"};
+    "metrics", "reference", "chart", "tolerance", "clock_ghz", "ratios"};
 
 // `where` may be null (a default value): the message then names the file alone.
 Expected<void> choose(const Reader& r, const toml::node* where, std::string_view what,
@@ -56,7 +56,7 @@ const std::vector<std::string>& scenario_metrics() {
     static const std::vector<std::string> metrics = {
         "instructions", "loads", "stores", "bytes_loaded", "bytes_stored", "lines_touched",
         "max_stack_depth", "traps", "cycles_cold", "cycles_warm", "l1d_misses_cold", "mispredicts_warm",
-        "unpriced"};
+        "unpriced", "hits_per_s_warm"};
     return metrics;
 }
 
@@ -142,11 +142,34 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     for (const std::string& m : s.metrics)
         if (auto ok = choose(r, root.get("metrics"), "metric", m, scenario_metrics()); !ok) return ok.take_error();
 
-    if (!s.reference.empty()) {
-        std::string name = s.reference.substr(0, s.reference.find('@'));
-        bool listed = std::any_of(wanted.begin(), wanted.end(), [&](auto& w) { return w.first == name; });
-        if (!listed)
-            return usage_error("{}: reference '{}' is not one of the scenario's paths", r.at(*root.get("reference")), s.reference);
+    auto listed = [&](const std::string& path) {
+        std::string name = path.substr(0, path.find('@'));
+        return std::any_of(wanted.begin(), wanted.end(), [&](auto& w) { return w.first == name; });
+    };
+    if (!s.reference.empty() && !listed(s.reference))
+        return usage_error("{}: reference '{}' is not one of the scenario's paths", r.at(*root.get("reference")), s.reference);
+
+    if (const toml::node* clock = root.get("clock_ghz")) {
+        auto ghz = clock->value<double>();
+        if (!ghz || *ghz <= 0 || *ghz > 10) return usage_error("{}: 'clock_ghz' must be a number above 0 and at most 10", r.at(*clock));
+        s.clock_ghz = *ghz;
+    }
+    if (std::find(s.metrics.begin(), s.metrics.end(), "hits_per_s_warm") != s.metrics.end() && s.clock_ghz == 0)
+        return usage_error("{}: metric 'hits_per_s_warm' needs 'clock_ghz' (the clock it converts cycles at)",
+                           r.at(*root.get("metrics")));
+
+    // ratios = ["trig-kprobe/trig-fentry", ...]: numerator / denominator of the chart metric
+    auto ratios = r.strings(root, "ratios");
+    if (!ratios) return ratios.take_error();
+    for (const std::string& ratio : *ratios) {
+        size_t slash = ratio.find('/');
+        std::string num = ratio.substr(0, slash), den = slash == std::string::npos ? "" : ratio.substr(slash + 1);
+        if (num.empty() || den.empty())
+            return usage_error("{}: ratio '{}' must be 'path/path'", r.at(*root.get("ratios")), ratio);
+        for (const std::string& path : {num, den})
+            if (!listed(path))
+                return usage_error("{}: ratio '{}': '{}' is not one of the scenario's paths", r.at(*root.get("ratios")), ratio, path);
+        s.ratios.emplace_back(num, den);
     }
 
     s.chart_metric = s.metrics.front();

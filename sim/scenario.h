@@ -37,6 +37,8 @@ struct Scenario {
     std::vector<std::string> metrics;      // columns, in order
     std::string reference;                 // path deltas are computed against ("" = none)
     std::string chart_metric;              // the SVG's metric (default: the first metric)
+    double clock_ghz = 0;                  // > 0: the hits_per_s_warm metric at this clock
+    std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
     std::map<std::string, Tolerance> tolerances; // metric -> tolerance (cycles only)
     std::vector<RunRequest> requests;      // the expanded matrix, in output order
 };

@@ -6,6 +6,7 @@
 #include "sim/scenario.h"
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <unistd.h>
 
@@ -82,4 +83,34 @@ TEST_CASE("a parallel run equals the serial run byte for byte") {
     REQUIRE(serial);
     REQUIRE(parallel);
     CHECK(render(*serial, Format::json) == render(*parallel, Format::json));
+}
+
+TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metric of two paths") {
+    CHECK(error_of("paths = [\"ftrace\"]\nmetrics = [\"hits_per_s_warm\"]\n").find("needs 'clock_ghz'") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nclock_ghz = 0\n").find(":2: 'clock_ghz' must be a number above 0") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace/kprobe\"]\n").find(":2: ratio 'ftrace/kprobe': 'kprobe' is not one") !=
+          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace\"]\n").find("must be 'path/path'") != std::string::npos);
+
+    auto s = load_text("paths = [\"ftrace\", \"ftrace-regs\"]\narches = [\"x86_64\"]\ncores = [\"znver3\"]\n"
+                       "metrics = [\"cycles_warm\", \"hits_per_s_warm\"]\nclock_ghz = 2.5\n"
+                       "ratios = [\"ftrace-regs/ftrace\"]\n");
+    REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+    auto results = run_batch(catalogue(), s->requests, 1);
+    REQUIRE(results);
+    ReportSpec spec{s->title, s->metrics, s->reference, s->chart_metric, s->clock_ghz, s->ratios};
+    ReportTable table = build_report(*results, spec);
+    const Record& ftrace = results->records[0];
+    const Record& regs = results->records[1];
+    REQUIRE(ftrace.cycles_traced);
+    REQUIRE(regs.cycles_per_call);
+    CHECK(table.rows[0].values[1].value == std::llround(2.5e9 / double(ftrace.cycles_traced->cycles_warm)));
+    REQUIRE(table.ratios.size() == 1);
+    REQUIRE(table.ratios[0].value);
+    CHECK(*table.ratios[0].value ==
+          doctest::Approx(double(regs.cycles_per_call->cycles_warm) / double(ftrace.cycles_per_call->cycles_warm)));
+    std::string text = render(*results, Format::text, RenderOptions{spec});
+    CHECK(text.find("Ratios of cycles warm per call") != std::string::npos);
+    CHECK(text.find("ftrace-regs / ftrace") != std::string::npos);
 }

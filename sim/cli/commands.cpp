@@ -150,7 +150,8 @@ Expected<void> run_command(const RunOptions& options) {
         auto scenario = load_scenario(options.scenario, *catalogue, *cores);
         if (!scenario) return scenario.take_error();
         requests = scenario->requests;
-        render_options.spec = ReportSpec{scenario->title, scenario->metrics, scenario->reference, scenario->chart_metric};
+        render_options.spec = ReportSpec{scenario->title, scenario->metrics, scenario->reference,
+                                         scenario->chart_metric, scenario->clock_ghz, scenario->ratios};
     } else {
         auto flagged = requests_from_flags(*catalogue, options, false);
         if (!flagged) return flagged.take_error();

@@ -3,15 +3,20 @@
 #include "sim/catalogue.h"
 
 #include <cmath>
-#include <type_traits>
 #include <set>
+#include <tuple>
+#include <type_traits>
 
 namespace tracesim {
 
 namespace {
 
-int64_t metric_value(const Record& r, std::string_view metric) {
+int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz) {
     if (metric == "traps") return r.traps;
+    if (metric == "hits_per_s_warm") // a whole traced call per hit, as the bench's loop runs it
+        return r.cycles_traced && r.cycles_traced->cycles_warm > 0
+                   ? std::llround(clock_ghz * 1e9 / static_cast<double>(r.cycles_traced->cycles_warm))
+                   : 0;
     int64_t out = 0;
     if (metric.starts_with("cycles") || metric.find("misses") != std::string_view::npos ||
         metric.find("mispredicts") != std::string_view::npos || metric == "unpriced") {
@@ -37,6 +42,7 @@ std::string_view unit_of(std::string_view metric) {
     if (metric == "lines_touched") return "lines";
     if (metric == "traps") return "traps";
     if (metric.starts_with("cycles")) return "cycles";
+    if (metric == "hits_per_s_warm") return "hits/s";
     return "";
 }
 
@@ -58,6 +64,7 @@ std::string header_of(std::string_view metric) {
     if (metric == "cycles_warm") return "cycles warm";
     if (metric == "l1d_misses_cold") return "L1D miss cold";
     if (metric == "mispredicts_warm") return "mispred warm";
+    if (metric == "hits_per_s_warm") return "hits/s warm";
     return std::string(metric);
 }
 
@@ -69,17 +76,44 @@ std::string factor_text(double factor) {
 
 namespace {
 
-// "fgraph@6.14" -> {"fgraph", "6.14"}; without an era, the newest one present is the reference.
-bool is_reference(const Record& r, const ReportSpec& spec, const Results& results) {
-    if (spec.reference.empty() || !r.supported) return false;
-    size_t at = spec.reference.find('@');
-    std::string name = spec.reference.substr(0, at);
+// Is `r` the record `path` ("fgraph@6.14", or "fgraph": its newest era present) names on r's arch?
+bool is_path(const Record& r, const std::string& path, const Results& results) {
+    if (path.empty() || !r.supported) return false;
+    size_t at = path.find('@');
+    std::string name = path.substr(0, at);
     if (r.path != name) return false;
-    if (at != std::string::npos) return r.kernel == spec.reference.substr(at + 1);
+    if (at != std::string::npos) return r.kernel == path.substr(at + 1);
     for (const Record& other : results.records)
         if (other.supported && other.path == name && other.arch == r.arch && kernel_older(r.kernel, other.kernel))
             return false;
     return true;
+}
+
+// The record `path` names with r's arch, handler and core.
+const Record* peer_of(const Record& r, const std::string& path, const Results& results) {
+    for (const Record& other : results.records)
+        if (is_path(other, path, results) && other.arch == r.arch && other.handler == r.handler && other.core == r.core)
+            return &other;
+    return nullptr;
+}
+
+std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spec) {
+    std::vector<RatioRow> out;
+    const std::string& metric = spec.chart_metric.empty() ? spec.metrics.front() : spec.chart_metric;
+    std::set<std::tuple<Arch, std::string, std::string>> seen;
+    for (const Record& r : results.records) {
+        if (!r.supported || !seen.insert({r.arch, r.core, r.handler}).second) continue;
+        for (const auto& [num, den] : spec.ratios) {
+            RatioRow row{r.arch, r.core, r.handler, num, den, std::nullopt};
+            const Record* a = peer_of(r, num, results);
+            const Record* b = peer_of(r, den, results);
+            if (a && b && metric_value(*b, metric, spec.clock_ghz) != 0)
+                row.value = static_cast<double>(metric_value(*a, metric, spec.clock_ghz)) /
+                            static_cast<double>(metric_value(*b, metric, spec.clock_ghz));
+            out.push_back(row);
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -92,24 +126,18 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
     std::set<std::string> handlers;
     for (const Record& r : results.records) {
         ReportRow row{r.arch, r.path, r.kernel, r.core, r.handler, r.regs_struct, r.supported, r.reason,
-                      is_reference(r, spec, results), r.checks.ok(), {}};
+                      is_path(r, spec.reference, results), r.checks.ok(), {}};
         if (r.supported) { // an unsupported row has no handler or core to tell apart
             cores.insert({r.arch, r.core});
             handlers.insert(r.handler);
         }
         if (r.supported) {
             // The reference: same arch, handler and core, the reference path (its newest era listed).
-            const Record* reference = nullptr;
-            for (const Record& other : results.records)
-                if (is_reference(other, spec, results) && other.arch == r.arch && other.handler == r.handler &&
-                    other.core == r.core) {
-                    reference = &other;
-                    break;
-                }
+            const Record* reference = peer_of(r, spec.reference, results);
             for (const std::string& m : spec.metrics) {
-                ReportValue v{metric_value(r, m), std::nullopt, std::nullopt};
+                ReportValue v{metric_value(r, m, spec.clock_ghz), std::nullopt, std::nullopt};
                 if (reference && reference != &r) {
-                    int64_t base = metric_value(*reference, m);
+                    int64_t base = metric_value(*reference, m, spec.clock_ghz);
                     v.delta = v.value - base;
                     if (base != 0) v.factor = static_cast<double>(v.value) / static_cast<double>(base);
                 }
@@ -123,6 +151,7 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
     for (const auto& [arch, core] : cores) arches.insert(arch);
     table.show_core = cores.size() > arches.size();
     table.show_handler = handlers.size() > 1;
+    table.ratios = build_ratios(results, spec);
     return table;
 }
 

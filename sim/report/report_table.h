@@ -17,6 +17,8 @@ struct ReportSpec {
     std::vector<std::string> metrics; // per_call metric names (scenario_metrics())
     std::string reference;            // path deltas are against ("" = no deltas)
     std::string chart_metric;
+    double clock_ghz = 0; // > 0: hits_per_s_warm = clock / warm cycles of the whole traced call
+    std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
 };
 
 struct ReportValue {
@@ -35,8 +37,17 @@ struct ReportRow {
     std::vector<ReportValue> values; // one per spec metric
 };
 
+// One of the spec's ratios on one arch/core/handler: numerator / denominator of the chart metric
+// (per call). No value when a side is missing, unsupported or 0.
+struct RatioRow {
+    Arch arch;
+    std::string core, handler, numerator, denominator;
+    std::optional<double> value;
+};
+
 struct ReportTable {
     ReportSpec spec;
+    std::vector<RatioRow> ratios;
     std::vector<std::string> units; // per metric: "insns", "B", ...
     std::vector<ReportRow> rows;
     bool show_core = false;    // more than one core among the rows

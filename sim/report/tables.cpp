@@ -44,10 +44,45 @@ std::vector<std::string> lead_cells(const ReportTable& t, const ReportRow& r) {
     return cells;
 }
 
-std::string value_text(const ReportRow& r, const ReportValue& v) {
-    if (r.is_reference) return fmt::format("{} (reference)", v.value);
-    if (!v.delta) return std::to_string(v.value);
-    return fmt::format("{} ({:+}{})", v.value, *v.delta, v.factor ? ", " + factor_text(*v.factor) : "");
+// Rates are shown in millions ("107.1 M"); counts as they are.
+std::string number_text(int64_t value, std::string_view unit, bool sign = false) {
+    if (unit == "hits/s") {
+        double millions = static_cast<double>(value) / 1e6;
+        return sign ? fmt::format("{:+.1f} M", millions) : fmt::format("{:.1f} M", millions);
+    }
+    return sign ? fmt::format("{:+}", value) : fmt::format("{}", value);
+}
+
+std::string value_text(const ReportRow& r, const ReportValue& v, std::string_view unit) {
+    if (r.is_reference) return number_text(v.value, unit) + " (reference)";
+    if (!v.delta) return number_text(v.value, unit);
+    return fmt::format("{} ({}{})", number_text(v.value, unit), number_text(*v.delta, unit, true),
+                       v.factor ? ", " + factor_text(*v.factor) : "");
+}
+
+// The spec's ratios, one row per arch/core/handler and ratio.
+TextTable build_ratio_table(const ReportTable& t) {
+    std::vector<std::string> headers = {"arch"};
+    std::vector<bool> numeric = {false};
+    if (t.show_core) headers.push_back("core"), numeric.push_back(false);
+    if (t.show_handler) headers.push_back("handler"), numeric.push_back(false);
+    headers.push_back("ratio"), numeric.push_back(false);
+    headers.push_back("value"), numeric.push_back(true);
+    TextTable table(headers, numeric);
+    for (const RatioRow& r : t.ratios) {
+        std::vector<std::string> cells = {std::string(name_of(r.arch))};
+        if (t.show_core) cells.push_back(r.core.empty() ? "-" : r.core);
+        if (t.show_handler) cells.push_back(r.handler);
+        cells.push_back(r.numerator + " / " + r.denominator);
+        cells.push_back(r.value ? factor_text(*r.value) : "-");
+        table.add_row(cells);
+    }
+    return table;
+}
+
+std::string ratio_title(const ReportTable& t) {
+    const std::string& metric = t.spec.chart_metric.empty() ? t.spec.metrics.front() : t.spec.chart_metric;
+    return fmt::format("Ratios of {} per call", label_of(metric));
 }
 
 TextTable build_text_table(const ReportTable& t) {
@@ -61,7 +96,7 @@ TextTable build_text_table(const ReportTable& t) {
             continue;
         }
         cells.push_back(r.regs_struct);
-        for (const ReportValue& v : r.values) cells.push_back(value_text(r, v));
+        for (size_t i = 0; i < r.values.size(); ++i) cells.push_back(value_text(r, r.values[i], t.units[i]));
         cells.push_back(r.checks_ok ? "ok" : "FAIL");
         table.add_row(cells);
     }
@@ -102,6 +137,7 @@ std::string render_report_text(const ReportTable& t) {
     out += build_text_table(t).str();
     if (!t.spec.reference.empty())
         out += fmt::format("\n(+N, xF): per-call difference from {} on the same arch.\n", t.spec.reference);
+    if (!t.ratios.empty()) out += "\n" + ratio_title(t) + "\n\n" + build_ratio_table(t).str();
     return out;
 }
 
@@ -110,6 +146,7 @@ std::string render_report_markdown(const ReportTable& t) {
     out += build_text_table(t).markdown();
     if (!t.spec.reference.empty())
         out += fmt::format("\n(+N, xF): per-call difference from `{}` on the same arch.\n", t.spec.reference);
+    if (!t.ratios.empty()) out += "\n### " + ratio_title(t) + "\n\n" + build_ratio_table(t).markdown();
     return out;
 }
 
@@ -130,12 +167,21 @@ std::string render_report_latex(const ReportTable& t) {
                                         l.headers.size() - cells.size(), latex_escape(r.reason)));
         } else {
             cells.push_back(latex_escape(r.regs_struct));
-            for (const ReportValue& v : r.values) cells.push_back(latex_escape(value_text(r, v)));
+            for (size_t i = 0; i < r.values.size(); ++i)
+                cells.push_back(latex_escape(value_text(r, r.values[i], t.units[i])));
             cells.push_back(r.checks_ok ? "ok" : "FAIL");
         }
         out += fmt::format("{} \\\\\n", fmt::join(cells, " & "));
     }
     out += "\\bottomrule\n\\end{tabular}\n";
+    if (!t.ratios.empty()) {
+        out += "% " + latex_escape(ratio_title(t)) + "\n\\begin{tabular}{llr}\n\\toprule\narch & ratio & value \\\\\n\\midrule\n";
+        for (const RatioRow& r : t.ratios)
+            out += fmt::format("{} & {} & {} \\\\\n", name_of(r.arch),
+                               latex_escape(r.numerator + " / " + r.denominator + (t.show_core ? " (" + r.core + ")" : "")),
+                               r.value ? latex_escape(factor_text(*r.value)) : "-");
+        out += "\\bottomrule\n\\end{tabular}\n";
+    }
     return out;
 }
 
@@ -156,7 +202,7 @@ std::string render_report_csv(const ReportTable& t) {
                                           r.regs_struct, r.supported ? "true" : "false"};
         for (size_t i = 0; i < t.spec.metrics.size(); ++i) {
             const ReportValue* v = r.supported ? &r.values[i] : nullptr;
-            cells.push_back(v ? std::to_string(v->value) : "");
+            cells.push_back(v ? std::to_string(v->value) : ""); // rates in hits/s, unscaled
             if (!t.spec.reference.empty()) {
                 cells.push_back(v && v->delta ? std::to_string(*v->delta) : "");
                 cells.push_back(v && v->factor ? fmt::format("{:.3f}", *v->factor) : "");
