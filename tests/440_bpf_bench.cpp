@@ -3,6 +3,7 @@
 // dispatch models touch are balanced after N hits, and the per-call counts are exact.
 #include "helpers.h"
 #include "sim/call_state.h"
+#include "sim/counters.h"
 #include "sim/machine.h"
 #include "sim/runner.h"
 #include "sim/trap.h"
@@ -20,6 +21,8 @@ namespace {
 struct Run {
     uint64_t hits = 0, return_value = 0;
     std::map<std::string, uint64_t> words; // the state words after the last call
+    Metrics last_call;                     // the last call, all phases (the driver included)
+    Metrics last_body;                     // its phase `body`: the traced function's own code
 };
 
 uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
@@ -31,8 +34,10 @@ uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
 }
 
 // Runs the traced driver `calls` times on one machine (state persists, as in a kernel) and
-// reads the bench's hits[0] and the named state words.
-Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<std::string>& words) {
+// reads the bench's hits[0] and the named state words. `site`, when given, is written over
+// the call site instead of the catalogue's (a variant of the path: another trampoline).
+Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<std::string>& words,
+              const std::string& site_text = "") {
     auto spec = catalogue().find_path(path, arch, "");
     REQUIRE_MESSAGE(spec, (spec ? "" : spec.error().message));
     auto handler = catalogue().find_handler("empty");
@@ -41,14 +46,17 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
     auto site = image->phase_range((*spec)->site_at);
     REQUIRE(site);
-    REQUIRE(image->patch(site->first, site->second - site->first, (*spec)->site, "test site"));
+    REQUIRE(image->patch(site->first, site->second - site->first, site_text.empty() ? (*spec)->site : site_text,
+                         "test site"));
     auto machine = Machine::create(*image);
     REQUIRE(machine);
     Machine& m = **machine;
     TrapDelivery traps;
     m.set_trap_handler(&traps);
     const CallState state = initial_call_state(m.isa(), image->layout);
+    Counters counters(*image);
     for (int i = 0; i < calls; ++i) {
+        if (i == calls - 1) m.add_listener(&counters);
         for (const auto& [reg, value] : state.registers) m.write(*reg, value);
         m.write(m.isa().sp, state.sp);
         m.write(m.isa().flags, state.flags);
@@ -59,6 +67,8 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     r.hits = word_at(m, *image, "trig_hits");
     r.return_value = m.read(*m.isa().reg(m.isa().ret_regs[0]));
     for (const std::string& w : words) r.words[w] = word_at(m, *image, w);
+    r.last_call = counters.total();
+    r.last_body = counters.phase(Phase::body);
     return r;
 }
 
@@ -212,7 +222,7 @@ TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same by
     const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-v2", Arch::arm64}};
     auto s = load_scenario(tracesim_home() / "scenarios" / "bpf-bench.toml", catalogue(), cores);
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
-    CHECK(s->requests.size() == 12); // 6 paths (none + 5 trig-*) x 2 arches, one core each
+    CHECK(s->requests.size() == 18); // 9 paths (none + 8 trig-*) x 2 arches, one core each
     auto first = run_batch(catalogue(), s->requests, 1);
     auto again = run_batch(catalogue(), s->requests, 1);
     auto parallel = run_batch(catalogue(), s->requests, 4);
@@ -222,4 +232,118 @@ TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same by
     const std::string json = render(*first, Format::json);
     CHECK(json == render(*again, Format::json));
     CHECK(json == render(*parallel, Format::json));
+}
+
+// ---- trig-fmodret, trig-rawtp, trig-tp (both arches) ----
+
+namespace {
+
+// The per-CPU / per-task words each new path touches, all back to 0 after every call.
+std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
+    std::vector<std::string> words{"migration_disabled", "current_bpf_ctx", "trig_prog"}; // trig_prog: prog->active
+    if (path == "trig-fmodret") {
+        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im" : "trig_tramp_image"); // the image's pcref
+        words.push_back("trig_fmodret_prog");
+    } else {
+        words.push_back(arch == Arch::x86_64 ? "preempt_count" : "trig_preempt_count"); // the tracepoint's guard
+    }
+    if (path == "trig-tp") {
+        words.push_back("bpf_prog_active"); // trace_call_bpf
+        words.push_back("perf_recursion");  // current->perf_recursion[0..3]
+    }
+    return words;
+}
+
+// A site that calls the same fmod_ret trampoline code with the bench's own program (returns -22).
+std::string fmodret_bench_site(Arch arch) {
+    return arch == Arch::x86_64 ? "call trig_tramp_fmodret_bench" : "mov x9, x30\nbl trig_tramp_fmodret_bench";
+}
+
+} // namespace
+
+TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: one hit per call, counters balanced, the function's value returned") {
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        for (const char* path : {"trig-fmodret", "trig-rawtp", "trig-tp"}) {
+            CAPTURE(std::string(name_of(arch)));
+            CAPTURE(path);
+            for (int calls : {1, 7}) {
+                Run r = run_calls(arch, path, calls, balanced_words(arch, path));
+                CHECK(r.hits == uint64_t(calls));
+                CHECK(r.return_value == true_return);
+                CHECK(r.last_body.instructions > 0); // the body ran: the program returned 0 / a tracepoint
+                for (const auto& [name, value] : r.words) {
+                    CAPTURE(name);
+                    CHECK(value == 0);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("trig-fmodret with the bench's program (returns -22): the body is skipped and the caller gets -22") {
+    // trigger_bench.c's bench_trigger_fmodret returns -22: the trampoline's cbnz / jne to
+    // do_fexit is taken, the original never runs, and the trampoline returns the program's w0
+    // (0xffffffea: the 32-bit mov zero-extends) to the traced function's caller.
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        CAPTURE(std::string(name_of(arch)));
+        for (int calls : {1, 7}) {
+            Run r = run_calls(arch, "trig-fmodret", calls,
+                              {"trig_fmodret_prog", "trig_prog", "migration_disabled", "current_bpf_ctx"},
+                              fmodret_bench_site(arch));
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == 0xffffffeaull);
+            CHECK(r.last_body.instructions == 0);
+            for (const auto& [name, value] : r.words) {
+                CAPTURE(name);
+                CHECK(value == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler empty, warm call)") {
+    // x86_64 trig-fmodret 78 = trig-fexit 72 + the ret slot zeroed (xor, mov) + the saved
+    //   return (mov) + cmp + jne + the one alignment NOP before do_fexit.
+    Record fmodret = run_record("trig-fmodret");
+    CHECK(fmodret.per_call.instructions == 78);
+    CHECK(fmodret.per_call.bytes_stored == 224);
+    // x86_64 trig-rawtp 55 = our save/restore around the block (3 pushes, 3 pops, ret: 7) +
+    //   the tracepoint block (incl, load funcs, test, je, 2 moves, call, decl: 8) +
+    //   __bpf_trace_bpf_trigger_tp (mov, jmp) + bpf_trace_run1 (22) + the program (16).
+    Record rawtp = run_record("trig-rawtp");
+    CHECK(rawtp.per_call.instructions == 55);
+    CHECK(rawtp.per_call.bytes_stored == 136);
+    // x86_64 trig-tp 166: the same 7 + 8, the perf probe and buffer, trace_call_bpf, the program.
+    Record tp = run_record("trig-tp");
+    CHECK(tp.per_call.instructions == 166);
+    CHECK(tp.per_call.bytes_stored == 339);
+    // arm64 trig-fmodret 130 = trig-fexit 126 + str xzr (ret slot), str x0 (saved return),
+    //   ldr x10 + cbnz.
+    Record afmodret = run_record("trig-fmodret", Arch::arm64);
+    CHECK(afmodret.per_call.instructions == 130);
+    CHECK(afmodret.per_call.bytes_stored == 224);
+    // arm64 trig-rawtp 93 = our frame around the block (4 + 6) + the block (preempt count 4 + 4,
+    //   the call 3: 11) + __traceiter (17: no static calls) + __bpf_trace (2) +
+    //   bpf_trace_run1 (28) + the program (25).
+    Record arawtp = run_record("trig-rawtp", Arch::arm64);
+    CHECK(arawtp.per_call.instructions == 93);
+    CHECK(arawtp.per_call.bytes_stored == 208);
+    Record atp = run_record("trig-tp", Arch::arm64);
+    CHECK(atp.per_call.instructions == 212);
+    CHECK(atp.per_call.bytes_stored == 403);
+    for (const Record* r : {&fmodret, &rawtp, &tp, &afmodret, &arawtp, &atp}) CHECK(r->traps == 0);
+}
+
+TEST_CASE("trig-fmodret as the bench runs it: exact counts of the skipping trampoline") {
+    // Per call over the untraced call: the catalogue path's count minus what the taken jne /
+    // cbnz skips (x86_64: 3 arg reloads, call, rax store, ip_after_call NOP, padding NOP = 7;
+    // arm64: 3 arg reloads, ldr, adr, ret, str x0, NOP = 8) minus the body the untraced call
+    // runs and this one does not (x86_64 8 with its ret, arm64 9), plus the program's return
+    // (a mov for the xor: same count). x86_64 78 - 7 - 8 = 63; arm64 130 - 8 - 9 = 113.
+    for (auto [arch, expected] : {std::pair{Arch::x86_64, 63}, std::pair{Arch::arm64, 113}}) {
+        CAPTURE(std::string(name_of(arch)));
+        const int64_t untraced = run_record("none", arch).traced.instructions;
+        Run bench = run_calls(arch, "trig-fmodret", 1, {}, fmodret_bench_site(arch));
+        CHECK(bench.last_call.instructions - untraced == expected);
+    }
 }

@@ -1,0 +1,66 @@
+// trig-rawtp: the bench's raw_tp program on bpf_trigger_tp (SEC("raw_tp/bpf_trigger_tp")),
+// Linux v6.14: the tracepoint block (trig_tracepoint.inc) calls the one probe,
+// __bpf_trace_bpf_trigger_tp (include/trace/bpf_probe.h __BPF_DECLARE_TRACE: bpf_trace_run1(
+// __data, CAST_TO_U64(nonce)): the int zero-extended, a tail call), with __data = the
+// bpf_raw_tp_link (bpf_probe_register registers btp->bpf_func with the link as data).
+// bpf_trace_run1 (kernel/trace/bpf_trace.c BPF_TRACE_DEFN_x(1): u64 args[1] = {arg1};
+// __bpf_trace_run(link, args), always-inline): prog = link->link.prog; cant_sleep (no-op);
+// this_cpu_inc_return(*prog->active) == 1; run_ctx.bpf_cookie = link->cookie; old =
+// bpf_set_run_ctx(&run_ctx); rcu_read_lock (free, !PREEMPT_RCU); bpf_prog_run(prog, args):
+// __bpf_prog_run with the stats key off (not modeled, as elsewhere) -> prog->bpf_func(args,
+// insnsi) by pointer; bpf_reset_run_ctx(old); this_cpu_dec(*prog->active).
+// No bpf_prog_active, no migrate_disable (the raw tracepoint path has neither). Simplified:
+// prog->active is trig_prog's own word (no per-CPU offset); the miss path (recursion:
+// bpf_prog_inc_misses_counter) stops with ud2; struct offsets are ours. Written from the
+// kernel's effects, not copied.
+    .equ    LINK_PROG, 0        // bpf_raw_tp_link: link.prog, cookie (ours)
+    .equ    LINK_COOKIE, 8
+    .equ    PROG_ACTIVE, 0      // trig_prog.S layout
+    .equ    PROG_FUNC, 8
+    .equ    PROG_INSNSI, 16
+    .set    TP_PROBE, __bpf_trace_bpf_trigger_tp
+    .set    TP_DATA, trig_raw_tp_link
+
+    .include "trig_tracepoint.inc"
+
+    .text
+    .globl __bpf_trace_bpf_trigger_tp
+__bpf_trace_bpf_trigger_tp:     // (link, nonce)
+phase.dispatch.bpf_trace_bpf_trigger_tp:
+    movl    %esi, %esi                      // CAST_TO_U64(int): u32, zero-extended
+    jmp     bpf_trace_run1                  // tail call
+
+    .globl bpf_trace_run1
+bpf_trace_run1:                 // (link, arg1)
+phase.dispatch.bpf_trace_run1:
+    pushq   %rbx
+    pushq   %r12
+    subq    $24, %rsp                       // args[1] @0, bpf_trace_run_ctx @8 (cookie @8, is_uprobe @16)
+    movq    %rsi, 0(%rsp)                   // args[0] = arg1
+    movq    LINK_PROG(%rdi), %rbx           // prog = link->link.prog
+    incq    PROG_ACTIVE(%rbx)               // this_cpu_inc_return(*prog->active) != 1
+    cmpq    $1, PROG_ACTIVE(%rbx)
+    jne     .Lmiss_not_modeled
+    movq    LINK_COOKIE(%rdi), %rax         // run_ctx.bpf_cookie = link->cookie
+    movq    %rax, 8(%rsp)
+    movq    current_bpf_ctx(%rip), %r12     // old = bpf_set_run_ctx(&run_ctx.run_ctx)
+    leaq    8(%rsp), %rax
+    movq    %rax, current_bpf_ctx(%rip)
+    movq    %rsp, %rdi                      // bpf_func(args, insnsi)
+    leaq    PROG_INSNSI(%rbx), %rsi
+    call    *PROG_FUNC(%rbx)
+    movq    %r12, current_bpf_ctx(%rip)     // bpf_reset_run_ctx(old)
+    decq    PROG_ACTIVE(%rbx)               // this_cpu_dec(*prog->active)
+    addq    $24, %rsp
+    popq    %r12
+    popq    %rbx
+    ret
+.Lmiss_not_modeled:
+    ud2
+
+    .data
+    .balign 64
+    .globl trig_raw_tp_link
+trig_raw_tp_link:               // struct bpf_raw_tp_link: link.prog, cookie
+    .quad   trig_prog
+    .quad   0
