@@ -56,7 +56,7 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
     if (auto ok = check_keys(file, t,
                              {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
                               "exit", "regs_struct", "exit_regs_struct", "models", "sources",
-                              "site", "site_at"},
+                              "site", "site_at", "returns"},
                              "[[path]]");
         !ok)
         return ok;
@@ -89,6 +89,11 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
         auto b = s->value<bool>();
         if (!b) return make_error("{}: 'supported' must be true or false", where(file, *s));
         spec.supported = *b;
+    }
+    if (const toml::node* r = t.get("returns")) {
+        auto value = r->value<int64_t>();
+        if (!value) return make_error("{}: 'returns' must be an integer (the traced call's value)", where(file, *r));
+        spec.returns = static_cast<uint64_t>(*value);
     }
     if (!spec.supported && spec.reason.empty())
         return make_error("{}: an unsupported path must say why ('reason')", where(file, t));

@@ -28,6 +28,9 @@ struct PathSpec {
     std::vector<std::string> sources; // kernels/<arch>/ files beyond the common ones
     std::string site;    // assembly written over the call site ("" = leave the NOPs)
     std::string site_at; // the phase label of the site to patch
+    // What the traced call returns with the path attached, when the path overrides the
+    // function's own value (an fmod_ret program); unset: the untraced call's value.
+    std::optional<uint64_t> returns;
     std::string defined_at; // "kernels/x86_64/paths.toml:12", for messages
 };
 

@@ -98,10 +98,14 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
 Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& traced,
                   const CallOutcome& untraced, const HandlerSpec& handler, const MemoryLayout& layout) {
     Checks c;
-    c.return_value = traced.return_value == untraced.return_value;
+    // A path that overrides the function's value (`returns` in the catalogue) must return that.
+    const uint64_t expected = path.returns.value_or(untraced.return_value);
+    c.return_value = traced.return_value == expected;
     if (!c.return_value)
-        c.problems.push_back(fmt::format("returned {:#x}, untraced {:#x}", traced.return_value,
-                                         untraced.return_value));
+        c.problems.push_back(path.returns ? fmt::format("returned {:#x}, the path's override {:#x}",
+                                                        traced.return_value, expected)
+                                          : fmt::format("returned {:#x}, untraced {:#x}", traced.return_value,
+                                                        untraced.return_value));
     const CallState start = initial_call_state(isa, layout);
     c.callee_saved = true;
     for (const auto& [name, value] : traced.callee_saved_after) {

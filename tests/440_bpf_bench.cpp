@@ -254,23 +254,24 @@ std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
     return words;
 }
 
-// A site that calls the same fmod_ret trampoline code with the bench's own program (returns -22).
-std::string fmodret_bench_site(Arch arch) {
-    return arch == Arch::x86_64 ? "call trig_tramp_fmodret_bench" : "mov x9, x30\nbl trig_tramp_fmodret_bench";
+// A site that calls the same fmod_ret trampoline code with trig_prog.S's program (returns 0), where
+// the catalogue path runs the bench's own program (returns -22).
+std::string fmodret_zero_site(Arch arch) {
+    return arch == Arch::x86_64 ? "call trig_tramp_fmodret" : "mov x9, x30\nbl trig_tramp_fmodret";
 }
 
 } // namespace
 
-TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: one hit per call, counters balanced, the function's value returned") {
+TEST_CASE("trig-rawtp, trig-tp: one hit per call, counters balanced, the function's value returned") {
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
-        for (const char* path : {"trig-fmodret", "trig-rawtp", "trig-tp"}) {
+        for (const char* path : {"trig-rawtp", "trig-tp"}) {
             CAPTURE(std::string(name_of(arch)));
             CAPTURE(path);
             for (int calls : {1, 7}) {
                 Run r = run_calls(arch, path, calls, balanced_words(arch, path));
                 CHECK(r.hits == uint64_t(calls));
                 CHECK(r.return_value == true_return);
-                CHECK(r.last_body.instructions > 0); // the body ran: the program returned 0 / a tracepoint
+                CHECK(r.last_body.instructions > 0);
                 for (const auto& [name, value] : r.words) {
                     CAPTURE(name);
                     CHECK(value == 0);
@@ -280,19 +281,38 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: one hit per call, counters balance
     }
 }
 
-TEST_CASE("trig-fmodret with the bench's program (returns -22): the body is skipped and the caller gets -22") {
+TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body is skipped, the caller gets -22") {
     // trigger_bench.c's bench_trigger_fmodret returns -22: the trampoline's cbnz / jne to
     // do_fexit is taken, the original never runs, and the trampoline returns the program's w0
-    // (0xffffffea: the 32-bit mov zero-extends) to the traced function's caller.
+    // (0xffffffea: the 32-bit mov zero-extends) to the traced function's caller. The catalogue
+    // says so (`returns`), and the runner's functional check holds the path to it.
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
         CAPTURE(std::string(name_of(arch)));
         for (int calls : {1, 7}) {
-            Run r = run_calls(arch, "trig-fmodret", calls,
-                              {"trig_fmodret_prog", "trig_prog", "migration_disabled", "current_bpf_ctx"},
-                              fmodret_bench_site(arch));
+            Run r = run_calls(arch, "trig-fmodret", calls, balanced_words(arch, "trig-fmodret"));
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == 0xffffffeaull);
             CHECK(r.last_body.instructions == 0);
+            for (const auto& [name, value] : r.words) {
+                CAPTURE(name);
+                CHECK(value == 0);
+            }
+        }
+        Record record = run_record("trig-fmodret", arch);
+        CHECK(record.checks.ok());
+        CHECK(record.checks.return_value);
+    }
+}
+
+TEST_CASE("trig-fmodret with a program that returns 0: the original runs and its value comes back") {
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        CAPTURE(std::string(name_of(arch)));
+        for (int calls : {1, 7}) {
+            Run r = run_calls(arch, "trig-fmodret", calls, {"trig_prog", "migration_disabled", "current_bpf_ctx"},
+                              fmodret_zero_site(arch));
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            CHECK(r.last_body.instructions > 0);
             for (const auto& [name, value] : r.words) {
                 CAPTURE(name);
                 CHECK(value == 0);
@@ -302,11 +322,13 @@ TEST_CASE("trig-fmodret with the bench's program (returns -22): the body is skip
 }
 
 TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler empty, warm call)") {
-    // x86_64 trig-fmodret 78 = trig-fexit 72 + the ret slot zeroed (xor, mov) + the saved
-    //   return (mov) + cmp + jne + the one alignment NOP before do_fexit.
+    // x86_64 trig-fmodret (the bench's program returns -22) 63 = trig-fexit 72 + the ret slot
+    //   zeroed (xor, mov) + the saved return (mov) + cmp + jne, minus what the taken jne skips
+    //   (3 arg reloads, call, rax store, ip_after_call NOP, padding NOP: 7) and the body the
+    //   untraced call runs (8 with its ret); the program's return is a mov for trig_prog's xor.
     Record fmodret = run_record("trig-fmodret");
-    CHECK(fmodret.per_call.instructions == 78);
-    CHECK(fmodret.per_call.bytes_stored == 224);
+    CHECK(fmodret.per_call.instructions == 63);
+    CHECK(fmodret.per_call.bytes_stored == 200);
     // x86_64 trig-rawtp 55 = our save/restore around the block (3 pushes, 3 pops, ret: 7) +
     //   the tracepoint block (incl, load funcs, test, je, 2 moves, call, decl: 8) +
     //   __bpf_trace_bpf_trigger_tp (mov, jmp) + bpf_trace_run1 (22) + the program (16).
@@ -317,11 +339,12 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
     Record tp = run_record("trig-tp");
     CHECK(tp.per_call.instructions == 166);
     CHECK(tp.per_call.bytes_stored == 339);
-    // arm64 trig-fmodret 130 = trig-fexit 126 + str xzr (ret slot), str x0 (saved return),
-    //   ldr x10 + cbnz.
+    // arm64 trig-fmodret 113 = trig-fexit 126 + str xzr (ret slot), str x0 (saved return),
+    //   ldr x10 + cbnz, minus what the taken cbnz skips (3 arg reloads, ldr, adr, ret, str x0,
+    //   NOP: 8) and the body (9).
     Record afmodret = run_record("trig-fmodret", Arch::arm64);
-    CHECK(afmodret.per_call.instructions == 130);
-    CHECK(afmodret.per_call.bytes_stored == 224);
+    CHECK(afmodret.per_call.instructions == 113);
+    CHECK(afmodret.per_call.bytes_stored == 192);
     // arm64 trig-rawtp 93 = our frame around the block (4 + 6) + the block (preempt count 4 + 4,
     //   the call 3: 11) + __traceiter (17: no static calls) + __bpf_trace (2) +
     //   bpf_trace_run1 (28) + the program (25).
@@ -334,16 +357,13 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
     for (const Record* r : {&fmodret, &rawtp, &tp, &afmodret, &arawtp, &atp}) CHECK(r->traps == 0);
 }
 
-TEST_CASE("trig-fmodret as the bench runs it: exact counts of the skipping trampoline") {
-    // Per call over the untraced call: the catalogue path's count minus what the taken jne /
-    // cbnz skips (x86_64: 3 arg reloads, call, rax store, ip_after_call NOP, padding NOP = 7;
-    // arm64: 3 arg reloads, ldr, adr, ret, str x0, NOP = 8) minus the body the untraced call
-    // runs and this one does not (x86_64 8 with its ret, arm64 9), plus the program's return
-    // (a mov for the xor: same count). x86_64 78 - 7 - 8 = 63; arm64 130 - 8 - 9 = 113.
-    for (auto [arch, expected] : {std::pair{Arch::x86_64, 63}, std::pair{Arch::arm64, 113}}) {
+TEST_CASE("trig-fmodret with a program that returns 0: exact counts of the trampoline calling the body") {
+    // Per call over the untraced call (whose body this call also runs): x86_64 78 = 63 + 7 + 8,
+    // arm64 130 = 113 + 8 + 9 (the instructions the bench's taken branch skips, and the body).
+    for (auto [arch, expected] : {std::pair{Arch::x86_64, 78}, std::pair{Arch::arm64, 130}}) {
         CAPTURE(std::string(name_of(arch)));
         const int64_t untraced = run_record("none", arch).traced.instructions;
-        Run bench = run_calls(arch, "trig-fmodret", 1, {}, fmodret_bench_site(arch));
-        CHECK(bench.last_call.instructions - untraced == expected);
+        Run zero = run_calls(arch, "trig-fmodret", 1, {}, fmodret_zero_site(arch));
+        CHECK(zero.last_call.instructions - untraced == expected);
     }
 }
