@@ -34,21 +34,26 @@ struct Counts {
 };
 
 // Per traced call, handler `empty` (each handler's `ret` included), traced minus untraced.
-// fgraph 6.14 (77): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
-//   replaces the NOP) + ftrace_graph_func (dispatch 6: rbx, parent, recursion lock, entryfunc
-//   call, unlock; hijack 11: shadow push 7, return_to_handler over the slot 2, pop, ret)
-//   + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3; hijack 6)
-//   + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) + 2 rets.
-// fgraph 6.1 (75): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
+// fgraph 6.14 (85): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
+//   replaces the NOP) + ftrace_graph_func (dispatch 21: rbx, r12, parent, recursion lock,
+//   shadow push 7, save_curr_ret_stack, entryfunc call, test + jz of its verdict, unlock, pops,
+//   ret; hijack 2: return_to_handler over the slot) + trace_graph_entry (dispatch 3: call the
+//   handler, return 1) + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3;
+//   hijack 6) + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) +
+//   2 rets. Honouring the verdict costs 8: push/pop r12, the save, test, jz, and the wrapper 3.
+// fgraph 6.1 (83): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
 //   write ip (one store less): 2 instructions, 2 stores, 16 bytes below 6.14. Neither callback
 //   gets registers (regs_struct none; the retfunc's regs argument is an xor, not a lea).
-// fprobe 6.14 (110): fgraph + fprobe_entry (ip table walk, ret_ip from the stack, entry_handler,
-//   the header word on the shadow stack) + fprobe_return (header, ret_ip = fregs->ip, tail call).
-// fprobe-bpf / fprobe-native (152): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
+// fprobe 6.14 (120): fgraph's hook (without the wrapper) + fprobe_entry (ip table walk, ret_ip
+//   from the stack, the entry_handler loaded and tested, its call, the exit_handler test, the
+//   header word on the shadow stack, return 1) + fprobe_return (header, ret_ip = fregs->ip,
+//   tail call).
+// fprobe-bpf / fprobe-native (162): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
 //   migrate_disable, bpf_prog_active, the program by pointer); ftrace_partial_regs is a cast.
-// fprobe-rethook 6.1 (195): the ftrace_regs_caller copy 59 + fprobe_handler + rethook_try_get
-//   + rethook_hook + arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub,
-//   15 pushes; hijack 2; restore 19) + callback + rethook_trampoline_handler + exit handler.
+// fprobe-rethook 6.1 (194): the ftrace_regs_caller copy 59 + fprobe_handler (entry_handler
+//   tested and called, exit_handler tested) + rethook_try_get + rethook_hook +
+//   arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub, 15 pushes; hijack 2;
+//   restore 19) + callback + rethook_trampoline_handler + exit handler.
 // kprobe-ftrace (108): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
 //   + kprobe_ftrace_handler and get_kprobe (dispatch 49) + 1 ret.
 // kretprobe (241): kprobe-ftrace's entry + pre_handler_kretprobe, the rethook exit as above:
@@ -70,12 +75,12 @@ struct Counts {
 //   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
 //   per call it equals kprobe: 280 instructions, 720 B stored.
 const Counts counts[] = {
-    {"fgraph", "6.14", 77, 33, 34, 264, 272, 0, 20, 10, 15, 30, 0},
-    {"fgraph", "6.1", 75, 33, 32, 264, 256, 0, 19, 10, 15, 29, 0},
-    {"fprobe", "6.14", 110, 50, 39, 386, 312, 0, 20, 29, 15, 44, 0},
-    {"fprobe-bpf", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
-    {"fprobe-native", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
-    {"fprobe-rethook", "6.1", 195, 78, 78, 610, 624, 0, 51, 23, 44, 75, 0},
+    {"fgraph", "6.14", 85, 35, 36, 280, 288, 0, 20, 27, 15, 21, 0},
+    {"fgraph", "6.1", 83, 35, 34, 280, 272, 0, 19, 27, 15, 20, 0},
+    {"fprobe", "6.14", 120, 52, 40, 402, 320, 0, 20, 52, 15, 31, 0},
+    {"fprobe-bpf", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
+    {"fprobe-native", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
+    {"fprobe-rethook", "6.1", 194, 78, 77, 610, 616, 0, 51, 23, 44, 74, 0},
     {"kprobe-ftrace", "6.14", 108, 41, 41, 321, 328, 0, 31, 51, 25, 0, 0},
     {"kretprobe", "6.14", 241, 94, 93, 745, 744, 0, 51, 61, 44, 83, 0},
     {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
