@@ -194,8 +194,10 @@ phase.hijack.fgraph_retrieve_data:
 fgraph_task:                                // current: tracing_graph_pause
     .quad   0
     .balign 64
+    .globl fgraph_curr_ret_stack
 fgraph_curr_ret_stack:                      // current->curr_ret_stack (bytes)
     .quad   0
     .balign 64
+    .globl fgraph_ret_stack
 fgraph_ret_stack:                           // current->ret_stack
     .zero   FGRAPH_FRAME_SIZE * FGRAPH_DEPTH_MAX
