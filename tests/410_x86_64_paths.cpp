@@ -11,21 +11,27 @@ Record run_x86(const std::string& path, const std::string& kernel, const std::st
 }
 
 // Per traced call, handler `empty` (each handler's `ret` included), traced minus untraced.
-// fgraph 6.14 (77): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
-//   replaces the NOP) + ftrace_graph_func (dispatch 6: rbx, parent, recursion lock, entryfunc
-//   call, unlock; hijack 11: shadow push 7, return_to_handler over the slot 2, pop, ret)
-//   + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3; hijack 6)
-//   + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) + 2 rets.
-// fgraph 6.1 (75): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
-//   write ip (one store less): 2 instructions, 2 stores, 16 bytes below 6.14. Neither callback
-//   gets registers (regs_struct none; the retfunc's regs argument is an xor, not a lea).
-// fprobe 6.14 (110): fgraph + fprobe_entry (ip table walk, ret_ip from the stack, entry_handler,
-//   the header word on the shadow stack) + fprobe_return (header, ret_ip = fregs->ip, tail call).
-// fprobe-bpf / fprobe-native (152): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
+// fgraph 6.14 (85): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
+//   replaces the NOP) + ftrace_graph_func (dispatch 21: rbx, r12, parent, recursion lock,
+//   shadow push 7, save_curr_ret_stack, entryfunc call, test + jz of its verdict, unlock, pops,
+//   ret; hijack 2: return_to_handler over the slot) + trace_graph_entry (dispatch 3: call the
+//   handler, return 1) + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3;
+//   hijack 6) + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) +
+//   2 rets. Honouring the verdict costs 8: push/pop r12, the save, test, jz, and the wrapper 3.
+// fgraph 6.1 (80): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
+//   write ip (one store less): 2 instructions, 2 stores, 16 bytes below 6.14; and 6.1's
+//   function_graph_enter keeps no save_curr_ret_stack (no r12 push/pop/move: 3 less). Neither
+//   callback gets registers (regs_struct none; the retfunc's regs argument is an xor, not a lea).
+// fprobe 6.14 (120): fgraph's hook (without the wrapper) + fprobe_entry (ip table walk, ret_ip
+//   from the stack, the entry_handler loaded and tested, its call, the exit_handler test, the
+//   header word on the shadow stack, return 1) + fprobe_return (header, ret_ip = fregs->ip,
+//   tail call).
+// fprobe-bpf / fprobe-native (162): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
 //   migrate_disable, bpf_prog_active, the program by pointer); ftrace_partial_regs is a cast.
-// fprobe-rethook 6.1 (195): the ftrace_regs_caller copy 59 + fprobe_handler + rethook_try_get
-//   + rethook_hook + arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub,
-//   15 pushes; hijack 2; restore 19) + callback + rethook_trampoline_handler + exit handler.
+// fprobe-rethook 6.1 (194): the ftrace_regs_caller copy 59 + fprobe_handler (entry_handler
+//   tested and called, exit_handler tested) + rethook_try_get + rethook_hook +
+//   arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub, 15 pushes; hijack 2;
+//   restore 19) + callback + rethook_trampoline_handler + exit handler.
 // kprobe-ftrace (108): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
 //   + kprobe_ftrace_handler and get_kprobe (dispatch 49) + 1 ret.
 // kretprobe (243): kprobe-ftrace's entry + pre_handler_kretprobe (entry_handler tested for
@@ -48,12 +54,12 @@ Record run_x86(const std::string& path, const std::string& kernel, const std::st
 //   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
 //   per call it equals kprobe: 280 instructions, 720 B stored.
 const PathCounts counts[] = {
-    {"fgraph", "6.14", 77, 33, 34, 264, 272, 0, 20, 10, 15, 30, 0},
-    {"fgraph", "6.1", 75, 33, 32, 264, 256, 0, 19, 10, 15, 29, 0},
-    {"fprobe", "6.14", 110, 50, 39, 386, 312, 0, 20, 29, 15, 44, 0},
-    {"fprobe-bpf", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
-    {"fprobe-native", "6.14", 152, 68, 59, 530, 472, 0, 20, 69, 15, 46, 0},
-    {"fprobe-rethook", "6.1", 195, 78, 78, 610, 624, 0, 51, 23, 44, 75, 0},
+    {"fgraph", "6.14", 85, 35, 36, 280, 288, 0, 20, 27, 15, 21, 0},
+    {"fgraph", "6.1", 80, 34, 33, 272, 264, 0, 19, 24, 15, 20, 0},
+    {"fprobe", "6.14", 120, 52, 40, 402, 320, 0, 20, 52, 15, 31, 0},
+    {"fprobe-bpf", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
+    {"fprobe-native", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
+    {"fprobe-rethook", "6.1", 194, 78, 77, 610, 616, 0, 51, 23, 44, 74, 0},
     {"kprobe-ftrace", "6.14", 108, 41, 41, 321, 328, 0, 31, 51, 25, 0, 0},
     {"kretprobe", "6.14", 243, 95, 93, 753, 744, 0, 51, 63, 44, 83, 0},
     {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
@@ -84,10 +90,11 @@ TEST_CASE("x86_64: every added era runs with the real handlers and they see the 
 
 TEST_CASE("x86_64 fgraph: 6.14 reserves a 168-byte ftrace_regs on return, 6.1 16 bytes for rax and rdx") {
     Record r614 = run_x86("fgraph", "6.14"), r61 = run_x86("fgraph", "6.1");
-    // return_to_handler's save: 6.14 rax, rdx, rbp; 6.1 rax, rdx. 6.14's C also writes ip.
+    // return_to_handler's save: 6.14 rax, rdx, rbp; 6.1 rax, rdx. 6.14's C also writes ip. At
+    // entry 6.14 keeps save_curr_ret_stack in r12 across the entryfunc (push, move, pop: 8 B).
     CHECK(phase_of(r614, Phase::save)->metrics.stores - phase_of(r61, Phase::save)->metrics.stores == 1);
-    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16);
-    CHECK(r614.per_call.instructions - r61.per_call.instructions == 2);
+    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16 + 8);
+    CHECK(r614.per_call.instructions - r61.per_call.instructions == 2 + 3);
     // what the callbacks are given: the ftrace_regs on both ends (6.14); nothing in 6.1, where
     // the entryfunc got only the trace entry and the retfunc no return value (fgraph_ret_regs: 6.5)
     const PathSpec* s614 = *catalogue().find_path("fgraph", Arch::x86_64, "6.14");

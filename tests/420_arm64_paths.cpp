@@ -12,10 +12,16 @@ Record run_arm(const std::string& path, const std::string& kernel, const std::st
 
 // Per traced call, handler `empty` (its `ret` included), traced minus untraced.
 // fgraph 6.14: ftrace_caller 33 (save 16 + dispatch 6 + restore 10, +1 for the patched site)
-//   + ftrace_graph_func / function_graph_enter_regs (push {ret, func, fp, retp}, entryfunc by
-//   pointer) + return_to_handler 15 (5 stores: x0-x7 + fp = 72 B) + ftrace_return_to_handler.
+//   + ftrace_graph_func / function_graph_enter_regs (push {ret, func, fp, retp},
+//   save_curr_ret_stack in x19, entryfunc by pointer, cbz on its verdict) + trace_graph_entry
+//   (6: frame, bl handler, mov w0 #1) + return_to_handler 15 (5 stores: x0-x7 + fp = 72 B) +
+//   ftrace_return_to_handler. The verdict costs 10: x19 save/restore + mov, cbz, the wrapper 6.
 // fgraph 6.1: allregs=0 ftrace_caller (5 stp + str fp + lr/sp + pc + 2 records = 136 B) +
-//   ftrace_stub + ftrace_graph_caller + return_to_handler 14 (4 stp = 64 B, fp by value).
+//   ftrace_stub + ftrace_graph_caller + function_graph_enter (cbz on the verdict) +
+//   trace_graph_entry (6) + return_to_handler 14 (4 stp = 64 B, fp by value).
+// fprobe 6.14: fgraph's hook + fprobe_entry (exit_handler test, fgraph_reserve_data, disabled
+//   test, entry_handler test + call, exit_handler test again, header, return 1) + fprobe_return.
+// fprobe-rethook 6.1: fprobe_handler tests entry_handler and exit_handler before the rethook.
 // kprobe 6.1: brk; vectors 7 + kernel_entry 23 (18 stores, 288 B) + dispatch + kernel_exit 22,
 //   twice (the NOP stepped out of line); 6.14: once (simulate_nop).
 // kretprobe 6.1: 2 exceptions at entry + the 50-instruction trampoline (17 stores, 272 B);
@@ -23,12 +29,12 @@ Record run_arm(const std::string& path, const std::string& kernel, const std::st
 // bpf-fentry: 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of 4 instructions
 //   (movz/movk x3 + blr), restore 3 args + x19/x20, ret x10.
 const PathCounts counts[] = {
-    {"fgraph", "6.14", 125, 42, 44, 332, 352, 0, 22, 49, 16, 36, 0},
-    {"fgraph", "6.1", 124, 41, 42, 324, 336, 0, 20, 55, 16, 31, 0},
-    {"fprobe", "6.14", 190, 64, 56, 500, 448, 0, 22, 85, 16, 65, 0},
-    {"fprobe-bpf", "6.14", 318, 116, 108, 900, 848, 0, 22, 207, 16, 71, 0},
-    {"fprobe-native", "6.14", 278, 90, 82, 692, 640, 0, 22, 167, 16, 71, 0},
-    {"fprobe-rethook", "6.1", 163, 73, 94, 580, 752, 0, 50, 35, 30, 46, 0},
+    {"fgraph", "6.14", 135, 45, 47, 356, 376, 0, 22, 59, 16, 36, 0},
+    {"fgraph", "6.1", 131, 43, 44, 340, 352, 0, 20, 62, 16, 31, 0},
+    {"fprobe", "6.14", 200, 67, 57, 524, 456, 0, 22, 95, 16, 65, 0},
+    {"fprobe-bpf", "6.14", 328, 119, 109, 924, 856, 0, 22, 217, 16, 71, 0},
+    {"fprobe-native", "6.14", 288, 93, 83, 716, 648, 0, 22, 177, 16, 71, 0},
+    {"fprobe-rethook", "6.1", 166, 74, 94, 588, 752, 0, 50, 38, 30, 46, 0},
     {"kprobe", "6.1", 221, 96, 92, 768, 736, 2, 60, 114, 34, 0, 10},
     {"kprobe", "6.14", 126, 53, 48, 420, 384, 1, 30, 73, 17, 0, 5},
     {"kprobe-body", "6.14", 221, 96, 92, 768, 736, 2, 60, 114, 34, 0, 10},
@@ -56,8 +62,9 @@ TEST_CASE("arm64: every added era runs with the real handlers and they see the t
 TEST_CASE("arm64 fgraph: 6.14 saves a 112-byte ftrace_regs on return, 6.1 only 64 bytes and no fp") {
     // return_to_handler's save phase: 6.14 stores x0-x7 + fp (72 B), 6.1 x0-x7 (64 B); the rest
     // of the save phase is the entry trampoline (6.14 ftrace_caller 136 B; 6.1 allregs=0 136 B).
+    // 6.14's function_graph_enter_regs also keeps save_curr_ret_stack in x19 (8 B saved).
     Record r614 = run_arm("fgraph", "6.14"), r61 = run_arm("fgraph", "6.1");
-    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16);
+    CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16 + 8);
     // 6.1 hands neither handler registers; 6.14 gives both the ftrace_regs.
     CHECK(r61.regs_struct == "none");
     CHECK(r614.regs_struct == "ftrace_regs");

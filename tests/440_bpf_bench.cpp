@@ -20,9 +20,10 @@ namespace {
 
 struct Run {
     uint64_t hits = 0, return_value = 0;
-    std::map<std::string, uint64_t> words; // the state words after the last call
-    Metrics last_call;                     // the last call, all phases (the driver included)
-    Metrics last_body;                     // its phase `body`: the traced function's own code
+    std::map<std::string, uint64_t> words;     // the state words after the last call
+    std::map<std::string, uint64_t> addresses; // and where they live
+    Metrics last_call;                         // the last call, all phases (the driver included)
+    Metrics last_body;                         // its phase `body`: the traced function's own code
 };
 
 uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
@@ -66,7 +67,10 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     Run r;
     r.hits = word_at(m, *image, "trig_hits");
     r.return_value = m.read(*m.isa().reg(m.isa().ret_regs[0]));
-    for (const std::string& w : words) r.words[w] = word_at(m, *image, w);
+    for (const std::string& w : words) {
+        r.words[w] = word_at(m, *image, w);
+        r.addresses[w] = *image->address_of(w);
+    }
     r.last_call = counters.total();
     r.last_body = counters.phase(Phase::body);
     return r;
@@ -78,6 +82,17 @@ Record run_record(const std::string& path, Arch arch = Arch::x86_64) {
     return *record;
 }
 
+const PhaseMetrics* phase_of(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return &p;
+    return nullptr;
+}
+
+int64_t phase_instructions(const Record& r, Phase phase) {
+    const PhaseMetrics* p = phase_of(r, phase);
+    return p ? p->metrics.instructions : 0;
+}
+
 // (0x1111 * 0x2222 + 0x3333) ^ 0x2222: what traced_func returns for the driver's arguments.
 constexpr uint64_t true_return = ((0x1111ull * 0x2222ull) + 0x3333ull) ^ 0x2222ull;
 
@@ -86,7 +101,7 @@ constexpr uint64_t true_return = ((0x1111ull * 0x2222ull) + 0x3333ull) ^ 0x2222u
 TEST_CASE("x86_64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
     const std::vector<std::string> balanced{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
                                             "trace_recursion", "current_kprobe", "trig_prog"};
-    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi"}) {
+    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi"}) {
         CAPTURE(path);
         for (int calls : {1, 7}) {
             std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
@@ -129,15 +144,23 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     //   (dispatch) and trace_call_bpf with the inlined bpf_prog_run_array.
     Record kprobe = run_record("trig-kprobe");
     CHECK(kprobe.per_call.instructions == 191);
+    // trig-kprobe-multi 129: the ftrace_caller copy (save 16, dispatch 4, restore 12) +
+    //   ftrace_graph_func 23 (shadow push, save_curr_ret_stack, entryfunc, verdict 0: the frame
+    //   dropped, no hook) + fprobe_entry 29 (node walk, ret_ip, entry_handler tested and called,
+    //   no exit_handler: return 0) + the link 29 (kprobe_multi_link_handler with prog_run
+    //   inlined: run ctx 4 stores, bpf_prog_active, migrate count, run ctx swap, the program by
+    //   pointer, is_kprobe_session 4) + the program 16. No hijack: return_to_handler never runs.
     Record kmulti = run_record("trig-kprobe-multi");
-    CHECK(kmulti.per_call.instructions == 146);
+    CHECK(kmulti.per_call.instructions == 129);
+    CHECK(kmulti.per_call.bytes_stored == 345);
     CHECK(kmulti.traps == 0);
+    CHECK(phase_of(kmulti, Phase::hijack) == nullptr);
 }
 
 TEST_CASE("arm64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
     // bpf_prog_active, current->migration_disabled, current->bpf_ctx, prog->active (trig_prog's
     // first word) and the image's percpu_ref (fexit) are back to 0 after every call.
-    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi"}) {
+    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi"}) {
         CAPTURE(path);
         for (int calls : {1, 7}) {
             std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx", "trig_prog"};
@@ -179,12 +202,14 @@ TEST_CASE("arm64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(kprobe.per_call.instructions == 232);
     CHECK(kprobe.per_call.bytes_stored == 577);
     CHECK(kprobe.traps == 1);
-    // trig-kprobe-multi 277: fprobe on fgraph (return hook included, see docs/bpf-bench.md), the
-    //   13-instruction ftrace_partial_regs copy, no exception.
+    // trig-kprobe-multi 212: fprobe on fgraph, entry only (fprobe_entry returns 0: fgraph drops
+    //   the frame, no hook), the 13-instruction ftrace_partial_regs copy, the migrate count, no
+    //   exception, no hijack.
     Record kmulti = run_record("trig-kprobe-multi", Arch::arm64);
-    CHECK(kmulti.per_call.instructions == 277);
-    CHECK(kmulti.per_call.bytes_stored == 720);
+    CHECK(kmulti.per_call.instructions == 212);
+    CHECK(kmulti.per_call.bytes_stored == 561);
     CHECK(kmulti.traps == 0);
+    CHECK(phase_of(kmulti, Phase::hijack) == nullptr);
 }
 
 TEST_CASE("trig-kretprobe: the program runs once per return, nhit counted, instances recycled") {
@@ -218,11 +243,73 @@ TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
     CHECK(arm.traps == 2);
 }
 
+TEST_CASE("trig-kprobe-multi: no exit handler, so fgraph drops its frame and the return is not hooked") {
+    // v6.14 fprobe_entry returns 0 for an entry-only fprobe and function_graph_enter_regs then
+    // restores curr_ret_stack and leaves the return address alone: after N calls the shadow
+    // stack is empty again and no return-side code ran (no hijack phase at all).
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        CAPTURE(std::string(name_of(arch)));
+        const bool x86 = arch == Arch::x86_64;
+        Run r = run_calls(arch, "trig-kprobe-multi", 7,
+                          {x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack", "fgraph_ret_stack"});
+        CHECK(r.hits == 7);
+        CHECK(r.return_value == true_return);
+        if (x86)
+            CHECK(r.words["fgraph_ret_stack_top"] == r.addresses["fgraph_ret_stack"]);
+        else
+            CHECK(r.words["fgraph_curr_ret_stack"] == 0);
+        CHECK(phase_of(run_record("trig-kprobe-multi", arch), Phase::hijack) == nullptr);
+    }
+}
+
+TEST_CASE("trig-kretprobe-multi: the program runs once per return, from fprobe_return, shadow stack balanced") {
+    // A return-only link: fprobe_entry has no entry_handler to call, keeps the header and returns
+    // 1, so the return is hooked; the program runs in kprobe_multi_link_exit_handler.
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        CAPTURE(std::string(name_of(arch)));
+        const bool x86 = arch == Arch::x86_64;
+        for (int calls : {1, 7}) {
+            Run r = run_calls(arch, "trig-kretprobe-multi", calls,
+                              {"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
+                               x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack", "fgraph_ret_stack"});
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            CHECK(r.words["bpf_prog_active"] == 0);
+            CHECK(r.words["migration_disabled"] == 0);
+            CHECK(r.words["current_bpf_ctx"] == 0);
+            if (x86)
+                CHECK(r.words["fgraph_ret_stack_top"] == r.addresses["fgraph_ret_stack"]);
+            else
+                CHECK(r.words["fgraph_curr_ret_stack"] == 0);
+        }
+    }
+}
+
+TEST_CASE("trig-kretprobe-multi: exact per-call counts (handler empty)") {
+    // x86_64 155: trig-kprobe-multi's entry without the handler call and the link (fgraph hooks:
+    //   the verdict is 1) + return_to_handler (save 4, restore 3) + ftrace_return_to_handler +
+    //   fprobe_return (hijack 33 with the exit handler's push/link) + prog_run inlined in
+    //   kprobe_multi_link_exit_handler (is_return = 1, no is_kprobe_session) + the program 16.
+    Record x86 = run_record("trig-kretprobe-multi", Arch::x86_64);
+    CHECK(x86.per_call.instructions == 155);
+    CHECK(x86.per_call.bytes_stored == 425);
+    CHECK(x86.traps == 0);
+    CHECK(phase_instructions(x86, Phase::hijack) == 33);
+    // arm64 284: fgraph hooks (fgraph_reserve_data, header), return_to_handler's 112-byte frame,
+    //   fprobe_return, the exit handler's 4-instruction tail call into prog_run (the pt_regs copy
+    //   from the return frame) + the program 25.
+    Record arm = run_record("trig-kretprobe-multi", Arch::arm64);
+    CHECK(arm.per_call.instructions == 284);
+    CHECK(arm.per_call.bytes_stored == 713);
+    CHECK(arm.traps == 0);
+    CHECK(phase_instructions(arm, Phase::hijack) == 69);
+}
+
 TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same bytes on every run") {
     const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-v2", Arch::arm64}};
     auto s = load_scenario(tracesim_home() / "scenarios" / "bpf-bench.toml", catalogue(), cores);
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
-    CHECK(s->requests.size() == 18); // 9 paths (none + 8 trig-*) x 2 arches, one core each
+    CHECK(s->requests.size() == 20); // 10 paths (none + 9 trig-*) x 2 arches, one core each
     auto first = run_batch(catalogue(), s->requests, 1);
     auto again = run_batch(catalogue(), s->requests, 1);
     auto parallel = run_batch(catalogue(), s->requests, 4);

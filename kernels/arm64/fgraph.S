@@ -9,9 +9,13 @@
 // The site calls ftrace_caller.S; the ops on the site is fgraph's, so its ftrace_call target
 // `ftrace_ops_func` is ftrace_graph_func, defined here.
 //
-// Entry: ftrace_graph_func takes parent = &fregs->lr, pushes {old lr, func, fp, retp} on the
-// task's shadow stack, calls the fgraph ops' entryfunc with the ftrace_regs, and writes
-// return_to_handler into fregs->lr; the trampoline's reload of x30 completes the hook.
+// Entry: ftrace_graph_func takes parent = &fregs->lr; function_graph_enter_regs pushes {old
+// lr, func, fp, retp} on the task's shadow stack, keeps save_curr_ret_stack, calls the fgraph
+// ops' entryfunc with the ftrace_regs and honours its verdict: non-zero -> return 0 and
+// ftrace_graph_func writes return_to_handler into fregs->lr (the trampoline's reload of x30
+// completes the hook); zero -> curr_ret_stack = save_curr_ret_stack (drops what the entryfunc
+// reserved), out_ret drops the frame, -EBUSY: lr is left alone and the traced function
+// returns straight to its caller.
 // Exit: return_to_handler saves x0-x7 and fp in a 112-byte ftrace_regs (x8, lr, sp left
 // unwritten), ftrace_return_to_handler pops the entry, checks fp, writes the original return
 // address into fregs->pc (6.14: "for the hooks"), calls the retfunc, returns that address.
@@ -20,8 +24,10 @@
 // globals in .data. Who the fgraph user is: the global `fgraph_ops` {entryfunc, retfunc},
 // defined by the file of the user (fgraph_tracer.S, fprobe.S).
 // Simplified: no recursion lock, no fgraph_array/bitmap walk (one user, called through its
-// ops pointer: 6.14 uses a static call when there is one user), no calltime / depth, no
-// trace-clock; entryfunc's verdict is not tested (our handlers are void; every entry hooks).
+// ops pointer: 6.14 uses a static call when there is one user) and no set_bitmap on the hooked
+// path, no calltime / curr_ret_depth, no trace-clock. The drop's two stores (restore the saved
+// offset, then subtract the frame) are one store of save - frame (nothing reads the field in
+// between: the compiler folds them); our fgraph_reserve_data never moves the offset.
     .set    FGRAPH_RET, 0                   // shadow-stack frame: original return address
     .set    FGRAPH_FUNC, 8                  //   the traced function (ip)
     .set    FGRAPH_FP, 16                   //   frame pointer at entry, checked at exit
@@ -65,8 +71,9 @@ phase.dispatch.ftrace_graph_func_out:
 // function_graph_enter_regs(ret, func, frame_pointer, retp, fregs): 0 = hooked
 function_graph_enter_regs:
 phase.dispatch.function_graph_enter_regs:
-    stp     x29, x30, [sp, #-16]!
+    stp     x29, x30, [sp, #-32]!
     mov     x29, sp
+    str     x19, [sp, #16]
     adrp    x9, fgraph_curr_ret_stack
     ldr     x10, [x9, :lo12:fgraph_curr_ret_stack]
     cmp     x10, #(FGRAPH_FRAME_SIZE * (FGRAPH_DEPTH_MAX - 1))
@@ -78,6 +85,7 @@ phase.dispatch.function_graph_enter_regs:
     stp     x2, x3, [x11, #FGRAPH_FP]
     add     x10, x10, #FGRAPH_FRAME_SIZE
     str     x10, [x9, :lo12:fgraph_curr_ret_stack]
+    mov     x19, x10                        // save_curr_ret_stack
     // entryfunc(trace, gops, fregs), in our handler ABI (ip, parent_ip, op, regs)
     mov     x12, x0
     mov     x0, x1                          // ip: the traced function
@@ -87,11 +95,17 @@ phase.dispatch.function_graph_enter_regs:
     ldr     x9, [x2, #FGOPS_ENTRYFUNC]
     mov     x3, x4                          // the ftrace_regs
     blr     x9
+    cbz     w0, 1f                          // nobody wants the return
     mov     w0, #0
-    ldp     x29, x30, [sp], #16
+    ldr     x19, [sp, #16]
+    ldp     x29, x30, [sp], #32
     ret
+1:  sub     x10, x19, #FGRAPH_FRAME_SIZE    // curr_ret_stack = save; out_ret: -= the frame
+    adrp    x9, fgraph_curr_ret_stack
+    str     x10, [x9, :lo12:fgraph_curr_ret_stack]
 2:  mov     w0, #-16
-    ldp     x29, x30, [sp], #16
+    ldr     x19, [sp, #16]
+    ldp     x29, x30, [sp], #32
     ret
 
 // return_to_handler: where the traced function returns once hooked
@@ -180,8 +194,10 @@ phase.hijack.fgraph_retrieve_data:
 fgraph_task:                                // current: tracing_graph_pause
     .quad   0
     .balign 64
+    .globl fgraph_curr_ret_stack
 fgraph_curr_ret_stack:                      // current->curr_ret_stack (bytes)
     .quad   0
     .balign 64
+    .globl fgraph_ret_stack
 fgraph_ret_stack:                           // current->ret_stack
     .zero   FGRAPH_FRAME_SIZE * FGRAPH_DEPTH_MAX

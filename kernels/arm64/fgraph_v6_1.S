@@ -10,7 +10,9 @@
 // `bl ftrace_stub` (graph_ops' func when only the graph tracer is on) and the ftrace_graph_call
 // NOP is patched to `b ftrace_graph_caller`, which passes (pc - 4, &S_LR, the parent fp) to
 // prepare_ftrace_return: push {old lr, func, fp, retp} on the shadow stack, call the tracer's
-// graph entry with a struct ftrace_graph_ent (no registers), write return_to_handler into S_LR.
+// graph entry with a struct ftrace_graph_ent (no registers); a zero verdict pops the frame
+// again (out_ret: curr_ret_stack--) and leaves S_LR alone; trace_graph_entry returns 1, so
+// return_to_handler is written into S_LR.
 // Exit: return_to_handler saves x0-x7 (64 bytes) and passes fp BY VALUE; the retfunc gets a
 // struct ftrace_graph_ret without the return value (retval came with 6.5).
 // So neither handler sees registers: regs_struct "none" (our handlers get x3 = 0).
@@ -22,7 +24,7 @@
 // ftrace_stub` and `b ftrace_graph_caller` there; a path patches one site only (the call site),
 // so the patched flavour is its own code.
 // Per-task state is .data as in fgraph.S. Simplified as there: no calltime/depth, no
-// recursion test, the tracer's verdict is not tested. `bti c` is left out as in
+// recursion test. `bti c` is left out as in
 // ftrace_regs_caller.S.
     .set    FGRAPH_RET, 0
     .set    FGRAPH_FUNC, 8
@@ -122,10 +124,26 @@ phase.dispatch.function_graph_enter_v6_1:
     adrp    x9, ftrace_graph_entry_v6_1
     ldr     x9, [x9, :lo12:ftrace_graph_entry_v6_1]
     blr     x9
+    cbz     w0, 1f                          // the tracer does not want the return
     mov     w0, #0
     ldp     x29, x30, [sp], #16
     ret
+1:  adrp    x9, fgraph_curr_ret_stack_v6_1  // out_ret: current->curr_ret_stack--
+    ldr     x10, [x9, :lo12:fgraph_curr_ret_stack_v6_1]
+    sub     x10, x10, #FGRAPH_FRAME_SIZE
+    str     x10, [x9, :lo12:fgraph_curr_ret_stack_v6_1]
 2:  mov     w0, #-16
+    ldp     x29, x30, [sp], #16
+    ret
+
+// trace_graph_entry (kernel/trace/trace_functions_graph.c, v6.1): records the entry (our
+// handler) and returns 1, the verdict function_graph_enter tests
+trace_graph_entry_v6_1:
+phase.dispatch.trace_graph_entry_v6_1:
+    stp     x29, x30, [sp, #-16]!
+    mov     x29, sp
+    bl      tracer_entry_func
+    mov     w0, #1
     ldp     x29, x30, [sp], #16
     ret
 
@@ -185,7 +203,7 @@ phase.hijack.ftrace_return_to_handler_v6_1:
     .data
     .balign 64
 ftrace_graph_entry_v6_1:                    // the tracer's graph entry / return functions
-    .quad   tracer_entry_func
+    .quad   trace_graph_entry_v6_1
 ftrace_graph_return_v6_1:
     .quad   tracer_exit_func
     .balign 64

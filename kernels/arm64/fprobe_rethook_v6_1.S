@@ -6,13 +6,13 @@
 // (rethook_try_get, rethook_hook) and arch/arm64/kernel/rethook.c arch_rethook_prepare.
 // Written from the kernel's effects.
 //
-// fprobe_handler: take a rethook node from the pool, record the entry ip, call
-// entry_handler(fp, ip, regs) with the pt_regs (ftrace_get_regs: the frame itself), then
-// rethook_hook: arch_rethook_prepare records regs->regs[30] (the return address) and x29 and
+// fprobe_handler: if the fprobe has an entry_handler, call it (fp, ip, regs) with the pt_regs
+// (ftrace_get_regs: the frame itself); if it has an exit_handler (else the return is left
+// alone), take a rethook node from the pool, record the entry ip, then rethook_hook: arch_rethook_prepare records regs->regs[30] (the return address) and x29 and
 // writes arch_rethook_trampoline into the saved LR slot; the node goes on current->rethooks.
 // The exit is rethook_trampoline_v6_1.S.
 // Per-task state (current->rethooks) and the node pool (a freelist) are .data.
-// Simplified: no recursion lock, no nmissed, the entry handler's verdict is not tested.
+// Simplified: no recursion lock, no nmissed (6.1's entry handler is void: no verdict).
     .set    RHN_NEXT, 0                     // struct fprobe_rethook_node (flattened)
     .set    RHN_RET_ADDR, 8
     .set    RHN_FRAME, 16
@@ -38,17 +38,20 @@ phase.dispatch.fprobe_handler:
     add     x21, x21, :lo12:fprobe_v6_1
     ldr     w9, [x21, #FP_FLAGS]            // fprobe_disabled(fp)
     tbnz    w9, #0, 1f
+    ldr     x9, [x21, #FP_ENTRY_HANDLER]    // if (fp->entry_handler)
+    cbz     x9, 2f
+    mov     x0, x19                         // entry_handler(fp, ip, regs), in our handler ABI
+    ldr     x1, [x20, #S_X30]
+    mov     x2, x21
+    mov     x3, x20
+    blr     x9
+2:  ldr     x9, [x21, #FP_EXIT_HANDLER]     // if (fp->exit_handler)
+    cbz     x9, 1f
     ldr     x22, [x21, #FP_POOL]            // rethook_try_get
     cbz     x22, 1f
     ldr     x9, [x22, #RHN_NEXT]
     str     x9, [x21, #FP_POOL]
     str     x19, [x22, #RHN_ENTRY_IP]       // fpr->entry_ip = ip
-    ldr     x9, [x21, #FP_ENTRY_HANDLER]    // entry_handler(fp, ip, regs), in our handler ABI
-    mov     x0, x19
-    ldr     x1, [x20, #S_X30]
-    mov     x2, x21
-    mov     x3, x20
-    blr     x9
 phase.hijack.fprobe_handler:
     ldp     x9, x10, [x20, #S_X29]          // arch_rethook_prepare: x29, x30
     stp     x10, x9, [x22, #RHN_RET_ADDR]   // ret_addr, frame

@@ -4,12 +4,14 @@
 // fprobe_exit_handler as the rethook handler (rethook.S). Written from the kernel's effects,
 // not copied. The fprobe is `the_fprobe` (fprobe_tracer.S).
 //
-// fprobe_handler: disabled test; recursion trylock; __fprobe_handler: rethook_try_get, record
-// entry_ip in the node, call entry_handler(fp, ip, ftrace_get_regs(fregs), data) (6.1: void,
-// so the return is always hooked), rethook_hook(node, regs, true); unlock.
-// fprobe_exit_handler: disabled test; exit_handler(fp, entry_ip, regs, data).
-// Handler calls use our ABI's positions: (ip, data, fp, regs) in %rdi %rsi %rdx %rcx; the
-// kernel's 6.1 handlers take no parent_ip.
+// fprobe_handler: disabled test; recursion trylock; if fp->entry_handler: call it (fp, ip,
+// ftrace_get_regs(fregs)) (6.1: void, no entry data); if fp->exit_handler: rethook_try_get,
+// record entry_ip in the node, rethook_hook(node, regs, true) (an fprobe without an exit
+// handler leaves the return alone); unlock.
+// fprobe_exit_handler: disabled test; exit_handler(fp, entry_ip, regs).
+// Handler calls use our ABI's positions: (ip, *, fp, regs) in %rdi %rsi %rdx %rcx; the
+// kernel's 6.1 handlers take no parent_ip (the entry handler's %rsi is the ops func's
+// parent_ip, passed through; the exit handler's is the node's data area).
 // Simplified: the fp is the global, not container_of(ops); no nmissed accounting; entry data
 // size 0; no FPROBE_FL_KPROBE_SHARED (kprobe_busy_begin/end).
     .equ    FP_FLAGS, 0
@@ -28,7 +30,6 @@ fprobe_handler:                 // (ip, parent_ip, ops, fregs)
 phase.dispatch.fprobe_handler:
     pushq   %rbx
     pushq   %r12
-    pushq   %r13
     testb   $FPROBE_FL_DISABLED, the_fprobe+FP_FLAGS(%rip)
     jnz     .Lout
     btsq    $TRACE_CTX_BIT, trace_recursion(%rip)   // ftrace_test_recursion_trylock
@@ -37,21 +38,21 @@ phase.dispatch.fprobe_handler:
     movq    %rcx, %rbx                      // ftrace_get_regs(fregs): full, cs != 0
     cmpq    $0, PT_CS(%rcx)
     je      .Lunlock
+    movq    the_fprobe+FP_ENTRY_HANDLER(%rip), %rax // if (fp->entry_handler)
+    testq   %rax, %rax
+    jz      .Lno_entry_handler
+    leaq    the_fprobe(%rip), %rdx
+    call    *%rax                           // entry_handler(fp, ip, regs)
+.Lno_entry_handler:
+    cmpq    $0, the_fprobe+FP_EXIT_HANDLER(%rip)    // if (fp->exit_handler)
+    je      .Lunlock
 phase.hijack.fprobe_handler_get:
     leaq    the_rethook(%rip), %rdi
     call    rethook_try_get
     testq   %rax, %rax
     jz      .Lunlock
-    movq    %rax, %r13
-    movq    %r12, RHN_ENTRY_IP(%r13)        // fpr->entry_ip = ip
-phase.dispatch.fprobe_handler_call:
-    movq    %r12, %rdi
-    leaq    RHN_DATA(%r13), %rsi
-    leaq    the_fprobe(%rip), %rdx
-    movq    %rbx, %rcx
-    call    *the_fprobe+FP_ENTRY_HANDLER(%rip)
-phase.hijack.fprobe_handler_hook:
-    movq    %r13, %rdi
+    movq    %r12, RHN_ENTRY_IP(%rax)        // fpr->entry_ip = ip
+    movq    %rax, %rdi
     movq    %rbx, %rsi
     movl    $1, %edx
     call    rethook_hook
@@ -59,7 +60,6 @@ phase.dispatch.fprobe_handler_out:
 .Lunlock:
     btrq    $TRACE_CTX_BIT, trace_recursion(%rip)
 .Lout:
-    popq    %r13
     popq    %r12
     popq    %rbx
     ret

@@ -48,6 +48,7 @@ trig_prog:                      // struct bpf_prog (the fields the dispatch mode
     .quad   0                   // active
     .quad   trig_bpf_func       // bpf_func
     .quad   0                   // insnsi
+    .quad   42                  // expected_attach_type: BPF_TRACE_KPROBE_MULTI (kprobe_multi links test it)
     .balign 64
     .globl cpu_number
     .globl this_cpu_off
