@@ -59,6 +59,8 @@ struct Counts {
 //   restore 6 (3 args, rbx, leave, ret) + 1 ret.
 // bpf-fexit (86): fentry and fexit programs, __bpf_tramp_enter/exit, call orig: the body runs
 //   once, called by the trampoline; return to the caller with add 8.
+// bpf-fexit 6.19 (85): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP): the
+//   site's jmp pushes nothing (one store, 8 B less) and the epilogue has no add 8 (restore 4).
 // optprobe (64): template save 20 (3 pushes, clac NOP, sub, 15 pushes), dispatch 3 +
 //   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
 //   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
@@ -80,6 +82,7 @@ const Counts counts[] = {
     {"kretprobe", "6.14", 241, 94, 93, 745, 744, 0, 51, 61, 44, 83, 0},
     {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
     {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
+    {"bpf-fexit", "6.19", 85, 31, 34, 248, 272, 0, 10, 48, 4, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
     {"kprobe", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
     {"kprobe-body", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
