@@ -231,6 +231,21 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
         // Each mispredict costs znver3's 13-cycle penalty.
         CHECK(classic.cycles_per_call->cycles_warm - jmp.cycles_per_call->cycles_warm >= 2 * 13);
     }
+    // Shared site (another ftrace_ops on the function: ftrace_regs_caller's direct exit).
+    //   6.14: the rebalancing call makes the ret into the trampoline pop its own entry
+    //   (mispredicted: it goes to the trampoline), leaving site+5 on top, which the trampoline's
+    //   SKIP_FRAME ret then mispredicts and desyncs as above: 3 (restore 2, caller 1).
+    //   6.19: the jmp-bit exit's ret into the trampoline pops site+5 (mispredicted), and from
+    //   there every ret pops its own address: 1 (restore).
+    Record shared_classic = run_nested("bpf-fexit-shared", "6.14"), shared_jmp = run_nested("bpf-fexit-shared", "6.19");
+    CHECK(shared_classic.checks.ok());
+    CHECK(shared_jmp.checks.ok());
+    CHECK(shared_classic.cycles_traced->return_mispredicts_warm == 3);
+    CHECK(return_mispredicts_warm(shared_classic, Phase::restore) == 2);
+    CHECK(return_mispredicts_warm(shared_classic, Phase::caller) == 1);
+    CHECK(shared_jmp.cycles_traced->return_mispredicts_warm == 1);
+    CHECK(return_mispredicts_warm(shared_jmp, Phase::restore) == 1);
+    CHECK(shared_jmp.cycles_traced->mispredicts_warm == 1);
     // With the shipped one-level driver.S the trampoline's ret is the run's last instruction,
     // whose prediction the model does not score (docs/timing.md §3): neither mode shows one.
     for (const char* kernel : {"6.14", "6.19"}) {
