@@ -10,7 +10,7 @@
 // bpf_trampoline_fexit.S minus the epilogue's `add $8, %rsp`: orig_call is still
 // traced_func + 5 (47c9214dcbea keys that on CALL_ORIG), and the final ret returns to the
 // caller whose `call` the return stack holds. bpf_trampoline.inc's bpf_fexit_trampoline in
-// `jmp` mode. Site: `jmp bpf_trampoline_fexit_jmp`. Left out: as bpf_trampoline_fexit.S, and
-// the site shared with other ftrace ops (ftrace_regs_caller's jmp-bit direct exit).
+// `jmp` mode. Site: `jmp bpf_trampoline_fexit_jmp`. Left out: as bpf_trampoline_fexit.S. The
+// site shared with other ftrace ops (ftrace_regs_caller's jmp-bit direct exit): bpf-fexit-shared.
     .include "bpf_trampoline.inc"
     bpf_fexit_trampoline bpf_trampoline_fexit_jmp, jmp, bpf_fexit_prog, tracer_exit_func, %rcx, bpf_fentry_prog, tracer_entry_func
