@@ -43,6 +43,20 @@ Record run_x86(const std::string& path, const std::string& kernel, const std::st
 //   restore 6 (3 args, rbx, leave, ret) + 1 ret.
 // bpf-fexit (86): fentry and fexit programs, __bpf_tramp_enter/exit, call orig: the body runs
 //   once, called by the trampoline; return to the caller with add 8.
+// bpf-fexit 6.19 (85): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP): the
+//   site's jmp pushes nothing (one store, 8 B less) and the epilogue has no add 8 (restore 4).
+// bpf-fexit-shared 6.14 (244): another ftrace_ops on the function, so the site calls
+//   ftrace_regs_caller (save 41 = its 31 + the trampoline's 10) whose ops func is the list
+//   function (dispatch: 2 + __ftrace_ops_list_func 89 = 14 entry (5 pushes, 3 moves, regs from
+//   cs, recursion bit, list head) + 34 per ops (flags, stub/rcu/regs tests, func_hash, filter
+//   lookup, empty notrace, func test, 4 args, call; next, end tests) x 2 - 1 + 8 exit, incl.
+//   the last ret) + call_direct_funcs 5 + the trampoline's 48); restore 35 = ftrace_regs_caller's
+//   14 before the orig_ax test + the direct exit 16 (swap 3, restore 9, popfq, the
+//   rebalancing call, add 8, ret) + the trampoline's 5; handler 3 (the other ops' func, 2
+//   empty programs).
+// bpf-fexit-shared 6.19 (242): the direct exit takes the jmp-bit branch (testb, jz, andq, store
+//   over the return address, restore 9, popfq, ret = 15, no swap, no call) into the jmp-mode
+//   trampoline (restore 4): restore 33, 2 stores less (the swap's 2 + the call's push - 1).
 // optprobe (64): template save 20 (3 pushes, clac NOP, sub, 15 pushes), dispatch 3 +
 //   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
 //   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
@@ -64,6 +78,9 @@ const PathCounts counts[] = {
     {"kretprobe", "6.14", 243, 95, 93, 753, 744, 0, 51, 63, 44, 83, 0},
     {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
     {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
+    {"bpf-fexit", "6.19", 85, 31, 34, 248, 272, 0, 10, 48, 4, 21, 0},
+    {"bpf-fexit-shared", "6.14", 244, 86, 74, 688, 592, 0, 41, 144, 35, 21, 0},
+    {"bpf-fexit-shared", "6.19", 242, 85, 72, 680, 576, 0, 41, 144, 33, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
     {"kprobe", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},
     {"kprobe-body", "6.14", 280, 129, 90, 909, 720, 2, 108, 127, 32, 0, 10},

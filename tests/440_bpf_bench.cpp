@@ -38,8 +38,8 @@ uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
 // reads the bench's hits[0] and the named state words. `site`, when given, is written over
 // the call site instead of the catalogue's (a variant of the path: another trampoline).
 Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<std::string>& words,
-              const std::string& site_text = "") {
-    auto spec = catalogue().find_path(path, arch, "");
+              const std::string& site_text = "", const std::string& kernel = "") {
+    auto spec = catalogue().find_path(path, arch, kernel);
     REQUIRE_MESSAGE(spec, (spec ? "" : spec.error().message));
     auto handler = catalogue().find_handler("empty");
     REQUIRE(handler);
@@ -76,8 +76,8 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     return r;
 }
 
-Record run_record(const std::string& path, Arch arch = Arch::x86_64) {
-    auto record = run_path(catalogue(), RunRequest{arch, path, "", "empty", 3, 100'000, false, "", false});
+Record run_record(const std::string& path, Arch arch = Arch::x86_64, const std::string& kernel = "") {
+    auto record = run_path(catalogue(), RunRequest{arch, path, kernel, "empty", 3, 100'000, false, "", false});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
 }
@@ -91,6 +91,23 @@ const PhaseMetrics* phase_of(const Record& r, Phase phase) {
 int64_t phase_instructions(const Record& r, Phase phase) {
     const PhaseMetrics* p = phase_of(r, phase);
     return p ? p->metrics.instructions : 0;
+}
+
+// A timed run (znver3) with driver.S replaced by driver_nested.S: two more call/ret levels above
+// traced_func, so the returns after the trampoline's are scored by the return-stack model.
+Record run_nested(const std::string& path, const std::string& kernel) {
+    RunRequest request{Arch::x86_64, path, kernel, "empty", 3};
+    request.core = "znver3";
+    request.replaced_sources["driver.S"] = tracesim_home() / "kernels" / "x86_64" / "driver_nested.S";
+    auto record = run_path(catalogue(), request);
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+int64_t return_mispredicts_warm(const Record& r, Phase phase) {
+    for (const PhaseCycles& p : r.phase_cycles)
+        if (p.phase == phase) return p.metrics.return_mispredicts_warm;
+    return 0;
 }
 
 // (0x1111 * 0x2222 + 0x3333) ^ 0x2222: what traced_func returns for the driver's arguments.
@@ -138,7 +155,7 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(fentry.per_call.bytes_stored == 160);
     // trig-fexit 72: the fentry invoke dropped from bpf-fexit (86 - 14 invoke - 9 enter - 5 exit
     //   - 1 handler = 57) + the program 16 - 1 (the fexit handler's ret replaced) = 72.
-    Record fexit = run_record("trig-fexit");
+    Record fexit = run_record("trig-fexit", Arch::x86_64, "6.14");
     CHECK(fexit.per_call.instructions == 72);
     // trig-kprobe 191: kprobe-ftrace 108 - its handler 1 + the program 16 + kprobe_dispatcher
     //   (dispatch) and trace_call_bpf with the inlined bpf_prog_run_array.
@@ -155,6 +172,121 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(kmulti.per_call.bytes_stored == 345);
     CHECK(kmulti.traps == 0);
     CHECK(phase_of(kmulti, Phase::hijack) == nullptr);
+}
+
+TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run the program once per hit") {
+    // Both eras: one hit per call, the traced function's value returned, the trampoline image's
+    // percpu_ref (bpf_tramp_im) and the BPF run state back to 0, SP and callee-saved intact.
+    for (const char* kernel : {"6.14", "6.19"}) {
+        CAPTURE(kernel);
+        for (int calls : {1, 7}) {
+            Run r = run_calls(Arch::x86_64, "trig-fexit", calls,
+                              {"bpf_prog_active", "migration_disabled", "current_bpf_ctx", "trig_prog", "bpf_tramp_im"},
+                              "", kernel);
+            CHECK(r.hits == uint64_t(calls));
+            CHECK(r.return_value == true_return);
+            for (const auto& [name, value] : r.words) {
+                CAPTURE(name);
+                CHECK(value == 0);
+            }
+        }
+        Record record = run_record("trig-fexit", Arch::x86_64, kernel);
+        CHECK(record.kernel == kernel);
+        CHECK(record.checks.stack_balanced);
+        CHECK_MESSAGE(record.checks.ok(), (record.checks.ok() ? "" : record.checks.problems.front()));
+    }
+}
+
+TEST_CASE("x86_64 trig-fexit: exact counts, jmp mode = classic minus the site's push and the add 8") {
+    // 6.14 72 (above). 6.19 71: the site's `jmp` stores no return address (26 -> 25 stores,
+    //   208 -> 200 B) and the epilogue loses `add $8, %rsp` (restore 5 -> 4); the rest is the
+    //   same trampoline (bpf_trampoline.inc bpf_fexit_trampoline).
+    Record classic = run_record("trig-fexit", Arch::x86_64, "6.14");
+    Record jmp = run_record("trig-fexit", Arch::x86_64, "6.19");
+    CHECK(classic.per_call.instructions == 72);
+    CHECK(classic.per_call.stores == 26);
+    CHECK(classic.per_call.bytes_stored == 208);
+    CHECK(jmp.per_call.instructions == 71);
+    CHECK(jmp.per_call.loads == classic.per_call.loads);
+    CHECK(jmp.per_call.stores == 25);
+    CHECK(jmp.per_call.bytes_stored == 200);
+    CHECK(jmp.traps == 0);
+    // Without --kernel the newest era runs: the jmp mode.
+    CHECK(run_record("trig-fexit").kernel == "6.19");
+}
+
+TEST_CASE("x86_64 fexit sites: 6.14 writes call rel32 (e8), 6.19 jmp rel32 (e9), both to the trampoline") {
+    struct Site {
+        const char *path, *kernel, *trampoline;
+        uint8_t opcode;
+    };
+    for (const Site& want : {Site{"trig-fexit", "6.14", "trig_tramp_fexit", 0xe8},
+                             Site{"trig-fexit", "6.19", "trig_tramp_fexit_jmp", 0xe9},
+                             Site{"bpf-fexit", "6.14", "bpf_trampoline_fexit", 0xe8},
+                             Site{"bpf-fexit", "6.19", "bpf_trampoline_fexit_jmp", 0xe9}}) {
+        CAPTURE(want.path);
+        CAPTURE(want.kernel);
+        auto spec = catalogue().find_path(want.path, Arch::x86_64, want.kernel);
+        REQUIRE(spec);
+        auto image = build_image(catalogue(), **spec, **catalogue().find_handler("empty"));
+        REQUIRE(image);
+        REQUIRE(patch_site(*image, **spec));
+        auto site = image->phase_range((*spec)->site_at);
+        REQUIRE(site);
+        CHECK(site->second - site->first == 5); // the fentry NOP the kernel pokes
+        const uint8_t* at = image->text.data() + (site->first - image->layout.text_base);
+        CHECK(at[0] == want.opcode);
+        int32_t rel = 0;
+        std::memcpy(&rel, at + 1, sizeof rel);
+        CHECK(site->first + 5 + int64_t(rel) == *image->address_of(want.trampoline));
+    }
+}
+
+TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the returns above it, the jmp mode none") {
+    // Classic: the site's call pushes site+5 on the return stack; the trampoline's ret (after
+    //   add 8) goes to caller_inner but pops site+5: mispredict (restore). The stack is now one
+    //   entry behind, so caller_inner's ret pops its own return address where caller_outer's is
+    //   due: mispredict (caller); caller_outer's ret is the run's last instruction, not scored.
+    // jmp: every call has its ret, each ret pops its own return address: none.
+    for (const char* path : {"trig-fexit", "bpf-fexit"}) {
+        CAPTURE(path);
+        Record classic = run_nested(path, "6.14"), jmp = run_nested(path, "6.19");
+        CHECK(classic.checks.ok());
+        CHECK(jmp.checks.ok());
+        REQUIRE(classic.cycles_traced);
+        REQUIRE(jmp.cycles_traced);
+        CHECK(classic.cycles_traced->return_mispredicts_warm == 2);
+        CHECK(return_mispredicts_warm(classic, Phase::restore) == 1);
+        CHECK(return_mispredicts_warm(classic, Phase::caller) == 1);
+        CHECK(jmp.cycles_traced->return_mispredicts_warm == 0);
+        CHECK(jmp.cycles_traced->mispredicts_warm == 0);
+        // Each mispredict costs znver3's 13-cycle penalty.
+        CHECK(classic.cycles_per_call->cycles_warm - jmp.cycles_per_call->cycles_warm >= 2 * 13);
+    }
+    // Shared site (another ftrace_ops on the function: ftrace_regs_caller's direct exit).
+    //   6.14: the rebalancing call makes the ret into the trampoline pop its own entry
+    //   (mispredicted: it goes to the trampoline), leaving site+5 on top, which the trampoline's
+    //   SKIP_FRAME ret then mispredicts and desyncs as above: 3 (restore 2, caller 1).
+    //   6.19: the jmp-bit exit's ret into the trampoline pops site+5 (mispredicted), and from
+    //   there every ret pops its own address: 1 (restore).
+    Record shared_classic = run_nested("bpf-fexit-shared", "6.14"), shared_jmp = run_nested("bpf-fexit-shared", "6.19");
+    CHECK(shared_classic.checks.ok());
+    CHECK(shared_jmp.checks.ok());
+    CHECK(shared_classic.cycles_traced->return_mispredicts_warm == 3);
+    CHECK(return_mispredicts_warm(shared_classic, Phase::restore) == 2);
+    CHECK(return_mispredicts_warm(shared_classic, Phase::caller) == 1);
+    CHECK(shared_jmp.cycles_traced->return_mispredicts_warm == 1);
+    CHECK(return_mispredicts_warm(shared_jmp, Phase::restore) == 1);
+    CHECK(shared_jmp.cycles_traced->mispredicts_warm == 1);
+    // With the shipped one-level driver.S the trampoline's ret is the run's last instruction,
+    // whose prediction the model does not score (docs/timing.md §3): neither mode shows one.
+    for (const char* kernel : {"6.14", "6.19"}) {
+        RunRequest request{Arch::x86_64, "trig-fexit", kernel, "empty", 3};
+        request.core = "znver3";
+        auto r = run_path(catalogue(), request);
+        REQUIRE(r);
+        CHECK(r->cycles_traced->return_mispredicts_warm == 0);
+    }
 }
 
 TEST_CASE("arm64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
@@ -309,7 +441,9 @@ TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same by
     const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-v2", Arch::arm64}};
     auto s = load_scenario(tracesim_home() / "scenarios" / "bpf-bench.toml", catalogue(), cores);
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
-    CHECK(s->requests.size() == 20); // 10 paths (none + 9 trig-*) x 2 arches, one core each
+    // x86_64: none + 9 trig-* + trig-fexit in its second mode (@6.14 and @6.19) = 11; arm64: 10
+    // (no 6.19 trig-fexit era there); one core each.
+    CHECK(s->requests.size() == 21);
     auto first = run_batch(catalogue(), s->requests, 1);
     auto again = run_batch(catalogue(), s->requests, 1);
     auto parallel = run_batch(catalogue(), s->requests, 4);

@@ -44,7 +44,7 @@ TEST_CASE("calibrate: the native run returns what the emulated run returns, hand
     request.measure = false;
     auto report = calibrate(catalogue(), request);
     REQUIRE_MESSAGE(report, (report ? "" : report.error().message));
-    CHECK(report->paths.size() == 7); // fgraph has two eras
+    CHECK(report->paths.size() == 8); // fgraph and bpf-fexit (call, jmp mode) have two eras
     for (const PathCalibration& p : report->paths) {
         CAPTURE(p.path);
         CAPTURE(p.kernel);
