@@ -1,7 +1,8 @@
 // Layer 8: the kprobe and rethook paths on a kernel image (sim/vmlinux). As in 800_vmlinux.cpp, a
 // "vmlinux" is linked from our own kernels/x86_64/*.S at 0xffffffff81000000 with the host's
 // llvm-mc and ld.lld (skipped when they are missing): kprobe-ftrace and kretprobe run the image's
-// ftrace_regs_caller, kretprobe and fprobe-rethook also its arch_rethook_trampoline (whose call to
+// ftrace_regs_caller (so do the BPF bench's trig-kprobe and trig-kretprobe), kretprobe and
+// fprobe-rethook also its arch_rethook_trampoline (whose call to
 // arch_rethook_trampoline_callback reaches the harness's model), fprobe its return_to_handler.
 // Counts must equal the modeled run of the same path.
 #include <doctest/doctest.h>
@@ -37,17 +38,21 @@ std::string read_text(const std::filesystem::path& file) {
 // What a kernel supplies around the trampolines: ftrace_stub, function_trace_op, the banner, the
 // data rethook.S and return_to_handler_6_14.S refer to, and the C functions whose presence says
 // the kernel was built with a path (kprobe_ftrace_handler, pre_handler_kretprobe,
-// fprobe_exit_handler, fprobe_return). Those are never run: the harness's models run instead.
+// fprobe_exit_handler, fprobe_return, kprobe_dispatcher, kretprobe_dispatcher). Those are never
+// run: the harness's models run instead.
 constexpr const char* glue = R"(
     .text
     .globl ftrace_stub, ftrace_ops_func, _start
     .globl kprobe_ftrace_handler, pre_handler_kretprobe, fprobe_exit_handler, fprobe_return
+    .globl kprobe_dispatcher, kretprobe_dispatcher
 _start:
 ftrace_stub:
 kprobe_ftrace_handler:
 pre_handler_kretprobe:
 fprobe_exit_handler:
 fprobe_return:
+kprobe_dispatcher:
+kretprobe_dispatcher:
     ret
     .set ftrace_ops_func, ftrace_stub
     .data
@@ -160,6 +165,11 @@ TEST_CASE("kprobe-ftrace, kretprobe, fprobe-rethook and fprobe run a linked vmli
         CHECK(real.checks.return_value);
         CHECK(real.checks.handler_args == std::optional<bool>(true));
         if (std::string(path) != "kprobe-ftrace") CHECK(real.checks.handler_ret == std::optional<bool>(true));
+    }
+    // The BPF bench's kprobe and kretprobe (their program reads no args: the counter is the check).
+    for (const char* path : {"trig-kprobe", "trig-kretprobe"}) {
+        CAPTURE(path);
+        check_same(run(path, *kernel, false), run(path, *kernel, true));
     }
 
     // The kernel's bytes are what runs: ud2 over its arch_rethook_trampoline makes the traced

@@ -61,6 +61,11 @@ constexpr Trampoline x86_trampolines[] = {
      {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"pre_handler_kretprobe"}},
     {"fprobe-rethook", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
      {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"fprobe_exit_handler"}},
+    // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
+    {"trig-kprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
+     {"kprobe_dispatcher"}},
+    {"trig-kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
+     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"kretprobe_dispatcher"}},
 };
 
 // Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
@@ -219,7 +224,7 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
                            "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, "
-                           "kprobe-ftrace, kretprobe and fprobe-rethook",
+                           "kprobe-ftrace, kretprobe, fprobe-rethook, trig-kprobe and trig-kretprobe",
                            path.name);
     for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
         if (!name.empty() && !kernel.has(name))
