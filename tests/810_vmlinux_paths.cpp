@@ -219,3 +219,27 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
     CHECK(vmlinux_unsupported_reason(*kernel, *kprobe) == "");
     std::filesystem::remove_all(file.parent_path());
 }
+
+TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its kprobe and rethook trampolines") {
+    const char* file = std::getenv("TRACESIM_VMLINUX");
+    if (!file || !*file) {
+        MESSAGE("skipped: set TRACESIM_VMLINUX to a vmlinux to run its trampolines");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
+    if (kernel->arch != Arch::x86_64) return;
+    for (const char* path : {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe", "trig-kprobe", "trig-kretprobe"}) {
+        CAPTURE(path);
+        const PathSpec* spec =
+            *test::catalogue().find_path(path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+            MESSAGE(reason);
+            continue;
+        }
+        Record real = run(path, *kernel, true);
+        CHECK(real.checks.ok());
+        CHECK(real.per_call.instructions > 0);
+        MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");
+    }
+}
