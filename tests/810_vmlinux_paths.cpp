@@ -143,7 +143,7 @@ Vmlinux with_ud2_at(const Vmlinux& kernel, std::string_view symbol) {
 
 } // namespace
 
-TEST_CASE("kprobe-ftrace, kretprobe, fprobe-rethook and fprobe run a linked vmlinux's trampolines with the modeled counts") {
+TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the modeled counts") {
     auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
                              "rethook");
     if (file.empty()) {
@@ -202,7 +202,8 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
     REQUIRE(kernel);
     for (const char* path : {"kretprobe", "fprobe-rethook"}) {
         CAPTURE(path);
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
+        const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
         std::string reason = vmlinux_unsupported_reason(*kernel, *spec);
         CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
         CHECK(reason.find("arch_rethook_trampoline") != std::string::npos);
@@ -229,7 +230,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its kprobe and rethook trampol
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     if (kernel->arch != Arch::x86_64) return;
-    for (const char* path : {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe", "trig-kprobe", "trig-kretprobe"}) {
+    for (const char* path :
+         {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe", "trig-kprobe", "trig-kretprobe"}) {
         CAPTURE(path);
         const PathSpec* spec =
             *test::catalogue().find_path(path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));

@@ -359,10 +359,11 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                     image.set_foreign_phase(arg ? pc - 3 : pc, Phase::hijack);
                     image.set_foreign_phase(pc + 5, Phase::restore);
                     // the jump back to the original return address (after t.jump_back): hijack
-                    for (uint64_t q = pc + 5; !t.jump_back.empty() && q + t.jump_back.size() <= end &&
-                                              r->contains(q + t.jump_back.size() - 1); ++q)
-                        if (std::memcmp(r->bytes.data() + (q - r->base), t.jump_back.data(), t.jump_back.size()) == 0) {
-                            image.set_foreign_phase(q + t.jump_back.size(), Phase::hijack);
+                    const std::string_view back = t.jump_back;
+                    for (uint64_t q = pc + 5; !back.empty() && q + back.size() <= end && r->contains(q + back.size() - 1);
+                         ++q)
+                        if (std::memcmp(r->bytes.data() + (q - r->base), back.data(), back.size()) == 0) {
+                            image.set_foreign_phase(q + back.size(), Phase::hijack);
                             break;
                         }
                     break;
