@@ -148,8 +148,8 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
         CHECK(faulted.error().message.find(symbol) != std::string::npos);
     }
     // A path the importer does not run yet is unsupported, with its reason.
-    const PathSpec* kretprobe = *test::catalogue().find_path("kretprobe", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *kretprobe).find("stubs") != std::string::npos);
+    const PathSpec* optprobe = *test::catalogue().find_path("optprobe", Arch::x86_64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("stubs") != std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
     auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");

@@ -50,6 +50,9 @@ phase.restore.arch_rethook_trampoline:
     popfq                                   // the flags copy in the ss slot
     ret                                     // to the real return address
 
+    // global under the kernel's name: `tracesim kernel` points a real image's
+    // arch_rethook_trampoline's call at this model (docs/real-kernel.md)
+    .globl arch_rethook_trampoline_callback
 arch_rethook_trampoline_callback:   // (regs)
 phase.hijack.arch_rethook_trampoline_callback:
     pushq   %rbx

@@ -34,17 +34,38 @@ std::string llvm_message(llvm::Error error) {
 // of each (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callees`:
 // C functions those trampolines call; the calls are rewritten to reach the harness's model of the
 // same name (same calling convention; its instructions count in the model's phases).
+// `jump_back`: the bytes after which a return trampoline jumps back to the real return address
+// (6.1 return_to_handler's `addq $16, %rsp`; the phase split marks what follows hijack); "" when
+// it returns with its restore (arch_rethook_trampoline's popfq; ret).
+// `built_with`: kernel functions our models of the path stand for (the ops func, the rethook
+// handler): they are not run, but an image without them was built without the path (no
+// CONFIG_FPROBE, or another era's fprobe).
 struct Trampoline {
     std::string_view path, symbol, call_site, op_ptr;
     bool dispatch_at_regs_arg;
     std::array<std::string_view, 1> kernel_code{};
     std::array<std::string_view, 1> c_callees{};
+    std::string_view jump_back{};
+    std::array<std::string_view, 1> built_with{};
 };
 constexpr Trampoline x86_trampolines[] = {
     {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
     {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true},
     {"fgraph", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10"},
+    {"fprobe", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {"kprobe-ftrace", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
+     {"kprobe_ftrace_handler"}},
+    {"kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
+     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"pre_handler_kretprobe"}},
+    {"fprobe-rethook", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
+     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"fprobe_exit_handler"}},
+    // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
+    {"trig-kprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
+     {"kprobe_dispatcher"}},
+    {"trig-kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
+     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"kretprobe_dispatcher"}},
 };
 
 // Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
@@ -202,11 +223,13 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     const Trampoline* t = trampoline_of(path);
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace, ftrace-regs and fgraph",
+                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, "
+                           "kprobe-ftrace, kretprobe, fprobe-rethook, trig-kprobe and trig-kretprobe",
                            path.name);
-    for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0]})
+    for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
         if (!name.empty() && !kernel.has(name))
-            return fmt::format("the kernel has no {} (built without the option that provides it)", name);
+            return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
+                               "provides it, or from an era that names it differently)", path.name, name);
     return "";
 }
 
@@ -329,13 +352,18 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                     int32_t rel;
                     std::memcpy(&rel, b + 1, 4);
                     if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(rel) != *stub) continue;
-                    bool rbp_arg = pc >= begin + 3 && std::memcmp(b - 3, "\x48\x89\xef", 3) == 0;
-                    image.set_foreign_phase(rbp_arg ? pc - 3 : pc, Phase::hijack);
+                    // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi`
+                    // (the regs: arch_rethook_trampoline, 6.14 return_to_handler)
+                    bool arg = pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
+                                                   std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
+                    image.set_foreign_phase(arg ? pc - 3 : pc, Phase::hijack);
                     image.set_foreign_phase(pc + 5, Phase::restore);
-                    // the jump back to the original return address (after `addq $16, %rsp`): hijack
-                    for (uint64_t q = pc + 5; q + 4 <= end && r->contains(q + 3); ++q)
-                        if (std::memcmp(r->bytes.data() + (q - r->base), "\x48\x83\xc4\x10", 4) == 0) {
-                            image.set_foreign_phase(q + 4, Phase::hijack);
+                    // the jump back to the original return address (after t.jump_back): hijack
+                    const std::string_view back = t.jump_back;
+                    for (uint64_t q = pc + 5; !back.empty() && q + back.size() <= end && r->contains(q + back.size() - 1);
+                         ++q)
+                        if (std::memcmp(r->bytes.data() + (q - r->base), back.data(), back.size()) == 0) {
+                            image.set_foreign_phase(q + back.size(), Phase::hijack);
                             break;
                         }
                     break;
