@@ -33,7 +33,9 @@ class ExecListener {
     virtual void on_instruction(const InstructionEvent& event) {}
     virtual void on_memory(const MemoryEvent& event) {}
     virtual void on_trap(const TrapEvent& event) {}
-    virtual void on_run_end() {}
+    // stop_pc: where execution went after the last instruction (the run's stop address), 0 when
+    // the run failed before reaching it.
+    virtual void on_run_end(uint64_t stop_pc) {}
 };
 
 } // namespace tracesim

@@ -262,7 +262,7 @@ Expected<void> Machine::run(uint64_t entry, uint64_t stop_at, uint64_t budget) {
     failure_.reset();
     for (ExecListener* l : listeners_) l->on_run_begin(read(isa_.sp));
     uc_err status = uc_emu_start(uc_, entry, never_reached, 0, 0);
-    for (ExecListener* l : listeners_) l->on_run_end();
+    for (ExecListener* l : listeners_) l->on_run_end(reached_stop_ ? stop_at_ : 0);
     if (failure_) return *failure_;
     if (status != UC_ERR_OK)
         return make_error("{} at {}", uc_strerror(status), describe_pc(read(isa_.pc)));

@@ -189,7 +189,7 @@ void RegsObserver::on_memory(const MemoryEvent& event) {
     if (event.by_hardware) hardware_values_.insert(event.value);
 }
 
-void RegsObserver::on_run_end() {
+void RegsObserver::on_run_end(uint64_t) {
     if (poke_ && !exit_.markers.empty()) compare_pokes(exit_, capture()); // back in the caller
     checks_.clear();
     if (entry_.taken) classify(entry_, entry_truth_, "entry", 0);

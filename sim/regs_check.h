@@ -39,7 +39,7 @@ class RegsObserver : public ExecListener {
     void on_run_begin(uint64_t initial_sp) override;
     void on_instruction(const InstructionEvent& event) override;
     void on_memory(const MemoryEvent& event) override;
-    void on_run_end() override;
+    void on_run_end(uint64_t stop_pc) override;
 
     // The classification of the last run, entry struct first.
     const std::vector<FieldCheck>& checks() const { return checks_; }

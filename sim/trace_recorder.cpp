@@ -33,6 +33,8 @@ void TraceRecorder::on_memory(const MemoryEvent& event) {
     if (!t.instructions.empty()) ++t.instructions.back().access_count;
 }
 
+void TraceRecorder::on_run_end(uint64_t stop_pc) { calls_.back().next_pc = stop_pc; }
+
 void TraceRecorder::on_trap(const TrapEvent&) {
     DynamicTrace& t = calls_.back();
     if (!t.instructions.empty()) t.instructions.back().trapped = true;

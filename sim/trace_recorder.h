@@ -15,6 +15,7 @@ class TraceRecorder : public ExecListener {
     void on_instruction(const InstructionEvent& event) override;
     void on_memory(const MemoryEvent& event) override;
     void on_trap(const TrapEvent& event) override;
+    void on_run_end(uint64_t stop_pc) override;
 
     const std::vector<DynamicTrace>& calls() const { return calls_; }
 

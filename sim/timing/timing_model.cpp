@@ -35,9 +35,9 @@ struct Event {
 size_t phase_slot(Phase p) { return static_cast<size_t>(p); }
 
 // Everything the result of timing one call depends on: the instructions (pc, bytes, phase,
-// trap) and the accesses (address, size, kind).
+// trap), the accesses (address, size, kind) and where the call went after its last instruction.
 bool same_call(const DynamicTrace& a, const DynamicTrace& b) {
-    if (a.arch != b.arch || a.instructions.size() != b.instructions.size() ||
+    if (a.arch != b.arch || a.next_pc != b.next_pc || a.instructions.size() != b.instructions.size() ||
         a.accesses.size() != b.accesses.size())
         return false;
     for (size_t i = 0; i < a.instructions.size(); ++i) {
@@ -64,6 +64,7 @@ uint64_t hash_call(const DynamicTrace& t) {
     for (const TraceInstruction& i : t.instructions)
         mix(i.pc ^ (uint64_t(i.access_count) << 48) ^ (uint64_t(i.trapped) << 63));
     for (const TraceAccess& a : t.accesses) mix(a.address ^ (uint64_t(a.size) << 56));
+    mix(t.next_pc);
     return h;
 }
 
@@ -137,9 +138,9 @@ void TimingModel::Impl::replay(const DynamicTrace& trace, const std::vector<uint
             e.trap_penalty = static_cast<uint32_t>(profile.exception_entry.value);
         } else if (s.branch != BranchKind::none) {
             uint64_t fall_through = insn.pc + insn.size;
-            if (i + 1 < n) {
+            if (i + 1 < n || trace.next_pc != 0) {
                 e.mispredict = branches.execute(s.branch, insn.pc, fall_through,
-                                                trace.instructions[i + 1].pc);
+                                                i + 1 < n ? trace.instructions[i + 1].pc : trace.next_pc);
             } else if (s.branch == BranchKind::call || s.branch == BranchKind::indirect_call ||
                        s.branch == BranchKind::ret) {
                 // The last instruction's successor is not recorded: keep the return stack

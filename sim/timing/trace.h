@@ -34,6 +34,9 @@ struct DynamicTrace {
     Arch arch;
     std::vector<TraceInstruction> instructions;
     std::vector<TraceAccess> accesses;
+    // Where execution went after the last instruction (the run's stop address), so its branch
+    // prediction is scored like any other; 0 when not known (a hand-built trace).
+    uint64_t next_pc = 0;
     // Hardware accesses made outside any instruction (exception entry) belong to the trapping
     // instruction, so they are appended to its access range.
 };
