@@ -21,38 +21,9 @@
     .set    TRIG_PROG_FUNC, 8               // bpf_prog->bpf_func
     .set    TRIG_PROG_INSNSI, 16            // bpf_prog->insnsi
     .set    TRIG_PROG_ATTACH_TYPE, 24       // bpf_prog->expected_attach_type
-    .set    TI_CPU, 16                      // thread_info.cpu
 
-    .text
-    .globl trig_bpf_func
-    .balign 16
-trig_bpf_func:                              // (ctx in x0, insnsi in x1) -> 0
-phase.handler.trig_bpf_func:
-    bti     jc
-    mov     x9, x30
-    nop
-    hint    #25                             // paciasp
-    stp     x29, x30, [sp, #-16]!
-    mov     x29, sp
-    stp     xzr, x26, [sp, #-16]!           // tail_call_cnt = 0
-    mov     x26, sp                         // tail_call_cnt_ptr
-    bti     j
-    mrs     x10, sp_el0                     // inlined bpf_get_smp_processor_id
-    ldr     w7, [x10, #TI_CPU]
-    and     w7, w7, #255                    // w0 &= 255
-    lsl     x7, x7, #7                      // r0 <<= 7
-    movz    x0, #:abs_g2:trig_hits          // r1 = &hits (ld_imm64)
-    movk    x0, #:abs_g1_nc:trig_hits
-    movk    x0, #:abs_g0_nc:trig_hits
-    add     x0, x0, x7                      // r1 += r0
-    mov     x1, #1                          // r2 = 1
-    stadd   x1, [x0]                        // lock *(u64 *)(r1 + 0) += r2
-    mov     x7, #0                          // r0 = 0
-    ldp     xzr, x26, [sp], #16
-    ldp     x29, x30, [sp], #16
-    mov     x0, x7
-    hint    #29                             // autiasp
-    ret
+    .include "trig_prog.inc"
+    bench_bpf_func trig_bpf_func, 0
 
     .data
     .balign 64

@@ -19,27 +19,8 @@
     .equ    TRIG_PROG_FUNC, 8       // bpf_prog->bpf_func
     .equ    TRIG_PROG_INSNSI, 16    // bpf_prog->insnsi (passed to bpf_func, unused by JITed code)
 
-    .text
-    .globl trig_bpf_func
-    .p2align 4
-trig_bpf_func:                  // (ctx in %rdi, insnsi in %rsi) -> 0
-phase.handler.trig_bpf_func:
-    .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // emit_nops(X86_PATCH_SIZE)
-    .byte   0x66, 0x90                      // nop2: not tail-call reachable
-    pushq   %rbp
-    movq    %rsp, %rbp
-    leaq    cpu_number(%rip), %rax          // BPF_MOV32_IMM r0, &pcpu_hot.cpu_number (mov eax, imm32)
-    addq    this_cpu_off(%rip), %rax        // BPF_MOV64_PERCPU_REG: add rax, gs:[this_cpu_off]
-    movl    (%rax), %eax                    // BPF_LDX_MEM(BPF_W, r0, r0, 0)
-    andl    $255, %eax                      // w0 &= CPU_MASK
-    shlq    $7, %rax                        // r0 <<= 7
-    movabsq $trig_hits, %rdi                // r1 = &hits (ld_imm64: movabs)
-    addq    %rax, %rdi                      // r1 += r0
-    movl    $1, %esi                        // r2 = 1
-    lock addq %rsi, (%rdi)                  // BPF_ATOMIC | BPF_ADD, no fetch
-    xorl    %eax, %eax                      // r0 = 0
-    leave
-    ret
+    .include "trig_prog.inc"
+    bench_bpf_func trig_bpf_func, 0
 
     .data
     .balign 64
