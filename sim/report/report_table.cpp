@@ -97,6 +97,16 @@ const Record* peer_of(const Record& r, const std::string& path, const Results& r
     return nullptr;
 }
 
+// Does `results` hold a record (supported or not) of `path` ("name" or "name@era") on `arch`?
+bool has_path(const Results& results, Arch arch, const std::string& path) {
+    size_t at = path.find('@');
+    std::string name = path.substr(0, at);
+    for (const Record& r : results.records)
+        if (r.arch == arch && r.path == name && (at == std::string::npos || r.kernel == path.substr(at + 1)))
+            return true;
+    return false;
+}
+
 std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spec) {
     std::vector<RatioRow> out;
     const std::string& metric = spec.chart_metric.empty() ? spec.metrics.front() : spec.chart_metric;
@@ -104,9 +114,10 @@ std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spe
     for (const Record& r : results.records) {
         if (!r.supported || !seen.insert({r.arch, r.core, r.handler}).second) continue;
         for (const auto& [num, den] : spec.ratios) {
-            RatioRow row{r.arch, r.core, r.handler, num, den, std::nullopt};
             const Record* a = peer_of(r, num, results);
             const Record* b = peer_of(r, den, results);
+            if (!has_path(results, r.arch, num) || !has_path(results, r.arch, den)) continue; // not on this arch
+            RatioRow row{r.arch, r.core, r.handler, num, den, std::nullopt};
             if (a && b && metric_value(*b, metric, spec.clock_ghz) != 0)
                 row.value = static_cast<double>(metric_value(*a, metric, spec.clock_ghz)) /
                             static_cast<double>(metric_value(*b, metric, spec.clock_ghz));
