@@ -1,7 +1,8 @@
-// Layer 8: real kernel images (sim/vmlinux). A "vmlinux" is linked from our own kernels/x86_64/*.S
-// at kernel addresses (0xffffffff81000000) with the host's llvm-mc and ld.lld, imported, and run:
-// its counts must equal the modeled run of the same path. Skipped (with a message) when the tools
-// are missing. TRACESIM_VMLINUX=/path/to/vmlinux also runs a real kernel's ftrace_caller.
+// Layer 8: real kernel images (sim/vmlinux). A "vmlinux" is linked from our own kernels/<arch>/*.S
+// at kernel addresses (x86_64 0xffffffff81000000, arm64 0xffff800080000000) with the host's
+// llvm-mc and ld.lld, imported, and run: its counts must equal the modeled run of the same path.
+// Skipped (with a message) when the tools are missing. TRACESIM_VMLINUX=/path/to/vmlinux (either
+// arch) also runs a real kernel's trampolines.
 #include <doctest/doctest.h>
 
 #include "command.h"
@@ -11,8 +12,10 @@
 #include "sim/vmlinux/vmlinux.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <unistd.h>
 
 using namespace tracesim;
@@ -53,38 +56,74 @@ linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/800_vmlinux.cpp) #1"
 )";
 
-// Links kernels/x86_64/<sources> + the glue at 0xffffffff81000000; "" when the tools are missing.
-std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
+// arm64: the same, where `ftrace_ops_func` comes from fgraph.S when it is linked (glue_arm64_stub
+// otherwise) and fgraph.S's user, fgraph_ops, is the glue's.
+constexpr const char* glue_arm64 = R"(
+    .text
+    .globl ftrace_stub, _start
+_start:
+ftrace_stub:
+    ret
+    .data
+    .globl function_trace_op, linux_banner, fgraph_ops
+    .balign 64
+function_trace_op:
+    .quad 0
+fgraph_ops:
+    .quad 0, 0
+linux_banner:
+    .asciz "Linux version 6.14.0-tracesim-test (tests/800_vmlinux.cpp) #1"
+)";
+constexpr const char* glue_arm64_stub = R"(
+    .globl ftrace_ops_func
+    .set ftrace_ops_func, ftrace_stub
+)";
+
+// Links kernels/<arch>/<sources> + the glue (+ `extra`, assembled after it) at the kernel's
+// address (x86_64 0xffffffff81000000, arm64 0xffff800080000000); "" when the tools are missing.
+std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name,
+                                   const std::string& extra = "") {
+    const bool arm64 = arch == Arch::arm64;
     std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    std::string ld = find_tool({"ld.lld-19", "ld.lld", "ld"});
+    // GNU ld here links x86_64 only; arm64 needs lld.
+    std::string ld = arm64 ? find_tool({"ld.lld-19", "ld.lld"}) : find_tool({"ld.lld-19", "ld.lld", "ld"});
     if (mc.empty() || ld.empty()) return {};
-    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / "x86_64";
+    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / std::string(name_of(arch));
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-{}-{}", getpid(), name);
     std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(Arch::x86_64).asm_offsets();
+    const std::string offsets = isa_for(arch).asm_offsets();
     std::vector<std::string> files = sources;
     files.push_back("glue.S");
     std::string objects;
     for (const std::string& f : files) {
-        std::ofstream(dir / f) << offsets << (f == "glue.S" ? std::string(glue) : read_text(src / f)) << "\n";
+        std::string text = f == "glue.S" ? std::string(arm64 ? glue_arm64 : glue) + extra : read_text(src / f);
+        std::ofstream(dir / f) << offsets << text << "\n";
         std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple=x86_64-linux-gnu -filetype=obj -I {} -o {} {} 2>&1", mc, src.string(),
-                                      object, (dir / f).string());
+        std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
+                                      arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object,
+                                      (dir / f).string());
         REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
         objects += " " + object;
     }
     std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext=0xffffffff81000000 -o {}{} 2>&1", ld,
-                                  out.string(), objects);
+    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext={} -o {}{} 2>&1", ld,
+                                  arm64 ? "0xffff800080000000" : "0xffffffff81000000", out.string(), objects);
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
     return out;
 }
 
-Record run(const std::string& path, const Vmlinux* kernel) {
-    const std::string era = kernel ? vmlinux_era(*kernel, test::catalogue(), path) : "";
-    RunRequest request{Arch::x86_64, path, era};
-    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
+std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
+    return link_vmlinux(Arch::x86_64, sources, name);
+}
+
+// The path modeled (kernel = nullptr) or on the kernel, both at the kernel's layout.
+Record run(const std::string& path, const Vmlinux* kernel, Arch arch = Arch::x86_64, const Vmlinux* layout_of = nullptr) {
+    const Vmlinux* k = kernel ? kernel : layout_of;
+    const std::string era = k ? vmlinux_era(*k, test::catalogue(), path) : "";
+    RunRequest request{arch, path, era};
+    if (k) request.layout = vmlinux_layout(*k);
+    const PathSpec* spec = *test::catalogue().find_path(path, arch, era);
     if (kernel) request.prepare_image = [=](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
     auto record = run_path(test::catalogue(), request);
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
@@ -182,6 +221,90 @@ TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, 
     std::filesystem::remove_all(file.parent_path());
 }
 
+TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the modeled counts") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
+    CHECK(kernel->arch == Arch::arm64);
+    CHECK(kernel->release == "6.14.0-tracesim-test");
+    // linked at 0xffff800080000000, run at 0x80000000 (Unicorn's PA range is 44 bits)
+    CHECK(kernel->displacement == 0xffff800000000000ull);
+    CHECK(*kernel->address_of("ftrace_caller") + kernel->displacement >= 0xffff800080000000ull);
+    CHECK(kernel->regions.front().base == 0x80000000ull);
+    // The harness sits below the image, within BL range of it.
+    const MemoryLayout layout = vmlinux_layout(*kernel);
+    CHECK(layout.text_base < kernel->regions.front().base);
+    CHECK(kernel->regions.front().base - layout.text_base <= (64ull << 20));
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.14");
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
+        CAPTURE(path);
+        Record model = run(path, nullptr, Arch::arm64, &*kernel);
+        Record real = run(path, &*kernel, Arch::arm64);
+        CHECK(model.per_call.instructions > 0);
+        check_same(model, real);
+        // and the same counts as the default layout's run
+        CHECK(run(path, nullptr, Arch::arm64).per_call.instructions == model.per_call.instructions);
+    }
+    // The kernel's bytes are what runs: a udf over its ftrace_caller, or a brk in its
+    // return_to_handler, makes the traced call fault there, named.
+    for (auto [path, symbol, word, offset] : {std::tuple{"ftrace", "ftrace_caller", 0x00000000u, 0},
+                                              {"fgraph", "return_to_handler", 0xd4200000u, 4}}) {
+        CAPTURE(path);
+        Vmlinux broken = *kernel;
+        const uint64_t at = *broken.address_of(symbol) + offset;
+        for (ForeignRegion& r : broken.regions)
+            if (r.contains(at)) std::memcpy(r.bytes.data() + (at - r.base), &word, 4);
+        RunRequest request{Arch::arm64, path, vmlinux_era(broken, test::catalogue(), path)};
+        request.timing = false;
+        request.layout = vmlinux_layout(broken);
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::arm64, request.kernel);
+        request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *spec, image); };
+        auto faulted = run_path(test::catalogue(), request);
+        REQUIRE(!faulted);
+        CHECK(faulted.error().message.find(fmt::format("{}+{:#x} in vmlinux", symbol, offset)) != std::string::npos);
+        CHECK(faulted.error().message.find("exception") != std::string::npos);
+    }
+    // The command, with --arch arm64.
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("arm64 fgraph: modeled (kernel 6.14) vs vmlinux") != std::string::npos);
+    CHECK(text.output.find("functional checks: ok") != std::string::npos);
+    auto wrong = test::run_tracesim("kernel --vmlinux " + file.string());
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.output.find("arm64 kernel") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") != std::string::npos);
+    const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::arm64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") != std::string::npos);
+    Image image;
+    auto attached = attach_vmlinux(*kernel, *regs, image);
+    REQUIRE(!attached);
+    CHECK(attached.error().message.find("ftrace_regs_caller") != std::string::npos);
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string());
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
+    // ftrace still runs, with the model's counts
+    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
+    Record real = run("ftrace", &*kernel, Arch::arm64);
+    check_same(model, real);
+    std::filesystem::remove_all(file.parent_path());
+}
+
 TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
@@ -191,12 +314,15 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     MESSAGE("release ", kernel->release);
-    if (kernel->arch != Arch::x86_64) return;
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
-        if (!vmlinux_unsupported_reason(*kernel, *spec).empty()) continue;
-        Record real = run(path, &*kernel);
+        const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
+        const PathSpec* spec = *test::catalogue().find_path(path, kernel->arch, era);
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+            MESSAGE(std::string(path), ": not run: ", reason);
+            continue;
+        }
+        Record real = run(path, &*kernel, kernel->arch);
         CHECK(real.checks.ok());
         CHECK(real.per_call.instructions > 0);
         MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");

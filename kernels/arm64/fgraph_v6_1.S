@@ -99,6 +99,7 @@ phase.dispatch.prepare_ftrace_return_v6_1_out:
     ret
 
 // function_graph_enter(ret, func, frame_pointer, retp): 0 = hooked
+    .globl function_graph_enter_v6_1           // global: `tracesim kernel` stubs a real kernel's with it
 function_graph_enter_v6_1:
 phase.dispatch.function_graph_enter_v6_1:
     stp     x29, x30, [sp, #-16]!
@@ -130,6 +131,7 @@ phase.dispatch.function_graph_enter_v6_1:
     ret
 
 // return_to_handler (<= 6.4)
+    .globl return_to_handler_v6_1
 return_to_handler_v6_1:
 phase.save.return_to_handler_v6_1:
     sub     sp, sp, #64
@@ -151,6 +153,7 @@ phase.restore.return_to_handler_v6_1:
     ret
 
 // ftrace_return_to_handler(frame_pointer)
+    .globl ftrace_return_to_handler_v6_1       // global: `tracesim kernel` stubs a real kernel's with it
 ftrace_return_to_handler_v6_1:
 phase.hijack.ftrace_return_to_handler_v6_1:
     stp     x29, x30, [sp, #-32]!

@@ -1,5 +1,7 @@
 #include "sim/vmlinux/vmlinux.h"
 
+#include "sim/vmlinux/attach.h"
+
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
@@ -18,6 +20,7 @@ namespace {
 constexpr uint64_t page = 0x1000;
 constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
 constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
+constexpr uint64_t arm64_run_limit = 1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
@@ -82,6 +85,43 @@ const Trampoline* trampoline_of(const PathSpec& path) {
     return nullptr;
 }
 
+// A relocatable arm64 vmlinux is linked with --no-apply-dynamic-relocs: its absolute pointers are
+// zero until __relocate_kernel applies .rela.dyn at boot. Applies its R_AARCH64_RELATIVE entries
+// for the displaced run address (value = addend - displacement), as that code does with its offset.
+Expected<void> apply_relative_relocations(const llvm::object::ELFObjectFileBase& elf, Vmlinux& kernel) {
+    for (const llvm::object::SectionRef& s : elf.sections()) {
+        auto name = s.getName();
+        if (!name) {
+            llvm::consumeError(name.takeError());
+            continue;
+        }
+        if (*name != ".rela.dyn") continue;
+        auto contents = s.getContents();
+        if (!contents) return make_error("{}: .rela.dyn: {}", kernel.file.string(), llvm_message(contents.takeError()));
+        for (size_t at = 0; at + 24 <= contents->size(); at += 24) {
+            uint64_t offset, info;
+            int64_t addend;
+            std::memcpy(&offset, contents->data() + at, 8);
+            std::memcpy(&info, contents->data() + at + 8, 8);
+            std::memcpy(&addend, contents->data() + at + 16, 8);
+            if ((info & 0xffffffff) != llvm::ELF::R_AARCH64_RELATIVE || offset < kernel.displacement) {
+                ++kernel.relocations_skipped;
+                continue;
+            }
+            const uint64_t where = offset - kernel.displacement, value = static_cast<uint64_t>(addend) - kernel.displacement;
+            auto region = std::find_if(kernel.regions.begin(), kernel.regions.end(),
+                                       [&](const ForeignRegion& r) { return r.contains(where) && r.contains(where + 7); });
+            if (region == kernel.regions.end()) {
+                ++kernel.relocations_skipped;
+                continue;
+            }
+            std::memcpy(region->bytes.data() + (where - region->base), &value, 8);
+            ++kernel.relocations_applied;
+        }
+    }
+    return {};
+}
+
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel) {
     std::ifstream in(file);
     if (!in) return make_error("cannot read {}", file.string());
@@ -92,6 +132,7 @@ Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kerne
         if (!(fields >> address >> type >> name)) continue;
         KernelSymbol s;
         s.address = std::stoull(address, nullptr, 16);
+        if (s.address >= kernel.displacement) s.address -= kernel.displacement;
         s.code = type == "T" || type == "t";
         kernel.symbols.emplace(name, s);
     }
@@ -135,6 +176,17 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
         sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
     }
     std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.address < b.address; });
+    if (!sections.empty() && kernel.arch == Arch::arm64) {
+        // Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA range (44
+        // bits): 0xffff8000... faults on fetch. The image runs displaced, as KASLR runs it, at
+        // its link address with the top 32 bits cleared (page offsets and cache indexes unchanged).
+        kernel.displacement = sections.front().address & ~0xffffffffull;
+        const uint64_t top = sections.back().address + sections.back().ref.getSize() - kernel.displacement;
+        if (top >= arm64_run_limit)
+            return make_error("{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}", file.string(),
+                              sections.front().address, sections.back().address, arm64_run_limit);
+        for (Section& sec : sections) sec.address -= kernel.displacement;
+    }
     uint64_t mapped = 0;
     for (const Section& s : sections) {
         uint64_t begin = s.address / page * page, end = (s.address + s.ref.getSize() + page - 1) / page * page;
@@ -155,6 +207,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     }
     if (kernel.regions.empty())
         return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
+    if (auto ok = apply_relative_relocations(*elf, kernel); !ok) return ok.take_error();
 
     for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
         auto name = sym.getName();
@@ -165,6 +218,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
             continue;
         }
         if (name->empty() || *address == 0) continue;
+        if (*address >= kernel.displacement) *address -= kernel.displacement;
         std::string text = name->str();
         if (phase_label_name(text)) {
             kernel.phase_labels.emplace_back(text, *address);
@@ -198,12 +252,12 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
-    if (path.arch != Arch::x86_64) return "arm64 images are not imported yet (issue 8)";
-    const Trampoline* t = trampoline_of(path);
-    if (!t)
+    if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
                            "which the importer does not do yet; it runs ftrace, ftrace-regs and fgraph",
                            path.name);
+    if (path.arch == Arch::arm64) return vmlinux_detail::arm64_unsupported_reason(kernel, path);
+    const Trampoline* t = trampoline_of(path);
     for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0]})
         if (!name.empty() && !kernel.has(name))
             return fmt::format("the kernel has no {} (built without the option that provides it)", name);
@@ -212,7 +266,8 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
 
 std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
     std::string era;
-    if (kernel.release.empty()) return era;
+    if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
+    if (!era.empty() || kernel.release.empty()) return era;
     std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
     if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos) version.resize(dot);
     for (const PathSpec& p : catalogue.paths)
@@ -222,16 +277,9 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
     return era;
 }
 
-Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
-    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
-        return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
-    const Trampoline& t = *trampoline_of(path);
-    const std::string file = kernel.file.filename().string();
-    auto need = [&](std::string_view name) -> Expected<uint64_t> {
-        if (auto a = kernel.address_of(name)) return *a;
-        return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
-    };
+namespace vmlinux_detail {
 
+Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
     for (const ForeignRegion& r : kernel.regions) {
         const uint64_t end = r.base + r.bytes.size();
         const MemoryLayout& l = image.layout;
@@ -241,6 +289,52 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                 return make_error("{}: {} overlaps the simulator's own regions", kernel.file.string(), r.name);
         image.foreign.push_back(r);
     }
+    return {};
+}
+
+Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
+    if (auto a = kernel.address_of(name)) return *a;
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+}
+
+Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image) {
+    auto op = need(kernel, path, "function_trace_op");
+    if (!op) return op.take_error();
+    auto ops = image.address_of("tracer_ops");
+    if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
+    ForeignRegion* data = image.foreign_at(*op);
+    if (!data || *op + 8 > data->base + data->bytes.size())
+        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
+    std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
+    return {};
+}
+
+} // namespace vmlinux_detail
+
+MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
+    MemoryLayout l;
+    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return l;
+    // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
+    // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
+    const uint64_t base = (kernel.regions.front().base - 0x1000000) & ~0xfffffull;
+    const uint64_t shift = base - l.text_base;
+    l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
+    return l;
+}
+
+std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
+    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path) : "";
+}
+
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
+    using namespace vmlinux_detail;
+    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
+        return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
+    if (path.arch == Arch::arm64) return attach_arm64(kernel, path, image);
+    const Trampoline& t = *trampoline_of(path);
+    const std::string file = kernel.file.filename().string();
+    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
+    if (auto ok = map_kernel(kernel, image); !ok) return ok;
 
     auto entry = need(t.symbol);
     if (!entry) return entry.take_error();
@@ -346,15 +440,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     }
 
     // function_trace_op: the ops the trampoline passes as the 3rd argument.
-    auto op = need("function_trace_op");
-    if (!op) return op.take_error();
-    auto ops = image.address_of("tracer_ops");
-    if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
-    ForeignRegion* data = image.foreign_at(*op);
-    if (!data || *op + 8 > data->base + data->bytes.size())
-        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
-    std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
-    return {};
+    return set_function_trace_op(kernel, path, image);
 }
 
 } // namespace tracesim
