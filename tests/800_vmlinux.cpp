@@ -79,6 +79,61 @@ constexpr const char* glue_arm64_stub = R"(
     .set ftrace_ops_func, ftrace_stub
 )";
 
+// A CALL_OPS ftrace_caller for the importer's ops-literal path, written (test-only) from the
+// effects of Linux v6.12 arch/arm64/kernel/entry-ftrace.S ftrace_caller with
+// DYNAMIC_FTRACE_WITH_ARGS + WITH_CALL_OPS + WITH_DIRECT_CALLS: the ops from the literal 16 bytes
+// below the BL's 8-byte-aligned return address, op->direct_call tested (0xd0: its offset in
+// Debian's 6.12.117 build), the direct_tramp slot cleared and tested on the way out, op->func
+// called with `blr`. Left out: the direct-call exits (ftrace_caller_direct[_late]), here a brk.
+constexpr const char* callops_ftrace_caller = R"(
+    .text
+    .globl ftrace_caller
+ftrace_caller:
+phase.save.callops:
+    bti     c
+    bic     x11, x30, #7
+    ldur    x11, [x11, #-16]
+    ldr     x17, [x11, #0xd0]
+    cbnz    x17, 1f
+    mov     x10, sp
+    sub     sp, sp, #(FREGS_SIZE + 32)
+    stp     x0, x1, [sp, #FREGS_X0]
+    stp     x2, x3, [sp, #FREGS_X2]
+    stp     x4, x5, [sp, #FREGS_X4]
+    stp     x6, x7, [sp, #FREGS_X6]
+    str     x8, [sp, #FREGS_X8]
+    str     xzr, [sp, #(FREGS_X8 + 8)]
+    str     x29, [sp, #FREGS_FP]
+    str     x9, [sp, #FREGS_LR]
+    str     x10, [sp, #FREGS_SP]
+    str     x30, [sp, #FREGS_PC]
+    stp     x29, x9, [sp, #(FREGS_SIZE + 16)]
+    add     x29, sp, #(FREGS_SIZE + 16)
+    stp     x29, x30, [sp, #FREGS_SIZE]
+    add     x29, sp, #FREGS_SIZE
+phase.dispatch.callops:
+    sub     x0, x30, #4
+    mov     x1, x9
+    mov     x3, sp
+    mov     x2, x11
+    ldr     x4, [x2]
+    blr     x4
+phase.restore.callops:
+    ldp     x0, x1, [sp, #FREGS_X0]
+    ldp     x2, x3, [sp, #FREGS_X2]
+    ldp     x4, x5, [sp, #FREGS_X4]
+    ldp     x6, x7, [sp, #FREGS_X6]
+    ldr     x8, [sp, #FREGS_X8]
+    ldr     x29, [sp, #FREGS_FP]
+    ldr     x17, [sp, #(FREGS_X8 + 8)]
+    cbnz    x17, 1f
+    ldr     x30, [sp, #FREGS_LR]
+    ldr     x9, [sp, #FREGS_PC]
+    add     sp, sp, #(FREGS_SIZE + 32)
+    ret     x9
+1:  brk     #0x800
+)";
+
 // Links kernels/<arch>/<sources> + the glue (+ `extra`, assembled after it) at the kernel's
 // address (x86_64 0xffffffff81000000, arm64 0xffff800080000000); "" when the tools are missing.
 std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name,
@@ -302,6 +357,29 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
     Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
     Record real = run("ftrace", &*kernel, Arch::arm64);
     check_same(model, real);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
+    auto file = link_vmlinux(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    CHECK(!kernel->has("ftrace_call"));
+    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
+    Record real = run("ftrace", &*kernel, Arch::arm64);
+    // The handler ran once with the true arguments, the traced function returned its value.
+    CHECK(real.checks.ok());
+    REQUIRE(real.checks.handler_args);
+    CHECK(*real.checks.handler_args);
+    // What CALL_OPS + DIRECT_CALLS add to the 6.2 model, exactly (as on Debian's 6.12.117):
+    // save bic, ldur, ldr, cbnz, str xzr; restore ldr, cbnz; the call is 3 instructions either way.
+    CHECK(real.per_call.instructions == model.per_call.instructions + 7);
+    CHECK(real.per_call.loads == model.per_call.loads + 3);
+    CHECK(real.per_call.stores == model.per_call.stores + 1);
     std::filesystem::remove_all(file.parent_path());
 }
 

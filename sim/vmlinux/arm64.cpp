@@ -8,7 +8,7 @@
 //   - CALL_OPS (6.3+ where enabled): no `ftrace_call` label, ftrace_caller starts by loading the
 //     per-site ops literal (`bic x11, x30, #7`) and calls op->func with `blr`;
 //   - fgraph's exit: return_to_handler passes fp by value (<= 6.4) or a pointer to the frame it
-//     saved (6.5+), whose size says ftrace_regs (6.14+) or fgraph_ret_regs (6.5-6.13).
+//     saved (6.5+), whose size says ftrace_regs (6.13+) or fgraph_ret_regs (6.5-6.12).
 // docs/real-kernel.md lists what is patched and stubbed per path.
 #include "sim/vmlinux/attach.h"
 
@@ -125,8 +125,8 @@ enum class Graph {
     regs_graph_func, // WITH_REGS with ftrace_graph_func on the pt_regs (Debian's 6.1.y), fp by value
     regs_graph_caller, // WITH_REGS with ftrace_graph_call / ftrace_graph_caller (upstream <= 6.1)
     args_fp,         // WITH_ARGS, fp by value (6.2-6.4)
-    args_ret_regs,   // WITH_ARGS, struct fgraph_ret_regs (6.5-6.13)
-    args_fregs,      // WITH_ARGS, struct ftrace_regs (6.14+)
+    args_ret_regs,   // WITH_ARGS, struct fgraph_ret_regs (6.5-6.12)
+    args_fregs,      // WITH_ARGS, struct ftrace_regs (6.13+)
 };
 
 Graph graph_abi(const Vmlinux& kernel) {
@@ -224,7 +224,7 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
         return kernel.has("function_graph_enter") ? "" : file + " has no function_graph_enter, which path 'fgraph' stubs";
     case Graph::args_fregs:
         if (path.kernel != "6.14")
-            return "this image's return_to_handler passes a ftrace_regs (6.14+), which only the 6.14 model's "
+            return "this image's return_to_handler passes a ftrace_regs (6.13+), which only the 6.14 model's "
                    "ftrace_return_to_handler takes: use --kernel 6.14";
         return "";
     case Graph::regs_graph_caller:
@@ -234,7 +234,7 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
         return "this image's return_to_handler passes fp by value after a WITH_ARGS entry (6.2-6.4): no modeled "
                "era has that pair of stubs";
     case Graph::args_ret_regs:
-        return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.13): the modeled eras take "
+        return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.12): the modeled eras take "
                "fp by value (6.1) or a ftrace_regs (6.14)";
     case Graph::unknown: break;
     }
