@@ -137,7 +137,7 @@ phase.restore.callops:
 // Links kernels/<arch>/<sources> + the glue (+ `extra`, assembled after it) at the kernel's
 // address (x86_64 0xffffffff81000000, arm64 0xffff800080000000); "" when the tools are missing.
 std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name,
-                                   const std::string& extra = "") {
+                                   const std::string& extra = "", const std::string& head = "") {
     const bool arm64 = arch == Arch::arm64;
     std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
     // GNU ld here links x86_64 only; arm64 needs lld.
@@ -150,9 +150,12 @@ std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& so
     const std::string offsets = isa_for(arch).asm_offsets();
     std::vector<std::string> files = sources;
     files.push_back("glue.S");
+    if (!head.empty()) files.insert(files.begin(), "head.S");
     std::string objects;
     for (const std::string& f : files) {
-        std::string text = f == "glue.S" ? std::string(arm64 ? glue_arm64 : glue) + extra : read_text(src / f);
+        std::string text = f == "glue.S"   ? std::string(arm64 ? glue_arm64 : glue) + extra
+                           : f == "head.S" ? head
+                                           : read_text(src / f);
         std::ofstream(dir / f) << offsets << text << "\n";
         std::string object = (dir / (f + ".o")).string();
         std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
@@ -380,6 +383,75 @@ TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function 
     CHECK(real.per_call.instructions == model.per_call.instructions + 7);
     CHECK(real.per_call.loads == model.per_call.loads + 3);
     CHECK(real.per_call.stores == model.per_call.stores + 1);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+// The arm64 Image header (Documentation/arch/arm64/booting.rst): a branch, text_offset,
+// image_size (0: the file's), flags, reserved words, the "ARM\x64" magic at 0x38.
+constexpr const char* arm64_image_head = R"(
+    .text
+    .globl _text
+_text:
+    b       1f
+    .long   0
+    .quad   0, 0, 0, 0, 0, 0
+    .ascii  "ARM\x64"
+    .long   0
+1:  ret
+)";
+
+TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64-raw", "",
+                             arm64_image_head);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto elf = load_vmlinux(file);
+    REQUIRE(elf);
+    // Image = the loaded sections from _text on (what `objcopy -O binary` writes); System.map =
+    // the symbols at their link addresses (no phase labels: the phases come from the heuristics).
+    const std::filesystem::path image = file.parent_path() / "Image", map = file.parent_path() / "System.map";
+    {
+        std::vector<uint8_t> bytes;
+        const uint64_t base = elf->regions.front().base;
+        for (const ForeignRegion& r : elf->regions) {
+            bytes.resize(r.base - base);
+            bytes.insert(bytes.end(), r.bytes.begin(), r.bytes.end());
+        }
+        std::ofstream(image, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        std::ofstream out(map);
+        for (const auto& [name, symbol] : elf->symbols)
+            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement, symbol.code ? 'T' : 'D', name);
+    }
+    auto raw = load_vmlinux(image, map);
+    REQUIRE_MESSAGE(raw, (raw ? "" : raw.error().message));
+    CHECK(raw->raw_image);
+    CHECK(raw->arch == Arch::arm64);
+    CHECK(raw->release == "6.14.0-tracesim-test");
+    CHECK(raw->displacement == elf->displacement);
+    CHECK(*raw->address_of("ftrace_caller") == *elf->address_of("ftrace_caller"));
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
+        CAPTURE(path);
+        Record model = run(path, nullptr, Arch::arm64, &*raw);
+        Record real = run(path, &*raw, Arch::arm64);
+        CHECK(real.checks.ok());
+        CHECK(real.per_call.instructions == model.per_call.instructions);
+        CHECK(real.per_call.stores == model.per_call.stores);
+        CHECK(real.per_call.loads == model.per_call.loads);
+        if (std::string_view(path) == "ftrace") { // where the heuristics split as the labels do
+            REQUIRE(real.phases.size() == model.phases.size());
+            for (size_t i = 0; i < real.phases.size(); ++i)
+                CHECK(real.phases[i].metrics.instructions == model.phases[i].metrics.instructions);
+        }
+    }
+    // Without the map, or not an Image at all: one clear message.
+    auto no_map = load_vmlinux(image);
+    REQUIRE(!no_map);
+    CHECK(no_map.error().message.find("--system-map") != std::string::npos);
+    auto not_image = load_vmlinux(map, map);
+    REQUIRE(!not_image);
+    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 

@@ -74,7 +74,7 @@ Expected<void> kernel_command(const KernelOptions& o) {
     std::string text;
     if (kernel->displacement)
         text = fmt::format("{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits; "
-                           "{} .rela.dyn relocations applied for that offset, {} skipped)\n\n",
+                           "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
                            kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
                            kernel->relocations_skipped);
     for (const std::string& name : paths) {

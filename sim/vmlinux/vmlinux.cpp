@@ -85,41 +85,141 @@ const Trampoline* trampoline_of(const PathSpec& path) {
     return nullptr;
 }
 
-// A relocatable arm64 vmlinux is linked with --no-apply-dynamic-relocs: its absolute pointers are
-// zero until __relocate_kernel applies .rela.dyn at boot. Applies its R_AARCH64_RELATIVE entries
-// for the displaced run address (value = addend - displacement), as that code does with its offset.
-Expected<void> apply_relative_relocations(const llvm::object::ELFObjectFileBase& elf, Vmlinux& kernel) {
+// The run address's 8 bytes at `where`, or nullptr when no region holds them.
+uint8_t* mapped(Vmlinux& kernel, uint64_t where) {
+    for (ForeignRegion& r : kernel.regions)
+        if (r.contains(where) && r.contains(where + 7)) return r.bytes.data() + (where - r.base);
+    return nullptr;
+}
+
+// A relocatable arm64 kernel is linked with --no-apply-dynamic-relocs: its absolute pointers are
+// zero until __relocate_kernel applies the RELA entries at boot (and adds the offset to the
+// places RELR lists, whose link-time values are in place). Both are applied here for the run
+// address (offset -displacement), as that code does with the KASLR offset. `entries` are copied
+// out first: in a raw Image they live in the mapped bytes themselves.
+void apply_rela(std::string entries, Vmlinux& kernel) {
+    for (size_t at = 0; at + 24 <= entries.size(); at += 24) {
+        uint64_t offset, info;
+        int64_t addend;
+        std::memcpy(&offset, entries.data() + at, 8);
+        std::memcpy(&info, entries.data() + at + 8, 8);
+        std::memcpy(&addend, entries.data() + at + 16, 8);
+        uint8_t* place = (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
+                             ? mapped(kernel, offset - kernel.displacement)
+                             : nullptr;
+        if (!place) {
+            ++kernel.relocations_skipped;
+            continue;
+        }
+        const uint64_t value = static_cast<uint64_t>(addend) - kernel.displacement;
+        std::memcpy(place, &value, 8);
+        ++kernel.relocations_applied;
+    }
+}
+
+void apply_relr(std::string words, Vmlinux& kernel) {
+    uint64_t next = 0;
+    auto relocate = [&](uint64_t link) {
+        uint8_t* place = link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
+        if (!place) {
+            ++kernel.relocations_skipped;
+            return;
+        }
+        uint64_t value;
+        std::memcpy(&value, place, 8);
+        value -= kernel.displacement;
+        std::memcpy(place, &value, 8);
+        ++kernel.relocations_applied;
+    };
+    for (size_t at = 0; at + 8 <= words.size(); at += 8) {
+        uint64_t w;
+        std::memcpy(&w, words.data() + at, 8);
+        if ((w & 1) == 0) { // an address
+            relocate(w);
+            next = w + 8;
+            continue;
+        }
+        for (int bit = 1; bit < 64; ++bit) // a bitmap of the 63 words from `next`
+            if (w >> bit & 1) relocate(next + (bit - 1) * 8);
+        next += 63 * 8;
+    }
+}
+
+Expected<void> apply_relocations(const llvm::object::ELFObjectFileBase& elf, Vmlinux& kernel) {
     for (const llvm::object::SectionRef& s : elf.sections()) {
         auto name = s.getName();
         if (!name) {
             llvm::consumeError(name.takeError());
             continue;
         }
-        if (*name != ".rela.dyn") continue;
+        if (*name != ".rela.dyn" && *name != ".relr.dyn") continue;
         auto contents = s.getContents();
-        if (!contents) return make_error("{}: .rela.dyn: {}", kernel.file.string(), llvm_message(contents.takeError()));
-        for (size_t at = 0; at + 24 <= contents->size(); at += 24) {
-            uint64_t offset, info;
-            int64_t addend;
-            std::memcpy(&offset, contents->data() + at, 8);
-            std::memcpy(&info, contents->data() + at + 8, 8);
-            std::memcpy(&addend, contents->data() + at + 16, 8);
-            if ((info & 0xffffffff) != llvm::ELF::R_AARCH64_RELATIVE || offset < kernel.displacement) {
-                ++kernel.relocations_skipped;
-                continue;
-            }
-            const uint64_t where = offset - kernel.displacement, value = static_cast<uint64_t>(addend) - kernel.displacement;
-            auto region = std::find_if(kernel.regions.begin(), kernel.regions.end(),
-                                       [&](const ForeignRegion& r) { return r.contains(where) && r.contains(where + 7); });
-            if (region == kernel.regions.end()) {
-                ++kernel.relocations_skipped;
-                continue;
-            }
-            std::memcpy(region->bytes.data() + (where - region->base), &value, 8);
-            ++kernel.relocations_applied;
-        }
+        if (!contents) return make_error("{}: {}: {}", kernel.file.string(), name->str(), llvm_message(contents.takeError()));
+        if (*name == ".rela.dyn")
+            apply_rela(contents->str(), kernel);
+        else
+            apply_relr(contents->str(), kernel);
     }
     return {};
+}
+
+// The bytes [begin, end) of the image, between two of its symbols (a raw Image's relocations).
+std::string between(Vmlinux& kernel, std::string_view begin, std::string_view end) {
+    auto b = kernel.address_of(begin), e = kernel.address_of(end);
+    if (!b || !e || *e <= *b) return "";
+    for (const ForeignRegion& r : kernel.regions)
+        if (r.contains(*b) && r.contains(*e - 1))
+            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)), *e - *b);
+    return "";
+}
+
+void read_release(Vmlinux& kernel) {
+    // "Linux version 6.1.0-28-amd64 (...)"
+    if (auto banner = kernel.address_of("linux_banner"))
+        for (const ForeignRegion& r : kernel.regions)
+            if (r.contains(*banner)) {
+                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
+                std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
+                std::istringstream words(line);
+                std::string word, version, release;
+                if (words >> word >> version >> release && version == "version") kernel.release = release;
+            }
+}
+
+Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel);
+
+// A raw arm64 Image (arch/arm64/boot/Image): the header (arm64 booting.rst: image_size at 0x10,
+// "ARM\x64" at 0x38), no symbols: they come from System.map, the image is mapped at its `_text`
+// (displaced as an ELF image is) and its RELA / RELR relocations are found by their symbols.
+Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::StringRef bytes,
+                                       const std::filesystem::path& system_map) {
+    if (bytes.size() < 64 || std::memcmp(bytes.data() + 0x38, "ARM\x64", 4) != 0)
+        return make_error("{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)", file.string());
+    if (system_map.empty())
+        return make_error("{}: a raw arm64 Image has no symbols: pass its System.map with --system-map", file.string());
+    Vmlinux kernel;
+    kernel.file = file;
+    kernel.arch = Arch::arm64;
+    kernel.raw_image = true;
+    if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
+    auto text = kernel.address_of("_text");
+    if (!text || *text < (1ull << 63))
+        return make_error("{}: no kernel-half _text, where the Image is loaded", system_map.string());
+    kernel.displacement = *text & ~0xffffffffull;
+    for (auto& [name, symbol] : kernel.symbols)
+        if (symbol.address >= kernel.displacement) symbol.address -= kernel.displacement;
+    uint64_t image_size;
+    std::memcpy(&image_size, bytes.data() + 0x10, 8);
+    image_size = (std::max<uint64_t>(image_size, bytes.size()) + page - 1) / page * page;
+    if (image_size > max_mapped) return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size, max_mapped >> 20);
+    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement), *text - kernel.displacement,
+                    std::vector<uint8_t>(image_size, 0)};
+    std::memcpy(r.bytes.data(), bytes.data(), bytes.size());
+    kernel.regions.push_back(std::move(r));
+    apply_rela(between(kernel, "__rela_start", "__rela_end"), kernel);
+    apply_relr(between(kernel, "__relr_start", "__relr_end"), kernel);
+    read_release(kernel);
+    return kernel;
 }
 
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel) {
@@ -129,7 +229,7 @@ Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kerne
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         std::string address, type, name;
-        if (!(fields >> address >> type >> name)) continue;
+        if (!(fields >> address >> type >> name) || phase_label_name(name)) continue;
         KernelSymbol s;
         s.address = std::stoull(address, nullptr, 16);
         if (s.address >= kernel.displacement) s.address -= kernel.displacement;
@@ -150,6 +250,8 @@ std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map) {
     auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
     if (!buffer) return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
+    if (!(*buffer)->getBuffer().starts_with("\x7f" "ELF"))
+        return load_raw_arm64_image(file, (*buffer)->getBuffer(), system_map);
     auto object = llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
     if (!object) return make_error("{}: not an object file: {}", file.string(), llvm_message(object.takeError()));
     auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
@@ -207,7 +309,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     }
     if (kernel.regions.empty())
         return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
-    if (auto ok = apply_relative_relocations(*elf, kernel); !ok) return ok.take_error();
+    if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
 
     for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
         auto name = sym.getName();
@@ -236,16 +338,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     if (kernel.symbols.empty())
         return make_error("{}: no symbol table (stripped image? pass its System.map with --system-map)", file.string());
 
-    // The release, from "Linux version 6.1.0-28-amd64 (...)".
-    if (auto banner = kernel.address_of("linux_banner"))
-        for (const ForeignRegion& r : kernel.regions)
-            if (r.contains(*banner)) {
-                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
-                std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
-                std::istringstream words(line);
-                std::string word, version, release;
-                if (words >> word >> version >> release && version == "version") kernel.release = release;
-            }
+    read_release(kernel);
     return kernel;
 }
 

@@ -37,7 +37,8 @@ struct Vmlinux {
     // MMU off faults on addresses beyond its 44-bit PA range (the image runs displaced, as KASLR
     // runs it, with .rela.dyn applied). Regions, symbols and phase labels hold run addresses.
     uint64_t displacement = 0;
-    size_t relocations_applied = 0, relocations_skipped = 0; // .rela.dyn (R_AARCH64_RELATIVE)
+    size_t relocations_applied = 0, relocations_skipped = 0; // RELA (R_AARCH64_RELATIVE) and RELR
+    bool raw_image = false; // an arm64 Image without ELF headers (symbols from System.map)
     std::vector<ForeignRegion> regions; // every allocated section in the kernel half, page-aligned
     std::map<std::string, KernelSymbol, std::less<>> symbols;
     std::vector<std::pair<std::string, uint64_t>> phase_labels; // tracesim's own, in a test image
@@ -47,7 +48,7 @@ struct Vmlinux {
 };
 
 // Reads `file` (an ELF vmlinux with a symbol table; `system_map`, when given, adds its symbols,
-// for a stripped image).
+// for a stripped image), or a raw arm64 Image with its System.map.
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map = {});
 
 // Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
