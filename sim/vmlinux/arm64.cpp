@@ -10,9 +10,8 @@
 //   - fgraph's exit: return_to_handler passes fp by value (<= 6.4) or a pointer to the frame it
 //     saved (6.5+), whose size says ftrace_regs (6.13+) or fgraph_ret_regs (6.5-6.12).
 // docs/real-kernel.md lists what is patched and stubbed per path.
-#include "sim/vmlinux/attach.h"
-
 #include "isa/isa.h"
+#include "sim/vmlinux/attach.h"
 
 #include <cstring>
 
@@ -42,7 +41,8 @@ uint64_t end_of(const Vmlinux& kernel, std::string_view name) {
     return s.address + (s.size ? s.size : unknown_size_scan);
 }
 
-std::optional<uint64_t> find_word(const Vmlinux& kernel, uint64_t begin, uint64_t end, uint32_t word) {
+std::optional<uint64_t> find_word(const Vmlinux& kernel, uint64_t begin, uint64_t end,
+                                  uint32_t word) {
     for (uint64_t pc = begin; pc + 4 <= end; pc += 4) {
         auto w = word_at(kernel, pc);
         if (!w) return std::nullopt;
@@ -54,12 +54,14 @@ std::optional<uint64_t> find_word(const Vmlinux& kernel, uint64_t begin, uint64_
 // The target of the b / bl at `pc` (word `w`), if it is one.
 std::optional<uint64_t> branch_target(uint32_t w, uint64_t pc) {
     if ((w & 0x7c000000u) != 0x14000000u) return std::nullopt;
-    int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >> 36; // sign-extend, * 4
+    int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >>
+                  36; // sign-extend, * 4
     return pc + imm;
 }
 
 // The first `bl` in [begin, end) reaching `target`.
-std::optional<uint64_t> find_call(const Vmlinux& kernel, uint64_t begin, uint64_t end, uint64_t target) {
+std::optional<uint64_t> find_call(const Vmlinux& kernel, uint64_t begin, uint64_t end,
+                                  uint64_t target) {
     for (uint64_t pc = begin; pc + 4 <= end; pc += 4) {
         auto w = word_at(kernel, pc);
         if (!w) return std::nullopt;
@@ -71,7 +73,8 @@ std::optional<uint64_t> find_call(const Vmlinux& kernel, uint64_t begin, uint64_
 // Rewrites, in [begin, end) of `bytes` (mapped at `base`), the b / bl and the adrp + add pairs that
 // reach `from` so that they reach `to`; returns how many. (The harness takes return_to_handler's
 // address with adrp + add; the kernel calls its C functions with bl.)
-int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
+int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end,
+             uint64_t from, uint64_t to) {
     int count = 0;
     begin = std::max(begin, base);
     end = std::min(end, base + bytes.size());
@@ -93,9 +96,14 @@ int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_
         if ((w & 0x9f000000u) != 0x90000000u || pc + 8 > end) continue; // adrp
         uint32_t add = load(pc + 4);
         const uint32_t rd = w & 31;
-        if ((add & 0xffc00000u) != 0x91000000u || (add & 31) != rd || ((add >> 5) & 31) != rd) continue;
-        int64_t pages = static_cast<int64_t>(static_cast<uint64_t>(((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3)) << 43) >> 43;
-        uint64_t target = (pc & ~0xfffull) + static_cast<uint64_t>(pages << 12) + ((add >> 10) & 0xfff);
+        if ((add & 0xffc00000u) != 0x91000000u || (add & 31) != rd || ((add >> 5) & 31) != rd)
+            continue;
+        int64_t pages =
+            static_cast<int64_t>(static_cast<uint64_t>(((w >> 5) & 0x7ffff) << 2 | ((w >> 29) & 3))
+                                 << 43) >>
+            43;
+        uint64_t target =
+            (pc & ~0xfffull) + static_cast<uint64_t>(pages << 12) + ((add >> 10) & 0xfff);
         if (target != from) continue;
         int64_t new_pages = static_cast<int64_t>((to & ~0xfffull) - (pc & ~0xfffull)) >> 12;
         if (new_pages < -(1 << 20) || new_pages >= (1 << 20)) continue;
@@ -115,18 +123,20 @@ std::optional<Entry> entry_abi(const Vmlinux& kernel) {
     if (!entry) return std::nullopt;
     const uint32_t regs_frame = isa_for(Arch::arm64).layout("pt_regs")->size + 16;
     const uint32_t sub_sp_regs_frame = 0xd10003ffu | (regs_frame << 10);
-    if (!kernel.has("ftrace_call") && find_word(kernel, *entry, *entry + 16, bic_x11_x30_7)) return Entry::call_ops;
+    if (!kernel.has("ftrace_call") && find_word(kernel, *entry, *entry + 16, bic_x11_x30_7))
+        return Entry::call_ops;
     if (find_word(kernel, *entry, *entry + 16, sub_sp_regs_frame)) return Entry::regs;
     return Entry::args;
 }
 
 enum class Graph {
     unknown,
-    regs_graph_func, // WITH_REGS with ftrace_graph_func on the pt_regs (Debian's 6.1.y), fp by value
+    regs_graph_func,   // WITH_REGS with ftrace_graph_func on the pt_regs (Debian's 6.1.y), fp by
+                       // value
     regs_graph_caller, // WITH_REGS with ftrace_graph_call / ftrace_graph_caller (upstream <= 6.1)
-    args_fp,         // WITH_ARGS, fp by value (6.2-6.4)
-    args_ret_regs,   // WITH_ARGS, struct fgraph_ret_regs (6.5-6.12)
-    args_fregs,      // WITH_ARGS, struct ftrace_regs (6.13+)
+    args_fp,           // WITH_ARGS, fp by value (6.2-6.4)
+    args_ret_regs,     // WITH_ARGS, struct fgraph_ret_regs (6.5-6.12)
+    args_fregs,        // WITH_ARGS, struct ftrace_regs (6.13+)
 };
 
 Graph graph_abi(const Vmlinux& kernel) {
@@ -145,7 +155,8 @@ Graph graph_abi(const Vmlinux& kernel) {
     if (arg == mov_x0_x29) return Graph::args_fp;
     if (arg != mov_x0_sp) return Graph::unknown;
     const uint32_t fregs_frame = isa_for(Arch::arm64).layout("ftrace_regs")->size;
-    return word_at(kernel, *rth) == (0xd10003ffu | (fregs_frame << 10)) ? Graph::args_fregs : Graph::args_ret_regs;
+    return word_at(kernel, *rth) == (0xd10003ffu | (fregs_frame << 10)) ? Graph::args_fregs
+                                                                        : Graph::args_ret_regs;
 }
 
 // The symbol the path's site branches to ("bl ftrace_caller_v6_1" -> ftrace_caller_v6_1).
@@ -182,21 +193,31 @@ std::optional<uint64_t> ops_call(const Vmlinux& kernel, const PathSpec& path) {
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     if (path != "fgraph") return "";
     switch (graph_abi(kernel)) {
-    case Graph::regs_graph_func: return "6.1";
-    case Graph::args_fregs: return "6.14";
-    default: return "";
+    case Graph::regs_graph_func:
+        return "6.1";
+    case Graph::args_fregs:
+        return "6.14";
+    default:
+        return "";
     }
 }
 
 std::string arm64_note(const Vmlinux& kernel, const PathSpec& path) {
-    if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs && path.regs_struct == "ftrace_regs")
-        return "this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the handler a pt_regs "
-               "(x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; x0-x2 sit at the same offsets, so "
-               "the handler's reads agree; the register-struct checks (ftrace_regs offsets) are left out";
+    if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
+        path.regs_struct == "ftrace_regs")
+        return "this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
+               "handler a pt_regs "
+               "(x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; x0-x2 sit at the "
+               "same offsets, so "
+               "the handler's reads agree; the register-struct checks (ftrace_regs offsets) are "
+               "left out";
     if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
-        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs; the backport of \"make function "
-               "graph use ftrace directly\") where upstream 6.1 and the model patch ftrace_graph_call to "
-               "ftrace_graph_caller + prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
+        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs; the backport "
+               "of \"make function "
+               "graph use ftrace directly\") where upstream 6.1 and the model patch "
+               "ftrace_graph_call to "
+               "ftrace_graph_caller + prepare_ftrace_return; the kernel's compiled "
+               "ftrace_graph_func runs, its "
                "function_graph_enter is the model's";
     return "";
 }
@@ -204,41 +225,55 @@ std::string arm64_note(const Vmlinux& kernel, const PathSpec& path) {
 std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     const std::string file = kernel.file.filename().string();
     auto entry = entry_abi(kernel);
-    if (!entry) return fmt::format("{} has no ftrace_caller (built without DYNAMIC_FTRACE_WITH_REGS/ARGS)", file);
-    if (path.name == "ftrace-regs" && !kernel.has("ftrace_regs_caller"))
-        return fmt::format("{} has no ftrace_regs_caller: a DYNAMIC_FTRACE_WITH_ARGS kernel (6.2+) has no pt_regs "
-                           "entry trampoline on arm64",
+    if (!entry)
+        return fmt::format("{} has no ftrace_caller (built without DYNAMIC_FTRACE_WITH_REGS/ARGS)",
                            file);
+    if (path.name == "ftrace-regs" && !kernel.has("ftrace_regs_caller"))
+        return fmt::format(
+            "{} has no ftrace_regs_caller: a DYNAMIC_FTRACE_WITH_ARGS kernel (6.2+) has no pt_regs "
+            "entry trampoline on arm64",
+            file);
     if (!ops_call(kernel, path))
-        return fmt::format("{} has no ftrace_call label and no call to ftrace_stub in {}: path '{}' cannot find the "
+        return fmt::format("{} has no ftrace_call label and no call to ftrace_stub in {}: path "
+                           "'{}' cannot find the "
                            "site it patches to call its handler",
                            file, entry_symbol(path), path.name);
     if (path.name != "fgraph") return "";
     for (const char* name : {"return_to_handler", "ftrace_return_to_handler"})
-        if (!kernel.has(name)) return fmt::format("{} has no {}, which path 'fgraph' needs", file, name);
+        if (!kernel.has(name))
+            return fmt::format("{} has no {}, which path 'fgraph' needs", file, name);
     switch (graph_abi(kernel)) {
     case Graph::regs_graph_func:
         if (path.kernel != "6.1")
-            return "this image's fgraph passes fp by value to ftrace_return_to_handler and a pt_regs to "
+            return "this image's fgraph passes fp by value to ftrace_return_to_handler and a "
+                   "pt_regs to "
                    "ftrace_graph_func, which only the 6.1 model's stubs take: use --kernel 6.1";
-        return kernel.has("function_graph_enter") ? "" : file + " has no function_graph_enter, which path 'fgraph' stubs";
+        return kernel.has("function_graph_enter")
+                   ? ""
+                   : file + " has no function_graph_enter, which path 'fgraph' stubs";
     case Graph::args_fregs:
         if (path.kernel != "6.14")
-            return "this image's return_to_handler passes a ftrace_regs (6.13+), which only the 6.14 model's "
+            return "this image's return_to_handler passes a ftrace_regs (6.13+), which only the "
+                   "6.14 model's "
                    "ftrace_return_to_handler takes: use --kernel 6.14";
         return "";
     case Graph::regs_graph_caller:
         return "this image's fgraph is upstream 6.1's ftrace_graph_call -> ftrace_graph_caller -> "
-               "prepare_ftrace_return; the importer wires the ftrace_graph_func form only (not yet this one)";
+               "prepare_ftrace_return; the importer wires the ftrace_graph_func form only (not yet "
+               "this one)";
     case Graph::args_fp:
-        return "this image's return_to_handler passes fp by value after a WITH_ARGS entry (6.2-6.4): no modeled "
+        return "this image's return_to_handler passes fp by value after a WITH_ARGS entry "
+               "(6.2-6.4): no modeled "
                "era has that pair of stubs";
     case Graph::args_ret_regs:
-        return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.12): the modeled eras take "
+        return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.12): the "
+               "modeled eras take "
                "fp by value (6.1) or a ftrace_regs (6.14)";
-    case Graph::unknown: break;
+    case Graph::unknown:
+        break;
     }
-    return fmt::format("{}'s return_to_handler / ftrace_graph_func are not in a form the importer knows", file);
+    return fmt::format(
+        "{}'s return_to_handler / ftrace_graph_func are not in a form the importer knows", file);
 }
 
 Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& image) {
@@ -247,30 +282,37 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
     const Entry abi = *entry_abi(kernel);
     auto entry = need(kernel, path, entry_symbol(path));
     if (!entry) return entry.take_error();
-    // The site's `bl` names the model's entry (ftrace_caller, ftrace_regs_caller, ftrace_caller_v6_1):
-    // that name now stands for the kernel's.
+    // The site's `bl` names the model's entry (ftrace_caller, ftrace_regs_caller,
+    // ftrace_caller_v6_1): that name now stands for the kernel's.
     image.define_symbol(entry_symbol(path), *entry, file);
-    if (std::string target = site_target(path); !target.empty()) image.define_symbol(target, *entry, file);
-    if (auto stub = kernel.address_of("ftrace_stub")) image.define_symbol("ftrace_stub", *stub, file);
+    if (std::string target = site_target(path); !target.empty())
+        image.define_symbol(target, *entry, file);
+    if (auto stub = kernel.address_of("ftrace_stub"))
+        image.define_symbol("ftrace_stub", *stub, file);
 
     // Where the ops func is called, and where dispatch starts (WITH_REGS: in ftrace_common).
     const uint64_t tramp_end = end_of(kernel, entry_symbol(path));
     const bool common = abi == Entry::regs && kernel.has("ftrace_common");
     auto call = ops_call(kernel, path);
-    if (!call) return make_error("{} on {}: no call to the ops func found", path.name, kernel.file.string());
+    if (!call)
+        return make_error("{} on {}: no call to the ops func found", path.name,
+                          kernel.file.string());
     auto dispatch = find_word(kernel, common ? *kernel.address_of("ftrace_common") : *entry,
                               common ? end_of(kernel, "ftrace_common") : tramp_end, sub_x0_x30_4);
 
     // Phases: tracesim's labels in an image built from kernels/arm64/*.S; else save from the entry,
     // dispatch from `sub x0, x30, #4` (the ip argument), restore after the call to the ops func.
     if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
+        for (const auto& [name, address] : kernel.phase_labels)
+            image.set_foreign_phase(address, phase_of_label(name));
+        for (const ForeignRegion& r : kernel.regions)
+            image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
     } else {
         image.set_foreign_phase(*entry, Phase::save);
         if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
         image.set_foreign_phase(*call + 4, Phase::restore);
-        image.set_foreign_phase(std::max(tramp_end, common ? end_of(kernel, "ftrace_common") : 0), std::nullopt);
+        image.set_foreign_phase(std::max(tramp_end, common ? end_of(kernel, "ftrace_common") : 0),
+                                std::nullopt);
     }
 
     // The ops func: the harness's `ftrace_ops_func` (the handler, or the path's C model of it), or,
@@ -290,17 +332,22 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         // goes there, and the ops (zeroed, func first, so no direct call) on a page of its own.
         auto traced = image.address_of("traced_func");
         auto func = image.address_of(ops_func);
-        if (!traced || !func) return make_error("the arm64 harness has no traced_func / {}", ops_func);
+        if (!traced || !func)
+            return make_error("the arm64 harness has no traced_func / {}", ops_func);
         const uint64_t literal = ((*traced + 8) & ~7ull) - 16;
         if (!image.in_text(literal) || image.phase_at(literal) || image.phase_at(literal + 4))
-            return make_error("CALL_OPS: no free 8 bytes before traced_func for the ops literal ({})",
-                              image.describe(literal));
+            return make_error(
+                "CALL_OPS: no free 8 bytes before traced_func for the ops literal ({})",
+                image.describe(literal));
         const uint64_t ops = image.layout.text_base - 0x1000;
-        ForeignRegion page{"ftrace_ops (CALL_OPS literal target)", ops, std::vector<uint8_t>(0x1000, 0)};
+        ForeignRegion page{"ftrace_ops (CALL_OPS literal target)", ops,
+                           std::vector<uint8_t>(0x1000, 0)};
         std::memcpy(page.bytes.data(), &*func, 8);
         image.foreign.push_back(std::move(page));
         std::memcpy(image.text.data() + (literal - image.layout.text_base), &ops, 8);
-    } else if (auto ok = image.patch(*call, 4, "bl " + ops_func, fmt::format("ftrace_call of {}", file)); !ok) {
+    } else if (auto ok =
+                   image.patch(*call, 4, "bl " + ops_func, fmt::format("ftrace_call of {}", file));
+               !ok) {
         return ok;
     }
 
@@ -313,7 +360,9 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         if (!rth) return rth.take_error();
         const uint64_t rth_end = end_of(kernel, "return_to_handler");
         auto model_rth = image.address_of(v6_1 ? "return_to_handler_v6_1" : "return_to_handler");
-        if (!model_rth) return make_error("the arm64 harness of path 'fgraph' has no model of return_to_handler");
+        if (!model_rth)
+            return make_error(
+                "the arm64 harness of path 'fgraph' has no model of return_to_handler");
         if (!v6_1 && retarget(image.text, image.layout.text_base, image.layout.text_base,
                               image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
             return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
@@ -321,22 +370,28 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         struct Stub {
             const char *caller, *callee, *model;
         };
-        std::vector<Stub> stubs = {{"return_to_handler", "ftrace_return_to_handler",
-                                    v6_1 ? "ftrace_return_to_handler_v6_1" : "ftrace_return_to_handler"}};
-        if (v6_1) stubs.push_back({"ftrace_graph_func", "function_graph_enter", "function_graph_enter_v6_1"});
+        std::vector<Stub> stubs = {
+            {"return_to_handler", "ftrace_return_to_handler",
+             v6_1 ? "ftrace_return_to_handler_v6_1" : "ftrace_return_to_handler"}};
+        if (v6_1)
+            stubs.push_back(
+                {"ftrace_graph_func", "function_graph_enter", "function_graph_enter_v6_1"});
         for (const Stub& s : stubs) {
             auto caller = need(kernel, path, s.caller);
             auto callee = need(kernel, path, s.callee);
             if (!caller) return caller.take_error();
             if (!callee) return callee.take_error();
             auto model = image.address_of(s.model);
-            if (!model) return make_error("the arm64 harness of path 'fgraph' has no model of {}", s.callee);
+            if (!model)
+                return make_error("the arm64 harness of path 'fgraph' has no model of {}",
+                                  s.callee);
             ForeignRegion* r = image.foreign_at(*caller);
             const uint64_t end = end_of(kernel, s.caller);
             auto site = find_call(kernel, *caller, end, *callee);
             if (!r || !site || retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
-                return make_error("{}: {} does not call {}, which path 'fgraph' replaces by its model",
-                                  kernel.file.string(), s.caller, s.callee);
+                return make_error(
+                    "{}: {} does not call {}, which path 'fgraph' replaces by its model",
+                    kernel.file.string(), s.caller, s.callee);
             if (!kernel.phase_labels.empty()) continue;
             if (std::string_view(s.caller) == "return_to_handler") {
                 // as the models mark it: save the return registers, dispatch the argument and the
