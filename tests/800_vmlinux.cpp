@@ -326,6 +326,19 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
         CHECK(faulted.error().message.find(fmt::format("{}+{:#x} in vmlinux", symbol, offset)) != std::string::npos);
         CHECK(faulted.error().message.find("exception") != std::string::npos);
     }
+    // A symbol the path needs and the image lacks: one message naming both.
+    {
+        Vmlinux missing = *kernel;
+        missing.symbols.erase("function_trace_op");
+        const PathSpec* spec = *test::catalogue().find_path("ftrace", Arch::arm64, "");
+        auto image = build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
+                                 vmlinux_layout(missing));
+        REQUIRE(image);
+        auto attached = attach_vmlinux(missing, *spec, *image);
+        REQUIRE(!attached);
+        CHECK(attached.error().message.find("no symbol 'function_trace_op', which path 'ftrace' needs") !=
+              std::string::npos);
+    }
     // The command, with --arch arm64.
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace --path fgraph");
     CHECK(text.exit_code == 0);
@@ -464,6 +477,16 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     MESSAGE("release ", kernel->release);
+    // arm64: the relocated pointers hold run addresses (ftrace_ops_list starts at ftrace_list_end,
+    // a RELATIVE relocation in a relocatable image).
+    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") && kernel->has("ftrace_list_end")) {
+        const uint64_t at = *kernel->address_of("ftrace_ops_list");
+        uint64_t value = 0;
+        for (const ForeignRegion& r : kernel->regions)
+            if (r.contains(at)) std::memcpy(&value, r.bytes.data() + (at - r.base), 8);
+        CHECK(value == *kernel->address_of("ftrace_list_end"));
+        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped, " skipped");
+    }
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
         const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
