@@ -63,6 +63,7 @@ constexpr const char* glue_arm64 = R"(
     .globl ftrace_stub, _start
 _start:
 ftrace_stub:
+phase.dispatch.glue_ftrace_stub:            // what ftrace_call calls with only fgraph on (<= 6.1)
     ret
     .data
     .globl function_trace_op, linux_banner, fgraph_ops
@@ -77,6 +78,66 @@ linux_banner:
 constexpr const char* glue_arm64_stub = R"(
     .globl ftrace_ops_func
     .set ftrace_ops_func, ftrace_stub
+)";
+
+// Upstream <= 6.1's fgraph (WITH_REGS), around kernels/arm64/ftrace_regs_caller.S's ftrace_common
+// (whose ftrace_graph_call NOP follows the ftrace_call site): ftrace_caller (allregs=0),
+// ftrace_graph_caller, return_to_handler (fp by value), written (test-only) as
+// kernels/arm64/fgraph_v6_1.S writes them from Linux v6.1 arch/arm64/kernel/entry-ftrace.S, so
+// the run must equal that model's. prepare_ftrace_return and ftrace_return_to_handler are C in
+// the kernel: here a brk, which the importer must have replaced by the model's.
+constexpr const char* graph_caller_v6_1 = R"(
+    .text
+    .globl ftrace_caller, ftrace_graph_caller, return_to_handler
+    .globl prepare_ftrace_return, ftrace_return_to_handler
+ftrace_caller:
+phase.save.up_ftrace_caller:
+    sub     sp, sp, #(S_SIZE + 16)
+    stp     x0, x1, [sp, #S_X0]
+    stp     x2, x3, [sp, #S_X2]
+    stp     x4, x5, [sp, #S_X4]
+    stp     x6, x7, [sp, #S_X6]
+    stp     x8, x9, [sp, #S_X8]
+    str     x29, [sp, #S_X29]
+    add     x10, sp, #(S_SIZE + 16)
+    stp     x9, x10, [sp, #S_X30]
+    str     x30, [sp, #S_PC]
+    stp     x29, x9, [sp, #S_SIZE]
+    add     x29, sp, #S_SIZE
+    stp     x29, x30, [sp, #S_STACKFRAME]
+    add     x29, sp, #S_STACKFRAME
+    b       ftrace_common
+ftrace_graph_caller:
+phase.dispatch.up_ftrace_graph_caller:
+    ldr     x0, [sp, #S_PC]
+    sub     x0, x0, #AARCH64_INSN_SIZE
+    add     x1, sp, #S_X30
+    ldr     x2, [sp, #S_SIZE]
+    bl      prepare_ftrace_return
+    b       ftrace_common_return
+return_to_handler:
+phase.save.up_return_to_handler:
+    sub     sp, sp, #64
+    stp     x0, x1, [sp]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+phase.dispatch.up_return_to_handler:
+    mov     x0, x29
+    bl      ftrace_return_to_handler
+phase.hijack.up_return_to_handler:
+    mov     x30, x0
+phase.restore.up_return_to_handler:
+    ldp     x0, x1, [sp]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    add     sp, sp, #64
+    ret
+prepare_ftrace_return:
+ftrace_return_to_handler:
+phase.dispatch.up_c_callees:
+    brk     #0x800
 )";
 
 // A CALL_OPS ftrace_caller for the importer's ops-literal path, written (test-only) from the
@@ -373,6 +434,29 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
     Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
     Record real = run("ftrace", &*kernel, Arch::arm64);
     check_same(model, real);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 model's counts") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
+                             std::string(graph_caller_v6_1) + glue_arm64_stub);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
+    const PathSpec* v6_14 = *test::catalogue().find_path("fgraph", Arch::arm64, "6.14");
+    CHECK(vmlinux_unsupported_reason(*kernel, *v6_14).find("--kernel 6.1") != std::string::npos);
+    Record model = run("fgraph", nullptr, Arch::arm64, &*kernel);
+    Record real = run("fgraph", &*kernel, Arch::arm64);
+    CHECK(model.kernel == "6.1");
+    check_same(model, real);
+    // ftrace and ftrace-regs on the same WITH_REGS image: the shared ftrace_common's call site
+    CHECK(run("ftrace-regs", &*kernel, Arch::arm64).per_call.instructions ==
+          run("ftrace-regs", nullptr, Arch::arm64, &*kernel).per_call.instructions);
+    CHECK(run("ftrace", &*kernel, Arch::arm64).checks.ok());
     std::filesystem::remove_all(file.parent_path());
 }
 

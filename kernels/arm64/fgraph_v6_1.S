@@ -74,6 +74,7 @@ phase.dispatch.ftrace_graph_caller_v6_1:
     b       ftrace_common_return            // ftrace_regs_caller.S: reloads x30 = S_LR
 
 // prepare_ftrace_return(self_addr, parent, frame_pointer)
+    .globl prepare_ftrace_return_v6_1          // global: `tracesim kernel` stubs a real kernel's with it
 prepare_ftrace_return_v6_1:
 phase.dispatch.prepare_ftrace_return_v6_1:
     stp     x29, x30, [sp, #-32]!

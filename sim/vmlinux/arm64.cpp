@@ -24,6 +24,7 @@ constexpr uint32_t blr_x4 = 0xd63f0080;        // CALL_OPS: op->func(ip, parent_
 constexpr uint32_t bic_x11_x30_7 = 0x927df3cb; // CALL_OPS: the literal's 8-byte boundary
 constexpr uint32_t mov_x0_x29 = 0xaa1d03e0;    // return_to_handler: fp by value
 constexpr uint32_t mov_x0_sp = 0x910003e0;     // return_to_handler: the saved frame
+constexpr uint32_t nop = 0xd503201f;
 constexpr uint64_t unknown_size_scan = 0x400;  // how far code without a symbol size is scanned
 
 std::optional<uint32_t> word_at(const Vmlinux& kernel, uint64_t pc) {
@@ -175,17 +176,35 @@ const char* entry_symbol(const PathSpec& path) {
 // Where the trampoline calls the ops func: the `ftrace_call` label, else (an image built from
 // kernels/arm64/*.S) its `bl` to ftrace_stub or ftrace_ops_func, else (CALL_OPS) the `blr x4`
 // after `sub x0, x30, #4`.
-std::optional<uint64_t> ops_call(const Vmlinux& kernel, const PathSpec& path) {
+std::optional<uint64_t> ops_call(const Vmlinux& kernel, std::string_view entry_name) {
     if (auto label = kernel.address_of("ftrace_call")) return label;
-    auto entry = kernel.address_of(entry_symbol(path));
+    auto entry = kernel.address_of(entry_name);
     if (!entry) return std::nullopt;
-    const uint64_t end = end_of(kernel, entry_symbol(path));
-    for (const char* target : {"ftrace_stub", "ftrace_ops_func"})
-        if (auto t = kernel.address_of(target))
-            if (auto call = find_call(kernel, *entry, end, *t)) return call;
+    const uint64_t end = end_of(kernel, entry_name);
+    // WITH_REGS entries branch to ftrace_common, which makes the call
+    for (const char* code : {"", "ftrace_common"}) {
+        auto begin = *code ? kernel.address_of(code) : entry;
+        if (!begin) continue;
+        for (const char* target : {"ftrace_stub", "ftrace_ops_func"})
+            if (auto t = kernel.address_of(target))
+                if (auto call = find_call(kernel, *begin, *code ? end_of(kernel, code) : end, *t))
+                    return call;
+    }
     if (entry_abi(kernel) != Entry::call_ops) return std::nullopt;
     auto dispatch = find_word(kernel, *entry, end, sub_x0_x30_4);
     return dispatch ? find_word(kernel, *dispatch, end, blr_x4) : std::nullopt;
+}
+
+std::optional<uint64_t> ops_call(const Vmlinux& kernel, const PathSpec& path) {
+    return ops_call(kernel, entry_symbol(path));
+}
+
+// Upstream <= 6.1's ftrace_graph_call: the label, else the NOP right after the ftrace_call site.
+std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
+    if (auto label = kernel.address_of("ftrace_graph_call")) return label;
+    auto call = ops_call(kernel, "ftrace_caller");
+    if (call && word_at(kernel, *call + 4) == nop) return *call + 4;
+    return std::nullopt;
 }
 
 } // namespace
@@ -194,6 +213,7 @@ std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     if (path != "fgraph") return "";
     switch (graph_abi(kernel)) {
     case Graph::regs_graph_func:
+    case Graph::regs_graph_caller:
         return "6.1";
     case Graph::args_fregs:
         return "6.14";
@@ -246,25 +266,29 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
     case Graph::regs_graph_func:
         if (path.kernel != "6.1")
             return "this image's fgraph passes fp by value to ftrace_return_to_handler and a "
-                   "pt_regs to "
-                   "ftrace_graph_func, which only the 6.1 model's stubs take: use --kernel 6.1";
+                   "pt_regs to ftrace_graph_func, which only the 6.1 model's stubs take: use "
+                   "--kernel 6.1";
         return kernel.has("function_graph_enter")
                    ? ""
                    : file + " has no function_graph_enter, which path 'fgraph' stubs";
     case Graph::args_fregs:
         if (path.kernel != "6.14")
             return "this image's return_to_handler passes a ftrace_regs (6.13+), which only the "
-                   "6.14 model's "
-                   "ftrace_return_to_handler takes: use --kernel 6.14";
+                   "6.14 model's ftrace_return_to_handler takes: use --kernel 6.14";
         return "";
     case Graph::regs_graph_caller:
-        return "this image's fgraph is upstream 6.1's ftrace_graph_call -> ftrace_graph_caller -> "
-               "prepare_ftrace_return; the importer wires the ftrace_graph_func form only (not yet "
-               "this one)";
+        if (path.kernel != "6.1")
+            return "this image's fgraph is ftrace_graph_caller -> prepare_ftrace_return (upstream "
+                   "<= 6.1), which only the 6.1 model's stubs take: use --kernel 6.1";
+        if (!graph_call(kernel))
+            return file + " has no ftrace_graph_call label and no NOP after the ftrace_call site, "
+                          "which path 'fgraph' patches to `b ftrace_graph_caller`";
+        return kernel.has("prepare_ftrace_return")
+                   ? ""
+                   : file + " has no prepare_ftrace_return, which path 'fgraph' stubs";
     case Graph::args_fp:
         return "this image's return_to_handler passes fp by value after a WITH_ARGS entry "
-               "(6.2-6.4): no modeled "
-               "era has that pair of stubs";
+               "(6.2-6.4): no modeled era has that pair of stubs";
     case Graph::args_ret_regs:
         return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.12): the "
                "modeled eras take "
@@ -325,6 +349,20 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         image.define_symbol("ftrace_graph_func", *func, file);
         ops_func = "ftrace_graph_func";
     }
+    if (graph == Graph::regs_graph_caller) {
+        // upstream <= 6.1 with only the graph tracer on: ftrace_call calls ftrace_stub (graph_ops'
+        // func) and ftrace_graph_call is patched from a NOP to `b ftrace_graph_caller`.
+        auto stub = need(kernel, path, "ftrace_stub");
+        auto caller = need(kernel, path, "ftrace_graph_caller");
+        if (!stub) return stub.take_error();
+        if (!caller) return caller.take_error();
+        image.define_symbol("ftrace_graph_caller", *caller, file);
+        ops_func = "ftrace_stub";
+        if (auto ok = image.patch(*graph_call(kernel), 4, "b ftrace_graph_caller",
+                                  fmt::format("ftrace_graph_call of {}", file));
+            !ok)
+            return ok;
+    }
     if (abi == Entry::call_ops) {
         // CALL_OPS: ftrace writes the ops' address into the 8 bytes the compiler left before the
         // function (-fpatchable-function-entry=4,2); ftrace_caller finds it from the return address
@@ -355,7 +393,7 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         // The kernel's return_to_handler is where the hooked function returns: the harness's
         // references to its model (the address the modeled graph func writes) now reach it, and
         // its call to ftrace_return_to_handler (C) reaches the model's.
-        const bool v6_1 = graph == Graph::regs_graph_func;
+        const bool v6_1 = graph == Graph::regs_graph_func || graph == Graph::regs_graph_caller;
         auto rth = need(kernel, path, "return_to_handler");
         if (!rth) return rth.take_error();
         const uint64_t rth_end = end_of(kernel, "return_to_handler");
@@ -363,8 +401,9 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         if (!model_rth)
             return make_error(
                 "the arm64 harness of path 'fgraph' has no model of return_to_handler");
-        if (!v6_1 && retarget(image.text, image.layout.text_base, image.layout.text_base,
-                              image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
+        // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func runs)
+        if (retarget(image.text, image.layout.text_base, image.layout.text_base,
+                     image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
             return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
         image.define_symbol("return_to_handler", *rth, file);
         struct Stub {
@@ -373,9 +412,12 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         std::vector<Stub> stubs = {
             {"return_to_handler", "ftrace_return_to_handler",
              v6_1 ? "ftrace_return_to_handler_v6_1" : "ftrace_return_to_handler"}};
-        if (v6_1)
+        if (graph == Graph::regs_graph_func)
             stubs.push_back(
                 {"ftrace_graph_func", "function_graph_enter", "function_graph_enter_v6_1"});
+        if (graph == Graph::regs_graph_caller)
+            stubs.push_back(
+                {"ftrace_graph_caller", "prepare_ftrace_return", "prepare_ftrace_return_v6_1"});
         for (const Stub& s : stubs) {
             auto caller = need(kernel, path, s.caller);
             auto callee = need(kernel, path, s.callee);
