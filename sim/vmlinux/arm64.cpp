@@ -104,7 +104,7 @@ int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_
                                  << 43) >>
             43;
         uint64_t target =
-            (pc & ~0xfffull) + static_cast<uint64_t>(pages << 12) + ((add >> 10) & 0xfff);
+            (pc & ~0xfffull) + (static_cast<uint64_t>(pages) << 12) + ((add >> 10) & 0xfff);
         if (target != from) continue;
         int64_t new_pages = static_cast<int64_t>((to & ~0xfffull) - (pc & ~0xfffull)) >> 12;
         if (new_pages < -(1 << 20) || new_pages >= (1 << 20)) continue;
