@@ -25,7 +25,7 @@ constexpr uint32_t bic_x11_x30_7 = 0x927df3cb; // CALL_OPS: the literal's 8-byte
 constexpr uint32_t mov_x0_x29 = 0xaa1d03e0;    // return_to_handler: fp by value
 constexpr uint32_t mov_x0_sp = 0x910003e0;     // return_to_handler: the saved frame
 constexpr uint32_t nop = 0xd503201f;
-constexpr uint64_t unknown_size_scan = 0x400;  // how far code without a symbol size is scanned
+constexpr uint64_t unknown_size_scan = 0x400; // how far code without a symbol size is scanned
 
 std::optional<uint32_t> word_at(const Vmlinux& kernel, uint64_t pc) {
     for (const ForeignRegion& r : kernel.regions)
@@ -226,18 +226,13 @@ std::string arm64_note(const Vmlinux& kernel, const PathSpec& path) {
     if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
         path.regs_struct == "ftrace_regs")
         return "this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
-               "handler a pt_regs "
-               "(x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; x0-x2 sit at the "
-               "same offsets, so "
-               "the handler's reads agree; the register-struct checks (ftrace_regs offsets) are "
-               "left out";
+               "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
+               "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
+               "checks (ftrace_regs offsets) are left out";
     if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
-        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs; the backport "
-               "of \"make function "
-               "graph use ftrace directly\") where upstream 6.1 and the model patch "
-               "ftrace_graph_call to "
-               "ftrace_graph_caller + prepare_ftrace_return; the kernel's compiled "
-               "ftrace_graph_func runs, its "
+        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
+               "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
+               "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
                "function_graph_enter is the model's";
     return "";
 }
@@ -255,8 +250,7 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
             file);
     if (!ops_call(kernel, path))
         return fmt::format("{} has no ftrace_call label and no call to ftrace_stub in {}: path "
-                           "'{}' cannot find the "
-                           "site it patches to call its handler",
+                           "'{}' cannot find the site it patches to call its handler",
                            file, entry_symbol(path), path.name);
     if (path.name != "fgraph") return "";
     for (const char* name : {"return_to_handler", "ftrace_return_to_handler"})
@@ -291,8 +285,7 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
                "(6.2-6.4): no modeled era has that pair of stubs";
     case Graph::args_ret_regs:
         return "this image's return_to_handler passes a struct fgraph_ret_regs (6.5-6.12): the "
-               "modeled eras take "
-               "fp by value (6.1) or a ftrace_regs (6.14)";
+               "modeled eras take fp by value (6.1) or a ftrace_regs (6.14)";
     case Graph::unknown:
         break;
     }
@@ -401,7 +394,8 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         if (!model_rth)
             return make_error(
                 "the arm64 harness of path 'fgraph' has no model of return_to_handler");
-        // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func runs)
+        // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func
+        // runs)
         if (retarget(image.text, image.layout.text_base, image.layout.text_base,
                      image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
             return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
