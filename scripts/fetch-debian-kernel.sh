@@ -6,10 +6,12 @@
 #
 #   scripts/fetch-debian-kernel.sh [ARCH] [VERSION]
 #     ARCH     amd64 (x86_64) or arm64 (aarch64); default: amd64
-#     VERSION  e.g. 6.1.0-28; default: the newest this host's apt knows for ARCH
+#     VERSION  e.g. 6.1.0-28 or 6.12.117+deb12; default: the newest 6.1.0-N this host's apt
+#              knows for ARCH
 #   TRACESIM_CACHE  cache folder (default ~/.cache/tracesim)
 #
 #   build/tracesim kernel --vmlinux "$(scripts/fetch-debian-kernel.sh amd64)" --arch x86_64
+#   build/tracesim kernel --vmlinux "$(scripts/fetch-debian-kernel.sh arm64)" --arch arm64
 #
 # arm64 on an amd64 host needs the foreign architecture enabled once (as root):
 #   dpkg --add-architecture arm64 && apt-get update

@@ -21,6 +21,7 @@ struct Placement {
 Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkOptions& options) {
     Image image;
     image.arch = arch;
+    image.layout = options.layout;
     std::vector<Placement> placements(objects.size());
 
     // 1. Lay out: code sections into text, everything else into data.

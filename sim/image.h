@@ -23,6 +23,8 @@ struct PlacedSymbol {
 struct LinkOptions {
     // Undefined symbol -> the defined symbol that stands for it (e.g. the handler a path calls).
     std::map<std::string, std::string> aliases;
+    // Where the image lives (an imported arm64 kernel needs the harness within BL range of it).
+    MemoryLayout layout;
 };
 
 // Bytes of another binary mapped at their own addresses next to the layout's regions (an

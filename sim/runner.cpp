@@ -166,7 +166,8 @@ Expected<const std::vector<CoreProfile>*> core_profiles() {
 
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                             const HandlerSpec& handler,
-                            const std::map<std::string, std::filesystem::path>& replaced_sources) {
+                            const std::map<std::string, std::filesystem::path>& replaced_sources,
+                            const MemoryLayout& layout) {
     std::vector<std::string> files;
     if (auto it = catalogue.common_sources.find(path.arch); it != catalogue.common_sources.end())
         files = it->second;
@@ -189,6 +190,7 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         return chosen;
     };
     LinkOptions options;
+    options.layout = layout;
     auto bind = [&](const std::string& alias, const std::string& symbol,
                     const std::string& regs_struct) -> Expected<void> {
         // A path without that handler never calls it; link the alias to something harmless.
@@ -254,7 +256,7 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
             return usage_error("path '{}' on {} does not use {} (its files: {})", spec.name, spec.arch, file,
                                fmt::join(spec.sources, ", "));
     }
-    auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources);
+    auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources, request.layout);
     if (!untraced_image) return untraced_image.take_error();
     if (request.prepare_image)
         if (auto ok = request.prepare_image(*untraced_image); !ok) return ok.take_error();
@@ -316,7 +318,7 @@ Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& req
     auto spec = catalogue.find_path(request.path, request.arch, request.kernel);
     auto handler = catalogue.find_handler(request.handler);
     if (!spec || !handler) return make_error("path or handler vanished");
-    auto image = build_image(catalogue, **spec, **handler, request.replaced_sources);
+    auto image = build_image(catalogue, **spec, **handler, request.replaced_sources, request.layout);
     if (!image) return image.take_error();
     if (auto patched = patch_site(*image, **spec); !patched) return patched.take_error();
     auto traced = simulate(*image, request.calls, request.budget, {}, true);

@@ -31,6 +31,8 @@ struct RunRequest {
     // Called on the linked image before its site is patched (sim/vmlinux maps a kernel's own
     // trampolines next to it and points the path's symbols at them).
     std::function<Expected<void>(Image&)> prepare_image;
+    // Where the harness is linked and mapped (sim/vmlinux places it next to an arm64 kernel).
+    MemoryLayout layout;
 };
 
 Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request);
@@ -52,6 +54,7 @@ Expected<void> patch_site(Image& image, const PathSpec& path);
 // The image a path runs on, site not yet patched (exposed for tests and the trace view).
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                             const HandlerSpec& handler,
-                            const std::map<std::string, std::filesystem::path>& replaced_sources = {});
+                            const std::map<std::string, std::filesystem::path>& replaced_sources = {},
+                            const MemoryLayout& layout = {});
 
 } // namespace tracesim

@@ -1,7 +1,8 @@
-// Layer 8: real kernel images (sim/vmlinux). A "vmlinux" is linked from our own kernels/x86_64/*.S
-// at kernel addresses (0xffffffff81000000) with the host's llvm-mc and ld.lld, imported, and run:
-// its counts must equal the modeled run of the same path. Skipped (with a message) when the tools
-// are missing. TRACESIM_VMLINUX=/path/to/vmlinux also runs a real kernel's ftrace_caller.
+// Layer 8: real kernel images (sim/vmlinux). A "vmlinux" is linked from our own kernels/<arch>/*.S
+// at kernel addresses (x86_64 0xffffffff81000000, arm64 0xffff800080000000) with the host's
+// llvm-mc and ld.lld, imported, and run: its counts must equal the modeled run of the same path.
+// Skipped (with a message) when the tools are missing. TRACESIM_VMLINUX=/path/to/vmlinux (either
+// arch) also runs a real kernel's trampolines.
 #include <doctest/doctest.h>
 
 #include "command.h"
@@ -11,8 +12,10 @@
 #include "sim/vmlinux/vmlinux.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <unistd.h>
 
 using namespace tracesim;
@@ -53,38 +56,193 @@ linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/800_vmlinux.cpp) #1"
 )";
 
-// Links kernels/x86_64/<sources> + the glue at 0xffffffff81000000; "" when the tools are missing.
-std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
+// arm64: the same, where `ftrace_ops_func` comes from fgraph.S when it is linked (glue_arm64_stub
+// otherwise) and fgraph.S's user, fgraph_ops, is the glue's.
+constexpr const char* glue_arm64 = R"(
+    .text
+    .globl ftrace_stub, _start
+_start:
+ftrace_stub:
+phase.dispatch.glue_ftrace_stub:            // what ftrace_call calls with only fgraph on (<= 6.1)
+    ret
+    .data
+    .globl function_trace_op, linux_banner, fgraph_ops
+    .balign 64
+function_trace_op:
+    .quad 0
+fgraph_ops:
+    .quad 0, 0
+linux_banner:
+    .asciz "Linux version 6.14.0-tracesim-test (tests/800_vmlinux.cpp) #1"
+)";
+constexpr const char* glue_arm64_stub = R"(
+    .globl ftrace_ops_func
+    .set ftrace_ops_func, ftrace_stub
+)";
+
+// Upstream <= 6.1's fgraph (WITH_REGS), around kernels/arm64/ftrace_regs_caller.S's ftrace_common
+// (whose ftrace_graph_call NOP follows the ftrace_call site): ftrace_caller (allregs=0),
+// ftrace_graph_caller, return_to_handler (fp by value), written (test-only) as
+// kernels/arm64/fgraph_v6_1.S writes them from Linux v6.1 arch/arm64/kernel/entry-ftrace.S, so
+// the run must equal that model's. prepare_ftrace_return and ftrace_return_to_handler are C in
+// the kernel: here a brk, which the importer must have replaced by the model's.
+constexpr const char* graph_caller_v6_1 = R"(
+    .text
+    .globl ftrace_caller, ftrace_graph_caller, return_to_handler
+    .globl prepare_ftrace_return, ftrace_return_to_handler
+ftrace_caller:
+phase.save.up_ftrace_caller:
+    sub     sp, sp, #(S_SIZE + 16)
+    stp     x0, x1, [sp, #S_X0]
+    stp     x2, x3, [sp, #S_X2]
+    stp     x4, x5, [sp, #S_X4]
+    stp     x6, x7, [sp, #S_X6]
+    stp     x8, x9, [sp, #S_X8]
+    str     x29, [sp, #S_X29]
+    add     x10, sp, #(S_SIZE + 16)
+    stp     x9, x10, [sp, #S_X30]
+    str     x30, [sp, #S_PC]
+    stp     x29, x9, [sp, #S_SIZE]
+    add     x29, sp, #S_SIZE
+    stp     x29, x30, [sp, #S_STACKFRAME]
+    add     x29, sp, #S_STACKFRAME
+    b       ftrace_common
+ftrace_graph_caller:
+phase.dispatch.up_ftrace_graph_caller:
+    ldr     x0, [sp, #S_PC]
+    sub     x0, x0, #AARCH64_INSN_SIZE
+    add     x1, sp, #S_X30
+    ldr     x2, [sp, #S_SIZE]
+    bl      prepare_ftrace_return
+    b       ftrace_common_return
+return_to_handler:
+phase.save.up_return_to_handler:
+    sub     sp, sp, #64
+    stp     x0, x1, [sp]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+phase.dispatch.up_return_to_handler:
+    mov     x0, x29
+    bl      ftrace_return_to_handler
+phase.hijack.up_return_to_handler:
+    mov     x30, x0
+phase.restore.up_return_to_handler:
+    ldp     x0, x1, [sp]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    add     sp, sp, #64
+    ret
+prepare_ftrace_return:
+ftrace_return_to_handler:
+phase.dispatch.up_c_callees:
+    brk     #0x800
+)";
+
+// A CALL_OPS ftrace_caller for the importer's ops-literal path, written (test-only) from the
+// effects of Linux v6.12 arch/arm64/kernel/entry-ftrace.S ftrace_caller with
+// DYNAMIC_FTRACE_WITH_ARGS + WITH_CALL_OPS + WITH_DIRECT_CALLS: the ops from the literal 16 bytes
+// below the BL's 8-byte-aligned return address, op->direct_call tested (0xd0: its offset in
+// Debian's 6.12.117 build), the direct_tramp slot cleared and tested on the way out, op->func
+// called with `blr`. Left out: the direct-call exits (ftrace_caller_direct[_late]), here a brk.
+constexpr const char* callops_ftrace_caller = R"(
+    .text
+    .globl ftrace_caller
+ftrace_caller:
+phase.save.callops:
+    bti     c
+    bic     x11, x30, #7
+    ldur    x11, [x11, #-16]
+    ldr     x17, [x11, #0xd0]
+    cbnz    x17, 1f
+    mov     x10, sp
+    sub     sp, sp, #(FREGS_SIZE + 32)
+    stp     x0, x1, [sp, #FREGS_X0]
+    stp     x2, x3, [sp, #FREGS_X2]
+    stp     x4, x5, [sp, #FREGS_X4]
+    stp     x6, x7, [sp, #FREGS_X6]
+    str     x8, [sp, #FREGS_X8]
+    str     xzr, [sp, #(FREGS_X8 + 8)]
+    str     x29, [sp, #FREGS_FP]
+    str     x9, [sp, #FREGS_LR]
+    str     x10, [sp, #FREGS_SP]
+    str     x30, [sp, #FREGS_PC]
+    stp     x29, x9, [sp, #(FREGS_SIZE + 16)]
+    add     x29, sp, #(FREGS_SIZE + 16)
+    stp     x29, x30, [sp, #FREGS_SIZE]
+    add     x29, sp, #FREGS_SIZE
+phase.dispatch.callops:
+    sub     x0, x30, #4
+    mov     x1, x9
+    mov     x3, sp
+    mov     x2, x11
+    ldr     x4, [x2]
+    blr     x4
+phase.restore.callops:
+    ldp     x0, x1, [sp, #FREGS_X0]
+    ldp     x2, x3, [sp, #FREGS_X2]
+    ldp     x4, x5, [sp, #FREGS_X4]
+    ldp     x6, x7, [sp, #FREGS_X6]
+    ldr     x8, [sp, #FREGS_X8]
+    ldr     x29, [sp, #FREGS_FP]
+    ldr     x17, [sp, #(FREGS_X8 + 8)]
+    cbnz    x17, 1f
+    ldr     x30, [sp, #FREGS_LR]
+    ldr     x9, [sp, #FREGS_PC]
+    add     sp, sp, #(FREGS_SIZE + 32)
+    ret     x9
+1:  brk     #0x800
+)";
+
+// Links kernels/<arch>/<sources> + the glue (+ `extra`, assembled after it) at the kernel's
+// address (x86_64 0xffffffff81000000, arm64 0xffff800080000000); "" when the tools are missing.
+std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name,
+                                   const std::string& extra = "", const std::string& head = "") {
+    const bool arm64 = arch == Arch::arm64;
     std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    std::string ld = find_tool({"ld.lld-19", "ld.lld", "ld"});
+    // GNU ld here links x86_64 only; arm64 needs lld.
+    std::string ld = arm64 ? find_tool({"ld.lld-19", "ld.lld"}) : find_tool({"ld.lld-19", "ld.lld", "ld"});
     if (mc.empty() || ld.empty()) return {};
-    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / "x86_64";
+    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / std::string(name_of(arch));
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-{}-{}", getpid(), name);
     std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(Arch::x86_64).asm_offsets();
+    const std::string offsets = isa_for(arch).asm_offsets();
     std::vector<std::string> files = sources;
     files.push_back("glue.S");
+    if (!head.empty()) files.insert(files.begin(), "head.S");
     std::string objects;
     for (const std::string& f : files) {
-        std::ofstream(dir / f) << offsets << (f == "glue.S" ? std::string(glue) : read_text(src / f)) << "\n";
+        std::string text = f == "glue.S"   ? std::string(arm64 ? glue_arm64 : glue) + extra
+                           : f == "head.S" ? head
+                                           : read_text(src / f);
+        std::ofstream(dir / f) << offsets << text << "\n";
         std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple=x86_64-linux-gnu -filetype=obj -I {} -o {} {} 2>&1", mc, src.string(),
-                                      object, (dir / f).string());
+        std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
+                                      arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object,
+                                      (dir / f).string());
         REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
         objects += " " + object;
     }
     std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext=0xffffffff81000000 -o {}{} 2>&1", ld,
-                                  out.string(), objects);
+    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext={} -o {}{} 2>&1", ld,
+                                  arm64 ? "0xffff800080000000" : "0xffffffff81000000", out.string(), objects);
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
     return out;
 }
 
-Record run(const std::string& path, const Vmlinux* kernel) {
-    const std::string era = kernel ? vmlinux_era(*kernel, test::catalogue(), path) : "";
-    RunRequest request{Arch::x86_64, path, era};
-    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
+std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
+    return link_vmlinux(Arch::x86_64, sources, name);
+}
+
+// The path modeled (kernel = nullptr) or on the kernel, both at the kernel's layout.
+Record run(const std::string& path, const Vmlinux* kernel, Arch arch = Arch::x86_64, const Vmlinux* layout_of = nullptr) {
+    const Vmlinux* k = kernel ? kernel : layout_of;
+    const std::string era = k ? vmlinux_era(*k, test::catalogue(), path) : "";
+    RunRequest request{arch, path, era};
+    if (k) request.layout = vmlinux_layout(*k);
+    const PathSpec* spec = *test::catalogue().find_path(path, arch, era);
     if (kernel) request.prepare_image = [=](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
     auto record = run_path(test::catalogue(), request);
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
@@ -182,6 +340,218 @@ TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, 
     std::filesystem::remove_all(file.parent_path());
 }
 
+TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the modeled counts") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
+    CHECK(kernel->arch == Arch::arm64);
+    CHECK(kernel->release == "6.14.0-tracesim-test");
+    // linked at 0xffff800080000000, run at 0x80000000 (Unicorn's PA range is 44 bits)
+    CHECK(kernel->displacement == 0xffff800000000000ull);
+    CHECK(*kernel->address_of("ftrace_caller") + kernel->displacement >= 0xffff800080000000ull);
+    CHECK(kernel->regions.front().base == 0x80000000ull);
+    // The harness sits below the image, within BL range of it.
+    const MemoryLayout layout = vmlinux_layout(*kernel);
+    CHECK(layout.text_base < kernel->regions.front().base);
+    CHECK(kernel->regions.front().base - layout.text_base <= (64ull << 20));
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.14");
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
+        CAPTURE(path);
+        Record model = run(path, nullptr, Arch::arm64, &*kernel);
+        Record real = run(path, &*kernel, Arch::arm64);
+        CHECK(model.per_call.instructions > 0);
+        check_same(model, real);
+        // and the same counts as the default layout's run
+        CHECK(run(path, nullptr, Arch::arm64).per_call.instructions == model.per_call.instructions);
+    }
+    // The kernel's bytes are what runs: a udf over its ftrace_caller, or a brk in its
+    // return_to_handler, makes the traced call fault there, named.
+    for (auto [path, symbol, word, offset] : {std::tuple{"ftrace", "ftrace_caller", 0x00000000u, 0},
+                                              {"fgraph", "return_to_handler", 0xd4200000u, 4}}) {
+        CAPTURE(path);
+        Vmlinux broken = *kernel;
+        const uint64_t at = *broken.address_of(symbol) + offset;
+        for (ForeignRegion& r : broken.regions)
+            if (r.contains(at)) std::memcpy(r.bytes.data() + (at - r.base), &word, 4);
+        RunRequest request{Arch::arm64, path, vmlinux_era(broken, test::catalogue(), path)};
+        request.timing = false;
+        request.layout = vmlinux_layout(broken);
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::arm64, request.kernel);
+        request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *spec, image); };
+        auto faulted = run_path(test::catalogue(), request);
+        REQUIRE(!faulted);
+        CHECK(faulted.error().message.find(fmt::format("{}+{:#x} in vmlinux", symbol, offset)) != std::string::npos);
+        CHECK(faulted.error().message.find("exception") != std::string::npos);
+    }
+    // A symbol the path needs and the image lacks: one message naming both.
+    {
+        Vmlinux missing = *kernel;
+        missing.symbols.erase("function_trace_op");
+        const PathSpec* spec = *test::catalogue().find_path("ftrace", Arch::arm64, "");
+        auto image = build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
+                                 vmlinux_layout(missing));
+        REQUIRE(image);
+        auto attached = attach_vmlinux(missing, *spec, *image);
+        REQUIRE(!attached);
+        CHECK(attached.error().message.find("no symbol 'function_trace_op', which path 'ftrace' needs") !=
+              std::string::npos);
+    }
+    // The command, with --arch arm64.
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("arm64 fgraph: modeled (kernel 6.14) vs vmlinux") != std::string::npos);
+    CHECK(text.output.find("functional checks: ok") != std::string::npos);
+    auto wrong = test::run_tracesim("kernel --vmlinux " + file.string());
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.output.find("arm64 kernel") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") != std::string::npos);
+    const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::arm64, "");
+    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") != std::string::npos);
+    Image image;
+    auto attached = attach_vmlinux(*kernel, *regs, image);
+    REQUIRE(!attached);
+    CHECK(attached.error().message.find("ftrace_regs_caller") != std::string::npos);
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string());
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
+    // ftrace still runs, with the model's counts
+    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
+    Record real = run("ftrace", &*kernel, Arch::arm64);
+    check_same(model, real);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 model's counts") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
+                             std::string(graph_caller_v6_1) + glue_arm64_stub);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
+    const PathSpec* v6_14 = *test::catalogue().find_path("fgraph", Arch::arm64, "6.14");
+    CHECK(vmlinux_unsupported_reason(*kernel, *v6_14).find("--kernel 6.1") != std::string::npos);
+    Record model = run("fgraph", nullptr, Arch::arm64, &*kernel);
+    Record real = run("fgraph", &*kernel, Arch::arm64);
+    CHECK(model.kernel == "6.1");
+    check_same(model, real);
+    // ftrace and ftrace-regs on the same WITH_REGS image: the shared ftrace_common's call site
+    CHECK(run("ftrace-regs", &*kernel, Arch::arm64).per_call.instructions ==
+          run("ftrace-regs", nullptr, Arch::arm64, &*kernel).per_call.instructions);
+    CHECK(run("ftrace", &*kernel, Arch::arm64).checks.ok());
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
+    auto file = link_vmlinux(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE(kernel);
+    CHECK(!kernel->has("ftrace_call"));
+    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
+    Record real = run("ftrace", &*kernel, Arch::arm64);
+    // The handler ran once with the true arguments, the traced function returned its value.
+    CHECK(real.checks.ok());
+    REQUIRE(real.checks.handler_args);
+    CHECK(*real.checks.handler_args);
+    // What CALL_OPS + DIRECT_CALLS add to the 6.2 model, exactly (as on Debian's 6.12.117):
+    // save bic, ldur, ldr, cbnz, str xzr; restore ldr, cbnz; the call is 3 instructions either way.
+    CHECK(real.per_call.instructions == model.per_call.instructions + 7);
+    CHECK(real.per_call.loads == model.per_call.loads + 3);
+    CHECK(real.per_call.stores == model.per_call.stores + 1);
+    std::filesystem::remove_all(file.parent_path());
+}
+
+// The arm64 Image header (Documentation/arch/arm64/booting.rst): a branch, text_offset,
+// image_size (0: the file's), flags, reserved words, the "ARM\x64" magic at 0x38.
+constexpr const char* arm64_image_head = R"(
+    .text
+    .globl _text
+_text:
+    b       1f
+    .long   0
+    .quad   0, 0, 0, 0, 0, 0
+    .ascii  "ARM\x64"
+    .long   0
+1:  ret
+)";
+
+TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from") {
+    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64-raw", "",
+                             arm64_image_head);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto elf = load_vmlinux(file);
+    REQUIRE(elf);
+    // Image = the loaded sections from _text on (what `objcopy -O binary` writes); System.map =
+    // the symbols at their link addresses (no phase labels: the phases come from the heuristics).
+    const std::filesystem::path image = file.parent_path() / "Image", map = file.parent_path() / "System.map";
+    {
+        std::vector<uint8_t> bytes;
+        const uint64_t base = elf->regions.front().base;
+        for (const ForeignRegion& r : elf->regions) {
+            bytes.resize(r.base - base);
+            bytes.insert(bytes.end(), r.bytes.begin(), r.bytes.end());
+        }
+        std::ofstream(image, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        std::ofstream out(map);
+        for (const auto& [name, symbol] : elf->symbols)
+            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement, symbol.code ? 'T' : 'D', name);
+    }
+    auto raw = load_vmlinux(image, map);
+    REQUIRE_MESSAGE(raw, (raw ? "" : raw.error().message));
+    CHECK(raw->raw_image);
+    CHECK(raw->arch == Arch::arm64);
+    CHECK(raw->release == "6.14.0-tracesim-test");
+    CHECK(raw->displacement == elf->displacement);
+    CHECK(*raw->address_of("ftrace_caller") == *elf->address_of("ftrace_caller"));
+    for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
+        CAPTURE(path);
+        Record model = run(path, nullptr, Arch::arm64, &*raw);
+        Record real = run(path, &*raw, Arch::arm64);
+        CHECK(real.checks.ok());
+        CHECK(real.per_call.instructions == model.per_call.instructions);
+        CHECK(real.per_call.stores == model.per_call.stores);
+        CHECK(real.per_call.loads == model.per_call.loads);
+        if (std::string_view(path) == "ftrace") { // where the heuristics split as the labels do
+            REQUIRE(real.phases.size() == model.phases.size());
+            for (size_t i = 0; i < real.phases.size(); ++i)
+                CHECK(real.phases[i].metrics.instructions == model.phases[i].metrics.instructions);
+        }
+    }
+    // Without the map, or not an Image at all: one clear message.
+    auto no_map = load_vmlinux(image);
+    REQUIRE(!no_map);
+    CHECK(no_map.error().message.find("--system-map") != std::string::npos);
+    auto not_image = load_vmlinux(map, map);
+    REQUIRE(!not_image);
+    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+}
+
 TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
@@ -191,12 +561,25 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     MESSAGE("release ", kernel->release);
-    if (kernel->arch != Arch::x86_64) return;
+    // arm64: the relocated pointers hold run addresses (ftrace_ops_list starts at ftrace_list_end,
+    // a RELATIVE relocation in a relocatable image).
+    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") && kernel->has("ftrace_list_end")) {
+        const uint64_t at = *kernel->address_of("ftrace_ops_list");
+        uint64_t value = 0;
+        for (const ForeignRegion& r : kernel->regions)
+            if (r.contains(at)) std::memcpy(&value, r.bytes.data() + (at - r.base), 8);
+        CHECK(value == *kernel->address_of("ftrace_list_end"));
+        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped, " skipped");
+    }
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
-        if (!vmlinux_unsupported_reason(*kernel, *spec).empty()) continue;
-        Record real = run(path, &*kernel);
+        const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
+        const PathSpec* spec = *test::catalogue().find_path(path, kernel->arch, era);
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+            MESSAGE(std::string(path), ": not run: ", reason);
+            continue;
+        }
+        Record real = run(path, &*kernel, kernel->arch);
         CHECK(real.checks.ok());
         CHECK(real.per_call.instructions > 0);
         MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");

@@ -132,6 +132,8 @@ phase.restore.return_to_handler:
     ret
 
 // ftrace_return_to_handler(fregs): pops the shadow stack, returns the original address
+// (global: `tracesim kernel` points a real return_to_handler's call at it)
+    .globl ftrace_return_to_handler
 ftrace_return_to_handler:
 phase.hijack.ftrace_return_to_handler:
     stp     x29, x30, [sp, #-48]!

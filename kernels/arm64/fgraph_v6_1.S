@@ -76,6 +76,7 @@ phase.dispatch.ftrace_graph_caller_v6_1:
     b       ftrace_common_return            // ftrace_regs_caller.S: reloads x30 = S_LR
 
 // prepare_ftrace_return(self_addr, parent, frame_pointer)
+    .globl prepare_ftrace_return_v6_1          // global: `tracesim kernel` stubs a real kernel's with it
 prepare_ftrace_return_v6_1:
 phase.dispatch.prepare_ftrace_return_v6_1:
     stp     x29, x30, [sp, #-32]!
@@ -101,6 +102,7 @@ phase.dispatch.prepare_ftrace_return_v6_1_out:
     ret
 
 // function_graph_enter(ret, func, frame_pointer, retp): 0 = hooked
+    .globl function_graph_enter_v6_1           // global: `tracesim kernel` stubs a real kernel's with it
 function_graph_enter_v6_1:
 phase.dispatch.function_graph_enter_v6_1:
     stp     x29, x30, [sp, #-16]!
@@ -148,6 +150,7 @@ phase.dispatch.trace_graph_entry_v6_1:
     ret
 
 // return_to_handler (<= 6.4)
+    .globl return_to_handler_v6_1
 return_to_handler_v6_1:
 phase.save.return_to_handler_v6_1:
     sub     sp, sp, #64
@@ -169,6 +172,7 @@ phase.restore.return_to_handler_v6_1:
     ret
 
 // ftrace_return_to_handler(frame_pointer)
+    .globl ftrace_return_to_handler_v6_1       // global: `tracesim kernel` stubs a real kernel's with it
 ftrace_return_to_handler_v6_1:
 phase.hijack.ftrace_return_to_handler_v6_1:
     stp     x29, x30, [sp, #-32]!

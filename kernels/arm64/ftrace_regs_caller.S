@@ -44,6 +44,7 @@ phase.save.ftrace_regs_caller:
     stp     x29, x30, [sp, #S_STACKFRAME]
     add     x29, sp, #S_STACKFRAME
     b       ftrace_common
+    .globl ftrace_common                    // global as in the kernel (SYM_CODE_START)
 ftrace_common:
 phase.dispatch.ftrace_common:
     sub     x0, x30, #AARCH64_INSN_SIZE     // ip: the BL

@@ -72,6 +72,11 @@ Expected<void> kernel_command(const KernelOptions& o) {
 
     Results results;
     std::string text;
+    if (kernel->displacement)
+        text = fmt::format("{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits; "
+                           "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
+                           kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
+                           kernel->relocations_skipped);
     for (const std::string& name : paths) {
         // The era: --kernel, else the one matching the image's release (vmlinux_era).
         std::string era = o.kernel.empty() ? vmlinux_era(*kernel, *catalogue, name) : o.kernel;
@@ -79,6 +84,7 @@ Expected<void> kernel_command(const KernelOptions& o) {
         if (!spec) return spec.take_error();
         RunRequest request{*arch, name, (*spec)->kernel, o.handler};
         request.core = o.core;
+        request.layout = vmlinux_layout(*kernel); // both runs: same addresses, same timing inputs
         auto model = run_path(*catalogue, request);
         if (!model) return model.take_error();
         Record real = *model;
@@ -100,7 +106,10 @@ Expected<void> kernel_command(const KernelOptions& o) {
             real.models = fmt::format("vmlinux {}", o.vmlinux);
             real.source = "vmlinux";
         }
-        text += side_by_side(*model, real, *kernel, *format == Format::markdown) + "\n";
+        const std::string note = vmlinux_note(*kernel, **spec);
+        if (!note.empty()) real.regs_check.clear();
+        text += side_by_side(*model, real, *kernel, *format == Format::markdown);
+        text += (note.empty() ? "" : "note: " + note + "\n") + "\n";
         results.records.push_back(std::move(*model));
         results.records.push_back(std::move(real));
     }

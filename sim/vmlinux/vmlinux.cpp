@@ -1,5 +1,7 @@
 #include "sim/vmlinux/vmlinux.h"
 
+#include "sim/vmlinux/attach.h"
+
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
@@ -18,6 +20,7 @@ namespace {
 constexpr uint64_t page = 0x1000;
 constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
 constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
+constexpr uint64_t arm64_run_limit = 1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
@@ -103,6 +106,143 @@ const Trampoline* trampoline_of(const PathSpec& path) {
     return nullptr;
 }
 
+// The run address's 8 bytes at `where`, or nullptr when no region holds them.
+uint8_t* mapped(Vmlinux& kernel, uint64_t where) {
+    for (ForeignRegion& r : kernel.regions)
+        if (r.contains(where) && r.contains(where + 7)) return r.bytes.data() + (where - r.base);
+    return nullptr;
+}
+
+// A relocatable arm64 kernel is linked with --no-apply-dynamic-relocs: its absolute pointers are
+// zero until __relocate_kernel applies the RELA entries at boot (and adds the offset to the
+// places RELR lists, whose link-time values are in place). Both are applied here for the run
+// address (offset -displacement), as that code does with the KASLR offset. `entries` are copied
+// out first: in a raw Image they live in the mapped bytes themselves.
+void apply_rela(std::string entries, Vmlinux& kernel) {
+    for (size_t at = 0; at + 24 <= entries.size(); at += 24) {
+        uint64_t offset, info;
+        int64_t addend;
+        std::memcpy(&offset, entries.data() + at, 8);
+        std::memcpy(&info, entries.data() + at + 8, 8);
+        std::memcpy(&addend, entries.data() + at + 16, 8);
+        uint8_t* place = (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
+                             ? mapped(kernel, offset - kernel.displacement)
+                             : nullptr;
+        if (!place) {
+            ++kernel.relocations_skipped;
+            continue;
+        }
+        const uint64_t value = static_cast<uint64_t>(addend) - kernel.displacement;
+        std::memcpy(place, &value, 8);
+        ++kernel.relocations_applied;
+    }
+}
+
+void apply_relr(std::string words, Vmlinux& kernel) {
+    uint64_t next = 0;
+    auto relocate = [&](uint64_t link) {
+        uint8_t* place = link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
+        if (!place) {
+            ++kernel.relocations_skipped;
+            return;
+        }
+        uint64_t value;
+        std::memcpy(&value, place, 8);
+        value -= kernel.displacement;
+        std::memcpy(place, &value, 8);
+        ++kernel.relocations_applied;
+    };
+    for (size_t at = 0; at + 8 <= words.size(); at += 8) {
+        uint64_t w;
+        std::memcpy(&w, words.data() + at, 8);
+        if ((w & 1) == 0) { // an address
+            relocate(w);
+            next = w + 8;
+            continue;
+        }
+        for (int bit = 1; bit < 64; ++bit) // a bitmap of the 63 words from `next`
+            if (w >> bit & 1) relocate(next + (bit - 1) * 8);
+        next += 63 * 8;
+    }
+}
+
+Expected<void> apply_relocations(const llvm::object::ELFObjectFileBase& elf, Vmlinux& kernel) {
+    for (const llvm::object::SectionRef& s : elf.sections()) {
+        auto name = s.getName();
+        if (!name) {
+            llvm::consumeError(name.takeError());
+            continue;
+        }
+        if (*name != ".rela.dyn" && *name != ".relr.dyn") continue;
+        auto contents = s.getContents();
+        if (!contents) return make_error("{}: {}: {}", kernel.file.string(), name->str(), llvm_message(contents.takeError()));
+        if (*name == ".rela.dyn")
+            apply_rela(contents->str(), kernel);
+        else
+            apply_relr(contents->str(), kernel);
+    }
+    return {};
+}
+
+// The bytes [begin, end) of the image, between two of its symbols (a raw Image's relocations).
+std::string between(Vmlinux& kernel, std::string_view begin, std::string_view end) {
+    auto b = kernel.address_of(begin), e = kernel.address_of(end);
+    if (!b || !e || *e <= *b) return "";
+    for (const ForeignRegion& r : kernel.regions)
+        if (r.contains(*b) && r.contains(*e - 1))
+            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)), *e - *b);
+    return "";
+}
+
+void read_release(Vmlinux& kernel) {
+    // "Linux version 6.1.0-28-amd64 (...)"
+    if (auto banner = kernel.address_of("linux_banner"))
+        for (const ForeignRegion& r : kernel.regions)
+            if (r.contains(*banner)) {
+                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
+                std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
+                std::istringstream words(line);
+                std::string word, version, release;
+                if (words >> word >> version >> release && version == "version") kernel.release = release;
+            }
+}
+
+Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel);
+
+// A raw arm64 Image (arch/arm64/boot/Image): the header (arm64 booting.rst: image_size at 0x10,
+// "ARM\x64" at 0x38), no symbols: they come from System.map, the image is mapped at its `_text`
+// (displaced as an ELF image is) and its RELA / RELR relocations are found by their symbols.
+Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::StringRef bytes,
+                                       const std::filesystem::path& system_map) {
+    if (bytes.size() < 64 || std::memcmp(bytes.data() + 0x38, "ARM\x64", 4) != 0)
+        return make_error("{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)", file.string());
+    if (system_map.empty())
+        return make_error("{}: a raw arm64 Image has no symbols: pass its System.map with --system-map", file.string());
+    Vmlinux kernel;
+    kernel.file = file;
+    kernel.arch = Arch::arm64;
+    kernel.raw_image = true;
+    if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
+    auto text = kernel.address_of("_text");
+    if (!text || *text < (1ull << 63))
+        return make_error("{}: no kernel-half _text, where the Image is loaded", system_map.string());
+    kernel.displacement = *text & ~0xffffffffull;
+    for (auto& [name, symbol] : kernel.symbols)
+        if (symbol.address >= kernel.displacement) symbol.address -= kernel.displacement;
+    uint64_t image_size;
+    std::memcpy(&image_size, bytes.data() + 0x10, 8);
+    image_size = (std::max<uint64_t>(image_size, bytes.size()) + page - 1) / page * page;
+    if (image_size > max_mapped) return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size, max_mapped >> 20);
+    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement), *text - kernel.displacement,
+                    std::vector<uint8_t>(image_size, 0)};
+    std::memcpy(r.bytes.data(), bytes.data(), bytes.size());
+    kernel.regions.push_back(std::move(r));
+    apply_rela(between(kernel, "__rela_start", "__rela_end"), kernel);
+    apply_relr(between(kernel, "__relr_start", "__relr_end"), kernel);
+    read_release(kernel);
+    return kernel;
+}
+
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel) {
     std::ifstream in(file);
     if (!in) return make_error("cannot read {}", file.string());
@@ -110,9 +250,10 @@ Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kerne
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         std::string address, type, name;
-        if (!(fields >> address >> type >> name)) continue;
+        if (!(fields >> address >> type >> name) || phase_label_name(name)) continue;
         KernelSymbol s;
         s.address = std::stoull(address, nullptr, 16);
+        if (s.address >= kernel.displacement) s.address -= kernel.displacement;
         s.code = type == "T" || type == "t";
         kernel.symbols.emplace(name, s);
     }
@@ -130,6 +271,8 @@ std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map) {
     auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
     if (!buffer) return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
+    if (!(*buffer)->getBuffer().starts_with("\x7f" "ELF"))
+        return load_raw_arm64_image(file, (*buffer)->getBuffer(), system_map);
     auto object = llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
     if (!object) return make_error("{}: not an object file: {}", file.string(), llvm_message(object.takeError()));
     auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
@@ -156,6 +299,17 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
         sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
     }
     std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.address < b.address; });
+    if (!sections.empty() && kernel.arch == Arch::arm64) {
+        // Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA range (44
+        // bits): 0xffff8000... faults on fetch. The image runs displaced, as KASLR runs it, at
+        // its link address with the top 32 bits cleared (page offsets and cache indexes unchanged).
+        kernel.displacement = sections.front().address & ~0xffffffffull;
+        const uint64_t top = sections.back().address + sections.back().ref.getSize() - kernel.displacement;
+        if (top >= arm64_run_limit)
+            return make_error("{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}", file.string(),
+                              sections.front().address, sections.back().address, arm64_run_limit);
+        for (Section& sec : sections) sec.address -= kernel.displacement;
+    }
     uint64_t mapped = 0;
     for (const Section& s : sections) {
         uint64_t begin = s.address / page * page, end = (s.address + s.ref.getSize() + page - 1) / page * page;
@@ -176,6 +330,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     }
     if (kernel.regions.empty())
         return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
+    if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
 
     for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
         auto name = sym.getName();
@@ -186,6 +341,7 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
             continue;
         }
         if (name->empty() || *address == 0) continue;
+        if (*address >= kernel.displacement) *address -= kernel.displacement;
         std::string text = name->str();
         if (phase_label_name(text)) {
             kernel.phase_labels.emplace_back(text, *address);
@@ -203,23 +359,20 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     if (kernel.symbols.empty())
         return make_error("{}: no symbol table (stripped image? pass its System.map with --system-map)", file.string());
 
-    // The release, from "Linux version 6.1.0-28-amd64 (...)".
-    if (auto banner = kernel.address_of("linux_banner"))
-        for (const ForeignRegion& r : kernel.regions)
-            if (r.contains(*banner)) {
-                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
-                std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
-                std::istringstream words(line);
-                std::string word, version, release;
-                if (words >> word >> version >> release && version == "version") kernel.release = release;
-            }
+    read_release(kernel);
     return kernel;
 }
 
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
-    if (path.arch != Arch::x86_64) return "arm64 images are not imported yet (issue 8)";
+    if (path.arch == Arch::arm64) {
+        if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
+            return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
+                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs and fgraph",
+                               path.name);
+        return vmlinux_detail::arm64_unsupported_reason(kernel, path);
+    }
     const Trampoline* t = trampoline_of(path);
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
@@ -235,7 +388,8 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
 
 std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
     std::string era;
-    if (kernel.release.empty()) return era;
+    if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
+    if (!era.empty() || kernel.release.empty()) return era;
     std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
     if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos) version.resize(dot);
     for (const PathSpec& p : catalogue.paths)
@@ -245,16 +399,9 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
     return era;
 }
 
-Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
-    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
-        return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
-    const Trampoline& t = *trampoline_of(path);
-    const std::string file = kernel.file.filename().string();
-    auto need = [&](std::string_view name) -> Expected<uint64_t> {
-        if (auto a = kernel.address_of(name)) return *a;
-        return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
-    };
+namespace vmlinux_detail {
 
+Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
     for (const ForeignRegion& r : kernel.regions) {
         const uint64_t end = r.base + r.bytes.size();
         const MemoryLayout& l = image.layout;
@@ -264,6 +411,52 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                 return make_error("{}: {} overlaps the simulator's own regions", kernel.file.string(), r.name);
         image.foreign.push_back(r);
     }
+    return {};
+}
+
+Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
+    if (auto a = kernel.address_of(name)) return *a;
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+}
+
+Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image) {
+    auto op = need(kernel, path, "function_trace_op");
+    if (!op) return op.take_error();
+    auto ops = image.address_of("tracer_ops");
+    if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
+    ForeignRegion* data = image.foreign_at(*op);
+    if (!data || *op + 8 > data->base + data->bytes.size())
+        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
+    std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
+    return {};
+}
+
+} // namespace vmlinux_detail
+
+MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
+    MemoryLayout l;
+    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return l;
+    // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
+    // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
+    const uint64_t base = (kernel.regions.front().base - 0x1000000) & ~0xfffffull;
+    const uint64_t shift = base - l.text_base;
+    l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
+    return l;
+}
+
+std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
+    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path) : "";
+}
+
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
+    using namespace vmlinux_detail;
+    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
+        return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
+    if (path.arch == Arch::arm64) return attach_arm64(kernel, path, image);
+    const Trampoline& t = *trampoline_of(path);
+    const std::string file = kernel.file.filename().string();
+    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
+    if (auto ok = map_kernel(kernel, image); !ok) return ok;
 
     auto entry = need(t.symbol);
     if (!entry) return entry.take_error();
@@ -374,15 +567,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     }
 
     // function_trace_op: the ops the trampoline passes as the 3rd argument.
-    auto op = need("function_trace_op");
-    if (!op) return op.take_error();
-    auto ops = image.address_of("tracer_ops");
-    if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
-    ForeignRegion* data = image.foreign_at(*op);
-    if (!data || *op + 8 > data->base + data->bytes.size())
-        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
-    std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
-    return {};
+    return set_function_trace_op(kernel, path, image);
 }
 
 } // namespace tracesim

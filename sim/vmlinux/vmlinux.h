@@ -5,6 +5,7 @@
 //
 //   auto kernel = load_vmlinux("vmlinux");
 //   RunRequest request{Arch::x86_64, "ftrace"};
+//   request.layout = vmlinux_layout(*kernel);
 //   request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
 //
 // docs/real-kernel.md describes what is patched and stubbed and what differs from a booted kernel.
@@ -31,6 +32,13 @@ struct Vmlinux {
     std::filesystem::path file;
     Arch arch = Arch::x86_64;
     std::string release; // "6.1.0-28-amd64", from linux_banner; "" when the image has none
+    // Where it runs: link address - displacement. 0 on x86_64 (Unicorn runs the top 2 GiB as is);
+    // on arm64 the top 32 bits of the link address, because Unicorn 2.0.1's AArch64 EL1 with the
+    // MMU off faults on addresses beyond its 44-bit PA range (the image runs displaced, as KASLR
+    // runs it, with .rela.dyn applied). Regions, symbols and phase labels hold run addresses.
+    uint64_t displacement = 0;
+    size_t relocations_applied = 0, relocations_skipped = 0; // RELA (R_AARCH64_RELATIVE) and RELR
+    bool raw_image = false; // an arm64 Image without ELF headers (symbols from System.map)
     std::vector<ForeignRegion> regions; // every allocated section in the kernel half, page-aligned
     std::map<std::string, KernelSymbol, std::less<>> symbols;
     std::vector<std::pair<std::string, uint64_t>> phase_labels; // tracesim's own, in a test image
@@ -40,7 +48,7 @@ struct Vmlinux {
 };
 
 // Reads `file` (an ELF vmlinux with a symbol table; `system_map`, when given, adds its symbols,
-// for a stripped image).
+// for a stripped image), or a raw arm64 Image with its System.map.
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map = {});
 
 // Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
@@ -50,6 +58,14 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
 // The era of `path` to run on `kernel`: the newest the catalogue models that is not newer than
 // the image's release (6.1.0-56-amd64 -> 6.1), else "" (the newest).
 std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path);
+
+// Where the harness must be linked to reach `kernel` (arm64: just below the image, within BL
+// range; x86_64: the default layout). The modeled run it is compared with uses the same layout.
+MemoryLayout vmlinux_layout(const Vmlinux& kernel);
+
+// What differs between the kernel's ABI on `path` and the model's, when it matters for reading
+// the numbers (arm64 6.1: ftrace_caller hands a pt_regs, not a ftrace_regs); "" when nothing does.
+std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
 
 // Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);

@@ -1,0 +1,25 @@
+// What the per-arch importers share (sim/vmlinux/vmlinux.cpp for x86_64, arm64.cpp for arm64):
+// mapping the kernel next to the harness, finding symbols with a message naming the path that
+// needs them, and pointing function_trace_op at the harness's ops. Internal to sim/vmlinux.
+#pragma once
+
+#include "sim/vmlinux/vmlinux.h"
+
+namespace tracesim::vmlinux_detail {
+
+// Adds the kernel's regions to `image`; an error if one overlaps the harness's own regions.
+Expected<void> map_kernel(const Vmlinux& kernel, Image& image);
+
+// The kernel's `name`, or "<file> has no symbol 'name', which path 'P' needs".
+Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string_view name);
+
+// Writes the harness's `tracer_ops` into the kernel's function_trace_op.
+Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image);
+
+// arm64 (arm64.cpp).
+std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
+Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& image);
+std::string arm64_era(const Vmlinux& kernel, std::string_view path);
+std::string arm64_note(const Vmlinux& kernel, const PathSpec& path);
+
+} // namespace tracesim::vmlinux_detail
