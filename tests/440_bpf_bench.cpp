@@ -113,26 +113,51 @@ int64_t return_mispredicts_warm(const Record& r, Phase phase) {
 // (0x1111 * 0x2222 + 0x3333) ^ 0x2222: what traced_func returns for the driver's arguments.
 constexpr uint64_t true_return = ((0x1111ull * 0x2222ull) + 0x3333ull) ^ 0x2222ull;
 
+// The per-CPU / per-task words a trig-* path touches, all back to 0 after every call:
+// bpf_prog_active, current->migration_disabled, current->bpf_ctx, prog->active (trig_prog's
+// first word), and what the path adds (kprobe's recursion guard and current_kprobe, the
+// trampoline image's percpu_ref, the tracepoint's preempt guard, perf's recursion context).
+std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
+    std::vector<std::string> words{"migration_disabled", "current_bpf_ctx", "trig_prog"};
+    if (path == "trig-fmodret") {
+        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im" : "trig_tramp_image");
+        words.push_back("trig_fmodret_prog");
+        return words;
+    }
+    if (path == "trig-rawtp" || path == "trig-tp") {
+        words.push_back(arch == Arch::x86_64 ? "preempt_count" : "trig_preempt_count");
+        if (path == "trig-tp") {
+            words.push_back("bpf_prog_active"); // trace_call_bpf
+            words.push_back("perf_recursion");  // current->perf_recursion[0..3]
+        }
+        return words;
+    }
+    words.push_back("bpf_prog_active");
+    if (arch == Arch::x86_64 && path == "trig-kprobe") {
+        words.push_back("trace_recursion");
+        words.push_back("current_kprobe");
+    }
+    if (arch == Arch::arm64 && path == "trig-fexit") words.push_back("trig_tramp_image");
+    return words;
+}
+
 } // namespace
 
-TEST_CASE("x86_64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
-    const std::vector<std::string> balanced{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
-                                            "trace_recursion", "current_kprobe", "trig_prog"};
-    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi"}) {
-        CAPTURE(path);
-        for (int calls : {1, 7}) {
-            std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
-                                           "trig_prog"}; // trig_prog's first word: prog->active
-            if (std::string(path) == "trig-kprobe") {
-                words.push_back("trace_recursion");
-                words.push_back("current_kprobe");
-            }
-            Run r = run_calls(Arch::x86_64, path, calls, words);
-            CHECK(r.hits == uint64_t(calls));
-            CHECK(r.return_value == true_return);
-            for (const auto& [name, value] : r.words) {
-                CAPTURE(name);
-                CHECK(value == 0);
+TEST_CASE("trig-*: the bench program counts exactly one hit per call, counters balanced, the value returned") {
+    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
+        for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi",
+                                 "trig-rawtp", "trig-tp"}) {
+            CAPTURE(std::string(name_of(arch)));
+            CAPTURE(path);
+            for (int calls : {1, 7}) {
+                Run r = run_calls(arch, path, calls, balanced_words(arch, path));
+                CHECK(r.hits == uint64_t(calls));
+                CHECK(r.return_value == true_return);
+                CHECK(r.last_body.instructions > 0); // the traced function's body ran
+                for (const auto& [name, value] : r.words) {
+                    CAPTURE(name);
+                    CHECK(value == 0);
+                }
             }
         }
     }
@@ -292,25 +317,6 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
     }
 }
 
-TEST_CASE("arm64 trig-*: the bench program counts exactly one hit per call, counters balanced") {
-    // bpf_prog_active, current->migration_disabled, current->bpf_ctx, prog->active (trig_prog's
-    // first word) and the image's percpu_ref (fexit) are back to 0 after every call.
-    for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi"}) {
-        CAPTURE(path);
-        for (int calls : {1, 7}) {
-            std::vector<std::string> words{"bpf_prog_active", "migration_disabled", "current_bpf_ctx", "trig_prog"};
-            if (std::string(path) == "trig-fexit") words.push_back("trig_tramp_image");
-            Run r = run_calls(Arch::arm64, path, calls, words);
-            CHECK(r.hits == uint64_t(calls));
-            CHECK(r.return_value == true_return);
-            for (const auto& [name, value] : r.words) {
-                CAPTURE(name);
-                CHECK(value == 0);
-            }
-        }
-    }
-}
-
 TEST_CASE("arm64 trig-kprobe: kprobe_handler found the probe at traced_func, its dispatcher counted nhit") {
     Run r = run_calls(Arch::arm64, "trig-kprobe", 5, {"trig_kprobe_nhit"});
     CHECK(r.hits == 5);
@@ -462,22 +468,6 @@ TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same by
 
 namespace {
 
-// The per-CPU / per-task words each new path touches, all back to 0 after every call.
-std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
-    std::vector<std::string> words{"migration_disabled", "current_bpf_ctx", "trig_prog"}; // trig_prog: prog->active
-    if (path == "trig-fmodret") {
-        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im" : "trig_tramp_image"); // the image's pcref
-        words.push_back("trig_fmodret_prog");
-    } else {
-        words.push_back(arch == Arch::x86_64 ? "preempt_count" : "trig_preempt_count"); // the tracepoint's guard
-    }
-    if (path == "trig-tp") {
-        words.push_back("bpf_prog_active"); // trace_call_bpf
-        words.push_back("perf_recursion");  // current->perf_recursion[0..3]
-    }
-    return words;
-}
-
 // A site that calls the same fmod_ret trampoline code with trig_prog.S's program (returns 0), where
 // the catalogue path runs the bench's own program (returns -22).
 std::string fmodret_zero_site(Arch arch) {
@@ -485,25 +475,6 @@ std::string fmodret_zero_site(Arch arch) {
 }
 
 } // namespace
-
-TEST_CASE("trig-rawtp, trig-tp: one hit per call, counters balanced, the function's value returned") {
-    for (Arch arch : {Arch::x86_64, Arch::arm64}) {
-        for (const char* path : {"trig-rawtp", "trig-tp"}) {
-            CAPTURE(std::string(name_of(arch)));
-            CAPTURE(path);
-            for (int calls : {1, 7}) {
-                Run r = run_calls(arch, path, calls, balanced_words(arch, path));
-                CHECK(r.hits == uint64_t(calls));
-                CHECK(r.return_value == true_return);
-                CHECK(r.last_body.instructions > 0);
-                for (const auto& [name, value] : r.words) {
-                    CAPTURE(name);
-                    CHECK(value == 0);
-                }
-            }
-        }
-    }
-}
 
 TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body is skipped, the caller gets -22") {
     // trigger_bench.c's bench_trigger_fmodret returns -22: the trampoline's cbnz / jne to
