@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
     g++ cmake ninja-build make pkg-config
     llvm-19-dev          # MC assembler/disassembler, MCA timing pipeline (shared libLLVM)
+    lld-19               # ld.lld-19: the tests link "vmlinux" images (arm64 too) from kernels/*.S
     libunicorn-dev       # the emulated CPUs
     libfmt-dev           # formatting
     doctest-dev          # tests

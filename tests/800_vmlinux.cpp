@@ -1,8 +1,8 @@
 // Layer 8: real kernel images (sim/vmlinux). A "vmlinux" is linked from our own kernels/<arch>/*.S
 // at kernel addresses (x86_64 0xffffffff81000000, arm64 0xffff800080000000) with the host's
 // llvm-mc and ld.lld, imported, and run: its counts must equal the modeled run of the same path.
-// Skipped (with a message) when the tools are missing. TRACESIM_VMLINUX=/path/to/vmlinux (either
-// arch) also runs a real kernel's trampolines.
+// lld-19 is a dependency (scripts/install-deps.sh): a missing tool fails the test.
+// TRACESIM_VMLINUX=/path/to/vmlinux (either arch) also runs a real kernel's trampolines.
 #include <doctest/doctest.h>
 
 #include "command.h"
@@ -272,10 +272,7 @@ void check_same(const Record& model, const Record& real) {
 
 TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled counts") {
     auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::x86_64);
@@ -325,10 +322,7 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
 
 TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, naming the symbol") {
     auto file = link_vmlinux({"ftrace_caller.S"}, "args-only");
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::x86_64, "");
@@ -342,10 +336,7 @@ TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, 
 
 TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the modeled counts") {
     auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::arm64);
@@ -413,10 +404,7 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
 
 TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
     auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
@@ -440,10 +428,7 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
 TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 model's counts") {
     auto file = link_vmlinux(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
                              std::string(graph_caller_v6_1) + glue_arm64_stub);
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
@@ -462,10 +447,7 @@ TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 
 
 TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
     auto file = link_vmlinux(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     CHECK(!kernel->has("ftrace_call"));
@@ -500,10 +482,7 @@ _text:
 TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from") {
     auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64-raw", "",
                              arm64_image_head);
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto elf = load_vmlinux(file);
     REQUIRE(elf);
     // Image = the loaded sections from _text on (what `objcopy -O binary` writes); System.map =

@@ -1,6 +1,6 @@
 // Layer 8: the kprobe and rethook paths on a kernel image (sim/vmlinux). As in 800_vmlinux.cpp, a
 // "vmlinux" is linked from our own kernels/x86_64/*.S at 0xffffffff81000000 with the host's
-// llvm-mc and ld.lld (skipped when they are missing): kprobe-ftrace and kretprobe run the image's
+// llvm-mc-19 and ld.lld-19 (lld-19 is a dependency: scripts/install-deps.sh): kprobe-ftrace and kretprobe run the image's
 // ftrace_regs_caller (so do the BPF bench's trig-kprobe and trig-kretprobe), kretprobe and
 // fprobe-rethook also its arch_rethook_trampoline (whose call to
 // arch_rethook_trampoline_callback reaches the harness's model), fprobe its return_to_handler.
@@ -146,10 +146,7 @@ Vmlinux with_ud2_at(const Vmlinux& kernel, std::string_view symbol) {
 TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the modeled counts") {
     auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
                              "rethook");
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(*kernel->address_of("arch_rethook_trampoline") >= 0xffffffff81000000ull);
@@ -194,10 +191,7 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
 TEST_CASE("a kernel without a path's trampoline or C functions reports it, naming the path and the symbol") {
     // ftrace_regs_caller but no rethook: kretprobe and fprobe-rethook lack arch_rethook_trampoline
     auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S"}, "no-rethook");
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     for (const char* path : {"kretprobe", "fprobe-rethook"}) {
