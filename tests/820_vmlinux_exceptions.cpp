@@ -1,8 +1,9 @@
 // Layer 8: exception entry code on a kernel image (sim/vmlinux): the int3 kprobes (`kprobe`,
 // `kprobe-body`) take their traps through the image's own asm_exc_int3 (error_entry,
 // error_return, restore_regs_and_return_to_kernel, iretq), whose call of exc_int3 reaches the
-// harness's model of it. As in 810_vmlinux_paths.cpp, a "vmlinux" is linked from our own
-// kernels/x86_64/kprobe_int3.S at 0xffffffff81000000 with the host's llvm-mc and a linker
+// harness's model of it; on arm64 through the image's vectors, el1h_64_sync, ret_to_kernel and
+// eret, around our el1h_64_sync_handler. As in 810_vmlinux_paths.cpp, a "vmlinux" is linked from
+// our own kernels/x86_64/kprobe_int3.S (arm64: entry_el1.S) with the host's llvm-mc and a linker
 // (skipped when they are missing); counts must equal the modeled run of the same path, with
 // tracesim's phase labels and with the importer's own phase split (labels dropped).
 #include <doctest/doctest.h>
@@ -14,6 +15,7 @@
 #include "sim/vmlinux/vmlinux.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -55,37 +57,62 @@ linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/820_vmlinux_exceptions.cpp) #1"
 )";
 
-// Links kernels/x86_64/kprobe_int3.S + the glue at 0xffffffff81000000; "" when the tools are missing.
-std::filesystem::path link_vmlinux() {
+// What an arm64 kernel supplies around its EL1 entry for entry_el1.S to link: the break-hook
+// list it walks (the harness's own runs), the C function whose presence says CONFIG_KPROBES.
+constexpr const char* glue_arm64 = R"(
+    .text
+    .globl _start, kprobe_breakpoint_handler
+_start:
+kprobe_breakpoint_handler:
+    ret
+    .data
+    .globl kernel_break_hooks, linux_banner
+    .balign 64
+kernel_break_hooks:
+    .quad 0, 0
+linux_banner:
+    .asciz "Linux version 6.1.0-tracesim-test (tests/820_vmlinux_exceptions.cpp) #1"
+)";
+
+// Links kernels/<arch>/<source> + the glue at the kernel's address (x86_64 0xffffffff81000000,
+// arm64 0xffff800080000000); "" when the tools are missing (arm64 needs lld).
+std::filesystem::path link_vmlinux(Arch arch = Arch::x86_64) {
+    const bool arm64 = arch == Arch::arm64;
     std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    std::string ld = find_tool({"ld.lld-19", "ld.lld", "ld"});
+    std::string ld = arm64 ? find_tool({"ld.lld-19", "ld.lld"}) : find_tool({"ld.lld-19", "ld.lld", "ld"});
     if (mc.empty() || ld.empty()) return {};
-    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / "x86_64";
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-exceptions-{}", getpid());
+    const std::filesystem::path src =
+        std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / std::string(name_of(arch));
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      fmt::format("tracesim-vmlinux-exceptions-{}-{}", getpid(), name_of(arch));
     std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(Arch::x86_64).asm_offsets();
+    const std::string offsets = isa_for(arch).asm_offsets();
     std::string objects;
-    for (const std::string f : {"kprobe_int3.S", "glue.S"}) {
-        std::ofstream(dir / f) << offsets << (f == "glue.S" ? std::string(glue) : read_text(src / f)) << "\n";
+    for (const std::string f : {arm64 ? "entry_el1.S" : "kprobe_int3.S", "glue.S"}) {
+        std::string text = f == "glue.S" ? std::string(arm64 ? glue_arm64 : glue) : read_text(src / f);
+        std::ofstream(dir / f) << offsets << text << "\n";
         std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple=x86_64-linux-gnu -filetype=obj -I {} -o {} {} 2>&1", mc, src.string(),
-                                      object, (dir / f).string());
+        std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
+                                      arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object,
+                                      (dir / f).string());
         REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
         objects += " " + object;
     }
     std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext=0xffffffff81000000 -o {}{} 2>&1", ld,
-                                  out.string(), objects);
+    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext={} -o {}{} 2>&1", ld,
+                                  arm64 ? "0xffff800080000000" : "0xffffffff81000000", out.string(), objects);
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
     return out;
 }
 
+// Runs `path` in the era `kernel` picks, at the kernel's layout (the modeled run too), on the
+// kernel's entry code when `attach` is set.
 Expected<Record> try_run(const std::string& path, const Vmlinux& kernel, bool attach, bool timing = true) {
     const std::string era = vmlinux_era(kernel, test::catalogue(), path);
-    RunRequest request{Arch::x86_64, path, era};
+    RunRequest request{kernel.arch, path, era};
     request.timing = timing;
-    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
+    request.layout = vmlinux_layout(kernel);
+    const PathSpec* spec = *test::catalogue().find_path(path, kernel.arch, era);
     if (attach) request.prepare_image = [&kernel, spec](Image& image) { return attach_vmlinux(kernel, *spec, image); };
     return run_path(test::catalogue(), request);
 }
@@ -195,6 +222,46 @@ TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, namin
     std::filesystem::remove_all(file.parent_path());
 }
 
+TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's vectors with the modeled counts") {
+    auto file = link_vmlinux(Arch::arm64);
+    if (file.empty()) {
+        MESSAGE("skipped: llvm-mc / ld.lld not installed");
+        return;
+    }
+    auto kernel = load_vmlinux(file);
+    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
+    CHECK(vmlinux_era(*kernel, test::catalogue(), "kprobe") == "6.1");
+    Vmlinux unlabelled = *kernel;
+    unlabelled.phase_labels.clear();
+    for (const char* path : {"kprobe", "kprobe-body"}) {
+        CAPTURE(path);
+        Record model = run(path, *kernel, false);
+        CHECK(model.traps == 2);
+        for (const Vmlinux* image : {&*kernel, &unlabelled}) {
+            CAPTURE(image->phase_labels.size());
+            Record real = run(path, *image, true);
+            check_same(model, real);
+            CHECK(real.checks.return_value);
+            CHECK(real.checks.handler_args == std::optional<bool>(true));
+        }
+    }
+    // The kernel's bytes run: udf over el1h_64_sync faults there, named.
+    Vmlinux broken = *kernel;
+    const uint64_t at = *broken.address_of("el1h_64_sync");
+    for (ForeignRegion& r : broken.regions)
+        if (r.contains(at)) std::memset(r.bytes.data() + (at - r.base), 0, 4); // udf #0
+    auto faulted = try_run("kprobe", broken, true, false);
+    REQUIRE(!faulted);
+    CHECK(faulted.error().message.find("el1h_64_sync") != std::string::npos);
+    // Without el1h_64_sync_handler the path is unsupported, naming it.
+    Vmlinux missing = *kernel;
+    missing.symbols.erase("el1h_64_sync_handler");
+    const PathSpec* spec = *test::catalogue().find_path("kprobe", Arch::arm64, "6.1");
+    std::string reason = vmlinux_unsupported_reason(missing, *spec);
+    CHECK(reason.find("path 'kprobe' needs el1h_64_sync_handler") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+}
+
 TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) takes the int3 kprobes' traps through its own entry code") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
@@ -203,10 +270,10 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) takes the int3 kprobes' traps throu
     }
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
-    if (kernel->arch != Arch::x86_64) return;
     for (const char* path : {"kprobe", "kprobe-body"}) {
         CAPTURE(path);
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
+        const PathSpec* spec =
+            *test::catalogue().find_path(path, kernel->arch, vmlinux_era(*kernel, test::catalogue(), path));
         if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
             MESSAGE(reason);
             continue;

@@ -375,9 +375,11 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
     if (path.arch == Arch::arm64) {
+        if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
         if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
             return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs and fgraph",
+                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe and "
+                               "kprobe-body",
                                path.name);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
@@ -532,7 +534,8 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     using namespace vmlinux_detail;
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
         return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
-    if (path.arch == Arch::arm64) return attach_arm64(kernel, path, image);
+    if (path.arch == Arch::arm64)
+        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image) : attach_arm64(kernel, path, image);
     const Trampoline& t = *trampoline_of(path);
     const std::string file = kernel.file.filename().string();
     auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
