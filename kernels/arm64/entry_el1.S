@@ -92,6 +92,7 @@ phase.trap_return.eret:
     eret
 
 // el1h_64_sync_handler(regs): EC = BRK64 -> el1_dbg -> brk_handler -> call_break_hook
+    .globl el1h_64_sync_handler             // global: tracesim kernel points a real el1h_64_sync's bl here
 el1h_64_sync_handler:
 phase.dispatch.el1h_64_sync_handler:
     stp     x29, x30, [sp, #-16]!

@@ -9,7 +9,7 @@
 //
 // Trap 1 (the int3 over the probed instruction): entry stub (orig_ax = -1, the six-word copy
 // of orig_ax..ss that leaves room to emulate a call), error_entry (the return-address slot
-// becomes pt_regs->di, 15 pushes, 12 registers cleared, the native_irq_return_iret /
+// becomes pt_regs->di, 15 pushes, 13 registers cleared, the native_irq_return_iret /
 // .Lgs_change checks, return &pt_regs), exc_int3 (no text_poke_bp in progress, kernel mode,
 // irqentry_nmi_enter), kprobe_int3_handler: addr = ip - 1, get_kprobe, current_kprobe and the
 // saved IF, pre_handler (our ABI: ip = addr, -, p, regs), setup_singlestep: status HIT_SS,
@@ -82,7 +82,8 @@ phase.save.error_entry:
     pushq   %r14
     pushq   %r15
     pushq   %rsi                            // the return address back on top
-    xorl    %edx, %edx                      // CLEAR_REGS: nothing for speculation to use
+    xorl    %esi, %esi                      // CLEAR_REGS: nothing for speculation to use
+    xorl    %edx, %edx
     xorl    %ecx, %ecx
     xorl    %r8d, %r8d
     xorl    %r9d, %r9d
@@ -112,6 +113,7 @@ phase.trap_return.error_return:
     testb   $3, PT_CS(%rsp)
     jnz     .Luser_not_modeled
 phase.restore.error_return:
+restore_regs_and_return_to_kernel:          // the kernel's name here (tracesim kernel's phase split)
     pop_pt_regs_gprs                        // POP_REGS
     addq    $8, %rsp                        // orig_ax
 phase.trap_return.native_iret:
@@ -125,6 +127,7 @@ native_irq_return_iret:
 .Lldt_not_modeled:
     ud2
 
+    .globl exc_int3                 // global: tracesim kernel points a real asm_exc_int3's call here
 exc_int3:                       // (regs)
 phase.dispatch.exc_int3:
     pushq   %rbx

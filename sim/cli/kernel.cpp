@@ -16,6 +16,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 namespace tracesim {
 
 namespace {
@@ -46,7 +48,8 @@ void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
     cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols)")->required();
     cmd->add_option("--system-map", o.system_map, "its System.map (for an image without a symbol table)");
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
-    cmd->add_option("--path", o.paths, "paths to run (repeatable; default ftrace, ftrace-regs, fgraph)");
+    cmd->add_option("--path", o.paths, "paths to run (repeatable; default: every path, the image's unsupported "
+                                       "ones listed with the reason)");
     cmd->add_option("--kernel", o.kernel, "modeled era to compare with (default: the image's release, else newest)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
     cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
@@ -67,8 +70,15 @@ Expected<void> kernel_command(const KernelOptions& o) {
     if (!kernel) return kernel.take_error();
     if (kernel->arch != *arch)
         return usage_error("{} is an {} kernel, not {}", o.vmlinux, kernel->arch, *arch);
+    // Default: every path the catalogue has for the arch, once (not `none`, the untraced
+    // reference: no kernel code runs in it); the image's unsupported ones are
+    // listed with the reason instead of being run.
+    const bool every_path = o.paths.empty();
     std::vector<std::string> paths = o.paths;
-    if (paths.empty()) paths = {"ftrace", "ftrace-regs", "fgraph"};
+    for (const PathSpec& p : catalogue->paths)
+        if (every_path && p.arch == *arch && p.name != "none" &&
+            std::find(paths.begin(), paths.end(), p.name) == paths.end())
+            paths.push_back(p.name);
 
     Results results;
     std::string text;
@@ -82,6 +92,16 @@ Expected<void> kernel_command(const KernelOptions& o) {
         std::string era = o.kernel.empty() ? vmlinux_era(*kernel, *catalogue, name) : o.kernel;
         auto spec = catalogue->find_path(name, *arch, era);
         if (!spec) return spec.take_error();
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, **spec); every_path && !reason.empty()) {
+            text += fmt::format("{} {}: not run on the vmlinux: {}\n", *arch, name, reason);
+            Record skipped{*arch, name, kernel->release.empty() ? "vmlinux" : kernel->release};
+            skipped.models = fmt::format("vmlinux {}", o.vmlinux);
+            skipped.source = "vmlinux";
+            skipped.supported = false;
+            skipped.reason = reason;
+            results.records.push_back(std::move(skipped));
+            continue;
+        }
         RunRequest request{*arch, name, (*spec)->kernel, o.handler};
         request.core = o.core;
         request.layout = vmlinux_layout(*kernel); // both runs: same addresses, same timing inputs
@@ -100,11 +120,16 @@ Expected<void> kernel_command(const KernelOptions& o) {
         } else {
             request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, **spec, image); };
             auto ran = run_path(*catalogue, request);
-            if (!ran) return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
-            real = std::move(*ran);
-            real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
-            real.models = fmt::format("vmlinux {}", o.vmlinux);
-            real.source = "vmlinux";
+            if (!ran && !every_path) return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
+            if (ran) {
+                real = std::move(*ran);
+                real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
+                real.models = fmt::format("vmlinux {}", o.vmlinux);
+                real.source = "vmlinux";
+            } else { // one path's failure does not hide the others' results
+                real.supported = false;
+                real.reason = "its run failed: " + ran.error().message;
+            }
         }
         const std::string note = vmlinux_note(*kernel, **spec);
         if (!note.empty()) real.regs_check.clear();

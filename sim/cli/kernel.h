@@ -17,7 +17,7 @@ struct KernelOptions {
     std::string vmlinux;
     std::string system_map;
     std::string arch = "x86_64";
-    std::vector<std::string> paths; // default: ftrace, ftrace-regs, fgraph
+    std::vector<std::string> paths; // default: every path of the arch
     std::string kernel;             // modeled era ("" = from the image's release)
     std::string handler = "read-all";
     std::string core; // timing core profile ("" = the arch's default)

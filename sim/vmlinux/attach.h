@@ -22,4 +22,9 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
 std::string arm64_era(const Vmlinux& kernel, std::string_view path);
 std::string arm64_note(const Vmlinux& kernel, const PathSpec& path);
 
+// arm64 BRK kprobes on the image's own EL1 exception entry (arm64_exceptions.cpp).
+bool arm64_trap_path(const PathSpec& path);
+std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
+Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Image& image);
+
 } // namespace tracesim::vmlinux_detail

@@ -43,6 +43,9 @@ std::string llvm_message(llvm::Error error) {
 // `built_with`: kernel functions our models of the path stand for (the ops func, the rethook
 // handler): they are not run, but an image without them was built without the path (no
 // CONFIG_FPROBE, or another era's fprobe).
+// `entered_by_trap`: `symbol` is an IDT entry the trap reaches (the simulator's trap delivery
+// jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callees`
+// reaches the harness's model (attach_trap_entry).
 struct Trampoline {
     std::string_view path, symbol, call_site, op_ptr;
     bool dispatch_at_regs_arg;
@@ -50,6 +53,7 @@ struct Trampoline {
     std::array<std::string_view, 1> c_callees{};
     std::string_view jump_back{};
     std::array<std::string_view, 1> built_with{};
+    bool entered_by_trap = false;
 };
 constexpr Trampoline x86_trampolines[] = {
     {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
@@ -69,6 +73,10 @@ constexpr Trampoline x86_trampolines[] = {
      {"kprobe_dispatcher"}},
     {"trig-kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
      {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"kretprobe_dispatcher"}},
+    // int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
+    // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
+    {"kprobe", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
+    {"kprobe-body", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
 };
 
 // Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
@@ -367,9 +375,11 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
     if (path.arch == Arch::arm64) {
+        if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
         if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
             return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs and fgraph",
+                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe and "
+                               "kprobe-body",
                                path.name);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
@@ -377,7 +387,8 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
                            "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, "
-                           "kprobe-ftrace, kretprobe, fprobe-rethook, trig-kprobe and trig-kretprobe",
+                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe and "
+                           "trig-kretprobe",
                            path.name);
     for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
         if (!name.empty() && !kernel.has(name))
@@ -448,11 +459,83 @@ std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
     return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path) : "";
 }
 
+namespace {
+
+// The first `pattern` in [begin, end) of the kernel's mapped code, or nullopt.
+std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end, std::string_view pattern) {
+    const ForeignRegion* r = image.foreign_at(begin);
+    for (uint64_t pc = begin; r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
+        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0) return pc;
+    return std::nullopt;
+}
+
+// A path whose kernel code is an exception entry (t.entered_by_trap): the trap delivery reaches
+// the kernel's entry (defined as t.symbol by the caller), whose call of the C handler is
+// rewritten to reach the harness's model of it. Phases without tracesim's own labels, as
+// kprobe_int3.S labels its model: save from the entry and in error_entry, dispatch from the
+// `movq %rsp, %rdi` passing the regs to the C handler through the `jmp error_return` after it,
+// trap-return in error_return, restore in restore_regs_and_return_to_kernel up to its `addq $8, %rsp`
+// (orig_ax), trap-return from there through iretq (native_irq_return_iret). The return half is
+// found by those symbols (local ones: the image's symbol table or System.map); an image without
+// them counts it as trap-return.
+Expected<void> attach_trap_entry(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
+    const uint64_t entry = *kernel.address_of(t.symbol);
+    const KernelSymbol& k = kernel.symbols.find(t.symbol)->second;
+    const uint64_t end = entry + (k.size ? k.size : 0x100);
+    const std::string_view callee = t.c_callees[0];
+    auto model = image.address_of(callee);
+    if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
+    ForeignRegion* r = image.foreign_at(entry);
+    if (!r || retarget(r->bytes, r->base, entry, end, *kernel.address_of(callee), *model) == 0)
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
+                          t.symbol, callee, path.name);
+    if (!kernel.phase_labels.empty()) {
+        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
+        for (const ForeignRegion& region : kernel.regions)
+            image.set_foreign_phase(region.base + region.bytes.size(), std::nullopt);
+        return {};
+    }
+    image.set_foreign_phase(entry, Phase::save);
+    uint64_t entry_end = end;
+    for (uint64_t pc = entry; pc + 5 <= end; ++pc) {
+        const uint8_t* b = r->bytes.data() + (pc - r->base);
+        int32_t disp;
+        std::memcpy(&disp, b + 1, 4);
+        if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(disp) != *model) continue;
+        const bool regs_arg = pc >= entry + 3 && std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0; // movq %rsp, %rdi
+        image.set_foreign_phase(regs_arg ? pc - 3 : pc, Phase::dispatch); // up to error_return, as the model
+        if (!kernel.has("error_return")) image.set_foreign_phase(pc + 5, Phase::trap_return);
+        if (!k.size && r->contains(pc + 5)) // the entry ends with the call's `jmp error_return`
+            entry_end = pc + 5 + (b[5] == 0xe9 ? 5 : b[5] == 0xeb ? 2 : 0);
+        break;
+    }
+    image.set_foreign_phase(entry_end, std::nullopt);
+    if (auto save = kernel.symbols.find("error_entry"); save != kernel.symbols.end()) {
+        image.set_foreign_phase(save->second.address, Phase::save);
+        if (save->second.size) image.set_foreign_phase(save->second.address + save->second.size, std::nullopt);
+    }
+    if (auto ret = kernel.symbols.find("error_return"); ret != kernel.symbols.end()) {
+        image.set_foreign_phase(ret->second.address, Phase::trap_return);
+        if (ret->second.size) image.set_foreign_phase(ret->second.address + ret->second.size, std::nullopt);
+    }
+    if (auto restore = kernel.address_of("restore_regs_and_return_to_kernel")) {
+        image.set_foreign_phase(*restore, Phase::restore);
+        if (auto orig_ax = find_bytes(image, *restore, *restore + 0x40, "\x48\x83\xc4\x08")) // addq $8, %rsp
+            image.set_foreign_phase(*orig_ax + 4, Phase::trap_return);
+        if (auto iret = kernel.address_of("native_irq_return_iret"))
+            image.set_foreign_phase(*iret + 2, std::nullopt); // after iretq (48 cf)
+    }
+    return {};
+}
+
+} // namespace
+
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     using namespace vmlinux_detail;
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
         return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
-    if (path.arch == Arch::arm64) return attach_arm64(kernel, path, image);
+    if (path.arch == Arch::arm64)
+        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image) : attach_arm64(kernel, path, image);
     const Trampoline& t = *trampoline_of(path);
     const std::string file = kernel.file.filename().string();
     auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
@@ -464,6 +547,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     image.define_symbol(std::string(t.symbol), *entry, file);
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
+    if (t.entered_by_trap) return attach_trap_entry(kernel, path, t, image);
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
     // kernel's labels (save until the ops pointer is loaded, dispatch up to the ftrace_call,
