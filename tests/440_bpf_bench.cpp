@@ -338,9 +338,9 @@ TEST_CASE("arm64 trig-*: exact per-call counts (handler empty, warm call)") {
     Record fexit = run_record("trig-fexit", Arch::arm64);
     CHECK(fexit.per_call.instructions == 126);
     CHECK(fexit.per_call.bytes_stored == 208);
-    // trig-kprobe 232, one BRK exception (the entry NOP simulated, 6.13+).
+    // trig-kprobe 233, one BRK exception (the entry NOP simulated, 6.13+).
     Record kprobe = run_record("trig-kprobe", Arch::arm64);
-    CHECK(kprobe.per_call.instructions == 232);
+    CHECK(kprobe.per_call.instructions == 233);
     CHECK(kprobe.per_call.bytes_stored == 577);
     CHECK(kprobe.traps == 1);
     // trig-kprobe-multi 212: fprobe on fgraph, entry only (fprobe_entry returns 0: fgraph drops
@@ -377,9 +377,9 @@ TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
     CHECK(x86.per_call.instructions == 318);
     CHECK(x86.per_call.bytes_stored == 881);
     CHECK(x86.traps == 0);
-    // arm64 383: two BRK exceptions (entry kprobe, return trampoline), each a full pt_regs.
+    // arm64 385: two BRK exceptions (entry kprobe, return trampoline), each a full pt_regs.
     Record arm = run_record("trig-kretprobe", Arch::arm64);
-    CHECK(arm.per_call.instructions == 383);
+    CHECK(arm.per_call.instructions == 385);
     CHECK(arm.per_call.bytes_stored == 1065);
     CHECK(arm.traps == 2);
 }

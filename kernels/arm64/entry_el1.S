@@ -11,7 +11,8 @@
 //
 // Left out: the pseudo-NMI (PMR) and SW-PAN alternatives (NOPs/branches over on the hardware
 // modelled), arm64_enter_el1_dbg/exit (lockdep and RCU NMI bookkeeping), the Cortex-A76
-// erratum check, the `sb` after eret. The VMAP stack check tests bit 15, not THREAD_SHIFT 14:
+// erratum check, the `sb` after eret. Kept: kernel_exit's erratum-1508412 slot, a `nop` on
+// every part the alternative does not patch (as Debian's 6.1 and 6.12 images run it). The VMAP stack check tests bit 15, not THREAD_SHIFT 14:
 // our task stack is 32 KiB (sim/layout.h), as with KASAN's THREAD_SHIFT. 6.13+ writes a
 // metadata frame record (xzr, xzr, FRAME_META_TYPE_PT_REGS) where this writes {x29, ELR}; the
 // isa's pt_regs has the older stackframe layout, so both eras run this 6.1 form.
@@ -89,6 +90,7 @@ phase.restore.kernel_exit:
     ldr     x30, [sp, #S_X30]
     add     sp, sp, #S_SIZE
 phase.trap_return.eret:
+    nop                                     // ARM64_WORKAROUND_1508412: `dmb sy` on affected parts only
     eret
 
 // el1h_64_sync_handler(regs): EC = BRK64 -> el1_dbg -> brk_handler -> call_break_hook
