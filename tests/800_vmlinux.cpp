@@ -418,6 +418,12 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string());
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
+    // Every path at an era not all of them model: those without it are listed, the rest run.
+    auto old_era = test::run_tracesim("kernel --arch arm64 --kernel 6.1 --vmlinux " + file.string());
+    CHECK(old_era.exit_code == 0);
+    CHECK(old_era.output.find("ftrace: not run: path 'ftrace' on arm64 has no kernel '6.1' model") !=
+          std::string::npos);
+    CHECK(old_era.output.find("arm64 fgraph") != std::string::npos); // the loop went on
     // ftrace still runs, with the model's counts
     Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
     Record real = run("ftrace", &*kernel, Arch::arm64);

@@ -4,7 +4,7 @@
 // harness's model of it; on arm64 through the image's vectors, el1h_64_sync, ret_to_kernel and
 // eret, around our el1h_64_sync_handler. As in 810_vmlinux_paths.cpp, a "vmlinux" is linked from
 // our own kernels/x86_64/kprobe_int3.S (arm64: entry_el1.S) with the host's llvm-mc and a linker
-// (skipped when they are missing); counts must equal the modeled run of the same path, with
+// (lld-19 is a dependency: a missing tool fails the test); counts must equal the modeled run of the same path, with
 // tracesim's phase labels and with the importer's own phase split (labels dropped).
 #include <doctest/doctest.h>
 
@@ -148,10 +148,7 @@ void check_same(const Record& model, const Record& real) {
 
 TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3 with the modeled counts") {
     auto file = link_vmlinux();
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / a linker not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(*kernel->address_of("asm_exc_int3") >= 0xffffffff81000000ull);
@@ -199,10 +196,7 @@ TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3
 
 TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, naming the path and the symbol") {
     auto file = link_vmlinux();
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / a linker not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     Vmlinux missing = *kernel;
@@ -224,10 +218,7 @@ TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, namin
 
 TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's vectors with the modeled counts") {
     auto file = link_vmlinux(Arch::arm64);
-    if (file.empty()) {
-        MESSAGE("skipped: llvm-mc / ld.lld not installed");
-        return;
-    }
+    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(vmlinux_era(*kernel, test::catalogue(), "kprobe") == "6.1");

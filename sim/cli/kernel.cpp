@@ -45,7 +45,8 @@ std::string side_by_side(const Record& model, const Record& real, const Vmlinux&
 } // namespace
 
 void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
-    cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols)")->required();
+    cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols), or a raw arm64 Image "
+                                            "with --system-map")->required();
     cmd->add_option("--system-map", o.system_map, "its System.map (for an image without a symbol table)");
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
     cmd->add_option("--path", o.paths, "paths to run (repeatable; default: every path, the image's unsupported "
@@ -87,16 +88,26 @@ Expected<void> kernel_command(const KernelOptions& o) {
                            "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
                            kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
                            kernel->relocations_skipped);
+    // The kernel's side of a path: a record labelled with the image.
+    auto vmlinux_record = [&](Record r) {
+        r.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
+        r.models = fmt::format("vmlinux {}", o.vmlinux);
+        r.source = "vmlinux";
+        return r;
+    };
     for (const std::string& name : paths) {
         // The era: --kernel, else the one matching the image's release (vmlinux_era).
         std::string era = o.kernel.empty() ? vmlinux_era(*kernel, *catalogue, name) : o.kernel;
         auto spec = catalogue->find_path(name, *arch, era);
-        if (!spec) return spec.take_error();
-        if (std::string reason = vmlinux_unsupported_reason(*kernel, **spec); every_path && !reason.empty()) {
+        if (!spec && !every_path) return spec.take_error();
+        if (!spec) { // every path: one without that era is listed, the others still run
+            text += fmt::format("{} {}: not run: {}\n", *arch, name, spec.error().message);
+            continue;
+        }
+        const std::string reason = vmlinux_unsupported_reason(*kernel, **spec);
+        if (every_path && !reason.empty()) {
             text += fmt::format("{} {}: not run on the vmlinux: {}\n", *arch, name, reason);
-            Record skipped{*arch, name, kernel->release.empty() ? "vmlinux" : kernel->release};
-            skipped.models = fmt::format("vmlinux {}", o.vmlinux);
-            skipped.source = "vmlinux";
+            Record skipped = vmlinux_record({*arch, name});
             skipped.supported = false;
             skipped.reason = reason;
             results.records.push_back(std::move(skipped));
@@ -107,14 +118,11 @@ Expected<void> kernel_command(const KernelOptions& o) {
         request.layout = vmlinux_layout(*kernel); // both runs: same addresses, same timing inputs
         auto model = run_path(*catalogue, request);
         if (!model) return model.take_error();
-        Record real = *model;
-        real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
-        real.models = fmt::format("vmlinux {}", o.vmlinux);
-        real.source = "vmlinux";
+        Record real = vmlinux_record(*model);
         real.phases.clear();
         real.per_call = real.traced = {};
         real.regs_check.clear();
-        if (std::string reason = vmlinux_unsupported_reason(*kernel, **spec); !reason.empty()) {
+        if (!reason.empty()) {
             real.supported = false;
             real.reason = reason;
         } else {
@@ -122,10 +130,7 @@ Expected<void> kernel_command(const KernelOptions& o) {
             auto ran = run_path(*catalogue, request);
             if (!ran && !every_path) return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
             if (ran) {
-                real = std::move(*ran);
-                real.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
-                real.models = fmt::format("vmlinux {}", o.vmlinux);
-                real.source = "vmlinux";
+                real = vmlinux_record(std::move(*ran));
             } else { // one path's failure does not hide the others' results
                 real.supported = false;
                 real.reason = "its run failed: " + ran.error().message;
