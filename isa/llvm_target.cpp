@@ -90,14 +90,15 @@ LlvmTarget::Whole LlvmTarget::decode_whole(const uint8_t* bytes, size_t availabl
                                            uint64_t address, llvm::MCInst& out) const {
     Whole whole;
     whole.size = decode(bytes, available, address, out);
-    bool prefix = arch == Arch::x86_64 && whole.size != 0 && whole.size < available &&
-                  instr_info->getName(out.getOpcode()).ends_with("_PREFIX");
-    if (!prefix) return whole;
-    whole.prefix_size = whole.size;
-    whole.prefix_text = print(out, address, whole.size) + " ";
-    uint64_t rest = decode(bytes + whole.prefix_size, available - whole.prefix_size,
-                           address + whole.prefix_size, out);
-    whole.size = rest == 0 ? 0 : whole.prefix_size + rest;
+    // Each prefix LLVM returned alone (`lock`, `rep`, ...) is joined to what follows it.
+    while (arch == Arch::x86_64 && whole.size != 0 && whole.prefix_size + whole.size < available &&
+           instr_info->getName(out.getOpcode()).ends_with("_PREFIX")) {
+        whole.prefix_text += print(out, address + whole.prefix_size, whole.size) + " ";
+        whole.prefix_size += whole.size;
+        whole.size = decode(bytes + whole.prefix_size, available - whole.prefix_size,
+                            address + whole.prefix_size, out);
+    }
+    if (whole.size != 0) whole.size += whole.prefix_size;
     return whole;
 }
 

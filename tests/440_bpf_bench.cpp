@@ -1,7 +1,7 @@
 // Layer 4: the `bench trig-*` paths (docs/bpf-bench.md): the bench's program runs exactly once
 // per hit, the traced function still returns its value, the per-CPU / per-task counters the
 // dispatch models touch are balanced after N hits, and the per-call counts are exact.
-#include "helpers.h"
+#include "path_counts.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
@@ -15,6 +15,8 @@
 
 using namespace tracesim;
 using tracesim::test::catalogue;
+using tracesim::test::phase_instructions;
+using tracesim::test::phase_of;
 
 namespace {
 
@@ -80,17 +82,6 @@ Record run_record(const std::string& path, Arch arch = Arch::x86_64, const std::
     auto record = run_path(catalogue(), RunRequest{arch, path, kernel, "empty", 3, 100'000, false, "", false});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
-}
-
-const PhaseMetrics* phase_of(const Record& r, Phase phase) {
-    for (const PhaseMetrics& p : r.phases)
-        if (p.phase == phase) return &p;
-    return nullptr;
-}
-
-int64_t phase_instructions(const Record& r, Phase phase) {
-    const PhaseMetrics* p = phase_of(r, phase);
-    return p ? p->metrics.instructions : 0;
 }
 
 // A timed run (znver3) with driver.S replaced by driver_nested.S: two more call/ret levels above

@@ -106,6 +106,13 @@ TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metr
     REQUIRE(ftrace.cycles_traced);
     REQUIRE(regs.cycles_per_call);
     CHECK(table.rows[0].values[1].value == std::llround(2.5e9 / double(ftrace.cycles_traced->cycles_warm)));
+    // The formula on a hand-made record: 400 warm cycles per traced call at 2.5 GHz.
+    Results handmade;
+    Record r400{Arch::x86_64, "ftrace", "6.14"};
+    r400.cycles_traced = CycleMetrics{};
+    r400.cycles_traced->cycles_warm = 400;
+    handmade.records.push_back(r400);
+    CHECK(build_report(handmade, spec).rows[0].values[1].value == 6'250'000);
     REQUIRE(table.ratios.size() == 1);
     REQUIRE(table.ratios[0].value);
     CHECK(*table.ratios[0].value ==

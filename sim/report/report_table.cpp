@@ -109,7 +109,7 @@ bool has_path(const Results& results, Arch arch, const std::string& path) {
 
 std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spec) {
     std::vector<RatioRow> out;
-    const std::string& metric = spec.chart_metric.empty() ? spec.metrics.front() : spec.chart_metric;
+    const std::string& metric = spec.chart_metric;
     std::set<std::tuple<Arch, std::string, std::string>> seen;
     for (const Record& r : results.records) {
         if (!r.supported || !seen.insert({r.arch, r.core, r.handler}).second) continue;
@@ -132,6 +132,7 @@ std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spe
 ReportTable build_report(const Results& results, const ReportSpec& spec) {
     ReportTable table;
     table.spec = spec;
+    if (table.spec.chart_metric.empty() && !spec.metrics.empty()) table.spec.chart_metric = spec.metrics.front();
     for (const std::string& m : spec.metrics) table.units.emplace_back(unit_of(m));
     std::set<std::pair<Arch, std::string>> cores;
     std::set<std::string> handlers;
@@ -162,7 +163,7 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
     for (const auto& [arch, core] : cores) arches.insert(arch);
     table.show_core = cores.size() > arches.size();
     table.show_handler = handlers.size() > 1;
-    table.ratios = build_ratios(results, spec);
+    table.ratios = build_ratios(results, table.spec);
     return table;
 }
 

@@ -16,7 +16,7 @@ struct ReportSpec {
     std::string title;
     std::vector<std::string> metrics; // per_call metric names (scenario_metrics())
     std::string reference;            // path deltas are against ("" = no deltas)
-    std::string chart_metric;
+    std::string chart_metric; // the chart's and the ratios' metric; build_report: "" = the first
     double clock_ghz = 0; // > 0: hits_per_s_warm = clock / warm cycles of the whole traced call
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
 };

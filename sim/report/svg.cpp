@@ -41,7 +41,7 @@ double tick_step(double max) {
 } // namespace
 
 std::string render_report_svg(const ReportTable& t) {
-    const std::string& metric = t.spec.chart_metric.empty() ? t.spec.metrics.front() : t.spec.chart_metric;
+    const std::string& metric = t.spec.chart_metric;
     size_t index = std::find(t.spec.metrics.begin(), t.spec.metrics.end(), metric) - t.spec.metrics.begin();
 
     std::vector<std::string> groups, series;

@@ -60,29 +60,39 @@ std::string value_text(const ReportRow& r, const ReportValue& v, std::string_vie
                        v.factor ? ", " + factor_text(*v.factor) : "");
 }
 
-// The spec's ratios, one row per arch/core/handler and ratio.
+// The spec's ratios, one row per arch/core/handler and ratio: headers and cells for every format.
+Layout ratio_layout(const ReportTable& t) {
+    Layout l;
+    auto add = [&](std::string h, bool n) {
+        l.headers.push_back(std::move(h));
+        l.numeric.push_back(n);
+    };
+    add("arch", false);
+    if (t.show_core) add("core", false);
+    if (t.show_handler) add("handler", false);
+    add("ratio", false);
+    add("value", true);
+    return l;
+}
+
+std::vector<std::string> ratio_cells(const ReportTable& t, const RatioRow& r) {
+    std::vector<std::string> cells = {std::string(name_of(r.arch))};
+    if (t.show_core) cells.push_back(r.core.empty() ? "-" : r.core);
+    if (t.show_handler) cells.push_back(r.handler);
+    cells.push_back(r.numerator + " / " + r.denominator);
+    cells.push_back(r.value ? factor_text(*r.value) : "-");
+    return cells;
+}
+
 TextTable build_ratio_table(const ReportTable& t) {
-    std::vector<std::string> headers = {"arch"};
-    std::vector<bool> numeric = {false};
-    if (t.show_core) headers.push_back("core"), numeric.push_back(false);
-    if (t.show_handler) headers.push_back("handler"), numeric.push_back(false);
-    headers.push_back("ratio"), numeric.push_back(false);
-    headers.push_back("value"), numeric.push_back(true);
-    TextTable table(headers, numeric);
-    for (const RatioRow& r : t.ratios) {
-        std::vector<std::string> cells = {std::string(name_of(r.arch))};
-        if (t.show_core) cells.push_back(r.core.empty() ? "-" : r.core);
-        if (t.show_handler) cells.push_back(r.handler);
-        cells.push_back(r.numerator + " / " + r.denominator);
-        cells.push_back(r.value ? factor_text(*r.value) : "-");
-        table.add_row(cells);
-    }
+    Layout l = ratio_layout(t);
+    TextTable table(l.headers, l.numeric);
+    for (const RatioRow& r : t.ratios) table.add_row(ratio_cells(t, r));
     return table;
 }
 
 std::string ratio_title(const ReportTable& t) {
-    const std::string& metric = t.spec.chart_metric.empty() ? t.spec.metrics.front() : t.spec.chart_metric;
-    return fmt::format("Ratios of {} per call", label_of(metric));
+    return fmt::format("Ratios of {} per call", label_of(t.spec.chart_metric));
 }
 
 TextTable build_text_table(const ReportTable& t) {
@@ -175,11 +185,18 @@ std::string render_report_latex(const ReportTable& t) {
     }
     out += "\\bottomrule\n\\end{tabular}\n";
     if (!t.ratios.empty()) {
-        out += "% " + latex_escape(ratio_title(t)) + "\n\\begin{tabular}{llr}\n\\toprule\narch & ratio & value \\\\\n\\midrule\n";
-        for (const RatioRow& r : t.ratios)
-            out += fmt::format("{} & {} & {} \\\\\n", name_of(r.arch),
-                               latex_escape(r.numerator + " / " + r.denominator + (t.show_core ? " (" + r.core + ")" : "")),
-                               r.value ? latex_escape(factor_text(*r.value)) : "-");
+        Layout r = ratio_layout(t);
+        std::string ratio_columns;
+        for (bool n : r.numeric) ratio_columns += n ? 'r' : 'l';
+        std::vector<std::string> ratio_head;
+        for (const std::string& h : r.headers) ratio_head.push_back(latex_escape(h));
+        out += "% " + latex_escape(ratio_title(t)) + "\n\\begin{tabular}{" + ratio_columns + "}\n\\toprule\n";
+        out += fmt::format("{} \\\\\n\\midrule\n", fmt::join(ratio_head, " & "));
+        for (const RatioRow& row : t.ratios) {
+            std::vector<std::string> cells;
+            for (const std::string& c : ratio_cells(t, row)) cells.push_back(latex_escape(c));
+            out += fmt::format("{} \\\\\n", fmt::join(cells, " & "));
+        }
         out += "\\bottomrule\n\\end{tabular}\n";
     }
     return out;
