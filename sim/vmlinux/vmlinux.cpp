@@ -62,6 +62,14 @@ constexpr Trampoline x86_trampolines[] = {
      {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10"},
     {"fprobe", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
      {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    // BPF kprobe_multi on fprobe (the bench's and the session one): fprobe's trampolines, the
+    // link's handlers as our fprobe_entry / fprobe_return callbacks
+    {"fprobe-bpf", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {"trig-kprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {"trig-kretprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
     {"kprobe-ftrace", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
      {"kprobe_ftrace_handler"}},
     {"kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
@@ -371,24 +379,65 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     return kernel;
 }
 
+namespace {
+
+// Paths with no kernel code a vmlinux could run, and why (both arches): the BPF trampoline is
+// JITed when a program attaches, the tracepoint paths are compiled C from end to end, a proposal
+// is in no kernel. The importer runs a kernel's own trampolines next to our C models; for these
+// there is nothing of the kernel's to run.
+struct NoKernelCode {
+    std::string_view path, reason;
+};
+constexpr std::string_view bpf_jit =
+    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline (arch/{}/net/bpf_jit_comp.c) JITs it "
+    "into an executable page when the program attaches, so the image holds the JIT, not the trampoline's bytes";
+constexpr NoKernelCode no_kernel_code[] = {
+    {"bpf-fentry", bpf_jit},
+    {"bpf-fexit", bpf_jit},
+    {"bpf-fexit-shared", bpf_jit},
+    {"trig-fentry", bpf_jit},
+    {"trig-fexit", bpf_jit},
+    {"trig-fmodret", bpf_jit},
+    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, perf_trace_bpf_trigger_tp, "
+                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline on this path, and "
+                "every instruction the importer could run would be a model's"},
+    {"trig-rawtp", "a raw tracepoint runs compiled C only (the static call or __traceiter_ walk, "
+                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly trampoline on this path, "
+                   "and every instruction the importer could run would be a model's"},
+    {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
+};
+
+std::string no_kernel_code_reason(const PathSpec& path) {
+    for (const NoKernelCode& n : no_kernel_code)
+        if (n.path == path.name)
+            return fmt::format("path '{}': {}", path.name,
+                               fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
+    return "";
+}
+
+} // namespace
+
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
+    if (!path.supported) return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
     if (path.arch == Arch::arm64) {
         if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
+        if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
         if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
             return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe and "
-                               "kprobe-body",
+                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe, "
+                               "kprobe-body, kretprobe, trig-kprobe and trig-kretprobe",
                                path.name);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
     const Trampoline* t = trampoline_of(path);
+    if (std::string why = no_kernel_code_reason(path); !t && !why.empty()) return why;
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, "
-                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe and "
-                           "trig-kretprobe",
+                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, "
+                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe, "
+                           "trig-kretprobe, trig-kprobe-multi and trig-kretprobe-multi",
                            path.name);
     for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
         if (!name.empty() && !kernel.has(name))
