@@ -191,21 +191,11 @@ std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec&
     for (std::string_view name : {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
         if (!kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, name);
-    for (std::string_view names : t->built_with) {
-        if (names.empty()) continue;
-        const auto bar = names.find('|');
-        const std::string_view a = names.substr(0, bar), b = bar == names.npos ? "" : names.substr(bar + 1);
-        if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
-            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the option that provides "
-                               "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
-                               path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
-    }
-    if (t->kernel_code.empty()) return "";
-    if (!kernel.has(t->kernel_code))
+    if (!t->kernel_code.empty() && !kernel.has(t->kernel_code))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->kernel_code);
     if (!t->c_callee.empty() && !kernel.has(t->c_callee))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->c_callee);
-    if (const Form form = form_of(kernel, t->kernel_code); form != t->form) {
+    if (const Form form = form_of(kernel, t->kernel_code); !t->kernel_code.empty() && form != t->form) {
         std::string fits;
         for (const TrapPath& other : trap_paths)
             if (other.path == path.name && other.form == form) fits = fmt::format(": use --kernel {}", other.era);
@@ -215,6 +205,15 @@ std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec&
         return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name, path.kernel,
                            t->kernel_code, form_name(t->form), form_name(form),
                            fits.empty() ? ", which no modeled era of the path has" : fits);
+    }
+    for (std::string_view names : t->built_with) {
+        if (names.empty()) continue;
+        const auto bar = names.find('|');
+        const std::string_view a = names.substr(0, bar), b = bar == names.npos ? "" : names.substr(bar + 1);
+        if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
+            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the option that provides "
+                               "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
+                               path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
     }
     return "";
 }
