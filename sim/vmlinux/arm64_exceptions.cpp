@@ -40,8 +40,9 @@ enum class Form {
 // harness's references to its model (the adrp + add of the address pre_handler_kretprobe
 // writes into x30) are rewritten to reach the kernel's. `c_callee`: the C function it calls, the
 // call rewritten to reach the harness's model of the same name. `built_with`: C functions our
-// models stand for, each "a|b" = either name (upstream renamed the brk handlers in 6.10): not
-// run, but an image without them was built without the path.
+// models stand for, each "a|b" = either name (Debian's 6.12.117 has kprobe_brk_handler /
+// kretprobe_brk_handler, 6.1 the *_breakpoint_handler names): not run, but an image without them
+// was built without the path.
 struct TrapPath {
     std::string_view path, era; // era "": every era of the path
     std::string_view kernel_code{};
