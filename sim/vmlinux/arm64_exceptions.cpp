@@ -74,7 +74,7 @@ std::string_view form_name(Form form) {
                              : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
 }
 
-// The form of the image's `name`: brk at its entry, else a bl to `callee` in it.
+// The form of the image's `name`: a brk at its entry, else a bl to trampoline_probe_handler in it.
 Form form_of(const Vmlinux& kernel, std::string_view name) {
     auto s = kernel.symbols.find(name);
     if (s == kernel.symbols.end()) return Form::none;
