@@ -302,9 +302,9 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
         REQUIRE(!faulted);
         CHECK(faulted.error().message.find(symbol) != std::string::npos);
     }
-    // A path the importer does not run yet is unsupported, with its reason.
+    // A path whose kernel code the image lacks is unsupported, with its reason.
     const PathSpec* optprobe = *test::catalogue().find_path("optprobe", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("stubs") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") != std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
     auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");

@@ -28,6 +28,7 @@ phase.restore.kretprobe_trampoline:
     ret
 
 // trampoline_probe_handler(regs) = kretprobe_trampoline_handler(regs, regs->regs[29])
+    .globl trampoline_probe_handler         // global: tracesim kernel points a real trampoline's bl here
 trampoline_probe_handler:
 phase.hijack.trampoline_probe_handler:
     ldr     x1, [x0, #S_X29]

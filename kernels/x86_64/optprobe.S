@@ -53,6 +53,7 @@ phase.site.optprobe_displaced:
     .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // the displaced instruction: the 5-byte NOP
     jmp     traced_func + MCOUNT_INSN_SIZE  // back after the probed bytes
 
+    .globl optimized_callback, optprobe_op  // global: tracesim kernel builds a detour buffer from a real template
 optimized_callback:             // (op, regs)
 phase.dispatch.optimized_callback:
     testb   $KPROBE_FLAG_DISABLED, KP_FLAGS(%rdi)

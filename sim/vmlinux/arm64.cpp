@@ -209,8 +209,13 @@ std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
 
 } // namespace
 
+int arm64_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from,
+                   uint64_t to) {
+    return retarget(bytes, base, begin, end, from, to);
+}
+
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
-    if (path != "fgraph") return "";
+    if (path != "fgraph") return arm64_trap_era(kernel, path);
     switch (graph_abi(kernel)) {
     case Graph::regs_graph_func:
     case Graph::regs_graph_caller:

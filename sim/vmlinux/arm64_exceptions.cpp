@@ -1,9 +1,12 @@
-// arm64 BRK kprobes (`kprobe`, `kprobe-body`) on an image's own EL1 exception entry: the
-// simulator's trap delivery jumps to `vectors` + 0x200 (current EL with SP_ELx, synchronous),
-// which the importer points at the kernel's; its kernel_ventry, el1h_64_sync (kernel_entry 1),
-// ret_to_kernel (kernel_exit 1) and eret run as shipped, and el1h_64_sync's `bl
-// el1h_64_sync_handler` (C: el1_dbg -> do_debug_exception -> brk_handler -> the break hook) is
-// rewritten to reach the harness's model of it (kernels/arm64/entry_el1.S + kprobes.S).
+// arm64 paths entered by BRK exceptions (kprobe, kprobe-body, kretprobe, trig-kprobe,
+// trig-kretprobe) on an image's own EL1 exception entry: the simulator's trap delivery jumps to
+// `vectors` + 0x200 (current EL with SP_ELx, synchronous), which the importer points at the
+// kernel's; its kernel_ventry, el1h_64_sync (kernel_entry 1), ret_to_kernel (kernel_exit 1) and
+// eret run as shipped, and el1h_64_sync's `bl el1h_64_sync_handler` (C: el1_dbg ->
+// do_debug_exception -> brk_handler -> the break hook) is rewritten to reach the harness's model
+// of it (kernels/arm64/entry_el1.S + kprobes.S). A kretprobe's return trampoline is the kernel's
+// too (a row of `trap_paths` below): the hand-built pt_regs of <= 6.8 around its C callee, or
+// 6.9+'s `brk #KRETPROBES_BRK_IMM`, whose exception takes the same entry.
 //
 // One adaptation, as entry_el1.S makes it: kernel_ventry's VMAP_STACK overflow check tests bit
 // THREAD_SHIFT (14: 16 KiB stacks aligned to 32 KiB) of the new SP; the harness's stack is 32
@@ -11,6 +14,7 @@
 // (15). docs/real-kernel.md.
 #include "sim/vmlinux/attach.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -22,6 +26,79 @@ constexpr uint64_t el1h_sync_slot = 0x200, slot_size = 0x80;
 constexpr uint32_t mov_x0_sp = 0x910003e0;   // the pt_regs argument
 constexpr uint32_t ldp_x0_x1_sp = 0xa94007e0; // kernel_exit's first restore
 constexpr uint32_t eret = 0xd69f03e0;
+constexpr uint32_t add_x29_sp_s_x29 = 0x9103a3fd; // add x29, sp, #S_X29: the frame before the C call
+
+// The form of a return trampoline the path runs.
+enum class Form {
+    none,         // the path runs no kernel code but the entry
+    regs_by_hand, // <= 6.8 __kretprobe_trampoline: a pt_regs built by software, a bl to C
+    brk,          // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
+};
+
+// One row per path (and era, when the era's trampoline differs). Every row is entered through
+// the BRK entry above. `kernel_code`: a further kernel trampoline the path runs, of `form`; the
+// harness's references to its model (the adrp + add of the address pre_handler_kretprobe
+// writes into x30) are rewritten to reach the kernel's. `c_callee`: the C function it calls, the
+// call rewritten to reach the harness's model of the same name. `built_with`: C functions our
+// models stand for, each "a|b" = either name (Debian's 6.12.117 has kprobe_brk_handler /
+// kretprobe_brk_handler, 6.1 the *_breakpoint_handler names): not run, but an image without them
+// was built without the path.
+struct TrapPath {
+    std::string_view path, era; // era "": every era of the path
+    std::string_view kernel_code{};
+    Form form = Form::none;
+    std::string_view c_callee{};
+    std::array<std::string_view, 2> built_with{};
+};
+constexpr std::string_view kprobe_handler = "kprobe_breakpoint_handler|kprobe_brk_handler";
+constexpr TrapPath trap_paths[] = {
+    {"kprobe", "", {}, Form::none, {}, {kprobe_handler}},
+    {"kprobe-body", "", {}, Form::none, {}, {kprobe_handler}},
+    {"kretprobe", "6.1", "__kretprobe_trampoline", Form::regs_by_hand, "trampoline_probe_handler",
+     {kprobe_handler}},
+    {"kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {},
+     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"}},
+    // the BPF bench's: the same entries, kprobe_dispatcher / kretprobe_dispatcher's programs
+    {"trig-kprobe", "", {}, Form::none, {}, {kprobe_handler, "kprobe_dispatcher"}},
+    {"trig-kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {}, {kprobe_handler, "kretprobe_dispatcher"}},
+};
+
+const TrapPath* trap_path_of(const PathSpec& path) {
+    for (const TrapPath& t : trap_paths)
+        if (t.path == path.name && (t.era.empty() || t.era == path.kernel)) return &t;
+    return nullptr;
+}
+
+std::string_view form_name(Form form) {
+    return form == Form::brk ? "a `brk #KRETPROBES_BRK_IMM` (6.9+)"
+                             : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
+}
+
+// The form of the image's `name`: a brk at its entry, else a bl to trampoline_probe_handler in it.
+Form form_of(const Vmlinux& kernel, std::string_view name) {
+    auto s = kernel.symbols.find(name);
+    if (s == kernel.symbols.end()) return Form::none;
+    const uint64_t begin = s->second.address, end = begin + (s->second.size ? s->second.size : 0x100);
+    auto word_at = [&](uint64_t pc) -> std::optional<uint32_t> {
+        for (const ForeignRegion& r : kernel.regions)
+            if (r.contains(pc) && r.contains(pc + 3)) {
+                uint32_t w;
+                std::memcpy(&w, r.bytes.data() + (pc - r.base), 4);
+                return w;
+            }
+        return std::nullopt;
+    };
+    auto first = word_at(begin);
+    if (first && (*first & 0xffe0001fu) == 0xd4200000u) return Form::brk;
+    auto callee = kernel.address_of("trampoline_probe_handler");
+    for (uint64_t pc = begin; callee && pc + 4 <= end; pc += 4) {
+        auto w = word_at(pc);
+        if (!w) break;
+        const int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(*w & 0x03ffffffu) << 38) >> 36;
+        if ((*w & 0xfc000000u) == 0x94000000u && pc + imm == *callee) return Form::regs_by_hand;
+    }
+    return Form::none;
+}
 
 uint32_t* word(Image& image, uint64_t pc) {
     ForeignRegion* r = image.foreign_at(pc);
@@ -40,17 +117,105 @@ template <class Match> std::optional<uint64_t> find(Image& image, uint64_t begin
 
 uint64_t end_of(const KernelSymbol& s, uint64_t unknown) { return s.address + (s.size ? s.size : unknown); }
 
+// The kernel's return trampoline of `row` (if any) stands for the model's: the harness's
+// references to the model's (adrp + add) reach it, and its call of the C callee reaches the
+// harness's model of that.
+Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path, const TrapPath& row,
+                                        Image& image) {
+    if (row.kernel_code.empty()) return {};
+    const std::string name(row.kernel_code);
+    const KernelSymbol& k = kernel.symbols.find(row.kernel_code)->second;
+    auto model = image.address_of(name);
+    if (!model) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, name);
+    if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
+                       image.layout.text_base + image.text.size(), *model, k.address) == 0)
+        return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
+    image.define_symbol(name, k.address, kernel.file.filename().string());
+    if (row.c_callee.empty()) return {};
+    auto stub = image.address_of(row.c_callee);
+    if (!stub) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, row.c_callee);
+    ForeignRegion* r = image.foreign_at(k.address);
+    if (!r || arm64_retarget(r->bytes, r->base, k.address, end_of(k, 0x100), *kernel.address_of(row.c_callee),
+                             *stub) != 1)
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
+                          name, row.c_callee, path.name);
+    return {};
+}
+
+// Phases of the return trampoline on an image without tracesim's labels, as kretprobe_v6_1.S
+// and kretprobe_brk.S label the models: the brk is hijack (its exception is the entry's);
+// the hand-built pt_regs is save, the frame pointer, argument and call dispatch, the C callee's
+// result into x30 hijack, the rest restore.
+void set_return_trampoline_phases(const Vmlinux& kernel, const TrapPath& row, Image& image) {
+    const KernelSymbol& k = kernel.symbols.find(row.kernel_code)->second;
+    if (row.form == Form::brk) {
+        image.set_foreign_phase(k.address, Phase::hijack);
+        image.set_foreign_phase(k.address + 4, std::nullopt);
+        return;
+    }
+    const uint64_t end = end_of(k, 0x100);
+    auto stub = image.address_of(row.c_callee);
+    image.set_foreign_phase(k.address, Phase::save);
+    auto call = find(image, k.address, end, [&](uint64_t pc, uint32_t w) {
+        const int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >> 36;
+        return (w & 0xfc000000u) == 0x94000000u && stub && pc + imm == *stub;
+    });
+    if (call) {
+        uint64_t dispatch = *call;
+        if (const uint32_t* w = word(image, dispatch - 4); w && *w == mov_x0_sp) dispatch -= 4;
+        if (const uint32_t* w = word(image, dispatch - 4); w && *w == add_x29_sp_s_x29) dispatch -= 4;
+        image.set_foreign_phase(dispatch, Phase::dispatch);
+        image.set_foreign_phase(*call + 4, Phase::hijack);
+        image.set_foreign_phase(*call + 8, Phase::restore);
+    }
+    image.set_foreign_phase(end, std::nullopt);
+}
+
 } // namespace
 
-bool arm64_trap_path(const PathSpec& path) { return path.name == "kprobe" || path.name == "kprobe-body"; }
+bool arm64_trap_path(const PathSpec& path) {
+    for (const TrapPath& t : trap_paths)
+        if (t.path == path.name) return true;
+    return false;
+}
+
+std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
+    const Form form = form_of(kernel, "__kretprobe_trampoline");
+    for (const TrapPath& t : trap_paths)
+        if (t.path == path && !t.era.empty() && t.form == form) return std::string(t.era);
+    return "";
+}
 
 std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
+    const TrapPath* t = trap_path_of(path);
+    if (!t) return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name, path.kernel);
     for (std::string_view name : {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
         if (!kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, name);
-    if (!kernel.has("kprobe_breakpoint_handler") && !kernel.has("kprobe_brk_handler"))
-        return fmt::format("path '{}' needs kprobe_breakpoint_handler (or 6.10+'s kprobe_brk_handler), which the "
-                           "kernel lacks (built without CONFIG_KPROBES)", path.name);
+    if (!t->kernel_code.empty() && !kernel.has(t->kernel_code))
+        return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->kernel_code);
+    if (!t->c_callee.empty() && !kernel.has(t->c_callee))
+        return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->c_callee);
+    if (const Form form = form_of(kernel, t->kernel_code); !t->kernel_code.empty() && form != t->form) {
+        std::string fits;
+        for (const TrapPath& other : trap_paths)
+            if (other.path == path.name && other.form == form) fits = fmt::format(": use --kernel {}", other.era);
+        if (form == Form::none)
+            return fmt::format("path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
+                               t->kernel_code, form_name(Form::brk), form_name(Form::regs_by_hand));
+        return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name, path.kernel,
+                           t->kernel_code, form_name(t->form), form_name(form),
+                           fits.empty() ? ", which no modeled era of the path has" : fits);
+    }
+    for (std::string_view names : t->built_with) {
+        if (names.empty()) continue;
+        const auto bar = names.find('|');
+        const std::string_view a = names.substr(0, bar), b = bar == names.npos ? "" : names.substr(bar + 1);
+        if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
+            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the option that provides "
+                               "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
+                               path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
+    }
     return "";
 }
 
@@ -63,6 +228,8 @@ Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Im
     image.define_symbol("vectors", vectors, file);
     image.define_symbol("el1h_64_sync", sync.address, file); // names for traces and fault messages
     image.define_symbol("ret_to_kernel", exit.address, file);
+    const TrapPath& row = *trap_path_of(path);
+    if (auto ok = attach_return_trampoline(kernel, path, row, image); !ok) return ok;
 
     // el1h_64_sync's call of the C handler reaches the harness's model.
     auto model = image.address_of("el1h_64_sync_handler");
@@ -100,6 +267,7 @@ Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Im
         for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
         return {};
     }
+    if (!row.kernel_code.empty()) set_return_trampoline_phases(kernel, row, image);
     image.set_foreign_phase(slot, Phase::save);
     if (sync.address < slot || sync.address >= slot + slot_size)
         image.set_foreign_phase(slot + slot_size, std::nullopt);

@@ -46,6 +46,9 @@ std::string llvm_message(llvm::Error error) {
 // `entered_by_trap`: `symbol` is an IDT entry the trap reaches (the simulator's trap delivery
 // jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callees`
 // reaches the harness's model (attach_trap_entry).
+// `copied_template`: `symbol` is a template the kernel copies into a detour buffer per probe
+// (optprobe_template_entry .. optprobe_template_end), with its argument and call patched in,
+// the probed instruction and a jump back appended; `c_callees` is the call (attach_template_copy).
 struct Trampoline {
     std::string_view path, symbol, call_site, op_ptr;
     bool dispatch_at_regs_arg;
@@ -54,6 +57,7 @@ struct Trampoline {
     std::string_view jump_back{};
     std::array<std::string_view, 1> built_with{};
     bool entered_by_trap = false;
+    bool copied_template = false;
 };
 constexpr Trampoline x86_trampolines[] = {
     {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
@@ -61,6 +65,14 @@ constexpr Trampoline x86_trampolines[] = {
     {"fgraph", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
      {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10"},
     {"fprobe", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    // BPF kprobe_multi on fprobe (the bench's and the session one): fprobe's trampolines, the
+    // link's handlers as our fprobe_entry / fprobe_return callbacks
+    {"fprobe-bpf", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {"trig-kprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
+     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {"trig-kretprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
      {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
     {"kprobe-ftrace", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
      {"kprobe_ftrace_handler"}},
@@ -77,6 +89,10 @@ constexpr Trampoline x86_trampolines[] = {
     // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
     {"kprobe", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
     {"kprobe-body", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
+    // optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
+    // arch_prepare_optimized_kprobe does, around our model of optimized_callback
+    {"optprobe", "optprobe_template_entry", "", "", true, {"optprobe_template_end"}, {"optimized_callback"}, "",
+     {"arch_prepare_optimized_kprobe"}, false, true},
 };
 
 // Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
@@ -371,24 +387,65 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     return kernel;
 }
 
+namespace {
+
+// Paths with no kernel code a vmlinux could run, and why (both arches): the BPF trampoline is
+// JITed when a program attaches, the tracepoint paths are compiled C from end to end, a proposal
+// is in no kernel. The importer runs a kernel's own trampolines next to our C models; for these
+// there is nothing of the kernel's to run.
+struct NoKernelCode {
+    std::string_view path, reason;
+};
+constexpr std::string_view bpf_jit =
+    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline (arch/{}/net/bpf_jit_comp.c) JITs it "
+    "into an executable page when the program attaches, so the image holds the JIT, not the trampoline's bytes";
+constexpr NoKernelCode no_kernel_code[] = {
+    {"bpf-fentry", bpf_jit},
+    {"bpf-fexit", bpf_jit},
+    {"bpf-fexit-shared", bpf_jit},
+    {"trig-fentry", bpf_jit},
+    {"trig-fexit", bpf_jit},
+    {"trig-fmodret", bpf_jit},
+    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, perf_trace_bpf_trigger_tp, "
+                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline on this path, and "
+                "every instruction the importer could run would be a model's"},
+    {"trig-rawtp", "a raw tracepoint runs compiled C only (the static call or __traceiter_ walk, "
+                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly trampoline on this path, "
+                   "and every instruction the importer could run would be a model's"},
+    {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
+};
+
+std::string no_kernel_code_reason(const PathSpec& path) {
+    for (const NoKernelCode& n : no_kernel_code)
+        if (n.path == path.name)
+            return fmt::format("path '{}': {}", path.name,
+                               fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
+    return "";
+}
+
+} // namespace
+
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
+    if (!path.supported) return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
     if (path.arch == Arch::arm64) {
         if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
+        if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
         if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
             return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe and "
-                               "kprobe-body",
+                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe, "
+                               "kprobe-body, kretprobe, trig-kprobe and trig-kretprobe",
                                path.name);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
     const Trampoline* t = trampoline_of(path);
+    if (std::string why = no_kernel_code_reason(path); !t && !why.empty()) return why;
     if (!t)
         return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, "
-                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe and "
-                           "trig-kretprobe",
+                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, "
+                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe, "
+                           "trig-kretprobe, trig-kprobe-multi and trig-kretprobe-multi",
                            path.name);
     for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
         if (!name.empty() && !kernel.has(name))
@@ -528,6 +585,65 @@ Expected<void> attach_trap_entry(const Vmlinux& kernel, const PathSpec& path, co
     return {};
 }
 
+
+// optprobe: arch_prepare_optimized_kprobe's detour buffer, built from the image's template as
+// opt.c builds it: the bytes optprobe_template_entry .. optprobe_template_end copied, `movabs
+// $op, %rdi` written at optprobe_template_val (synthesize_set_arg1) and `call` to the callback
+// at optprobe_template_call (synthesize_relcall; here the harness's optimized_callback), the
+// probed instruction copied after the template (the 5 bytes the jmp replaces: traced_func's
+// NOP) and `jmp` back to the next instruction (synthesize_reljump). The buffer is a page of its
+// own after the harness's text (a booted kernel takes it from the module area, within rel32 of
+// both); the path's site patch, `jmp optprobe_slot`, then reaches it. Phases as optprobe.S
+// labels its slot: save from the entry, dispatch from the `movq %rsp, %rsi` before the argument,
+// restore after the call, site for the copied instruction and the jump back.
+Expected<void> attach_template_copy(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
+    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
+    auto begin = need(t.symbol), end = need(t.kernel_code[0]), val = need("optprobe_template_val"),
+         call = need("optprobe_template_call");
+    for (auto* e : {&begin, &end, &val, &call})
+        if (!*e) return e->take_error();
+    const uint64_t size = *end - *begin;
+    const ForeignRegion* r = image.foreign_at(*begin);
+    if (size == 0 || size > 0x200 || !r || !r->contains(*end - 1) || *val < *begin || *val + 10 > *end ||
+        *call < *begin || *call + 5 > *end)
+        return make_error("{}: optprobe_template_entry .. _end ({:#x} .. {:#x}) is not a template the importer knows",
+                          kernel.file.string(), *begin, *end);
+    auto callback = image.address_of(t.c_callees[0]);
+    auto op = image.address_of("optprobe_op");
+    auto probed = image.address_of("traced_func");
+    if (!callback || !op || !probed)
+        return make_error("the x86_64 harness of path '{}' has no optimized_callback / optprobe_op / traced_func",
+                          path.name);
+    constexpr uint64_t displaced = 5; // the probed instruction: traced_func's 5-byte NOP (optprobe.S)
+    const uint64_t buf = image.layout.text_base + image.layout.text_size;
+    ForeignRegion detour{fmt::format("optprobe detour buffer (copy of {}'s optprobe_template)",
+                                     kernel.file.filename().string()),
+                         buf, std::vector<uint8_t>(0x1000, 0xcc)};
+    std::vector<uint8_t>& b = detour.bytes;
+    std::memcpy(b.data(), r->bytes.data() + (*begin - r->base), size);
+    auto rel32 = [&](uint64_t at, uint64_t target) {
+        const int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target - (buf + at + 5)));
+        std::memcpy(b.data() + at + 1, &rel, 4);
+    };
+    const uint64_t val_at = *val - *begin, call_at = *call - *begin;
+    b[val_at] = 0x48, b[val_at + 1] = 0xbf; // movabs $op, %rdi
+    std::memcpy(b.data() + val_at + 2, &*op, 8);
+    b[call_at] = 0xe8; // call optimized_callback
+    rel32(call_at, *callback);
+    std::memcpy(b.data() + size, image.text.data() + (*probed - image.layout.text_base), displaced);
+    b[size + displaced] = 0xe9; // jmp back after the probed instruction
+    rel32(size + displaced, *probed + displaced);
+    const bool regs_arg = val_at >= 3 && std::memcmp(b.data() + val_at - 3, "\x48\x89\xe6", 3) == 0; // movq %rsp, %rsi
+    image.foreign.push_back(std::move(detour));
+    image.define_symbol("optprobe_slot", buf, fmt::format("the detour buffer copied from {}'s optprobe_template_entry",
+                                                          kernel.file.filename().string()));
+    image.set_foreign_phase(buf, Phase::save);
+    image.set_foreign_phase(buf + val_at - (regs_arg ? 3 : 0), Phase::dispatch);
+    image.set_foreign_phase(buf + call_at + 5, Phase::restore);
+    image.set_foreign_phase(buf + size, Phase::site);
+    image.set_foreign_phase(buf + size + displaced + 5, std::nullopt);
+    return {};
+}
 } // namespace
 
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
@@ -548,6 +664,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
     if (t.entered_by_trap) return attach_trap_entry(kernel, path, t, image);
+    if (t.copied_template) return attach_template_copy(kernel, path, t, image);
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
     // kernel's labels (save until the ops pointer is loaded, dispatch up to the ftrace_call,
