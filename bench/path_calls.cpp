@@ -4,9 +4,8 @@
 
 namespace tracesim::bench {
 
-Expected<std::unique_ptr<PathCalls>> PathCalls::create(const Catalogue& catalogue,
-                                                       const PathSpec& path,
-                                                       const HandlerSpec& handler) {
+Expected<std::unique_ptr<PathCalls>>
+PathCalls::create(const Catalogue& catalogue, const PathSpec& path, const HandlerSpec& handler) {
     auto image = build_image(catalogue, path, handler);
     if (!image) return image.take_error();
     std::unique_ptr<PathCalls> p(new PathCalls());
@@ -14,8 +13,8 @@ Expected<std::unique_ptr<PathCalls>> PathCalls::create(const Catalogue& catalogu
     if (!path.site.empty()) {
         auto site = p->image_.phase_range(path.site_at);
         if (!site) return make_error("path {}: no site label {}", path.name, path.site_at);
-        auto patched = p->image_.patch(site->first, site->second - site->first, path.site,
-                                       "bench site patch");
+        auto patched =
+            p->image_.patch(site->first, site->second - site->first, path.site, "bench site patch");
         if (!patched) return patched.take_error();
     }
     auto machine = Machine::create(p->image_);
@@ -39,7 +38,8 @@ Expected<uint64_t> PathCalls::run(int calls, uint64_t budget) {
     for (int call = 0; call < calls; ++call) {
         if (auto ok = m.write_memory(image_.layout.stack_base, poison_); !ok)
             return ok.take_error();
-        for (const auto& [reg, value] : state_.registers) m.write(*reg, value);
+        for (const auto& [reg, value] : state_.registers)
+            m.write(*reg, value);
         m.write(isa.sp, state_.sp);
         m.write(isa.flags, state_.flags);
         if (auto ok = m.run(entry_, done_, budget); !ok) return ok.take_error();

@@ -14,9 +14,8 @@ namespace tracesim::bench {
 
 class PathCalls {
   public:
-    static Expected<std::unique_ptr<PathCalls>> create(const Catalogue& catalogue,
-                                                       const PathSpec& path,
-                                                       const HandlerSpec& handler);
+    static Expected<std::unique_ptr<PathCalls>>
+    create(const Catalogue& catalogue, const PathSpec& path, const HandlerSpec& handler);
     Machine& machine() { return *machine_; }
     const Image& image() const { return image_; }
     // Runs `calls` calls; returns the instructions they executed.

@@ -9,16 +9,14 @@
 //   3. a model-level matrix: every supported path x 2 arches x 3 cores x 3 handlers x 1000
 //      calls, recorded and timed (no runner checks; see full_matrix_with_runner()).
 #include "path_calls.h"
-
 #include "sim/batch.h"
 #include "sim/counters.h"
 #include "sim/timing/timing_model.h"
 #include "sim/trace_recorder.h"
 
-#include <fmt/core.h>
-
 #include <chrono>
 #include <cstdlib>
+#include <fmt/core.h>
 #include <map>
 
 using namespace tracesim;
@@ -76,7 +74,8 @@ void cycles_per_path(const Env& env) {
     for (Arch arch : all_arches) {
         auto cores = env.cores_of(arch);
         fmt::print("\n{:<16} {:>5}", name_of(arch), "insns");
-        for (const CoreProfile* c : cores) fmt::print(" | {:^31}", c->name);
+        for (const CoreProfile* c : cores)
+            fmt::print(" | {:^31}", c->name);
         fmt::print("\n{:<16} {:>5}", "", "");
         for (size_t i = 0; i < cores.size(); ++i)
             fmt::print(" | {:>5} {:>5} {:>4} {:>3} {:>3} {:>3}", "cold", "warm", "ipc", "l1m", "mp",
@@ -98,7 +97,8 @@ void cycles_per_path(const Env& env) {
             }
             fmt::print("\n");
         }
-        for (const auto& [what, count] : unpriced) fmt::print("  unpriced: {} x{}\n", what, count);
+        for (const auto& [what, count] : unpriced)
+            fmt::print("  unpriced: {} x{}\n", what, count);
     }
     fmt::print("\n  l1m = L1D misses of the cold call; mp = mispredicts of the warm call; unp = "
                "unpriced instructions\n\n");
@@ -225,12 +225,14 @@ void full_matrix_with_runner(const Env& env) {
                     r.core = core->name;
                     requests.push_back(r);
                 }
-    fmt::print("\n== 4. full matrix through the runner: {} runs x {} calls, 2 jobs\n", requests.size(), calls);
+    fmt::print("\n== 4. full matrix through the runner: {} runs x {} calls, 2 jobs\n",
+               requests.size(), calls);
     auto t0 = Clock::now();
     must(run_batch(env.catalogue, requests, 2));
     fmt::print("  {:.2f} s wall (target <= 10 s on 2 cores)\n", seconds_since(t0));
     t0 = Clock::now();
-    int status = std::system((std::string(TRACESIM_BINARY) + " run --arch x86_64 --path ftrace > /dev/null").c_str());
+    int status = std::system(
+        (std::string(TRACESIM_BINARY) + " run --arch x86_64 --path ftrace > /dev/null").c_str());
     fmt::print("  one-path `tracesim run` (a new process): {:.3f} s wall{} (target <= 0.3 s)\n",
                seconds_since(t0), status == 0 ? "" : " FAILED");
 }
@@ -246,7 +248,8 @@ void timeline(const Env& env, Arch arch, std::string_view path_name, std::string
         bool same = tr.instructions.size() == traces.back().instructions.size();
         for (size_t i = 0; same && i < tr.instructions.size(); ++i)
             same = tr.instructions[i].pc == traces.back().instructions[i].pc;
-        fmt::print("call: {} instructions{}\n", tr.instructions.size(), same ? "" : " (differs from the last)");
+        fmt::print("call: {} instructions{}\n", tr.instructions.size(),
+                   same ? "" : " (differs from the last)");
     }
     auto model = must(TimingModel::create(core, {.timeline = true}));
     CallTiming t = must(model->time_calls(traces));
@@ -258,8 +261,10 @@ void timeline(const Env& env, Arch arch, std::string_view path_name, std::string
         std::string events;
         auto describe = [&](const InstructionCycles& c) {
             std::string e;
-            if (c.l1d_misses) e += fmt::format("L1D miss x{}{} ", c.l1d_misses, c.l2_misses ? " (L2 miss)" : "");
-            if (c.mispredict != MispredictKind::none) e += fmt::format("mispredict {} ", name_of(c.mispredict));
+            if (c.l1d_misses)
+                e += fmt::format("L1D miss x{}{} ", c.l1d_misses, c.l2_misses ? " (L2 miss)" : "");
+            if (c.mispredict != MispredictKind::none)
+                e += fmt::format("mispredict {} ", name_of(c.mispredict));
             if (c.penalty) e += fmt::format("+{} ", c.penalty);
             return e;
         };
@@ -267,10 +272,13 @@ void timeline(const Env& env, Arch arch, std::string_view path_name, std::string
         std::string cold = describe(i.cold);
         if (!cold.empty()) events += "(" + cold + ")";
         if (i.trapped) events += " trap";
-        if (!i.override_match.empty()) events += fmt::format(" [{}{}]", i.override_match, i.serializing ? ", serializing" : "");
+        if (!i.override_match.empty())
+            events +=
+                fmt::format(" [{}{}]", i.override_match, i.serializing ? ", serializing" : "");
         if (i.unpriced != Unpriced::no) events += fmt::format(" UNPRICED: {}", name_of(i.unpriced));
         fmt::print("{:>#10x} {:<11} {:<36} {:>5} {:>5} {:>5} {:>5}  {}\n", i.pc, name_of(i.phase),
-                   i.text, i.warm.dispatched, i.warm.issued, i.warm.executed, i.warm.retired, events);
+                   i.text, i.warm.dispatched, i.warm.issued, i.warm.executed, i.warm.retired,
+                   events);
     }
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <fmt/format.h>
-
 #include <optional>
 #include <string_view>
 
@@ -12,7 +11,9 @@ enum class Arch { x86_64, arm64 };
 
 inline constexpr Arch all_arches[] = {Arch::x86_64, Arch::arm64};
 
-constexpr std::string_view name_of(Arch arch) { return arch == Arch::x86_64 ? "x86_64" : "arm64"; }
+constexpr std::string_view name_of(Arch arch) {
+    return arch == Arch::x86_64 ? "x86_64" : "arm64";
+}
 
 inline std::optional<Arch> parse_arch(std::string_view text) {
     for (Arch arch : all_arches)

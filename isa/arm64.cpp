@@ -11,7 +11,8 @@ static std::vector<StructField> pt_regs_fields() {
                                         "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
                                         "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
     std::vector<StructField> fields;
-    for (uint32_t i = 0; i < 31; ++i) fields.push_back({names[i], i * 8, 8, names[i]});
+    for (uint32_t i = 0; i < 31; ++i)
+        fields.push_back({names[i], i * 8, 8, names[i]});
     // arch/arm64/include/asm/ptrace.h, 6.1-6.16 shape: 336 bytes (static_assert multiple of 16).
     fields.insert(fields.end(), {
                                     {"sp", 248, 8, "sp"},
@@ -31,12 +32,11 @@ static std::vector<StructField> pt_regs_fields() {
 
 // 6.2+ (DYNAMIC_FTRACE_WITH_ARGS) arch/arm64/include/asm/ftrace.h: 112 bytes.
 static std::vector<StructField> ftrace_regs_fields() {
-    return {{"x0", 0, 8, "x0"},    {"x1", 8, 8, "x1"},    {"x2", 16, 8, "x2"},
-            {"x3", 24, 8, "x3"},   {"x4", 32, 8, "x4"},   {"x5", 40, 8, "x5"},
-            {"x6", 48, 8, "x6"},   {"x7", 56, 8, "x7"},   {"x8", 64, 8, "x8"},
-            {"direct_tramp", 72, 8, ""},
-            {"fp", 80, 8, "x29"},  {"lr", 88, 8, "x30"},  {"sp", 96, 8, "sp"},
-            {"pc", 104, 8, "pc"}};
+    return {{"x0", 0, 8, "x0"},          {"x1", 8, 8, "x1"},   {"x2", 16, 8, "x2"},
+            {"x3", 24, 8, "x3"},         {"x4", 32, 8, "x4"},  {"x5", 40, 8, "x5"},
+            {"x6", 48, 8, "x6"},         {"x7", 56, 8, "x7"},  {"x8", 64, 8, "x8"},
+            {"direct_tramp", 72, 8, ""}, {"fp", 80, 8, "x29"}, {"lr", 88, 8, "x30"},
+            {"sp", 96, 8, "sp"},         {"pc", 104, 8, "pc"}};
 }
 
 static std::vector<Register> arm64_gprs() {
@@ -45,7 +45,8 @@ static std::vector<Register> arm64_gprs() {
                                         "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
                                         "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
     std::vector<Register> regs;
-    for (int i = 0; i < 29; ++i) regs.push_back({names[i], UC_ARM64_REG_X0 + i});
+    for (int i = 0; i < 29; ++i)
+        regs.push_back({names[i], UC_ARM64_REG_X0 + i});
     regs.push_back({"x29", UC_ARM64_REG_X29});
     regs.push_back({"x30", UC_ARM64_REG_X30});
     return regs;
@@ -93,7 +94,10 @@ const Isa& arm64_isa() {
                  "BPF_CTX_",
                  "v6.14 arch/arm64/net/bpf_jit_comp.c (prepare_trampoline)",
                  32,
-                 {{"arg0", 0, 8, "x0", true}, {"arg1", 8, 8, "x1", true}, {"arg2", 16, 8, "x2", true}, {"ret", 24, 8, "x0"}}},
+                 {{"arg0", 0, 8, "x0", true},
+                  {"arg1", 8, 8, "x1", true},
+                  {"arg2", 16, 8, "x2", true},
+                  {"ret", 24, 8, "x0"}}},
             },
         .constants =
             {

@@ -34,9 +34,12 @@ struct Diagnostics {
 void report(const llvm::SMDiagnostic& d, void* context) {
     auto& diags = *static_cast<Diagnostics*>(context);
     const char* kind = "error";
-    if (d.getKind() == llvm::SourceMgr::DK_Warning) kind = "warning";
-    else if (d.getKind() == llvm::SourceMgr::DK_Note) kind = "note";
-    else if (d.getKind() == llvm::SourceMgr::DK_Remark) kind = "remark";
+    if (d.getKind() == llvm::SourceMgr::DK_Warning)
+        kind = "warning";
+    else if (d.getKind() == llvm::SourceMgr::DK_Note)
+        kind = "note";
+    else if (d.getKind() == llvm::SourceMgr::DK_Remark)
+        kind = "remark";
     if (d.getKind() == llvm::SourceMgr::DK_Error) diags.failed = true;
     // Only the main buffer starts with the prelude; an .include'd file keeps its own lines.
     const bool main_file = d.getFilename() == diags.file;
@@ -114,18 +117,22 @@ Expected<ObjectFile> read_elf(const llvm::SmallVectorImpl<char>& elf, std::strin
         auto target = index_of.find((*patched)->getIndex());
         if (target == index_of.end()) continue;
         for (const object::RelocationRef& r : rs.relocations()) {
-            ObjectRelocation rel{target->second, r.getOffset(), static_cast<uint32_t>(r.getType()),
-                                 "", -1, 0, 0};
+            ObjectRelocation rel{
+                target->second, r.getOffset(), static_cast<uint32_t>(r.getType()), "", -1, 0, 0};
             llvm::Expected<int64_t> addend = object::ELFRelocationRef(r).getAddend();
-            if (addend) rel.addend = *addend;
-            else consumeError(addend.takeError());
+            if (addend)
+                rel.addend = *addend;
+            else
+                consumeError(addend.takeError());
             object::symbol_iterator si = r.getSymbol();
             if (si != obj.symbol_end()) {
                 llvm::Expected<StringRef> name = si->getName();
                 llvm::Expected<object::section_iterator> section = si->getSection();
                 llvm::Expected<uint64_t> value = si->getValue();
-                if (name) rel.symbol = name->str();
-                else consumeError(name.takeError());
+                if (name)
+                    rel.symbol = name->str();
+                else
+                    consumeError(name.takeError());
                 if (section && *section != obj.section_end() &&
                     index_of.count((*section)->getIndex())) {
                     rel.symbol_section = index_of[(*section)->getIndex()];
@@ -152,7 +159,8 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
 
     const std::string prelude = isa_for(arch).asm_offsets();
     Diagnostics diags{std::string(file_name),
-                      static_cast<int>(std::count(prelude.begin(), prelude.end(), '\n')), "", false};
+                      static_cast<int>(std::count(prelude.begin(), prelude.end(), '\n')), "",
+                      false};
     SourceMgr sources;
     sources.AddNewSourceBuffer(
         MemoryBuffer::getMemBufferCopy(prelude + std::string(source), std::string(file_name)),
@@ -180,20 +188,22 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
         std::unique_ptr<MCAsmBackend> backend(
             t->target->createMCAsmBackend(*t->subtarget, *t->register_info, t->options));
         std::unique_ptr<MCObjectWriter> writer = backend->createObjectWriter(elf_stream);
-        std::unique_ptr<MCCodeEmitter> emitter(t->target->createMCCodeEmitter(*t->instr_info, context));
+        std::unique_ptr<MCCodeEmitter> emitter(
+            t->target->createMCCodeEmitter(*t->instr_info, context));
         std::unique_ptr<MCStreamer> streamer(t->target->createMCObjectStreamer(
             t->triple, context, std::move(backend), std::move(writer), std::move(emitter),
             *t->subtarget));
-        std::unique_ptr<MCAsmParser> parser(createMCAsmParser(sources, context, *streamer,
-                                                              *t->asm_info));
+        std::unique_ptr<MCAsmParser> parser(
+            createMCAsmParser(sources, context, *streamer, *t->asm_info));
         std::unique_ptr<MCTargetAsmParser> target_parser(
             t->target->createMCAsmParser(*t->subtarget, *parser, *t->instr_info, t->options));
         if (!target_parser) return make_error("{}: LLVM has no assembler parser", file_name);
         parser->setTargetParser(*target_parser);
         bool failed = parser->Run(/*NoInitialTextSection=*/false); // also finishes the object
         if (failed || diags.failed)
-            return make_error("{}", diags.text.empty() ? std::string(file_name) + ": assembly failed"
-                                                       : diags.text);
+            return make_error("{}", diags.text.empty()
+                                        ? std::string(file_name) + ": assembly failed"
+                                        : diags.text);
     }
     return read_elf(elf, file_name);
 }

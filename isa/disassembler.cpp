@@ -9,7 +9,8 @@ namespace tracesim {
 Disassembler::Disassembler(Arch arch) {
     std::string error;
     target_ = LlvmTarget::create(arch, "", error);
-    // The isa's own default CPU always exists in the LLVM we link; failing here is a broken install.
+    // The isa's own default CPU always exists in the LLVM we link; failing here is a broken
+    // install.
     if (!target_) throw std::runtime_error(error);
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <fmt/format.h>
-
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,13 +18,11 @@ struct Error {
     ExitCode exit_code = ExitCode::tool_error;
 };
 
-template <class... Args>
-Error make_error(fmt::format_string<Args...> format, Args&&... args) {
+template <class... Args> Error make_error(fmt::format_string<Args...> format, Args&&... args) {
     return Error{fmt::format(format, std::forward<Args>(args)...), ExitCode::tool_error};
 }
 
-template <class... Args>
-Error usage_error(fmt::format_string<Args...> format, Args&&... args) {
+template <class... Args> Error usage_error(fmt::format_string<Args...> format, Args&&... args) {
     return Error{fmt::format(format, std::forward<Args>(args)...), ExitCode::usage_error};
 }
 

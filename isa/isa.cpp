@@ -1,15 +1,16 @@
 #include "isa.h"
 
-#include <fmt/format.h>
-
 #include <cctype>
+#include <fmt/format.h>
 
 namespace tracesim {
 
 const Isa& x86_64_isa();
 const Isa& arm64_isa();
 
-const Isa& isa_for(Arch arch) { return arch == Arch::x86_64 ? x86_64_isa() : arm64_isa(); }
+const Isa& isa_for(Arch arch) {
+    return arch == Arch::x86_64 ? x86_64_isa() : arm64_isa();
+}
 
 const StructField* StructLayout::field(std::string_view wanted) const {
     for (const StructField& f : fields)
@@ -33,7 +34,8 @@ const StructLayout* Isa::layout(std::string_view wanted) const {
 
 static std::string upper(std::string_view text) {
     std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -44,7 +46,8 @@ std::string Isa::asm_offsets() const {
             out += fmt::format(".set {}{}, {}\n", s.asm_prefix, upper(f.name), f.offset);
         out += fmt::format(".set {}SIZE, {}\n", s.asm_prefix, s.size);
     }
-    for (const AsmConstant& c : constants) out += fmt::format(".set {}, {:#x}\n", c.name, c.value);
+    for (const AsmConstant& c : constants)
+        out += fmt::format(".set {}, {:#x}\n", c.name, c.value);
     return out;
 }
 

@@ -54,9 +54,9 @@ struct Isa {
     int uc_mode;
     int uc_cpu_model;
 
-    std::vector<Register> gprs;               // every general-purpose register, fixed order
-    std::vector<std::string_view> arg_regs;   // integer arguments, in order
-    std::vector<std::string_view> ret_regs;   // return value registers
+    std::vector<Register> gprs;             // every general-purpose register, fixed order
+    std::vector<std::string_view> arg_regs; // integer arguments, in order
+    std::vector<std::string_view> ret_regs; // return value registers
     std::vector<std::string_view> callee_saved;
     Register sp;
     Register pc;

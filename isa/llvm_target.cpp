@@ -86,8 +86,8 @@ uint64_t LlvmTarget::decode(const uint8_t* bytes, size_t available, uint64_t add
     return status == llvm::MCDisassembler::Success ? size : 0;
 }
 
-LlvmTarget::Whole LlvmTarget::decode_whole(const uint8_t* bytes, size_t available,
-                                           uint64_t address, llvm::MCInst& out) const {
+LlvmTarget::Whole LlvmTarget::decode_whole(const uint8_t* bytes, size_t available, uint64_t address,
+                                           llvm::MCInst& out) const {
     Whole whole;
     whole.size = decode(bytes, available, address, out);
     // Each prefix LLVM returned alone (`lock`, `rep`, ...) is joined to what follows it.
@@ -117,7 +117,8 @@ std::string LlvmTarget::print(const llvm::MCInst& inst, uint64_t address, uint64
     os.flush();
     // The printer indents with a tab and separates operands with one: normalise to spaces.
     std::string out;
-    for (char c : text) out += c == '\t' ? ' ' : c;
+    for (char c : text)
+        out += c == '\t' ? ' ' : c;
     size_t first = out.find_first_not_of(' ');
     return first == std::string::npos ? std::string() : out.substr(first);
 }

@@ -58,7 +58,9 @@ Expected<void> out_of_range(uint32_t type, int64_t value) {
 Expected<void> apply_x86_64(uint32_t type, std::span<uint8_t> where, uint64_t P, uint64_t S,
                             int64_t A) {
     switch (type) {
-    case R_X86_64_64: store<uint64_t>(where, S + A); return {};
+    case R_X86_64_64:
+        store<uint64_t>(where, S + A);
+        return {};
     case R_X86_64_PC32:
     case R_X86_64_PLT32: {
         int64_t value = static_cast<int64_t>(S + A - P);
@@ -88,24 +90,39 @@ Expected<void> apply_arm64(uint32_t type, std::span<uint8_t> where, uint64_t P, 
         store<uint32_t>(where, (load32(where) & ~clear_mask) | bits);
     };
     auto adr_imm = [&](int64_t imm) {
-        uint32_t lo = static_cast<uint32_t>(imm) & 3, hi = (static_cast<uint32_t>(imm >> 2)) & 0x7ffff;
+        uint32_t lo = static_cast<uint32_t>(imm) & 3,
+                 hi = (static_cast<uint32_t>(imm >> 2)) & 0x7ffff;
         patch(0x60ffffe0u, (lo << 29) | (hi << 5));
     };
-    auto lo12 = [&](int shift) { patch(0xfffu << 10, static_cast<uint32_t>(((value & 0xfff) >> shift) << 10)); };
-    auto movw = [&](int group) { patch(0xffffu << 5, static_cast<uint32_t>((value >> (16 * group)) & 0xffff) << 5); };
+    auto lo12 = [&](int shift) {
+        patch(0xfffu << 10, static_cast<uint32_t>(((value & 0xfff) >> shift) << 10));
+    };
+    auto movw = [&](int group) {
+        patch(0xffffu << 5, static_cast<uint32_t>((value >> (16 * group)) & 0xffff) << 5);
+    };
     switch (type) {
-    case R_AARCH64_ABS64: store<uint64_t>(where, value); return {};
+    case R_AARCH64_ABS64:
+        store<uint64_t>(where, value);
+        return {};
     case R_AARCH64_PREL32:
         if (!fits_signed(relative, 32)) return out_of_range(type, relative);
         store<int32_t>(where, static_cast<int32_t>(relative));
         return {};
     case R_AARCH64_MOVW_UABS_G0:
-    case R_AARCH64_MOVW_UABS_G0_NC: movw(0); return {};
+    case R_AARCH64_MOVW_UABS_G0_NC:
+        movw(0);
+        return {};
     case R_AARCH64_MOVW_UABS_G1:
-    case R_AARCH64_MOVW_UABS_G1_NC: movw(1); return {};
+    case R_AARCH64_MOVW_UABS_G1_NC:
+        movw(1);
+        return {};
     case R_AARCH64_MOVW_UABS_G2:
-    case R_AARCH64_MOVW_UABS_G2_NC: movw(2); return {};
-    case R_AARCH64_MOVW_UABS_G3: movw(3); return {};
+    case R_AARCH64_MOVW_UABS_G2_NC:
+        movw(2);
+        return {};
+    case R_AARCH64_MOVW_UABS_G3:
+        movw(3);
+        return {};
     case R_AARCH64_LD_PREL_LO19:
     case R_AARCH64_CONDBR19:
         if (!fits_signed(relative, 21)) return out_of_range(type, relative);
@@ -126,11 +143,21 @@ Expected<void> apply_arm64(uint32_t type, std::span<uint8_t> where, uint64_t P, 
         return {};
     }
     case R_AARCH64_ADD_ABS_LO12_NC:
-    case R_AARCH64_LDST8_ABS_LO12_NC: lo12(0); return {};
-    case R_AARCH64_LDST16_ABS_LO12_NC: lo12(1); return {};
-    case R_AARCH64_LDST32_ABS_LO12_NC: lo12(2); return {};
-    case R_AARCH64_LDST64_ABS_LO12_NC: lo12(3); return {};
-    case R_AARCH64_LDST128_ABS_LO12_NC: lo12(4); return {};
+    case R_AARCH64_LDST8_ABS_LO12_NC:
+        lo12(0);
+        return {};
+    case R_AARCH64_LDST16_ABS_LO12_NC:
+        lo12(1);
+        return {};
+    case R_AARCH64_LDST32_ABS_LO12_NC:
+        lo12(2);
+        return {};
+    case R_AARCH64_LDST64_ABS_LO12_NC:
+        lo12(3);
+        return {};
+    case R_AARCH64_LDST128_ABS_LO12_NC:
+        lo12(4);
+        return {};
     case R_AARCH64_JUMP26:
     case R_AARCH64_CALL26:
         if (!fits_signed(relative, 28)) return out_of_range(type, relative);

@@ -24,9 +24,11 @@ Expected<Results> run_batch(const Catalogue& catalogue, const std::vector<RunReq
     };
     jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(requests.size())));
     std::vector<std::thread> threads;
-    for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+    for (unsigned j = 1; j < jobs; ++j)
+        threads.emplace_back(worker);
     worker();
-    for (std::thread& t : threads) t.join();
+    for (std::thread& t : threads)
+        t.join();
 
     Results results;
     for (std::optional<Expected<Record>>& outcome : outcomes) {

@@ -43,7 +43,9 @@ Expected<std::vector<std::string>> get_strings(const std::filesystem::path& file
     if (!node) return out;
     if (auto s = node->value<std::string>()) return std::vector<std::string>{*s};
     const toml::array* array = node->as_array();
-    if (!array) return make_error("{}: '{}' must be a string or a list of strings", where(file, *node), key);
+    if (!array)
+        return make_error("{}: '{}' must be a string or a list of strings", where(file, *node),
+                          key);
     for (const toml::node& item : *array) {
         auto s = item.value<std::string>();
         if (!s) return make_error("{}: '{}' must list strings", where(file, item), key);
@@ -70,17 +72,14 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
         std::string_view key;
         std::optional<std::string> fallback;
     };
-    for (const Field& f : {Field{&PathSpec::name, "name", std::nullopt},
-                           Field{&PathSpec::kernel, "kernel", std::nullopt},
-                           Field{&PathSpec::reason, "reason", ""},
-                           Field{&PathSpec::summary, "summary", ""},
-                           Field{&PathSpec::entry, "entry", ""},
-                           Field{&PathSpec::exit, "exit", ""},
-                           Field{&PathSpec::regs_struct, "regs_struct", "none"},
-                           Field{&PathSpec::exit_regs_struct, "exit_regs_struct", ""},
-                           Field{&PathSpec::models, "models", ""},
-                           Field{&PathSpec::site, "site", ""},
-                           Field{&PathSpec::site_at, "site_at", "phase.site.traced_func"}}) {
+    for (const Field& f :
+         {Field{&PathSpec::name, "name", std::nullopt},
+          Field{&PathSpec::kernel, "kernel", std::nullopt}, Field{&PathSpec::reason, "reason", ""},
+          Field{&PathSpec::summary, "summary", ""}, Field{&PathSpec::entry, "entry", ""},
+          Field{&PathSpec::exit, "exit", ""}, Field{&PathSpec::regs_struct, "regs_struct", "none"},
+          Field{&PathSpec::exit_regs_struct, "exit_regs_struct", ""},
+          Field{&PathSpec::models, "models", ""}, Field{&PathSpec::site, "site", ""},
+          Field{&PathSpec::site_at, "site_at", "phase.site.traced_func"}}) {
         auto value = get_string(file, t, f.key, f.fallback);
         if (!value) return value.take_error();
         spec.*f.member = *value;
@@ -92,7 +91,9 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
     }
     if (const toml::node* r = t.get("returns")) {
         auto value = r->value<int64_t>();
-        if (!value) return make_error("{}: 'returns' must be an integer (the traced call's value)", where(file, *r));
+        if (!value)
+            return make_error("{}: 'returns' must be an integer (the traced call's value)",
+                              where(file, *r));
         spec.returns = static_cast<uint64_t>(*value);
     }
     if (!spec.supported && spec.reason.empty())
@@ -102,7 +103,8 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
     spec.sources = *sources;
     for (const std::string& a : *arches) {
         auto arch = parse_arch(a);
-        if (!arch) return make_error("{}: unknown arch '{}' (known: x86_64, arm64)", where(file, t), a);
+        if (!arch)
+            return make_error("{}: unknown arch '{}' (known: x86_64, arm64)", where(file, t), a);
         spec.arch = *arch;
         for (const PathSpec& other : out.paths)
             if (other.name == spec.name && other.arch == spec.arch && other.kernel == spec.kernel)
@@ -113,9 +115,11 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
     return {};
 }
 
-
-Expected<void> read_handler(const std::filesystem::path& file, const toml::table& t, Catalogue& out) {
-    if (auto ok = check_keys(file, t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]"); !ok)
+Expected<void> read_handler(const std::filesystem::path& file, const toml::table& t,
+                            Catalogue& out) {
+    if (auto ok =
+            check_keys(file, t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]");
+        !ok)
         return ok;
     HandlerSpec h;
     auto read = [&](std::string& member, std::string_view key,
@@ -125,15 +129,20 @@ Expected<void> read_handler(const std::filesystem::path& file, const toml::table
         member = *value;
         return {};
     };
-    for (auto ok : {read(h.name, "name", std::nullopt), read(h.entry_symbol, "entry", "handler_empty"),
-                    read(h.exit_symbol, "exit", "handler_empty"), read(h.summary, "summary", "")})
+    for (auto ok :
+         {read(h.name, "name", std::nullopt), read(h.entry_symbol, "entry", "handler_empty"),
+          read(h.exit_symbol, "exit", "handler_empty"), read(h.summary, "summary", "")})
         if (!ok) return ok;
     auto records = get_strings(file, t, "records");
     if (!records) return records.take_error();
     for (const std::string& r : *records) {
-        if (r == "args") h.records_args = true;
-        else if (r == "ret") h.records_ret = true;
-        else return make_error("{}: 'records' lists \"args\" and/or \"ret\", not \"{}\"", where(file, t), r);
+        if (r == "args")
+            h.records_args = true;
+        else if (r == "ret")
+            h.records_ret = true;
+        else
+            return make_error("{}: 'records' lists \"args\" and/or \"ret\", not \"{}\"",
+                              where(file, t), r);
     }
     out.handlers.push_back(h);
     return {};
@@ -150,7 +159,9 @@ Expected<void> read_file(const std::filesystem::path& file, bool top_level, Cata
         for (const auto& [key, value] : *arches) {
             auto arch = parse_arch(key.str());
             const toml::table* t = value.as_table();
-            if (!arch || !t) return make_error("{}: [arch.{}] is not a known arch", where(file, value), key.str());
+            if (!arch || !t)
+                return make_error("{}: [arch.{}] is not a known arch", where(file, value),
+                                  key.str());
             if (auto ok = check_keys(file, *t, {"common"}, "[arch.*]"); !ok) return ok;
             auto common = get_strings(file, *t, "common");
             if (!common) return common.take_error();

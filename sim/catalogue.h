@@ -14,20 +14,20 @@
 namespace tracesim {
 
 struct PathSpec {
-    std::string name;   // the CLI's name: "ftrace", "ftrace-regs", ...
+    std::string name; // the CLI's name: "ftrace", "ftrace-regs", ...
     Arch arch;
     std::string kernel; // the era modeled: "6.14", "6.1"
     bool supported = true;
     std::string reason; // why not, when !supported
     std::string summary;
-    std::string entry;       // entry mechanism, in words
-    std::string exit;        // exit mechanism, in words ("" = none)
-    std::string regs_struct; // what the entry handler is given: a struct of isa/, or "none"
+    std::string entry;            // entry mechanism, in words
+    std::string exit;             // exit mechanism, in words ("" = none)
+    std::string regs_struct;      // what the entry handler is given: a struct of isa/, or "none"
     std::string exit_regs_struct; // what the exit handler is given; "" = the path has no exit
-    std::string models;      // kernel file(s) and version followed
+    std::string models;           // kernel file(s) and version followed
     std::vector<std::string> sources; // kernels/<arch>/ files beyond the common ones
-    std::string site;    // assembly written over the call site ("" = leave the NOPs)
-    std::string site_at; // the phase label of the site to patch
+    std::string site;                 // assembly written over the call site ("" = leave the NOPs)
+    std::string site_at;              // the phase label of the site to patch
     // What the traced call returns with the path attached, when the path overrides the
     // function's own value (an fmod_ret program); unset: the untraced call's value.
     std::optional<uint64_t> returns;
@@ -37,9 +37,9 @@ struct PathSpec {
 // A tracer's handler pair. The trampolines call `tracer_entry_func` and `tracer_exit_func`; at
 // link time they become `<symbol>__<regs_struct>` if the arch defines it, else `<symbol>`.
 struct HandlerSpec {
-    std::string name;         // "read-args"
-    std::string entry_symbol; // "handler_read_args"
-    std::string exit_symbol;  // "handler_empty"
+    std::string name;          // "read-args"
+    std::string entry_symbol;  // "handler_read_args"
+    std::string exit_symbol;   // "handler_empty"
     bool records_args = false; // the entry handler stores the 3 arguments at handler_seen[0..2]
     bool records_ret = false;  // the exit handler stores the return value at handler_seen[3]
     std::string summary;

@@ -13,7 +13,7 @@ namespace {
 
 struct Flat {
     std::string where, metric;
-    std::string text;        // for display and non-numeric comparison
+    std::string text; // for display and non-numeric comparison
     std::optional<double> number;
 };
 
@@ -21,11 +21,17 @@ using FlatRecord = std::map<std::pair<std::string, std::string>, Flat>; // (wher
 
 std::string text_of(const JsonValue& v) {
     switch (v.kind) {
-    case JsonValue::Kind::null: return "null";
-    case JsonValue::Kind::boolean: return v.boolean ? "true" : "false";
-    case JsonValue::Kind::number: return v.number == std::floor(v.number) ? std::to_string(v.integer) : fmt::format("{:g}", v.number);
-    case JsonValue::Kind::string: return v.string;
-    default: return "...";
+    case JsonValue::Kind::null:
+        return "null";
+    case JsonValue::Kind::boolean:
+        return v.boolean ? "true" : "false";
+    case JsonValue::Kind::number:
+        return v.number == std::floor(v.number) ? std::to_string(v.integer)
+                                                : fmt::format("{:g}", v.number);
+    case JsonValue::Kind::string:
+        return v.string;
+    default:
+        return "...";
     }
 }
 
@@ -51,10 +57,12 @@ FlatRecord flatten(const JsonValue& record) {
     FlatRecord out;
     if (const JsonValue* s = record.get("supported")) put(out, "support", "supported", *s);
     if (const JsonValue* per_call = record.get("per_call"))
-        for (const auto& [metric, value] : per_call->object) put(out, "per call", metric, value);
+        for (const auto& [metric, value] : per_call->object)
+            put(out, "per call", metric, value);
     if (const JsonValue* phases = record.get("phases"))
         for (const auto& [phase, metrics] : phases->object)
-            for (const auto& [metric, value] : metrics.object) put(out, phase, metric, value);
+            for (const auto& [metric, value] : metrics.object)
+                put(out, phase, metric, value);
     if (const JsonValue* traps = record.get("traps")) put(out, "per call", "traps", *traps);
     if (const JsonValue* regs = record.get("regs_check"))
         for (const JsonValue& field : regs->array)
@@ -63,8 +71,12 @@ FlatRecord flatten(const JsonValue& record) {
     return out;
 }
 
-bool higher_is_better(std::string_view metric) { return metric == "ipc"; }
-bool toleranced(std::string_view metric) { return metric.starts_with("cycles") || metric == "ipc"; }
+bool higher_is_better(std::string_view metric) {
+    return metric == "ipc";
+}
+bool toleranced(std::string_view metric) {
+    return metric.starts_with("cycles") || metric == "ipc";
+}
 
 } // namespace
 
@@ -78,20 +90,25 @@ Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& 
                                      const JsonValue& current, CheckReport& report) {
     const JsonValue* schema = baseline.get("schema");
     if (!schema || schema->string != results_schema)
-        return make_error("baseline for scenario {} has schema '{}', this tracesim writes '{}': regenerate it "
-                          "(tracesim check --update {})",
-                          scenario.name, schema ? schema->string : "none", results_schema, scenario.file.string());
+        return make_error(
+            "baseline for scenario {} has schema '{}', this tracesim writes '{}': regenerate it "
+            "(tracesim check --update {})",
+            scenario.name, schema ? schema->string : "none", results_schema,
+            scenario.file.string());
     const JsonValue* old_records = baseline.get("results");
     const JsonValue* new_records = current.get("results");
-    if (!old_records || !new_records) return make_error("baseline for scenario {} has no results", scenario.name);
+    if (!old_records || !new_records)
+        return make_error("baseline for scenario {} has no results", scenario.name);
     std::map<std::string, const JsonValue*> now;
-    for (const JsonValue& r : new_records->array) now[key_of(r)] = &r;
+    for (const JsonValue& r : new_records->array)
+        now[key_of(r)] = &r;
     report.scenarios.push_back(scenario.name);
     for (const JsonValue& old_record : old_records->array) {
         std::string key = key_of(old_record);
         auto found = now.find(key);
         if (found == now.end())
-            return make_error("baseline for scenario {} has a record for '{}' that the scenario no longer produces: "
+            return make_error("baseline for scenario {} has a record for '{}' that the scenario no "
+                              "longer produces: "
                               "update the baseline deliberately (tracesim check --update)",
                               scenario.name, key);
         FlatRecord before = flatten(old_record), after = flatten(*found->second);
@@ -110,7 +127,8 @@ Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& 
                 if (toleranced(id.second)) {
                     auto tol = scenario.tolerances.find(id.second);
                     Tolerance t = tol == scenario.tolerances.end() ? Tolerance{} : tol->second;
-                    if (std::fabs(c.delta) <= t.absolute || std::fabs(c.relative) <= t.relative) continue;
+                    if (std::fabs(c.delta) <= t.absolute || std::fabs(c.relative) <= t.relative)
+                        continue;
                 }
                 bool worse = higher_is_better(id.second) ? b < a : b > a;
                 c.kind = worse ? ChangeKind::regression : ChangeKind::improvement;
@@ -121,42 +139,50 @@ Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& 
         }
         for (const auto& [id, value] : after)
             if (!before.count(id)) {
-                report.changes.push_back(Change{scenario.name, key, id.first, id.second, "(absent)", value.text});
+                report.changes.push_back(
+                    Change{scenario.name, key, id.first, id.second, "(absent)", value.text});
             }
         now.erase(found);
     }
     for (const auto& [key, record] : now)
-        report.changes.push_back(Change{scenario.name, key, "record", "new", "(absent)", "present"});
+        report.changes.push_back(
+            Change{scenario.name, key, "record", "new", "(absent)", "present"});
     return {};
 }
 
 namespace {
 
 std::string kind_text(ChangeKind k) {
-    return k == ChangeKind::regression ? "regression" : k == ChangeKind::improvement ? "improvement" : "changed";
+    return k == ChangeKind::regression    ? "regression"
+           : k == ChangeKind::improvement ? "improvement"
+                                          : "changed";
 }
 
 TextTable change_table(const CheckReport& report) {
     TextTable table({"scenario", "record", "where", "metric", "old", "new", "delta", "", "verdict"},
                     {false, false, false, false, true, true, true, true, false});
     for (const Change& c : report.changes)
-        table.add_row({c.scenario, c.record, c.where, c.metric, c.old_value, c.new_value,
-                       c.numeric ? fmt::format("{:+g}", c.delta) : "",
-                       c.numeric && c.relative != 0 ? fmt::format("{:+.1f}%", 100 * c.relative) : "",
-                       kind_text(c.kind)});
+        table.add_row(
+            {c.scenario, c.record, c.where, c.metric, c.old_value, c.new_value,
+             c.numeric ? fmt::format("{:+g}", c.delta) : "",
+             c.numeric && c.relative != 0 ? fmt::format("{:+.1f}%", 100 * c.relative) : "",
+             kind_text(c.kind)});
     return table;
 }
 
 std::string summary(const CheckReport& report) {
     size_t regressions = 0, improvements = 0;
     for (const Change& c : report.changes) {
-        if (c.kind == ChangeKind::improvement) ++improvements;
-        else ++regressions;
+        if (c.kind == ChangeKind::improvement)
+            ++improvements;
+        else
+            ++regressions;
     }
-    return fmt::format("{} scenario(s), {} records, {} values compared: {} regression(s) or change(s), "
-                       "{} improvement(s), {} values unchanged",
-                       report.scenarios.size(), report.records, report.values, regressions, improvements,
-                       report.values - std::min(report.values, report.changes.size()));
+    return fmt::format(
+        "{} scenario(s), {} records, {} values compared: {} regression(s) or change(s), "
+        "{} improvement(s), {} values unchanged",
+        report.scenarios.size(), report.records, report.values, regressions, improvements,
+        report.values - std::min(report.values, report.changes.size()));
 }
 
 } // namespace

@@ -20,16 +20,16 @@ struct Change {
     std::string where;  // "per call", a phase name, "regs entry", "support"
     std::string metric;
     std::string old_value, new_value;
-    double delta = 0;     // numeric changes
-    double relative = 0;  // delta / old
+    double delta = 0;    // numeric changes
+    double relative = 0; // delta / old
     bool numeric = false;
     ChangeKind kind = ChangeKind::changed;
 };
 
 struct CheckReport {
     std::vector<Change> changes;
-    size_t records = 0;   // records compared
-    size_t values = 0;    // values compared
+    size_t records = 0; // records compared
+    size_t values = 0;  // values compared
     std::vector<std::string> scenarios;
     bool regressed(bool strict) const;
 };

@@ -32,7 +32,8 @@ void Counters::on_memory(const MemoryEvent& event) {
         ++state.metrics.loads;
         state.metrics.bytes_loaded += event.size;
     }
-    for (uint64_t line = event.address / 64; line <= (event.address + event.size - 1) / 64; ++line) {
+    for (uint64_t line = event.address / 64; line <= (event.address + event.size - 1) / 64;
+         ++line) {
         state.lines.insert(line);
         lines_.insert(line);
     }
@@ -51,7 +52,9 @@ Metrics Counters::phase(Phase phase) const {
     return m;
 }
 
-bool Counters::phase_ran(Phase phase) const { return phases_[static_cast<size_t>(phase)].ran; }
+bool Counters::phase_ran(Phase phase) const {
+    return phases_[static_cast<size_t>(phase)].ran;
+}
 
 Metrics Counters::total() const {
     Metrics m;

@@ -21,8 +21,8 @@ struct MemoryEvent {
 };
 
 struct TrapEvent {
-    uint64_t pc;       // the trapping instruction
-    uint32_t kind;     // architecture exception number (3 = #BP, 7 = AArch64 BRK)
+    uint64_t pc;        // the trapping instruction
+    uint32_t kind;      // architecture exception number (3 = #BP, 7 = AArch64 BRK)
     uint32_t immediate; // BRK immediate (arm64); 0 on x86
 };
 

@@ -10,7 +10,9 @@ namespace {
 
 constexpr uint8_t no_phase = 0xff;
 
-uint64_t align_up(uint64_t value, uint64_t align) { return (value + align - 1) / align * align; }
+uint64_t align_up(uint64_t value, uint64_t align) {
+    return (value + align - 1) / align * align;
+}
 
 struct Placement {
     std::vector<uint64_t> section_address; // per object section
@@ -36,9 +38,11 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
         }
     }
     if (image.text.size() > image.layout.text_size)
-        return make_error("the kernels' code ({} bytes) does not fit the text region", image.text.size());
+        return make_error("the kernels' code ({} bytes) does not fit the text region",
+                          image.text.size());
     if (image.data.size() > image.layout.data_size)
-        return make_error("the kernels' data ({} bytes) does not fit the data region", image.data.size());
+        return make_error("the kernels' data ({} bytes) does not fit the data region",
+                          image.data.size());
 
     // 2. Symbols: globals must be unique; phase labels collected separately.
     std::map<std::string, std::string> defined_in;
@@ -69,8 +73,9 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
                 image.symbols_by_address_.push_back({sym.name, address, objects[o].file});
         }
     }
-    std::stable_sort(image.symbols_by_address_.begin(), image.symbols_by_address_.end(),
-                     [](const PlacedSymbol& a, const PlacedSymbol& b) { return a.address < b.address; });
+    std::stable_sort(
+        image.symbols_by_address_.begin(), image.symbols_by_address_.end(),
+        [](const PlacedSymbol& a, const PlacedSymbol& b) { return a.address < b.address; });
 
     // Aliases resolve to the symbol they stand for, also for callers asking the image by name.
     for (const auto& [alias, target] : options.aliases)
@@ -91,8 +96,9 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
                 // address is the label of the instruction it probes).
                 if (found == image.globals_.end()) found = image.phase_labels_.find(name);
                 if (found == image.phase_labels_.end())
-                    return make_error("{}: undefined symbol '{}'{}", objects[o].file, r.symbol,
-                                      alias != options.aliases.end() ? " (standing for '" + name + "')" : "");
+                    return make_error(
+                        "{}: undefined symbol '{}'{}", objects[o].file, r.symbol,
+                        alias != options.aliases.end() ? " (standing for '" + name + "')" : "");
                 S = found->second;
             }
             const ObjectSection& section = objects[o].sections[r.section];
@@ -118,13 +124,15 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
             const ObjectSection& section = objects[o].sections[s];
             if (!section.code || section.bytes.empty()) continue;
             uint64_t begin = placements[o].section_address[s], end = begin + section.bytes.size();
-            auto first = std::lower_bound(starts.begin(), starts.end(), std::make_pair(begin, Phase{}));
+            auto first =
+                std::lower_bound(starts.begin(), starts.end(), std::make_pair(begin, Phase{}));
             if (first == starts.end() || first->first != begin)
                 return make_error("{}: section {} does not start with a phase label "
                                   "(`phase.<name>.<tag>:`, docs/kernels.md)",
                                   objects[o].file, section.name);
             for (auto it = first; it != starts.end() && it->first < end; ++it) {
-                uint64_t stop = std::next(it) != starts.end() ? std::min(std::next(it)->first, end) : end;
+                uint64_t stop =
+                    std::next(it) != starts.end() ? std::min(std::next(it)->first, end) : end;
                 std::fill(image.phase_of_byte_.begin() + (it->first - image.layout.text_base),
                           image.phase_of_byte_.begin() + (stop - image.layout.text_base),
                           static_cast<uint8_t>(it->second));
@@ -143,9 +151,10 @@ std::optional<uint64_t> Image::address_of(std::string_view symbol) const {
 void Image::define_symbol(const std::string& name, uint64_t address, const std::string& file) {
     globals_[name] = address;
     PlacedSymbol symbol{name, address, file};
-    symbols_by_address_.insert(std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), address,
-                                                [](uint64_t value, const PlacedSymbol& s) { return value < s.address; }),
-                               symbol);
+    symbols_by_address_.insert(
+        std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), address,
+                         [](uint64_t value, const PlacedSymbol& s) { return value < s.address; }),
+        symbol);
 }
 
 void Image::set_foreign_phase(uint64_t address, std::optional<Phase> phase) {
@@ -167,7 +176,8 @@ const ForeignRegion* Image::foreign_at(uint64_t address) const {
 std::optional<Phase> Image::phase_at(uint64_t pc) const {
     if (!in_text(pc)) {
         auto after = foreign_phases_.upper_bound(pc);
-        if (after == foreign_phases_.begin() || std::prev(after)->second == no_phase) return std::nullopt;
+        if (after == foreign_phases_.begin() || std::prev(after)->second == no_phase)
+            return std::nullopt;
         return static_cast<Phase>(std::prev(after)->second);
     }
     uint8_t value = phase_of_byte_[pc - layout.text_base];
@@ -183,14 +193,16 @@ std::optional<std::pair<uint64_t, uint64_t>> Image::phase_range(std::string_view
     for (const auto& [name, address] : phase_labels_)
         if (address > *begin && address < next_label) next_label = address;
     // The phase also ends where its bytes stop being that phase (a section boundary).
-    while (end < next_label && phase_at(end) == phase_at(*begin)) ++end;
+    while (end < next_label && phase_at(end) == phase_at(*begin))
+        ++end;
     return std::make_pair(*begin, end);
 }
 
 std::string Image::describe(uint64_t pc) const {
     std::string where = fmt::format("{:#x}", pc);
-    auto after = std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), pc,
-                                  [](uint64_t value, const PlacedSymbol& s) { return value < s.address; });
+    auto after =
+        std::upper_bound(symbols_by_address_.begin(), symbols_by_address_.end(), pc,
+                         [](uint64_t value, const PlacedSymbol& s) { return value < s.address; });
     if ((in_text(pc) || foreign_at(pc)) && after != symbols_by_address_.begin()) {
         const PlacedSymbol& sym = *std::prev(after);
         where = fmt::format("{}+{:#x} in {}", sym.name, pc - sym.address, sym.file);

@@ -33,15 +33,17 @@ struct ForeignRegion {
     std::string name;
     uint64_t base = 0;          // page-aligned
     std::vector<uint8_t> bytes; // a whole number of pages
-    bool contains(uint64_t address) const { return address >= base && address - base < bytes.size(); }
+    bool contains(uint64_t address) const {
+        return address >= base && address - base < bytes.size();
+    }
 };
 
 class Image {
   public:
     Arch arch;
     MemoryLayout layout;
-    std::vector<uint8_t> text; // at layout.text_base
-    std::vector<uint8_t> data; // at layout.data_base
+    std::vector<uint8_t> text;          // at layout.text_base
+    std::vector<uint8_t> data;          // at layout.data_base
     std::vector<ForeignRegion> foreign; // mapped read/write/execute by Machine::create
 
     // Foreign code: (re)defines a global (an imported kernel's `ftrace_caller` then stands for the
@@ -55,7 +57,8 @@ class Image {
     // A global symbol, phase label or link alias ("tracer_entry_func") by name.
     std::optional<uint64_t> address_of(std::string_view symbol) const;
     std::optional<Phase> phase_at(uint64_t pc) const;
-    // Address range [begin, end) of the phase that starts at `label` (e.g. "phase.site.traced_func").
+    // Address range [begin, end) of the phase that starts at `label` (e.g.
+    // "phase.site.traced_func").
     std::optional<std::pair<uint64_t, uint64_t>> phase_range(std::string_view label) const;
     // "ftrace_caller+0x1c in kernels/x86_64/ftrace_caller.S, phase save"
     std::string describe(uint64_t pc) const;

@@ -40,7 +40,8 @@ class Parser {
     }
 
     void skip_space() {
-        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])))
+            ++pos_;
     }
 
     bool consume(std::string_view word) {
@@ -61,20 +62,34 @@ class Parser {
             if (pos_ >= text_.size()) break;
             char e = text_[pos_++];
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
             case 'u': {
                 if (pos_ + 4 > text_.size()) return fail("truncated \\u escape");
-                unsigned code = std::strtoul(std::string(text_.substr(pos_, 4)).c_str(), nullptr, 16);
+                unsigned code =
+                    std::strtoul(std::string(text_.substr(pos_, 4)).c_str(), nullptr, 16);
                 pos_ += 4;
-                if (code < 0x80) out += static_cast<char>(code);
-                else return fail("non-ASCII \\u escapes are not used by tracesim");
+                if (code < 0x80)
+                    out += static_cast<char>(code);
+                else
+                    return fail("non-ASCII \\u escapes are not used by tracesim");
                 break;
             }
-            default: out += e;
+            default:
+                out += e;
             }
         }
         if (pos_ >= text_.size()) return fail("unterminated string");
@@ -102,7 +117,8 @@ class Parser {
                 std::string key;
                 if (object) {
                     skip_space();
-                    if (pos_ >= text_.size() || text_[pos_] != '"') return fail("expected a key string");
+                    if (pos_ >= text_.size() || text_[pos_] != '"')
+                        return fail("expected a key string");
                     auto k = parse_string();
                     if (!k) return k.take_error();
                     key = *k;
@@ -111,8 +127,10 @@ class Parser {
                 }
                 auto item = parse_value(depth + 1);
                 if (!item) return item;
-                if (object) v.object.emplace_back(std::move(key), std::move(*item));
-                else v.array.push_back(std::move(*item));
+                if (object)
+                    v.object.emplace_back(std::move(key), std::move(*item));
+                else
+                    v.array.push_back(std::move(*item));
                 skip_space();
                 if (consume(",")) continue;
                 if (pos_ < text_.size() && text_[pos_] == close) {
@@ -136,7 +154,9 @@ class Parser {
         }
         if (consume("null")) return v;
         size_t start = pos_;
-        while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) || std::string_view("+-.eE").find(text_[pos_]) != std::string_view::npos))
+        while (pos_ < text_.size() &&
+               (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
+                std::string_view("+-.eE").find(text_[pos_]) != std::string_view::npos))
             ++pos_;
         if (start == pos_) return fail(fmt::format("unexpected character '{}'", c));
         std::string number(text_.substr(start, pos_ - start));

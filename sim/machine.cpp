@@ -1,8 +1,7 @@
 #include "sim/machine.h"
 
-#include <unicorn/unicorn.h>
-
 #include <cstring>
+#include <unicorn/unicorn.h>
 
 namespace tracesim {
 
@@ -28,7 +27,10 @@ Machine::~Machine() {
 Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
     std::unique_ptr<Machine> m(new Machine(image));
     const Isa& isa = m->isa_;
-    if (auto ok = uc_check(uc_open(static_cast<uc_arch>(isa.uc_arch), static_cast<uc_mode>(isa.uc_mode), &m->uc_), "open"); !ok)
+    if (auto ok = uc_check(
+            uc_open(static_cast<uc_arch>(isa.uc_arch), static_cast<uc_mode>(isa.uc_mode), &m->uc_),
+            "open");
+        !ok)
         return ok.take_error();
     // The CPU model must be chosen before the first map or register access.
     if (auto ok = uc_check(uc_ctl_set_cpu_model(m->uc_, isa.uc_cpu_model), "set cpu model"); !ok)
@@ -43,11 +45,15 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
                      Region{l.data_base, l.data_size, UC_PROT_READ | UC_PROT_WRITE, "data"},
                      Region{l.percpu_base, l.percpu_size, UC_PROT_READ | UC_PROT_WRITE, "per-cpu"},
                      Region{l.stack_base, l.stack_size, UC_PROT_READ | UC_PROT_WRITE, "stack"}}) {
-        if (auto ok = uc_check(uc_mem_map(m->uc_, r.base, r.size, r.prot), std::string("map ") + r.name); !ok)
+        if (auto ok =
+                uc_check(uc_mem_map(m->uc_, r.base, r.size, r.prot), std::string("map ") + r.name);
+            !ok)
             return ok.take_error();
     }
     for (const ForeignRegion& r : image.foreign) {
-        if (auto ok = uc_check(uc_mem_map(m->uc_, r.base, r.bytes.size(), UC_PROT_ALL), "map " + r.name); !ok)
+        if (auto ok =
+                uc_check(uc_mem_map(m->uc_, r.base, r.bytes.size(), UC_PROT_ALL), "map " + r.name);
+            !ok)
             return ok.take_error();
         if (auto ok = m->write_memory(r.base, r.bytes); !ok) return ok.take_error();
     }
@@ -62,11 +68,16 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
         void* callback;
         const char* name;
     };
-    for (HookSpec h : {HookSpec{UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::on_code), "code"},
-                       HookSpec{UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Machine::on_mem), "memory"},
-                       HookSpec{UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Machine::on_invalid), "invalid memory"},
-                       HookSpec{UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::on_interrupt), "interrupt"}}) {
-        if (auto ok = uc_check(uc_hook_add(m->uc_, &hook, h.type, h.callback, self, 1, 0), std::string("hook ") + h.name); !ok)
+    for (HookSpec h :
+         {HookSpec{UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::on_code), "code"},
+          HookSpec{UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Machine::on_mem),
+                   "memory"},
+          HookSpec{UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Machine::on_invalid),
+                   "invalid memory"},
+          HookSpec{UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::on_interrupt), "interrupt"}}) {
+        if (auto ok = uc_check(uc_hook_add(m->uc_, &hook, h.type, h.callback, self, 1, 0),
+                               std::string("hook ") + h.name);
+            !ok)
             return ok.take_error();
     }
     return m;
@@ -97,9 +108,11 @@ Expected<void> Machine::prepare_cpu() {
     if (isa_.arch == Arch::arm64) {
         // Unicorn leaves SCR_EL3.RW and HCR_EL2.RW clear, which declares EL1 AArch32: every eret
         // would then be an illegal return (PSTATE.IL set). A real arm64 kernel's EL1 is AArch64.
-        if (auto ok = write_sysreg(3, 6, 1, 1, 0, 1ull << 10); !ok) return ok;  // SCR_EL3.RW
-        if (auto ok = write_sysreg(3, 4, 1, 1, 0, 1ull << 31); !ok) return ok;  // HCR_EL2.RW
-        if (auto ok = write_id(UC_ARM64_REG_SP_EL0, image_.address_of("current_task").value_or(l.percpu_base)); !ok)
+        if (auto ok = write_sysreg(3, 6, 1, 1, 0, 1ull << 10); !ok) return ok; // SCR_EL3.RW
+        if (auto ok = write_sysreg(3, 4, 1, 1, 0, 1ull << 31); !ok) return ok; // HCR_EL2.RW
+        if (auto ok = write_id(UC_ARM64_REG_SP_EL0,
+                               image_.address_of("current_task").value_or(l.percpu_base));
+            !ok)
             return ok;
         if (auto vectors = image_.address_of("vectors"))
             return write_id(UC_ARM64_REG_VBAR_EL1, *vectors);
@@ -108,12 +121,18 @@ Expected<void> Machine::prepare_cpu() {
     // x86_64: a GDT with the kernel's code and data descriptors at __KERNEL_CS / __KERNEL_DS, so
     // that iretq (which reloads CS and SS) runs natively; it lives at the top of the per-CPU area.
     const uint64_t gdt_base = l.percpu_base + l.percpu_size - 0x1000;
-    const uint64_t gdt[4] = {0, 0, 0x00af9a000000ffffull /* 64-bit code */, 0x00cf92000000ffffull /* data */};
-    if (auto ok = write_memory(gdt_base, std::span(reinterpret_cast<const uint8_t*>(gdt), sizeof gdt)); !ok)
+    const uint64_t gdt[4] = {0, 0, 0x00af9a000000ffffull /* 64-bit code */,
+                             0x00cf92000000ffffull /* data */};
+    if (auto ok =
+            write_memory(gdt_base, std::span(reinterpret_cast<const uint8_t*>(gdt), sizeof gdt));
+        !ok)
         return ok;
     uc_x86_mmr gdtr{0, gdt_base, sizeof gdt - 1, 0};
     if (auto ok = uc_check(uc_reg_write(uc_, UC_X86_REG_GDTR, &gdtr), "write GDTR"); !ok) return ok;
-    for (auto [id, selector] : {std::pair{UC_X86_REG_CS, 0x10}, {UC_X86_REG_SS, 0x18}, {UC_X86_REG_DS, 0x18}, {UC_X86_REG_ES, 0x18}})
+    for (auto [id, selector] : {std::pair{UC_X86_REG_CS, 0x10},
+                                {UC_X86_REG_SS, 0x18},
+                                {UC_X86_REG_DS, 0x18},
+                                {UC_X86_REG_ES, 0x18}})
         if (auto ok = write_id(id, selector); !ok) return ok;
     return write_id(UC_X86_REG_GS_BASE, l.percpu_base);
 }
@@ -129,16 +148,19 @@ Expected<void> Machine::write_id(int uc_id, uint64_t value) {
 }
 
 Expected<uint64_t> Machine::read_sysreg(int op0, int op1, int crn, int crm, int op2) const {
-    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm), static_cast<uint32_t>(op0),
-                        static_cast<uint32_t>(op1), static_cast<uint32_t>(op2), 0};
-    if (auto ok = uc_check(uc_reg_read(uc_, UC_ARM64_REG_CP_REG, &reg), "read system register"); !ok)
+    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm),
+                        static_cast<uint32_t>(op0), static_cast<uint32_t>(op1),
+                        static_cast<uint32_t>(op2), 0};
+    if (auto ok = uc_check(uc_reg_read(uc_, UC_ARM64_REG_CP_REG, &reg), "read system register");
+        !ok)
         return ok.take_error();
     return reg.val;
 }
 
 Expected<void> Machine::write_sysreg(int op0, int op1, int crn, int crm, int op2, uint64_t value) {
-    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm), static_cast<uint32_t>(op0),
-                        static_cast<uint32_t>(op1), static_cast<uint32_t>(op2), value};
+    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm),
+                        static_cast<uint32_t>(op0), static_cast<uint32_t>(op1),
+                        static_cast<uint32_t>(op2), value};
     return uc_check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &reg), "write system register");
 }
 
@@ -148,7 +170,9 @@ uint64_t Machine::read(const Register& reg) const {
     return value;
 }
 
-void Machine::write(const Register& reg, uint64_t value) { uc_reg_write(uc_, reg.uc_id, &value); }
+void Machine::write(const Register& reg, uint64_t value) {
+    uc_reg_write(uc_, reg.uc_id, &value);
+}
 
 Expected<void> Machine::read_memory(uint64_t address, std::span<uint8_t> out) const {
     return uc_check(uc_mem_read(uc_, address, out.data(), out.size()),
@@ -161,7 +185,8 @@ Expected<void> Machine::write_memory(uint64_t address, std::span<const uint8_t> 
 }
 
 void Machine::emit_memory(const MemoryEvent& event) {
-    for (ExecListener* l : listeners_) l->on_memory(event);
+    for (ExecListener* l : listeners_)
+        l->on_memory(event);
 }
 
 std::string Machine::describe_pc(uint64_t pc) const {
@@ -169,8 +194,10 @@ std::string Machine::describe_pc(uint64_t pc) const {
     uint8_t bytes[16] = {};
     if (read_memory(pc, bytes)) {
         if (!disassembler_) disassembler_ = std::make_unique<Disassembler>(image_.arch);
-        if (auto decoded = disassembler_->decode(bytes, pc)) instruction = decoded->text;
-        else instruction = "undecodable bytes";
+        if (auto decoded = disassembler_->decode(bytes, pc))
+            instruction = decoded->text;
+        else
+            instruction = "undecodable bytes";
     } else {
         instruction = "unmapped";
     }
@@ -197,7 +224,8 @@ void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self
         return;
     }
     InstructionEvent event{address, size};
-    for (ExecListener* l : m.listeners_) l->on_instruction(event);
+    for (ExecListener* l : m.listeners_)
+        l->on_instruction(event);
 }
 
 void Machine::complete_eret(uint64_t pc) {
@@ -207,7 +235,8 @@ void Machine::complete_eret(uint64_t pc) {
         eret_spsr_.reset();
     }
     uint64_t offset = pc - image_.layout.text_base;
-    if (pc >= image_.layout.text_base && offset / 4 < is_eret_.size() && offset % 4 == 0 && is_eret_[offset / 4])
+    if (pc >= image_.layout.text_base && offset / 4 < is_eret_.size() && offset % 4 == 0 &&
+        is_eret_[offset / 4])
         if (auto spsr = read_sysreg(3, 0, 4, 0, 0)) eret_spsr_ = *spsr;
 }
 
@@ -215,19 +244,32 @@ void Machine::on_mem(uc_struct*, int type, uint64_t address, int size, int64_t v
     auto& m = *static_cast<Machine*>(self);
     MemoryEvent event{address, static_cast<uint32_t>(size), type == UC_MEM_WRITE,
                       static_cast<uint64_t>(value), false};
-    for (ExecListener* l : m.listeners_) l->on_memory(event);
+    for (ExecListener* l : m.listeners_)
+        l->on_memory(event);
 }
 
 bool Machine::on_invalid(uc_struct*, int type, uint64_t address, int size, int64_t, void* self) {
     auto& m = *static_cast<Machine*>(self);
     const char* what = "access to";
     switch (type) {
-    case UC_MEM_READ_UNMAPPED: what = "read of unmapped memory"; break;
-    case UC_MEM_WRITE_UNMAPPED: what = "write to unmapped memory"; break;
-    case UC_MEM_FETCH_UNMAPPED: what = "execution of unmapped memory"; break;
-    case UC_MEM_WRITE_PROT: what = "write to read-only memory"; break;
-    case UC_MEM_READ_PROT: what = "read of unreadable memory"; break;
-    case UC_MEM_FETCH_PROT: what = "execution of non-executable memory"; break;
+    case UC_MEM_READ_UNMAPPED:
+        what = "read of unmapped memory";
+        break;
+    case UC_MEM_WRITE_UNMAPPED:
+        what = "write to unmapped memory";
+        break;
+    case UC_MEM_FETCH_UNMAPPED:
+        what = "execution of unmapped memory";
+        break;
+    case UC_MEM_WRITE_PROT:
+        what = "write to read-only memory";
+        break;
+    case UC_MEM_READ_PROT:
+        what = "read of unreadable memory";
+        break;
+    case UC_MEM_FETCH_PROT:
+        what = "execution of non-executable memory";
+        break;
     }
     // A fetch fault comes from the jump that left the text: name that instruction.
     bool fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
@@ -245,12 +287,14 @@ void Machine::on_interrupt(uc_struct* uc, uint32_t number, void* self) {
         trap.immediate = (insn >> 5) & 0xffff;
     }
     if (!m.trap_handler_) {
-        m.fail(make_error("unexpected trap (exception {}{}) at {}; this path models no exception",
-                          number, m.isa_.arch == Arch::arm64 ? fmt::format(", brk #{:#x}", trap.immediate) : "",
-                          m.describe_pc(m.last_pc_)));
+        m.fail(make_error(
+            "unexpected trap (exception {}{}) at {}; this path models no exception", number,
+            m.isa_.arch == Arch::arm64 ? fmt::format(", brk #{:#x}", trap.immediate) : "",
+            m.describe_pc(m.last_pc_)));
         return;
     }
-    for (ExecListener* l : m.listeners_) l->on_trap(trap);
+    for (ExecListener* l : m.listeners_)
+        l->on_trap(trap);
     if (auto ok = m.trap_handler_->deliver(m, trap); !ok) m.fail(ok.take_error());
 }
 
@@ -260,14 +304,17 @@ Expected<void> Machine::run(uint64_t entry, uint64_t stop_at, uint64_t budget) {
     executed_ = 0;
     reached_stop_ = false;
     failure_.reset();
-    for (ExecListener* l : listeners_) l->on_run_begin(read(isa_.sp));
+    for (ExecListener* l : listeners_)
+        l->on_run_begin(read(isa_.sp));
     uc_err status = uc_emu_start(uc_, entry, never_reached, 0, 0);
-    for (ExecListener* l : listeners_) l->on_run_end(reached_stop_ ? stop_at_ : 0);
+    for (ExecListener* l : listeners_)
+        l->on_run_end(reached_stop_ ? stop_at_ : 0);
     if (failure_) return *failure_;
     if (status != UC_ERR_OK)
         return make_error("{} at {}", uc_strerror(status), describe_pc(read(isa_.pc)));
     if (!reached_stop_)
-        return make_error("execution stopped before the driver returned, at {}", describe_pc(last_pc_));
+        return make_error("execution stopped before the driver returned, at {}",
+                          describe_pc(last_pc_));
     return {};
 }
 

@@ -72,7 +72,8 @@ class Machine {
     // Segments and a GDT (x86_64, so iretq works), per-CPU base (gs / sp_el0), vector base.
     Expected<void> prepare_cpu();
     static void on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self);
-    static void on_mem(uc_struct* uc, int type, uint64_t address, int size, int64_t value, void* self);
+    static void on_mem(uc_struct* uc, int type, uint64_t address, int size, int64_t value,
+                       void* self);
     static bool on_invalid(uc_struct* uc, int type, uint64_t address, int size, int64_t value,
                            void* self);
     static void on_interrupt(uc_struct* uc, uint32_t number, void* self);
@@ -92,8 +93,8 @@ class Machine {
     bool reached_stop_ = false;
     // arm64: Unicorn 2.0.1 (QEMU 5.0) drops PSTATE.DIT, SSBS and TCO on eret, features it does not
     // implement; we put back what SPSR_EL1 held, as a CPU with them does (docs/method.md).
-    std::vector<bool> is_eret_;           // per 4-byte text word
-    std::optional<uint64_t> eret_spsr_;   // SPSR_EL1 of the eret that just ran
+    std::vector<bool> is_eret_;         // per 4-byte text word
+    std::optional<uint64_t> eret_spsr_; // SPSR_EL1 of the eret that just ran
     std::optional<Error> failure_;
 };
 

@@ -16,9 +16,12 @@ struct Metrics {
     int64_t max_stack_depth = 0; // bytes below the driver's SP reached by any access
 
     friend Metrics operator-(const Metrics& a, const Metrics& b) {
-        return {a.instructions - b.instructions, a.loads - b.loads,
-                a.stores - b.stores,             a.bytes_loaded - b.bytes_loaded,
-                a.bytes_stored - b.bytes_stored, a.lines_touched - b.lines_touched,
+        return {a.instructions - b.instructions,
+                a.loads - b.loads,
+                a.stores - b.stores,
+                a.bytes_loaded - b.bytes_loaded,
+                a.bytes_stored - b.bytes_stored,
+                a.lines_touched - b.lines_touched,
                 a.max_stack_depth - b.max_stack_depth};
     }
     friend bool operator==(const Metrics&, const Metrics&) = default;

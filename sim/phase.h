@@ -4,10 +4,9 @@
 // (`phase.trap_return.x` is phase "trap-return"). Every code section must start with one.
 #pragma once
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstdint>
+#include <fmt/format.h>
 #include <optional>
 #include <string_view>
 
@@ -36,16 +35,26 @@ inline constexpr size_t phase_count = all_phases.size();
 
 constexpr std::string_view name_of(Phase phase) {
     switch (phase) {
-    case Phase::caller: return "caller";
-    case Phase::site: return "site";
-    case Phase::trap: return "trap";
-    case Phase::save: return "save";
-    case Phase::dispatch: return "dispatch";
-    case Phase::handler: return "handler";
-    case Phase::restore: return "restore";
-    case Phase::trap_return: return "trap-return";
-    case Phase::hijack: return "hijack";
-    case Phase::body: return "body";
+    case Phase::caller:
+        return "caller";
+    case Phase::site:
+        return "site";
+    case Phase::trap:
+        return "trap";
+    case Phase::save:
+        return "save";
+    case Phase::dispatch:
+        return "dispatch";
+    case Phase::handler:
+        return "handler";
+    case Phase::restore:
+        return "restore";
+    case Phase::trap_return:
+        return "trap-return";
+    case Phase::hijack:
+        return "hijack";
+    case Phase::body:
+        return "body";
     }
     return "?";
 }

@@ -1,8 +1,7 @@
 #include "sim/regs_check.h"
 
-#include <unicorn/unicorn.h>
-
 #include <cstring>
+#include <unicorn/unicorn.h>
 
 namespace tracesim {
 
@@ -15,27 +14,30 @@ struct FlagBit {
 };
 
 // RFLAGS (Intel SDM vol. 1 §3.4.3) and SPSR/PSTATE (Arm ARM, SPSR_EL1) bit names.
-constexpr FlagBit x86_flag_bits[] = {{"CF", 0, 1},  {"PF", 2, 1},  {"AF", 4, 1},   {"ZF", 6, 1},
-                                     {"SF", 7, 1},  {"TF", 8, 1},  {"IF", 9, 1},   {"DF", 10, 1},
+constexpr FlagBit x86_flag_bits[] = {{"CF", 0, 1},  {"PF", 2, 1},    {"AF", 4, 1},  {"ZF", 6, 1},
+                                     {"SF", 7, 1},  {"TF", 8, 1},    {"IF", 9, 1},  {"DF", 10, 1},
                                      {"OF", 11, 1}, {"IOPL", 12, 2}, {"NT", 14, 1}, {"RF", 16, 1},
                                      {"AC", 18, 1}, {"ID", 21, 1}};
 constexpr FlagBit arm64_pstate_bits[] = {
-    {"N", 31, 1},      {"Z", 30, 1},    {"C", 29, 1},  {"V", 28, 1},  {"TCO", 25, 1},
-    {"DIT", 24, 1},    {"UAO", 23, 1},  {"PAN", 22, 1}, {"SS", 21, 1}, {"IL", 20, 1},
-    {"ALLINT", 13, 1}, {"SSBS", 12, 1}, {"BTYPE", 10, 2}, {"D", 9, 1},  {"A", 8, 1},
-    {"I", 7, 1},       {"F", 6, 1},     {"EL", 2, 2},  {"SP", 0, 1}};
+    {"N", 31, 1},      {"Z", 30, 1},    {"C", 29, 1},     {"V", 28, 1},  {"TCO", 25, 1},
+    {"DIT", 24, 1},    {"UAO", 23, 1},  {"PAN", 22, 1},   {"SS", 21, 1}, {"IL", 20, 1},
+    {"ALLINT", 13, 1}, {"SSBS", 12, 1}, {"BTYPE", 10, 2}, {"D", 9, 1},   {"A", 8, 1},
+    {"I", 7, 1},       {"F", 6, 1},     {"EL", 2, 2},     {"SP", 0, 1}};
 
 std::span<const FlagBit> flag_bits(Arch arch) {
     if (arch == Arch::x86_64) return x86_flag_bits;
     return arm64_pstate_bits;
 }
 
-uint64_t field_of(const FlagBit& b, uint64_t value) { return (value >> b.low) & ((1ull << b.width) - 1); }
+uint64_t field_of(const FlagBit& b, uint64_t value) {
+    return (value >> b.low) & ((1ull << b.width) - 1);
+}
 
 // The bits a handler's poke flips: harmless to execution, and each a different kind of state
 // (x86: carry and sign; arm64: a flag, PAN, DIT and SSBS, which a hand-built PSTATE loses).
 uint64_t poke_flag_mask(Arch arch) {
-    return arch == Arch::x86_64 ? (1ull << 0 | 1ull << 7) : (1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12);
+    return arch == Arch::x86_64 ? (1ull << 0 | 1ull << 7)
+                                : (1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12);
 }
 
 // pt_regs' name for the field holding `reg` ("rax" -> "ax", "x29" -> "x29"), so the matrix lines
@@ -47,9 +49,15 @@ std::string row_name(const Isa& isa, std::string_view reg, std::string_view fall
     return std::string(fallback);
 }
 
-bool is_pc(std::string_view reg) { return reg == "rip" || reg == "pc"; }
-bool is_sp(std::string_view reg) { return reg == "rsp" || reg == "sp"; }
-bool is_flags(std::string_view reg) { return reg == "rflags" || reg == "pstate"; }
+bool is_pc(std::string_view reg) {
+    return reg == "rip" || reg == "pc";
+}
+bool is_sp(std::string_view reg) {
+    return reg == "rsp" || reg == "sp";
+}
+bool is_flags(std::string_view reg) {
+    return reg == "rflags" || reg == "pstate";
+}
 
 } // namespace
 
@@ -81,8 +89,10 @@ RegsObserver::Truth RegsObserver::capture() const {
     const Isa& isa = machine_.isa();
     Truth t;
     t.captured = true;
-    for (const Register& r : isa.gprs) t.values[std::string(r.name)] = machine_.read(r);
-    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags}) t.values[std::string(r->name)] = machine_.read(*r);
+    for (const Register& r : isa.gprs)
+        t.values[std::string(r.name)] = machine_.read(r);
+    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags})
+        t.values[std::string(r->name)] = machine_.read(*r);
     if (isa.arch == Arch::x86_64) {
         t.values["cs"] = machine_.read_id(UC_X86_REG_CS);
         t.values["ss"] = machine_.read_id(UC_X86_REG_SS);
@@ -120,11 +130,13 @@ void RegsObserver::poke(Snapshot& s, const Truth& truth) {
             f.mirrors == "x30" || f.mirrors == "x29" || f.mirrors == "rbp")
             continue;
         // Flags: what a handler flipping a few bits of the real state would write.
-        uint64_t marker = is_flags(f.mirrors) ? truth.values.at(std::string(f.mirrors)) ^ poke_flag_mask(isa.arch)
-                                              : 0xfeed'0000'0000'0000ull | ++n;
+        uint64_t marker = is_flags(f.mirrors)
+                              ? truth.values.at(std::string(f.mirrors)) ^ poke_flag_mask(isa.arch)
+                              : 0xfeed'0000'0000'0000ull | ++n;
         uint8_t bytes[8];
         std::memcpy(bytes, &marker, 8);
-        if (machine_.write_memory(s.address + f.offset, bytes)) s.markers[std::string(f.name)] = marker;
+        if (machine_.write_memory(s.address + f.offset, bytes))
+            s.markers[std::string(f.name)] = marker;
     }
 }
 
@@ -142,10 +154,10 @@ void RegsObserver::compare_pokes(Snapshot& s, const Truth& resumed) {
                 if (!(poke_flag_mask(machine_.isa().arch) >> b.low & 1)) continue;
                 (field_of(b, now) == field_of(b, marker) ? took : lost).push_back(b.name);
             }
-            verdict = lost.empty() ? "takes effect"
+            verdict = lost.empty()   ? "takes effect"
                       : took.empty() ? "ignored"
-                                     : fmt::format("partly: {} take effect; {} ignored", fmt::join(took, ", "),
-                                                   fmt::join(lost, ", "));
+                                     : fmt::format("partly: {} take effect; {} ignored",
+                                                   fmt::join(took, ", "), fmt::join(lost, ", "));
         }
         pending_write_back_[&s == &entry_ ? "entry" : "exit"][name] = verdict;
     }
@@ -158,19 +170,21 @@ void RegsObserver::on_instruction(const InstructionEvent& event) {
         entry_truth_ = capture();
         entry_truth_.values[std::string(machine_.isa().pc.name)] = event.pc;
     }
-    if (!exit_truth_.captured && !path_.exit_regs_struct.empty() && previous_phase_ == Phase::body &&
-        phase != Phase::body) {
+    if (!exit_truth_.captured && !path_.exit_regs_struct.empty() &&
+        previous_phase_ == Phase::body && phase != Phase::body) {
         exit_truth_ = capture();
         exit_truth_.values[std::string(machine_.isa().pc.name)] = return_address_.value_or(0);
         exit_since_ = stores_ + 1; // the exit struct is built after the function returned
     }
-    if (entry_handler_ && event.pc == *entry_handler_ && !entry_.taken && path_.regs_struct != "none") {
+    if (entry_handler_ && event.pc == *entry_handler_ && !entry_.taken &&
+        path_.regs_struct != "none") {
         snapshot(entry_, path_.regs_struct);
         if (poke_) {
             poke(entry_, entry_truth_);
             awaiting_resume_ = true;
         }
-    } else if (exit_handler_ && event.pc == *exit_handler_ && !exit_.taken && !path_.exit_regs_struct.empty()) {
+    } else if (exit_handler_ && event.pc == *exit_handler_ && !exit_.taken &&
+               !path_.exit_regs_struct.empty()) {
         snapshot(exit_, path_.exit_regs_struct);
         if (poke_) poke(exit_, exit_truth_);
     }
@@ -185,7 +199,8 @@ void RegsObserver::on_instruction(const InstructionEvent& event) {
 void RegsObserver::on_memory(const MemoryEvent& event) {
     if (!event.is_store) return;
     ++stores_;
-    for (uint32_t i = 0; i < event.size; ++i) written_[event.address + i] = {event.by_hardware ? 2 : 1, stores_};
+    for (uint32_t i = 0; i < event.size; ++i)
+        written_[event.address + i] = {event.by_hardware ? 2 : 1, stores_};
     if (event.by_hardware) hardware_values_.insert(event.value);
 }
 
@@ -196,15 +211,19 @@ void RegsObserver::on_run_end(uint64_t) {
     if (exit_.taken) classify(exit_, exit_truth_, "exit", exit_since_);
 }
 
-void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const std::string& at, uint64_t since) {
+void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const std::string& at,
+                            uint64_t since) {
     const Isa& isa = machine_.isa();
     const StructLayout* layout = isa.layout(s.regs_struct);
     std::set<std::string> mirrored;
     for (const StructField& f : layout->fields) {
-        FieldCheck c{s.regs_struct, at, std::string(f.name), row_name(isa, f.mirrors, f.name), FieldStatus::faked,
-                     std::nullopt, std::nullopt, {}, std::nullopt};
+        FieldCheck c{
+            s.regs_struct,      at,           std::string(f.name), row_name(isa, f.mirrors, f.name),
+            FieldStatus::faked, std::nullopt, std::nullopt,        {},
+            std::nullopt};
         uint64_t seen = 0;
-        if (!s.bytes.empty()) std::memcpy(&seen, s.bytes.data() + f.offset, std::min<uint32_t>(f.size, 8));
+        if (!s.bytes.empty())
+            std::memcpy(&seen, s.bytes.data() + f.offset, std::min<uint32_t>(f.size, 8));
         c.seen = seen;
         // Fields that keep the call's entry state are judged against it, and may have been
         // written before the function ran.
@@ -225,19 +244,26 @@ void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const 
             c.status = writer == 2 ? FieldStatus::exact : FieldStatus::faked;
         } else if (seen == *c.expected) {
             // The CPU saved it, here or in the exception frame the entry code copied it from.
-            if (writer == 2 || hardware_values_.count(seen)) c.status = FieldStatus::exact;
-            else if (f.mirrors.empty()) c.status = FieldStatus::faked;   // a constant that matches
-            else if (is_sp(f.mirrors) || is_pc(f.mirrors)) c.status = FieldStatus::derived;
-            else c.status = FieldStatus::exact;                          // a register copy
+            if (writer == 2 || hardware_values_.count(seen))
+                c.status = FieldStatus::exact;
+            else if (f.mirrors.empty())
+                c.status = FieldStatus::faked; // a constant that matches
+            else if (is_sp(f.mirrors) || is_pc(f.mirrors))
+                c.status = FieldStatus::derived;
+            else
+                c.status = FieldStatus::exact; // a register copy
         } else if (is_pc(f.mirrors) && seen > *c.expected && seen - *c.expected <= 8) {
             c.status = FieldStatus::derived; // points into the probed site
         } else if (is_flags(f.mirrors)) {
             size_t right = 0;
             for (const FlagBit& b : flag_bits(isa.arch)) {
-                if (field_of(b, seen) == field_of(b, *c.expected)) ++right;
-                else c.lost_bits.push_back(b.name);
+                if (field_of(b, seen) == field_of(b, *c.expected))
+                    ++right;
+                else
+                    c.lost_bits.push_back(b.name);
             }
-            c.status = right > 0 && !c.lost_bits.empty() ? FieldStatus::partial : FieldStatus::faked;
+            c.status =
+                right > 0 && !c.lost_bits.empty() ? FieldStatus::partial : FieldStatus::faked;
         } else {
             c.status = FieldStatus::faked;
         }
@@ -248,13 +274,19 @@ void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const 
     }
     // Architectural registers the struct has no field for.
     std::vector<const Register*> regs;
-    for (const Register& r : isa.gprs) regs.push_back(&r);
-    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags}) regs.push_back(r);
+    for (const Register& r : isa.gprs)
+        regs.push_back(&r);
+    for (const Register* r : {&isa.sp, &isa.pc, &isa.flags})
+        regs.push_back(r);
     for (const Register* r : regs) {
         if (mirrored.count(std::string(r->name))) continue;
-        FieldCheck c{s.regs_struct, at, std::string(r->name), row_name(isa, r->name, r->name), FieldStatus::absent,
-                     std::nullopt, std::nullopt, {}, std::nullopt};
-        if (auto t = struct_truth.values.find(std::string(r->name)); t != struct_truth.values.end()) c.expected = t->second;
+        FieldCheck c{s.regs_struct,        at,
+                     std::string(r->name), row_name(isa, r->name, r->name),
+                     FieldStatus::absent,  std::nullopt,
+                     std::nullopt,         {},
+                     std::nullopt};
+        if (auto t = struct_truth.values.find(std::string(r->name)); t != struct_truth.values.end())
+            c.expected = t->second;
         checks_.push_back(std::move(c));
     }
 }

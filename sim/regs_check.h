@@ -77,10 +77,11 @@ class RegsObserver : public ExecListener {
     std::map<uint64_t, std::pair<uint8_t, uint64_t>> written_;
     uint64_t stores_ = 0;
     uint64_t exit_since_ = 0;
-    std::set<uint64_t> hardware_values_;   // values the exception hardware stored, this call
+    std::set<uint64_t> hardware_values_; // values the exception hardware stored, this call
     std::optional<Phase> previous_phase_;
     bool awaiting_resume_ = false;
-    std::map<std::string, std::map<std::string, std::string>> pending_write_back_; // at -> field -> verdict
+    std::map<std::string, std::map<std::string, std::string>>
+        pending_write_back_; // at -> field -> verdict
     std::vector<FieldCheck> checks_;
 };
 

@@ -26,8 +26,10 @@ struct Checks {
     bool return_value = false;   // traced call returned what the untraced call returned
     bool callee_saved = false;   // every callee-saved register survived the call
     bool stack_balanced = false; // SP after the call equals SP before it
-    std::optional<bool> handler_args; // the entry handler saw the true arguments (if it records them)
-    std::optional<bool> handler_ret;  // the exit handler saw the true return value (if it records it)
+    std::optional<bool>
+        handler_args; // the entry handler saw the true arguments (if it records them)
+    std::optional<bool>
+        handler_ret; // the exit handler saw the true return value (if it records it)
     std::vector<std::string> problems; // one line per failed check
     bool ok() const { return problems.empty(); }
 };
@@ -35,12 +37,18 @@ struct Checks {
 enum class FieldStatus { exact, derived, faked, stale, partial, absent };
 constexpr std::string_view name_of(FieldStatus status) {
     switch (status) {
-    case FieldStatus::exact: return "exact";
-    case FieldStatus::derived: return "derived";
-    case FieldStatus::faked: return "faked";
-    case FieldStatus::stale: return "stale";
-    case FieldStatus::partial: return "partial";
-    case FieldStatus::absent: return "absent";
+    case FieldStatus::exact:
+        return "exact";
+    case FieldStatus::derived:
+        return "derived";
+    case FieldStatus::faked:
+        return "faked";
+    case FieldStatus::stale:
+        return "stale";
+    case FieldStatus::partial:
+        return "partial";
+    case FieldStatus::absent:
+        return "absent";
     }
     return "?";
 }
@@ -51,9 +59,9 @@ struct FieldCheck {
     std::string field;
     std::string row; // the name the register matrix uses: pt_regs' name for the same register
     FieldStatus status;
-    std::optional<uint64_t> expected; // the truth (absent when the CPU has no such value)
-    std::optional<uint64_t> seen;     // what the struct held (absent for `absent`)
-    std::vector<std::string> lost_bits;   // flags/PSTATE bits that differ
+    std::optional<uint64_t> expected;      // the truth (absent when the CPU has no such value)
+    std::optional<uint64_t> seen;          // what the struct held (absent for `absent`)
+    std::vector<std::string> lost_bits;    // flags/PSTATE bits that differ
     std::optional<std::string> write_back; // "takes effect", "ignored", "partly: ..."
 };
 
@@ -67,21 +75,23 @@ struct Record {
     std::string entry;
     std::string exit;
     std::string models;
-    std::string source; // "" = tracesim's own kernels; "vmlinux" = a built kernel's code (sim/vmlinux)
+    std::string
+        source; // "" = tracesim's own kernels; "vmlinux" = a built kernel's code (sim/vmlinux)
     bool supported = true;
     std::string reason;
     int calls = 0;
-    Metrics per_call; // traced minus untraced, one call
-    Metrics traced;   // the traced call, absolute
+    Metrics per_call;                 // traced minus untraced, one call
+    Metrics traced;                   // the traced call, absolute
     std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
     int64_t traps = 0;                // exceptions taken per traced call
     // The timing model's view of the same calls (empty when timing was not run).
     std::optional<CycleMetrics> cycles_per_call; // traced minus untraced
     std::optional<CycleMetrics> cycles_traced;
-    std::vector<PhaseCycles> phase_cycles;       // of the traced call
-    std::vector<UnpricedInstruction> unpriced;   // of the traced call
+    std::vector<PhaseCycles> phase_cycles;     // of the traced call
+    std::vector<UnpricedInstruction> unpriced; // of the traced call
     Checks checks;
-    std::vector<FieldCheck> regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
+    std::vector<FieldCheck>
+        regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
 };
 
 struct Results {

@@ -5,9 +5,9 @@
 #include "sim/counters.h"
 #include "sim/machine.h"
 #include "sim/regs_check.h"
-#include "sim/trap.h"
-#include "sim/trace_recorder.h"
 #include "sim/timing/timing_model.h"
+#include "sim/trace_recorder.h"
+#include "sim/trap.h"
 
 #include <algorithm>
 #include <fstream>
@@ -43,8 +43,8 @@ struct RegsOptions {
 };
 
 // Runs the driver `calls` times on a fresh machine; returns the last (steady-state) call.
-Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, RegsOptions regs = {},
-                               bool record = false) {
+Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget,
+                               RegsOptions regs = {}, bool record = false) {
     auto machine = Machine::create(image);
     if (!machine) return machine.take_error();
     Machine& m = **machine;
@@ -64,8 +64,9 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
     auto done = image.address_of("driver_done");
     auto seen = image.address_of("handler_seen");
     if (!entry || !done || !seen)
-        return make_error("the {} common kernels must define driver_entry, driver_done and handler_seen",
-                          image.arch);
+        return make_error(
+            "the {} common kernels must define driver_entry, driver_done and handler_seen",
+            image.arch);
 
     const CallState state = initial_call_state(isa, image.layout);
     const std::vector<uint8_t> poison(image.layout.stack_size, stack_poison_byte);
@@ -76,7 +77,8 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
         if (observer && call == calls - 1) m.add_listener(&*observer);
         if (auto ok = m.write_memory(image.layout.stack_base, poison); !ok) return ok.take_error();
         if (auto ok = m.write_memory(*seen, zeros); !ok) return ok.take_error();
-        for (const auto& [reg, value] : state.registers) m.write(*reg, value);
+        for (const auto& [reg, value] : state.registers)
+            m.write(*reg, value);
         m.write(isa.sp, state.sp);
         m.write(isa.flags, state.flags);
         if (auto ok = m.run(*entry, *done, budget); !ok) return ok.take_error();
@@ -87,37 +89,43 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget, R
     out.traps = counters.traps();
     out.return_value = m.read(*isa.reg(isa.ret_regs[0]));
     out.sp_after = m.read(isa.sp);
-    for (std::string_view name : isa.callee_saved) out.callee_saved_after.emplace_back(name, m.read(*isa.reg(name)));
+    for (std::string_view name : isa.callee_saved)
+        out.callee_saved_after.emplace_back(name, m.read(*isa.reg(name)));
     if (observer) out.regs_check = observer->checks();
     if (recorder) out.traces = recorder->calls();
-    std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen), sizeof out.handler_seen);
+    std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen),
+                                  sizeof out.handler_seen);
     if (auto ok = m.read_memory(*seen, seen_bytes); !ok) return ok.take_error();
     return out;
 }
 
 Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& traced,
-                  const CallOutcome& untraced, const HandlerSpec& handler, const MemoryLayout& layout) {
+                  const CallOutcome& untraced, const HandlerSpec& handler,
+                  const MemoryLayout& layout) {
     Checks c;
     // A path that overrides the function's value (`returns` in the catalogue) must return that.
     const uint64_t expected = path.returns.value_or(untraced.return_value);
     c.return_value = traced.return_value == expected;
     if (!c.return_value)
-        c.problems.push_back(path.returns ? fmt::format("returned {:#x}, the path's override {:#x}",
-                                                        traced.return_value, expected)
-                                          : fmt::format("returned {:#x}, untraced {:#x}", traced.return_value,
-                                                        untraced.return_value));
+        c.problems.push_back(path.returns
+                                 ? fmt::format("returned {:#x}, the path's override {:#x}",
+                                               traced.return_value, expected)
+                                 : fmt::format("returned {:#x}, untraced {:#x}",
+                                               traced.return_value, untraced.return_value));
     const CallState start = initial_call_state(isa, layout);
     c.callee_saved = true;
     for (const auto& [name, value] : traced.callee_saved_after) {
         for (const auto& [reg, initial] : start.registers) {
             if (reg->name != name || value == initial) continue;
             c.callee_saved = false;
-            c.problems.push_back(fmt::format("callee-saved {} changed: {:#x} -> {:#x}", name, initial, value));
+            c.problems.push_back(
+                fmt::format("callee-saved {} changed: {:#x} -> {:#x}", name, initial, value));
         }
     }
     c.stack_balanced = traced.sp_after == start.sp;
     if (!c.stack_balanced)
-        c.problems.push_back(fmt::format("stack unbalanced: SP {:#x} -> {:#x}", start.sp, traced.sp_after));
+        c.problems.push_back(
+            fmt::format("stack unbalanced: SP {:#x} -> {:#x}", start.sp, traced.sp_after));
     if (handler.records_ret && !path.exit_regs_struct.empty()) {
         c.handler_ret = traced.handler_seen[3] == untraced.return_value;
         if (!*c.handler_ret)
@@ -125,11 +133,13 @@ Checks check_call(const Isa& isa, const PathSpec& path, const CallOutcome& trace
                                              traced.handler_seen[3], untraced.return_value));
     }
     if (handler.records_args && path.regs_struct != "none") {
-        c.handler_args = std::equal(std::begin(traced_args), std::end(traced_args), traced.handler_seen);
+        c.handler_args =
+            std::equal(std::begin(traced_args), std::end(traced_args), traced.handler_seen);
         if (!*c.handler_args)
-            c.problems.push_back(fmt::format("handler saw args {:#x}, {:#x}, {:#x}; true {:#x}, {:#x}, {:#x}",
-                                             traced.handler_seen[0], traced.handler_seen[1], traced.handler_seen[2],
-                                             traced_args[0], traced_args[1], traced_args[2]));
+            c.problems.push_back(
+                fmt::format("handler saw args {:#x}, {:#x}, {:#x}; true {:#x}, {:#x}, {:#x}",
+                            traced.handler_seen[0], traced.handler_seen[1], traced.handler_seen[2],
+                            traced_args[0], traced_args[1], traced_args[2]));
     }
     return c;
 }
@@ -152,14 +162,16 @@ Expected<TimingModel*> timing_model(const CoreProfile& core, bool timeline) {
 Expected<const CoreProfile*> core_for(const RunRequest& request) {
     auto profiles = core_profiles();
     if (!profiles) return profiles.take_error();
-    std::string name = request.core.empty() ? std::string(default_core_name(request.arch)) : request.core;
+    std::string name =
+        request.core.empty() ? std::string(default_core_name(request.arch)) : request.core;
     return find_core(**profiles, name, request.arch);
 }
 
 } // namespace
 
 Expected<const std::vector<CoreProfile>*> core_profiles() {
-    static const Expected<std::vector<CoreProfile>> profiles = load_core_profiles(tracesim_home() / "isa" / "cores");
+    static const Expected<std::vector<CoreProfile>> profiles =
+        load_core_profiles(tracesim_home() / "isa" / "cores");
     if (!profiles) return profiles.error();
     return &*profiles;
 }
@@ -177,7 +189,8 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         auto replaced = replaced_sources.find(f);
         auto object = assemble_file(path.arch, replaced != replaced_sources.end()
                                                    ? replaced->second
-                                                   : catalogue.kernels_dir / std::string(name_of(path.arch)) / f);
+                                                   : catalogue.kernels_dir /
+                                                         std::string(name_of(path.arch)) / f);
         if (!object) return object.take_error();
         objects.push_back(std::move(*object));
     }
@@ -186,7 +199,8 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         std::string specific = symbol + "__" + regs_struct, chosen;
         for (const ObjectFile& o : objects)
             for (const ObjectSymbol& s : o.symbols)
-                if (s.global && (s.name == specific || (chosen.empty() && s.name == symbol))) chosen = s.name;
+                if (s.global && (s.name == specific || (chosen.empty() && s.name == symbol)))
+                    chosen = s.name;
         return chosen;
     };
     LinkOptions options;
@@ -196,15 +210,17 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         // A path without that handler never calls it; link the alias to something harmless.
         std::string chosen = regs_struct == "none" ? "handler_empty" : choose(symbol, regs_struct);
         if (chosen.empty())
-            return make_error("handler '{}' has no {} implementation for {} (looked for {}__{} and {})",
-                              handler.name, path.arch, alias, symbol, regs_struct, symbol);
+            return make_error(
+                "handler '{}' has no {} implementation for {} (looked for {}__{} and {})",
+                handler.name, path.arch, alias, symbol, regs_struct, symbol);
         options.aliases[alias] = chosen;
         return {};
     };
     if (auto ok = bind("tracer_entry_func", handler.entry_symbol, path.regs_struct); !ok)
         return ok.take_error();
     const std::string exit_struct = path.exit_regs_struct.empty() ? "none" : path.exit_regs_struct;
-    if (auto ok = bind("tracer_exit_func", handler.exit_symbol, exit_struct); !ok) return ok.take_error();
+    if (auto ok = bind("tracer_exit_func", handler.exit_symbol, exit_struct); !ok)
+        return ok.take_error();
     // The ftrace_call site of the shared trampolines calls `ftrace_ops_func`: the ops' func. A
     // path whose files define it (fgraph, fprobe, kprobes on ftrace) puts its C model there;
     // otherwise the ops' func is the tracer's handler itself.
@@ -212,7 +228,8 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
     for (const ObjectFile& o : objects)
         for (const ObjectSymbol& s : o.symbols)
             ops_func_defined = ops_func_defined || (s.global && s.name == "ftrace_ops_func");
-    if (!ops_func_defined) options.aliases["ftrace_ops_func"] = options.aliases["tracer_entry_func"];
+    if (!ops_func_defined)
+        options.aliases["ftrace_ops_func"] = options.aliases["tracer_entry_func"];
     return link(path.arch, objects, options);
 }
 
@@ -220,8 +237,8 @@ Expected<void> patch_site(Image& image, const PathSpec& path) {
     if (path.site.empty()) return {};
     auto site = image.phase_range(path.site_at);
     if (!site)
-        return make_error("{}: path '{}' patches '{}', which is not a phase label", path.defined_at, path.name,
-                          path.site_at);
+        return make_error("{}: path '{}' patches '{}', which is not a phase label", path.defined_at,
+                          path.name, path.site_at);
     return image.patch(site->first, site->second - site->first, path.site,
                        fmt::format("site patch of path '{}' ({})", path.name, path.defined_at));
 }
@@ -250,13 +267,16 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
 
     for (const auto& [file, replacement] : request.replaced_sources) {
         bool used = std::find(spec.sources.begin(), spec.sources.end(), file) != spec.sources.end();
-        if (auto common = catalogue.common_sources.find(spec.arch); common != catalogue.common_sources.end())
-            used = used || std::find(common->second.begin(), common->second.end(), file) != common->second.end();
+        if (auto common = catalogue.common_sources.find(spec.arch);
+            common != catalogue.common_sources.end())
+            used = used || std::find(common->second.begin(), common->second.end(), file) !=
+                               common->second.end();
         if (!used)
-            return usage_error("path '{}' on {} does not use {} (its files: {})", spec.name, spec.arch, file,
-                               fmt::join(spec.sources, ", "));
+            return usage_error("path '{}' on {} does not use {} (its files: {})", spec.name,
+                               spec.arch, file, fmt::join(spec.sources, ", "));
     }
-    auto untraced_image = build_image(catalogue, spec, **handler, request.replaced_sources, request.layout);
+    auto untraced_image =
+        build_image(catalogue, spec, **handler, request.replaced_sources, request.layout);
     if (!untraced_image) return untraced_image.take_error();
     if (request.prepare_image)
         if (auto ok = request.prepare_image(*untraced_image); !ok) return ok.take_error();
@@ -274,7 +294,8 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     auto traced = simulate(traced_image, request.calls, request.budget,
                            RegsOptions{has_regs ? &spec : nullptr, false}, core != nullptr);
     if (!traced)
-        return make_error("{} path '{}' (kernel {}): {}", spec.arch, spec.name, spec.kernel, traced.error().message);
+        return make_error("{} path '{}' (kernel {}): {}", spec.arch, spec.name, spec.kernel,
+                          traced.error().message);
 
     record.traced = traced->total;
     record.per_call = traced->total - untraced->total;
@@ -296,16 +317,18 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     }
     if (has_regs && request.write_back) {
         // A separate call in which the observer writes markers into the structs: its results
-        // (changed arguments, return value) are not the traced call's, only the write-back verdicts.
+        // (changed arguments, return value) are not the traced call's, only the write-back
+        // verdicts.
         auto poked = simulate(traced_image, 1, request.budget, RegsOptions{&spec, true});
         if (!poked)
-            return make_error("{} path '{}' (kernel {}), writing into the regs: {}", spec.arch, spec.name,
-                              spec.kernel, poked.error().message);
+            return make_error("{} path '{}' (kernel {}), writing into the regs: {}", spec.arch,
+                              spec.name, spec.kernel, poked.error().message);
         for (FieldCheck& c : record.regs_check)
             for (const FieldCheck& p : poked->regs_check)
                 if (p.at == c.at && p.field == c.field) c.write_back = p.write_back;
     }
-    record.checks = check_call(isa_for(spec.arch), spec, *traced, *untraced, **handler, traced_image.layout);
+    record.checks =
+        check_call(isa_for(spec.arch), spec, *traced, *untraced, **handler, traced_image.layout);
     return record;
 }
 
@@ -314,11 +337,14 @@ Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& req
     plain.timing = true;
     auto record = run_path(catalogue, plain);
     if (!record) return record.take_error();
-    if (!record->supported) return usage_error("{} {} is not supported: {}", record->arch, record->path, record->reason);
+    if (!record->supported)
+        return usage_error("{} {} is not supported: {}", record->arch, record->path,
+                           record->reason);
     auto spec = catalogue.find_path(request.path, request.arch, request.kernel);
     auto handler = catalogue.find_handler(request.handler);
     if (!spec || !handler) return make_error("path or handler vanished");
-    auto image = build_image(catalogue, **spec, **handler, request.replaced_sources, request.layout);
+    auto image =
+        build_image(catalogue, **spec, **handler, request.replaced_sources, request.layout);
     if (!image) return image.take_error();
     if (auto patched = patch_site(*image, **spec); !patched) return patched.take_error();
     auto traced = simulate(*image, request.calls, request.budget, {}, true);

@@ -18,13 +18,13 @@ namespace tracesim {
 struct RunRequest {
     Arch arch = Arch::x86_64;
     std::string path;
-    std::string kernel;                 // "" = the newest era of the path on this arch
+    std::string kernel; // "" = the newest era of the path on this arch
     std::string handler = "read-all";
     int calls = 1;
-    uint64_t budget = 100'000;          // instructions per call
-    bool write_back = false; // also test which struct writes take effect (an extra, poked call)
-    std::string core;        // timing core profile ("" = the arch's default)
-    bool timing = true;      // run the cycle model on the recorded calls
+    uint64_t budget = 100'000; // instructions per call
+    bool write_back = false;   // also test which struct writes take effect (an extra, poked call)
+    std::string core;          // timing core profile ("" = the arch's default)
+    bool timing = true;        // run the cycle model on the recorded calls
     // Kernel source files replaced for this run: catalogue file name -> file to use instead
     // (how `compare` runs a patched trampoline next to the shipped one).
     std::map<std::string, std::filesystem::path> replaced_sources;
@@ -52,9 +52,9 @@ Expected<PathTrace> trace_path(const Catalogue& catalogue, const RunRequest& req
 Expected<void> patch_site(Image& image, const PathSpec& path);
 
 // The image a path runs on, site not yet patched (exposed for tests and the trace view).
-Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
-                            const HandlerSpec& handler,
-                            const std::map<std::string, std::filesystem::path>& replaced_sources = {},
-                            const MemoryLayout& layout = {});
+Expected<Image>
+build_image(const Catalogue& catalogue, const PathSpec& path, const HandlerSpec& handler,
+            const std::map<std::string, std::filesystem::path>& replaced_sources = {},
+            const MemoryLayout& layout = {});
 
 } // namespace tracesim

@@ -21,7 +21,8 @@ struct Reader {
         if (!node) return out;
         if (auto s = node->value<std::string>()) return std::vector<std::string>{*s};
         const toml::array* array = node->as_array();
-        if (!array) return usage_error("{}: '{}' must be a string or a list of strings", at(*node), key);
+        if (!array)
+            return usage_error("{}: '{}' must be a string or a list of strings", at(*node), key);
         for (const toml::node& item : *array) {
             auto s = item.value<std::string>();
             if (!s) return usage_error("{}: '{}' must list strings", at(item), key);
@@ -30,7 +31,8 @@ struct Reader {
         return out;
     }
 
-    Expected<std::string> string(const toml::table& t, std::string_view key, std::string fallback) const {
+    Expected<std::string> string(const toml::table& t, std::string_view key,
+                                 std::string fallback) const {
         const toml::node* node = t.get(key);
         if (!node) return fallback;
         if (auto s = node->value<std::string>()) return *s;
@@ -39,24 +41,25 @@ struct Reader {
 };
 
 const std::vector<std::string_view> scenario_keys = {
-    "title", "description", "arches", "paths", "cores", "handlers", "calls",
-    "metrics", "reference", "chart", "tolerance", "clock_ghz", "ratios"};
+    "title",   "description", "arches", "paths",     "cores",     "handlers", "calls",
+    "metrics", "reference",   "chart",  "tolerance", "clock_ghz", "ratios"};
 
 // `where` may be null (a default value): the message then names the file alone.
 Expected<void> choose(const Reader& r, const toml::node* where, std::string_view what,
                       const std::string& value, const std::vector<std::string>& valid) {
     if (std::find(valid.begin(), valid.end(), value) != valid.end()) return {};
-    return usage_error("{}: unknown {} '{}' (known: {})", where ? r.at(*where) : r.file.string(), what, value,
-                       fmt::join(valid, ", "));
+    return usage_error("{}: unknown {} '{}' (known: {})", where ? r.at(*where) : r.file.string(),
+                       what, value, fmt::join(valid, ", "));
 }
 
 } // namespace
 
 const std::vector<std::string>& scenario_metrics() {
     static const std::vector<std::string> metrics = {
-        "instructions", "loads", "stores", "bytes_loaded", "bytes_stored", "lines_touched",
-        "max_stack_depth", "traps", "cycles_cold", "cycles_warm", "l1d_misses_cold", "mispredicts_warm",
-        "unpriced", "hits_per_s_warm"};
+        "instructions", "loads",          "stores",          "bytes_loaded",
+        "bytes_stored", "lines_touched",  "max_stack_depth", "traps",
+        "cycles_cold",  "cycles_warm",    "l1d_misses_cold", "mispredicts_warm",
+        "unpriced",     "hits_per_s_warm"};
     return metrics;
 }
 
@@ -68,12 +71,14 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     Reader r{file};
     for (const auto& [key, value] : root)
         if (std::find(scenario_keys.begin(), scenario_keys.end(), key.str()) == scenario_keys.end())
-            return usage_error("{}: unknown key '{}' (known: {})", r.at(value), key.str(), fmt::join(scenario_keys, ", "));
+            return usage_error("{}: unknown key '{}' (known: {})", r.at(value), key.str(),
+                               fmt::join(scenario_keys, ", "));
 
     Scenario s;
     s.file = file;
     s.name = file.stem().string();
-    for (auto [member, key] : {std::pair{&Scenario::title, "title"}, {&Scenario::description, "description"},
+    for (auto [member, key] : {std::pair{&Scenario::title, "title"},
+                               {&Scenario::description, "description"},
                                {&Scenario::reference, "reference"}}) {
         auto value = r.string(root, key, key == std::string("title") ? s.name : "");
         if (!value) return value.take_error();
@@ -86,7 +91,9 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     if (arches->empty()) s.arches.assign(std::begin(all_arches), std::end(all_arches));
     for (const std::string& a : *arches) {
         auto arch = parse_arch(a);
-        if (!arch) return usage_error("{}: unknown arch '{}' (known: x86_64, arm64)", r.at(*root.get("arches")), a);
+        if (!arch)
+            return usage_error("{}: unknown arch '{}' (known: x86_64, arm64)",
+                               r.at(*root.get("arches")), a);
         s.arches.push_back(*arch);
     }
 
@@ -99,10 +106,12 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     for (const std::string& p : *paths) {
         size_t at = p.find('@');
         std::string name = p.substr(0, at), era = at == std::string::npos ? "" : p.substr(at + 1);
-        if (auto ok = choose(r, paths_node, "path", name, catalogue.path_names()); !ok) return ok.take_error();
+        if (auto ok = choose(r, paths_node, "path", name, catalogue.path_names()); !ok)
+            return ok.take_error();
         bool found = false;
         for (Arch arch : s.arches)
-            if (catalogue.has_path(name, arch) && (era.empty() || catalogue.find_path(name, arch, era)))
+            if (catalogue.has_path(name, arch) &&
+                (era.empty() || catalogue.find_path(name, arch, era)))
                 found = true;
         if (!found)
             return usage_error("{}: path '{}' has no model on {}{}", r.at(*paths_node), p,
@@ -114,9 +123,11 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     auto core_names = r.strings(root, "cores");
     if (!core_names) return core_names.take_error();
     std::vector<std::string> valid_cores;
-    for (const KnownCore& c : cores) valid_cores.push_back(c.name);
+    for (const KnownCore& c : cores)
+        valid_cores.push_back(c.name);
     for (const std::string& c : *core_names) {
-        if (auto ok = choose(r, root.get("cores"), "core", c, valid_cores); !ok) return ok.take_error();
+        if (auto ok = choose(r, root.get("cores"), "core", c, valid_cores); !ok)
+            return ok.take_error();
         s.cores.push_back(c);
     }
 
@@ -126,78 +137,108 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     for (const std::string& h : s.handlers)
         if (!catalogue.find_handler(h)) {
             std::vector<std::string> names;
-            for (const HandlerSpec& spec : catalogue.handlers) names.push_back(spec.name);
-            return usage_error("{}: unknown handler '{}' (known: {})", r.at(*root.get("handlers")), h, fmt::join(names, ", "));
+            for (const HandlerSpec& spec : catalogue.handlers)
+                names.push_back(spec.name);
+            return usage_error("{}: unknown handler '{}' (known: {})", r.at(*root.get("handlers")),
+                               h, fmt::join(names, ", "));
         }
 
     if (const toml::node* calls = root.get("calls")) {
         auto n = calls->value<int64_t>();
-        if (!n || *n < 1 || *n > 1'000'000) return usage_error("{}: 'calls' must be a whole number from 1 to 1000000", r.at(*calls));
+        if (!n || *n < 1 || *n > 1'000'000)
+            return usage_error("{}: 'calls' must be a whole number from 1 to 1000000",
+                               r.at(*calls));
         s.calls = static_cast<int>(*n);
     }
 
     auto metrics = r.strings(root, "metrics");
     if (!metrics) return metrics.take_error();
-    s.metrics = metrics->empty() ? std::vector<std::string>{"instructions", "stores", "bytes_stored"} : *metrics;
+    s.metrics = metrics->empty()
+                    ? std::vector<std::string>{"instructions", "stores", "bytes_stored"}
+                    : *metrics;
     for (const std::string& m : s.metrics)
-        if (auto ok = choose(r, root.get("metrics"), "metric", m, scenario_metrics()); !ok) return ok.take_error();
+        if (auto ok = choose(r, root.get("metrics"), "metric", m, scenario_metrics()); !ok)
+            return ok.take_error();
 
     auto listed = [&](const std::string& path) {
         std::string name = path.substr(0, path.find('@'));
         return std::any_of(wanted.begin(), wanted.end(), [&](auto& w) { return w.first == name; });
     };
     if (!s.reference.empty() && !listed(s.reference))
-        return usage_error("{}: reference '{}' is not one of the scenario's paths", r.at(*root.get("reference")), s.reference);
+        return usage_error("{}: reference '{}' is not one of the scenario's paths",
+                           r.at(*root.get("reference")), s.reference);
 
     if (const toml::node* clock = root.get("clock_ghz")) {
         auto ghz = clock->value<double>();
-        if (!ghz || *ghz <= 0 || *ghz > 10) return usage_error("{}: 'clock_ghz' must be a number above 0 and at most 10", r.at(*clock));
+        if (!ghz || *ghz <= 0 || *ghz > 10)
+            return usage_error("{}: 'clock_ghz' must be a number above 0 and at most 10",
+                               r.at(*clock));
         s.clock_ghz = *ghz;
     }
-    if (std::find(s.metrics.begin(), s.metrics.end(), "hits_per_s_warm") != s.metrics.end() && s.clock_ghz == 0)
-        return usage_error("{}: metric 'hits_per_s_warm' needs 'clock_ghz' (the clock it converts cycles at)",
-                           r.at(*root.get("metrics")));
+    if (std::find(s.metrics.begin(), s.metrics.end(), "hits_per_s_warm") != s.metrics.end() &&
+        s.clock_ghz == 0)
+        return usage_error(
+            "{}: metric 'hits_per_s_warm' needs 'clock_ghz' (the clock it converts cycles at)",
+            r.at(*root.get("metrics")));
 
     // ratios = ["trig-kprobe/trig-fentry", ...]: numerator / denominator of the chart metric
     auto ratios = r.strings(root, "ratios");
     if (!ratios) return ratios.take_error();
     for (const std::string& ratio : *ratios) {
         size_t slash = ratio.find('/');
-        std::string num = ratio.substr(0, slash), den = slash == std::string::npos ? "" : ratio.substr(slash + 1);
+        std::string num = ratio.substr(0, slash),
+                    den = slash == std::string::npos ? "" : ratio.substr(slash + 1);
         if (num.empty() || den.empty())
-            return usage_error("{}: ratio '{}' must be 'path/path'", r.at(*root.get("ratios")), ratio);
+            return usage_error("{}: ratio '{}' must be 'path/path'", r.at(*root.get("ratios")),
+                               ratio);
         for (const std::string& path : {num, den})
             if (!listed(path))
-                return usage_error("{}: ratio '{}': '{}' is not one of the scenario's paths", r.at(*root.get("ratios")), ratio, path);
+                return usage_error("{}: ratio '{}': '{}' is not one of the scenario's paths",
+                                   r.at(*root.get("ratios")), ratio, path);
         s.ratios.emplace_back(num, den);
     }
 
     s.chart_metric = s.metrics.front();
     if (const toml::node* chart = root.get("chart")) {
         const toml::table* t = chart->as_table();
-        if (!t) return usage_error("{}: 'chart' must be a table {{ metric = \"...\" }}", r.at(*chart));
+        if (!t)
+            return usage_error("{}: 'chart' must be a table {{ metric = \"...\" }}", r.at(*chart));
         for (const auto& [key, value] : *t)
             if (key.str() != "metric")
-                return usage_error("{}: unknown key '{}' in chart (known: metric)", r.at(value), key.str());
+                return usage_error("{}: unknown key '{}' in chart (known: metric)", r.at(value),
+                                   key.str());
         auto metric = r.string(*t, "metric", s.chart_metric);
         if (!metric) return metric.take_error();
-        if (auto ok = choose(r, chart, "chart metric", *metric, scenario_metrics()); !ok) return ok.take_error();
+        if (auto ok = choose(r, chart, "chart metric", *metric, scenario_metrics()); !ok)
+            return ok.take_error();
         s.chart_metric = *metric;
     }
 
     if (const toml::node* tolerance = root.get("tolerance")) {
         const toml::table* t = tolerance->as_table();
-        if (!t) return usage_error("{}: 'tolerance' must be a table of metric = {{ relative, absolute }}", r.at(*tolerance));
+        if (!t)
+            return usage_error(
+                "{}: 'tolerance' must be a table of metric = {{ relative, absolute }}",
+                r.at(*tolerance));
         for (const auto& [metric, value] : *t) {
             const toml::table* entry = value.as_table();
-            if (!entry) return usage_error("{}: tolerance.{} must be {{ relative = 0.05, absolute = 2 }}", r.at(value), metric.str());
+            if (!entry)
+                return usage_error("{}: tolerance.{} must be {{ relative = 0.05, absolute = 2 }}",
+                                   r.at(value), metric.str());
             Tolerance tol;
             for (const auto& [key, number] : *entry) {
                 auto v = number.value<double>();
-                if (!v || *v < 0) return usage_error("{}: tolerance.{}.{} must be a number >= 0", r.at(number), metric.str(), key.str());
-                if (key.str() == "relative") tol.relative = *v;
-                else if (key.str() == "absolute") tol.absolute = *v;
-                else return usage_error("{}: unknown key '{}' in tolerance.{} (known: relative, absolute)", r.at(number), key.str(), metric.str());
+                if (!v || *v < 0)
+                    return usage_error("{}: tolerance.{}.{} must be a number >= 0", r.at(number),
+                                       metric.str(), key.str());
+                if (key.str() == "relative")
+                    tol.relative = *v;
+                else if (key.str() == "absolute")
+                    tol.absolute = *v;
+                else
+                    return usage_error(
+                        "{}: unknown key '{}' in tolerance.{} (known: relative, absolute)",
+                        r.at(number), key.str(), metric.str());
             }
             s.tolerances[std::string(metric.str())] = tol;
         }
@@ -211,7 +252,9 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
                 if (k.name == c && k.arch == arch) arch_cores.push_back(c);
         if (arch_cores.empty()) arch_cores.push_back("");
         for (const auto& [name, era] : wanted) {
-            if (!catalogue.has_path(name, arch) || (!era.empty() && !catalogue.find_path(name, arch, era))) continue;
+            if (!catalogue.has_path(name, arch) ||
+                (!era.empty() && !catalogue.find_path(name, arch, era)))
+                continue;
             for (const std::string& handler : s.handlers)
                 for (const std::string& core : arch_cores) {
                     RunRequest request{arch, name, era, handler, s.calls};

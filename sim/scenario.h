@@ -31,16 +31,16 @@ struct Scenario {
     std::string title;
     std::string description;
     std::vector<Arch> arches;
-    std::vector<std::string> cores;        // empty: the default core of each arch
-    std::vector<std::string> handlers;     // default {"read-all"}
+    std::vector<std::string> cores;    // empty: the default core of each arch
+    std::vector<std::string> handlers; // default {"read-all"}
     int calls = 1;
-    std::vector<std::string> metrics;      // columns, in order
-    std::string reference;                 // path deltas are computed against ("" = none)
-    std::string chart_metric;              // the SVG's metric (default: the first metric)
-    double clock_ghz = 0;                  // > 0: the hits_per_s_warm metric at this clock
+    std::vector<std::string> metrics; // columns, in order
+    std::string reference;            // path deltas are computed against ("" = none)
+    std::string chart_metric;         // the SVG's metric (default: the first metric)
+    double clock_ghz = 0;             // > 0: the hits_per_s_warm metric at this clock
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
-    std::map<std::string, Tolerance> tolerances; // metric -> tolerance (cycles only)
-    std::vector<RunRequest> requests;      // the expanded matrix, in output order
+    std::map<std::string, Tolerance> tolerances;             // metric -> tolerance (cycles only)
+    std::vector<RunRequest> requests;                        // the expanded matrix, in output order
 };
 
 // Metrics a scenario may show (per_call values; cycles ones once the timing model runs).

@@ -4,9 +4,8 @@
 
 #include "isa/expected.h"
 
-#include <toml++/toml.h>
-
 #include <filesystem>
+#include <toml++/toml.h>
 
 namespace tracesim {
 
@@ -16,8 +15,8 @@ inline Expected<toml::table> parse_toml_file(const std::filesystem::path& file,
     try {
         return toml::parse_file(file.string());
     } catch (const toml::parse_error& e) {
-        return Error{fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line, e.source().begin.column,
-                                 e.description()),
+        return Error{fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line,
+                                 e.source().begin.column, e.description()),
                      kind};
     } catch (const std::exception& e) { // e.g. the file cannot be read
         return Error{fmt::format("{}: {}", file.string(), e.what()), kind};

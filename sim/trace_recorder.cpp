@@ -20,7 +20,8 @@ void TraceRecorder::on_instruction(const InstructionEvent& event) {
         std::copy_n(image_.text.begin() + offset, n, insn.bytes.begin());
     } else if (const ForeignRegion* r = image_.foreign_at(event.pc)) { // an imported vmlinux's code
         size_t offset = event.pc - r->base;
-        std::copy_n(r->bytes.begin() + offset, std::min<size_t>(insn.size, r->bytes.size() - offset), insn.bytes.begin());
+        std::copy_n(r->bytes.begin() + offset,
+                    std::min<size_t>(insn.size, r->bytes.size() - offset), insn.bytes.begin());
     }
     insn.phase = image_.phase_at(event.pc).value_or(Phase::caller);
     insn.first_access = static_cast<uint32_t>(t.accesses.size());
@@ -33,7 +34,9 @@ void TraceRecorder::on_memory(const MemoryEvent& event) {
     if (!t.instructions.empty()) ++t.instructions.back().access_count;
 }
 
-void TraceRecorder::on_run_end(uint64_t stop_pc) { calls_.back().next_pc = stop_pc; }
+void TraceRecorder::on_run_end(uint64_t stop_pc) {
+    calls_.back().next_pc = stop_pc;
+}
 
 void TraceRecorder::on_trap(const TrapEvent&) {
     DynamicTrace& t = calls_.back();

@@ -24,7 +24,8 @@ start:
     movq %rdi, PT_DI(%rsp)
     call elsewhere
     ret
-)", "snippet.S");
+)",
+                      "snippet.S");
     REQUIRE_MESSAGE(o, (o ? "" : o.error().message));
     REQUIRE(o->sections.size() >= 1);
     const ObjectSymbol* start = find_symbol(*o, "start");
@@ -54,7 +55,8 @@ TEST_CASE("arm64 source sees the arm64 struct offsets") {
 TEST_CASE("a bad source yields file:line:col and LLVM's message") {
     auto o = assemble(Arch::x86_64, "    nop\n    movz %rax, %rbx\n", "kernels/x86_64/bad.S");
     REQUIRE_FALSE(o);
-    CHECK(o.error().message.find("kernels/x86_64/bad.S:2:5: error: invalid instruction mnemonic 'movz'") !=
+    CHECK(o.error().message.find(
+              "kernels/x86_64/bad.S:2:5: error: invalid instruction mnemonic 'movz'") !=
           std::string::npos);
     auto a = assemble(Arch::arm64, "\n\n    ldr x0, [x1, #FREGS_NOPE]\n", "kernels/arm64/bad.S");
     REQUIRE_FALSE(a);

@@ -12,7 +12,8 @@ Expected<void> run_program(const Image& image, uint64_t budget = 1000) {
     auto machine = Machine::create(image);
     if (!machine) return machine.take_error();
     (*machine)->write((*machine)->isa().sp, image.layout.stack_top());
-    return (*machine)->run(*image.address_of("driver_entry"), *image.address_of("driver_done"), budget);
+    return (*machine)->run(*image.address_of("driver_entry"), *image.address_of("driver_done"),
+                           budget);
 }
 
 } // namespace
@@ -30,7 +31,8 @@ driver_done:
     REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
     auto machine = Machine::create(*image);
     REQUIRE(machine);
-    auto ok = (*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 10);
+    auto ok =
+        (*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 10);
     REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
     CHECK((*machine)->read(*(*machine)->isa().reg("rax")) == 1);
     CHECK((*machine)->instructions_executed() == 1);
@@ -110,7 +112,8 @@ TEST_CASE("code must sit inside a phase, and phases must exist") {
 TEST_CASE("undefined symbols and duplicate globals are link errors") {
     auto undefined = build_program(Arch::x86_64, "phase.body.x:\n    call nowhere\n");
     REQUIRE_FALSE(undefined);
-    CHECK(undefined.error().message.find("test.S: undefined symbol 'nowhere'") != std::string::npos);
+    CHECK(undefined.error().message.find("test.S: undefined symbol 'nowhere'") !=
+          std::string::npos);
     auto a = assemble(Arch::x86_64, ".globl f\nf:\nphase.body.a:\n ret\n", "a.S");
     auto b = assemble(Arch::x86_64, ".globl f\nf:\nphase.body.b:\n ret\n", "b.S");
     REQUIRE(a);
@@ -118,7 +121,8 @@ TEST_CASE("undefined symbols and duplicate globals are link errors") {
     std::vector<ObjectFile> both{*a, *b};
     auto linked = link(Arch::x86_64, both, {});
     REQUIRE_FALSE(linked);
-    CHECK(linked.error().message.find("b.S: symbol 'f' is already defined in a.S") != std::string::npos);
+    CHECK(linked.error().message.find("b.S: symbol 'f' is already defined in a.S") !=
+          std::string::npos);
 }
 
 TEST_CASE("a site patch is assembled in place and changes only its own bytes") {
@@ -233,6 +237,6 @@ el1h_sync:
     CHECK(reg("x0") == *image->address_of("driver_entry"));
     CHECK(reg("x1") == (0x3cull << 26 | 1 << 25 | 0x4));
     CHECK(reg("x2") == 0xa0000005);
-    CHECK(reg("x3") == 0x3c0); // DAIF masked inside the handler
+    CHECK(reg("x3") == 0x3c0);                  // DAIF masked inside the handler
     CHECK(m.read(m.isa().flags) == 0xa0000005); // eret restored PSTATE
 }

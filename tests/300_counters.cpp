@@ -28,7 +28,8 @@ phase.restore.fn:
     Counters counters(*image);
     (*machine)->add_listener(&counters);
     (*machine)->write((*machine)->isa().sp, image->layout.stack_top());
-    REQUIRE((*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100));
+    REQUIRE((*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"),
+                            100));
 
     Metrics caller = counters.phase(Phase::caller);
     CHECK(caller.instructions == 1);
@@ -70,7 +71,8 @@ driver_done:
     Counters counters(*image);
     (*machine)->add_listener(&counters);
     (*machine)->write((*machine)->isa().sp, image->layout.stack_top());
-    REQUIRE((*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100));
+    REQUIRE((*machine)->run(*image->address_of("driver_entry"), *image->address_of("driver_done"),
+                            100));
     Metrics total = counters.total();
     CHECK(total.instructions == 2);
     CHECK(total.stores == 2);

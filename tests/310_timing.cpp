@@ -2,10 +2,10 @@
 #include "helpers.h"
 #include "isa/disassembler.h"
 #include "sim/machine.h"
-#include "sim/trace_recorder.h"
 #include "sim/timing/cache_model.h"
 #include "sim/timing/override_table.h"
 #include "sim/timing/timing_model.h"
+#include "sim/trace_recorder.h"
 
 #include <algorithm>
 #include <fstream>
@@ -227,10 +227,9 @@ TEST_CASE("phases add up to the call, and the timeline is in order") {
 
 TEST_CASE("return-address hijacking mispredicts the return; a plain call/ret does not") {
     auto plain = record(Arch::x86_64, with(x86_call_ret, "HIJACK", ""), 2);
-    auto hijack = record(Arch::x86_64,
-                         with(x86_call_ret, "HIJACK",
-                              "leaq hijacked(%rip), %rcx\n    movq %rcx, (%rsp)"),
-                         2);
+    auto hijack =
+        record(Arch::x86_64,
+               with(x86_call_ret, "HIJACK", "leaq hijacked(%rip), %rcx\n    movq %rcx, (%rsp)"), 2);
     auto model = model_for("znver3", Arch::x86_64);
     auto p = model->time_calls(plain);
     auto h = model->time_calls(hijack);
@@ -262,7 +261,8 @@ phase.body.fn:
     for (std::string_view core : {"neoverse-n1", "neoverse-v2", "cortex-a55"}) {
         CAPTURE(core);
         auto model = model_for(core, Arch::arm64, {.timeline = true});
-        auto with_mrs = model->time_calls(record(Arch::arm64, with(source, "READ", "mrs x0, daif")));
+        auto with_mrs =
+            model->time_calls(record(Arch::arm64, with(source, "READ", "mrs x0, daif")));
         auto without = model->time_calls(record(Arch::arm64, with(source, "READ", "")));
         auto with_isb = model->time_calls(record(Arch::arm64, with(source, "READ", "isb")));
         REQUIRE(with_mrs);
@@ -289,13 +289,13 @@ TEST_CASE("an instruction the model cannot price is reported, never free") {
     CHECK(timing->phase(Phase::body)->unpriced == 1);
 
     // cpuid: the Zen 3 model has no latency for it and no override covers it.
-    auto cpuid = model_for("znver3", Arch::x86_64)->time_call(
-        straight_line(Arch::x86_64, "cpuid\n"));
+    auto cpuid =
+        model_for("znver3", Arch::x86_64)->time_call(straight_line(Arch::x86_64, "cpuid\n"));
     REQUIRE(cpuid);
     CHECK(cpuid->total.unpriced == 1);
     // wrmsr has no latency either, but the override table prices it.
-    auto wrmsr = model_for("znver3", Arch::x86_64)->time_call(
-        straight_line(Arch::x86_64, "wrmsr\n"));
+    auto wrmsr =
+        model_for("znver3", Arch::x86_64)->time_call(straight_line(Arch::x86_64, "wrmsr\n"));
     REQUIRE(wrmsr);
     CHECK(wrmsr->total.unpriced == 0);
     CHECK(wrmsr->total.cycles_warm >= 150);
@@ -330,7 +330,8 @@ TEST_CASE("atomic read-modify-writes are one instruction each, and priced") {
 }
 
 TEST_CASE("caches: two lines touched are two cold misses and no warm miss") {
-    DynamicTrace t = straight_line(Arch::arm64, "ldr x0, [x1]\nldr x2, [x1, #64]\nadd x3, x0, x2\n");
+    DynamicTrace t =
+        straight_line(Arch::arm64, "ldr x0, [x1]\nldr x2, [x1, #64]\nadd x3, x0, x2\n");
     t.accesses = {{0x600000, 8, false, false}, {0x600040, 8, false, false}};
     t.instructions[0].access_count = 1;
     t.instructions[1].first_access = 1;
@@ -350,7 +351,8 @@ TEST_CASE("caches: two lines touched are two cold misses and no warm miss") {
     CHECK(cache.access(0x1008) == CacheOutcome::l1_hit);
     // 5 lines in one 4-way L1 set: the first is evicted from L1 but still in L2.
     uint64_t set_stride = 64 * 1024 / 4;
-    for (uint64_t k = 1; k <= 4; ++k) cache.access(0x1000 + k * set_stride);
+    for (uint64_t k = 1; k <= 4; ++k)
+        cache.access(0x1000 + k * set_stride);
     CHECK(cache.access(0x1000) == CacheOutcome::l2_hit);
 }
 
@@ -384,7 +386,8 @@ phase.body.fn:
 )",
                          5);
     auto model = model_for("cortex-a55", Arch::arm64);
-    for (const DynamicTrace& t : traces) REQUIRE(model->time_call(t));
+    for (const DynamicTrace& t : traces)
+        REQUIRE(model->time_call(t));
     REQUIRE(model->time_calls(traces));
     TimingStats s = model->stats();
     CHECK(s.pipelines_run == 1);
@@ -398,10 +401,11 @@ phase.body.fn:
     CHECK(unmemoised->stats().pipelines_run == traces.size());
 }
 
-TEST_CASE("x86 stack engine: a run of pops does not wait on RSP (calibration: 15 pops, 11 cycles)") {
+TEST_CASE(
+    "x86 stack engine: a run of pops does not wait on RSP (calibration: 15 pops, 11 cycles)") {
     std::string pops = "    subq $120, %rsp\n";
-    for (const char* reg : {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax",
-                            "rcx", "rdx", "rsi", "rdi"})
+    for (const char* reg : {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
+                            "rax", "rcx", "rdx", "rsi", "rdi"})
         pops += std::string("    popq %") + reg + "\n";
     for (std::string_view core : {"znver3", "skylake", "sapphirerapids"}) {
         CAPTURE(core);

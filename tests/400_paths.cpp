@@ -31,7 +31,8 @@ const PathCounts arm64_counts[] = {
 
 } // namespace
 
-TEST_CASE("every supported path keeps the traced function's behaviour and feeds its handlers the truth") {
+TEST_CASE(
+    "every supported path keeps the traced function's behaviour and feeds its handlers the truth") {
     for (const PathSpec& spec : catalogue().paths) {
         if (!spec.supported || spec.name == "none") continue;
         CAPTURE(spec.name);

@@ -6,7 +6,8 @@ using namespace tracesim::test;
 
 namespace {
 
-Record run_x86(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
+Record run_x86(const std::string& path, const std::string& kernel,
+               const std::string& handler = "empty") {
     return run_once(Arch::x86_64, path, kernel, handler);
 }
 
@@ -61,8 +62,8 @@ Record run_x86(const std::string& path, const std::string& kernel, const std::st
 //   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
 //   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
 // kprobe (282, 2 traps): per trap 5 hardware stores; save 55 (clac NOP, cld, push -1, test,
-//   6 copies, call, mov + error_entry 41: CLEAR_REGS clears 13, %esi included); trap-return 5; restore 16; site: int3, the XOL NOP
-//   and its int3 against the NOP.
+//   6 copies, call, mov + error_entry 41: CLEAR_REGS clears 13, %esi included); trap-return 5;
+//   restore 16; site: int3, the XOL NOP and its int3 against the NOP.
 // kprobe-body (282, 2 traps): the same exception path and handler model, probing the imul
 //   mid-body: no site instruction changes (the fentry NOP still runs), and the body gains the
 //   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
@@ -105,11 +106,14 @@ TEST_CASE("x86_64: every added era runs with the real handlers and they see the 
     }
 }
 
-TEST_CASE("x86_64 fgraph: 6.14 reserves a 168-byte ftrace_regs on return, 6.1 16 bytes for rax and rdx") {
+TEST_CASE(
+    "x86_64 fgraph: 6.14 reserves a 168-byte ftrace_regs on return, 6.1 16 bytes for rax and rdx") {
     Record r614 = run_x86("fgraph", "6.14"), r61 = run_x86("fgraph", "6.1");
     // return_to_handler's save: 6.14 rax, rdx, rbp; 6.1 rax, rdx. 6.14's C also writes ip. At
     // entry 6.14 keeps save_curr_ret_stack in r12 across the entryfunc (push, move, pop: 8 B).
-    CHECK(phase_of(r614, Phase::save)->metrics.stores - phase_of(r61, Phase::save)->metrics.stores == 1);
+    CHECK(phase_of(r614, Phase::save)->metrics.stores -
+              phase_of(r61, Phase::save)->metrics.stores ==
+          1);
     CHECK(r614.per_call.bytes_stored - r61.per_call.bytes_stored == 16 + 8);
     CHECK(r614.per_call.instructions - r61.per_call.instructions == 2 + 3);
     // what the callbacks are given: the ftrace_regs on both ends (6.14); nothing in 6.1, where
@@ -123,10 +127,12 @@ TEST_CASE("x86_64 fgraph: 6.14 reserves a 168-byte ftrace_regs on return, 6.1 16
     // so in 6.1 the reading handlers read nothing: read-all costs what empty costs
     CHECK(run_x86("fgraph", "6.1", "read-all").per_call == r61.per_call);
     // the ftrace_regs frame reaches deeper into the stack
-    CHECK(phase_of(r614, Phase::save)->metrics.max_stack_depth >= phase_of(r61, Phase::save)->metrics.max_stack_depth);
+    CHECK(phase_of(r614, Phase::save)->metrics.max_stack_depth >=
+          phase_of(r61, Phase::save)->metrics.max_stack_depth);
 }
 
-TEST_CASE("x86_64 fprobe: on fgraph (6.14) it costs less than on ftrace_regs_caller + rethook (6.1)") {
+TEST_CASE(
+    "x86_64 fprobe: on fgraph (6.14) it costs less than on ftrace_regs_caller + rethook (6.1)") {
     Record fgraph_era = run_x86("fprobe", "6.14"), rethook_era = run_x86("fprobe-rethook", "6.1");
     CHECK(fgraph_era.per_call.instructions < rethook_era.per_call.instructions);
     CHECK(fgraph_era.per_call.bytes_stored < rethook_era.per_call.bytes_stored);
@@ -136,7 +142,8 @@ TEST_CASE("x86_64 fprobe: on fgraph (6.14) it costs less than on ftrace_regs_cal
     CHECK(late.error().message.find("available: 6.1") != std::string::npos);
 }
 
-TEST_CASE("x86_64 fprobe for BPF: ftrace_partial_regs is a cast, so the proposal costs the same here") {
+TEST_CASE(
+    "x86_64 fprobe for BPF: ftrace_partial_regs is a cast, so the proposal costs the same here") {
     Record partial = run_x86("fprobe-bpf", "6.14"), native = run_x86("fprobe-native", "6.14");
     CHECK(partial.per_call == native.per_call);
     CHECK(partial.regs_struct == "pt_regs");
@@ -152,7 +159,8 @@ TEST_CASE("x86_64 kretprobe = the kprobe-ftrace entry plus the 41-instruction re
     CHECK(phase_instructions(kp, Phase::hijack) == 0);
 }
 
-TEST_CASE("x86_64 kprobe by int3 takes two traps (probe, then the int3 after the XOL copy); the rest none") {
+TEST_CASE("x86_64 kprobe by int3 takes two traps (probe, then the int3 after the XOL copy); the "
+          "rest none") {
     Record r = run_x86("kprobe", "6.14");
     CHECK(r.traps == 2);
     REQUIRE(phase_of(r, Phase::trap));
@@ -166,7 +174,8 @@ TEST_CASE("x86_64 kprobe by int3 takes two traps (probe, then the int3 after the
     }
 }
 
-TEST_CASE("x86_64 kprobe-body: the imul is stepped out of line (two traps) and the handler sees the body's state") {
+TEST_CASE("x86_64 kprobe-body: the imul is stepped out of line (two traps) and the handler sees "
+          "the body's state") {
     Record entry = run_x86("kprobe", "6.14"), body = run_x86("kprobe-body", "6.14");
     CHECK(body.traps == 2);
     CHECK(body.per_call == entry.per_call);

@@ -6,7 +6,8 @@ using namespace tracesim::test;
 
 namespace {
 
-Record run_arm(const std::string& path, const std::string& kernel, const std::string& handler = "empty") {
+Record run_arm(const std::string& path, const std::string& kernel,
+               const std::string& handler = "empty") {
     return run_once(Arch::arm64, path, kernel, handler);
 }
 
@@ -59,7 +60,8 @@ TEST_CASE("arm64: every added era runs with the real handlers and they see the t
     }
 }
 
-TEST_CASE("arm64 fgraph: 6.14 saves a 112-byte ftrace_regs on return, 6.1 only 64 bytes and no fp") {
+TEST_CASE(
+    "arm64 fgraph: 6.14 saves a 112-byte ftrace_regs on return, 6.1 only 64 bytes and no fp") {
     // return_to_handler's save phase: 6.14 stores x0-x7 + fp (72 B), 6.1 x0-x7 (64 B); the rest
     // of the save phase is the entry trampoline (6.14 ftrace_caller 136 B; 6.1 allregs=0 136 B).
     // 6.14's function_graph_enter_regs also keeps save_curr_ret_stack in x19 (8 B saved).
@@ -70,7 +72,8 @@ TEST_CASE("arm64 fgraph: 6.14 saves a 112-byte ftrace_regs on return, 6.1 only 6
     CHECK(r614.regs_struct == "ftrace_regs");
 }
 
-TEST_CASE("arm64 kprobe: a NOP is stepped out of line up to 6.12 (2 exceptions), simulated from 6.13 (1)") {
+TEST_CASE("arm64 kprobe: a NOP is stepped out of line up to 6.12 (2 exceptions), simulated from "
+          "6.13 (1)") {
     Record old_era = run_arm("kprobe", "6.1"), new_era = run_arm("kprobe", "6.14");
     CHECK(old_era.traps == 2);
     CHECK(new_era.traps == 1);
@@ -90,7 +93,8 @@ TEST_CASE("arm64 kprobe-body: the kprobe's address is the site_at label (where t
     REQUIRE(kprobe);
     uint64_t addr = 0, restore = 0; // addr @0, restore @32 (kprobes.S)
     std::memcpy(&addr, image->data.data() + (*kprobe - image->layout.data_base), sizeof addr);
-    std::memcpy(&restore, image->data.data() + (*kprobe + 32 - image->layout.data_base), sizeof restore);
+    std::memcpy(&restore, image->data.data() + (*kprobe + 32 - image->layout.data_base),
+                sizeof restore);
     CHECK(addr == *label);
     CHECK(restore == *label + 4);
 }
@@ -113,9 +117,10 @@ TEST_CASE("arm64 fprobe for BPF: the pt_regs copy costs over reading ftrace_regs
 }
 
 TEST_CASE("arm64 combinations the kernel cannot do report why") {
-    for (auto [path, kernel, words] : {std::tuple{"kprobe-ftrace", "6.14", "HAVE_KPROBES_ON_FTRACE"},
-                                       std::tuple{"optprobe", "6.14", "HAVE_OPTPROBES"},
-                                       std::tuple{"fprobe-rethook", "6.2", "WITH_REGS"}}) {
+    for (auto [path, kernel, words] :
+         {std::tuple{"kprobe-ftrace", "6.14", "HAVE_KPROBES_ON_FTRACE"},
+          std::tuple{"optprobe", "6.14", "HAVE_OPTPROBES"},
+          std::tuple{"fprobe-rethook", "6.2", "WITH_REGS"}}) {
         CAPTURE(path);
         Record r = run_arm(path, kernel);
         CHECK_FALSE(r.supported);

@@ -11,7 +11,8 @@ using tracesim::test::catalogue;
 namespace {
 
 Record regs_of(Arch arch, const std::string& path, const std::string& kernel = "") {
-    auto record = run_path(catalogue(), RunRequest{arch, path, kernel, "read-all", 1, 100'000, true});
+    auto record =
+        run_path(catalogue(), RunRequest{arch, path, kernel, "read-all", 1, 100'000, true});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
 }
@@ -32,7 +33,8 @@ bool lost(const FieldCheck& c, const std::string& bit) {
 TEST_CASE("x86_64 args-only ftrace_regs: flags stale, cs faked, args exact, callee-saved stale") {
     Record r = regs_of(Arch::x86_64, "ftrace");
     CHECK(field(r, "entry", "flags").status == FieldStatus::stale);
-    CHECK(field(r, "entry", "flags").seen == 0x5a5a5a5a5a5a5a5aull); // the poisoned stack shows through
+    CHECK(field(r, "entry", "flags").seen ==
+          0x5a5a5a5a5a5a5a5aull); // the poisoned stack shows through
     CHECK(field(r, "entry", "cs").status == FieldStatus::faked);
     CHECK(field(r, "entry", "cs").seen == 0);
     CHECK(field(r, "entry", "orig_ax").status == FieldStatus::faked);
@@ -47,7 +49,8 @@ TEST_CASE("x86_64 args-only ftrace_regs: flags stale, cs faked, args exact, call
     CHECK(field(r, "entry", "bx").write_back == "ignored");
 }
 
-TEST_CASE("x86_64 full-regs ftrace: every slot written, cs/ss constants, r11 written but not restored") {
+TEST_CASE(
+    "x86_64 full-regs ftrace: every slot written, cs/ss constants, r11 written but not restored") {
     Record r = regs_of(Arch::x86_64, "ftrace-regs");
     CHECK(field(r, "entry", "flags").status == FieldStatus::exact);
     CHECK(field(r, "entry", "cs").status == FieldStatus::faked); // __KERNEL_CS stored, not read
@@ -57,10 +60,12 @@ TEST_CASE("x86_64 full-regs ftrace: every slot written, cs/ss constants, r11 wri
     CHECK(field(r, "entry", "r11").write_back == "ignored");
     CHECK(field(r, "entry", "r10").write_back == "takes effect");
     CHECK(field(r, "entry", "flags").write_back == "takes effect");
-    for (const FieldCheck& c : r.regs_check) CHECK_MESSAGE(c.status != FieldStatus::stale, c.field);
+    for (const FieldCheck& c : r.regs_check)
+        CHECK_MESSAGE(c.status != FieldStatus::stale, c.field);
 }
 
-TEST_CASE("arm64 hand-built pt_regs (6.1 ftrace_regs_caller): PSTATE never written, x9 holds the LR copy") {
+TEST_CASE("arm64 hand-built pt_regs (6.1 ftrace_regs_caller): PSTATE never written, x9 holds the "
+          "LR copy") {
     Record r = regs_of(Arch::arm64, "ftrace-regs");
     const FieldCheck& pstate = field(r, "entry", "pstate");
     CHECK(pstate.status == FieldStatus::stale);
@@ -100,7 +105,8 @@ TEST_CASE("arm64 BRK kprobe: PSTATE comes from SPSR, complete, and writes to it 
     CHECK(pstate.write_back == "takes effect");
 }
 
-TEST_CASE("arm64 6.1 kretprobe trampoline builds PSTATE by hand: PAN, DIT, SSBS lost; only NZCV restored") {
+TEST_CASE("arm64 6.1 kretprobe trampoline builds PSTATE by hand: PAN, DIT, SSBS lost; only NZCV "
+          "restored") {
     Record r = regs_of(Arch::arm64, "kretprobe", "6.1");
     const FieldCheck& pstate = field(r, "exit", "pstate");
     CHECK(pstate.status == FieldStatus::partial);

@@ -2,14 +2,14 @@
 // per hit, the traced function still returns its value, the per-CPU / per-task counters the
 // dispatch models touch are balanced after N hits, and the per-call counts are exact.
 #include "path_counts.h"
+#include "sim/batch.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
-#include "sim/runner.h"
-#include "sim/trap.h"
-#include "sim/batch.h"
 #include "sim/report/render.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/trap.h"
 
 #include <cstring>
 
@@ -49,8 +49,8 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     REQUIRE_MESSAGE(image, (image ? "" : image.error().message));
     auto site = image->phase_range((*spec)->site_at);
     REQUIRE(site);
-    REQUIRE(image->patch(site->first, site->second - site->first, site_text.empty() ? (*spec)->site : site_text,
-                         "test site"));
+    REQUIRE(image->patch(site->first, site->second - site->first,
+                         site_text.empty() ? (*spec)->site : site_text, "test site"));
     auto machine = Machine::create(*image);
     REQUIRE(machine);
     Machine& m = **machine;
@@ -60,10 +60,12 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     Counters counters(*image);
     for (int i = 0; i < calls; ++i) {
         if (i == calls - 1) m.add_listener(&counters);
-        for (const auto& [reg, value] : state.registers) m.write(*reg, value);
+        for (const auto& [reg, value] : state.registers)
+            m.write(*reg, value);
         m.write(m.isa().sp, state.sp);
         m.write(m.isa().flags, state.flags);
-        auto ok = m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100'000);
+        auto ok =
+            m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100'000);
         REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
     }
     Run r;
@@ -78,8 +80,10 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     return r;
 }
 
-Record run_record(const std::string& path, Arch arch = Arch::x86_64, const std::string& kernel = "") {
-    auto record = run_path(catalogue(), RunRequest{arch, path, kernel, "empty", 3, 100'000, false, "", false});
+Record run_record(const std::string& path, Arch arch = Arch::x86_64,
+                  const std::string& kernel = "") {
+    auto record = run_path(catalogue(),
+                           RunRequest{arch, path, kernel, "empty", 3, 100'000, false, "", false});
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
 }
@@ -89,7 +93,8 @@ Record run_record(const std::string& path, Arch arch = Arch::x86_64, const std::
 Record run_nested(const std::string& path, const std::string& kernel) {
     RunRequest request{Arch::x86_64, path, kernel, "empty", 3};
     request.core = "znver3";
-    request.replaced_sources["driver.S"] = tracesim_home() / "kernels" / "x86_64" / "driver_nested.S";
+    request.replaced_sources["driver.S"] =
+        tracesim_home() / "kernels" / "x86_64" / "driver_nested.S";
     auto record = run_path(catalogue(), request);
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;
@@ -134,10 +139,11 @@ std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
 
 } // namespace
 
-TEST_CASE("trig-*: the bench program counts exactly one hit per call, counters balanced, the value returned") {
+TEST_CASE("trig-*: the bench program counts exactly one hit per call, counters balanced, the value "
+          "returned") {
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
-        for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi", "trig-kretprobe-multi",
-                                 "trig-rawtp", "trig-tp"}) {
+        for (const char* path : {"trig-fentry", "trig-fexit", "trig-kprobe", "trig-kprobe-multi",
+                                 "trig-kretprobe-multi", "trig-rawtp", "trig-tp"}) {
             CAPTURE(std::string(name_of(arch)));
             CAPTURE(path);
             for (int calls : {1, 7}) {
@@ -190,14 +196,16 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     CHECK(phase_of(kmulti, Phase::hijack) == nullptr);
 }
 
-TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run the program once per hit") {
+TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run the program once "
+          "per hit") {
     // Both eras: one hit per call, the traced function's value returned, the trampoline image's
     // percpu_ref (bpf_tramp_im) and the BPF run state back to 0, SP and callee-saved intact.
     for (const char* kernel : {"6.14", "6.19"}) {
         CAPTURE(kernel);
         for (int calls : {1, 7}) {
             Run r = run_calls(Arch::x86_64, "trig-fexit", calls,
-                              {"bpf_prog_active", "migration_disabled", "current_bpf_ctx", "trig_prog", "bpf_tramp_im"},
+                              {"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
+                               "trig_prog", "bpf_tramp_im"},
                               "", kernel);
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
@@ -209,11 +217,13 @@ TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run t
         Record record = run_record("trig-fexit", Arch::x86_64, kernel);
         CHECK(record.kernel == kernel);
         CHECK(record.checks.stack_balanced);
-        CHECK_MESSAGE(record.checks.ok(), (record.checks.ok() ? "" : record.checks.problems.front()));
+        CHECK_MESSAGE(record.checks.ok(),
+                      (record.checks.ok() ? "" : record.checks.problems.front()));
     }
 }
 
-TEST_CASE("x86_64 trig-fexit: exact counts, jmp mode = classic minus the site's push and the add 8") {
+TEST_CASE(
+    "x86_64 trig-fexit: exact counts, jmp mode = classic minus the site's push and the add 8") {
     // 6.14 72 (above). 6.19 71: the site's `jmp` stores no return address (26 -> 25 stores,
     //   208 -> 200 B) and the epilogue loses `add $8, %rsp` (restore 5 -> 4); the rest is the
     //   same trampoline (bpf_trampoline.inc bpf_fexit_trampoline).
@@ -231,7 +241,8 @@ TEST_CASE("x86_64 trig-fexit: exact counts, jmp mode = classic minus the site's 
     CHECK(run_record("trig-fexit").kernel == "6.19");
 }
 
-TEST_CASE("x86_64 fexit sites: 6.14 writes call rel32 (e8), 6.19 jmp rel32 (e9), both to the trampoline") {
+TEST_CASE("x86_64 fexit sites: 6.14 writes call rel32 (e8), 6.19 jmp rel32 (e9), both to the "
+          "trampoline") {
     struct Site {
         const char *path, *kernel, *trampoline;
         uint8_t opcode;
@@ -258,7 +269,8 @@ TEST_CASE("x86_64 fexit sites: 6.14 writes call rel32 (e8), 6.19 jmp rel32 (e9),
     }
 }
 
-TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the returns above it, the jmp mode none") {
+TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the returns above it, the "
+          "jmp mode none") {
     // Classic: the site's call pushes site+5 on the return stack; the trampoline's ret (after
     //   add 8) goes to caller_inner but pops site+5: mispredict (restore). The stack is now one
     //   entry behind, so caller_inner's ret pops its own return address where caller_outer's is
@@ -286,7 +298,8 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
     //   SKIP_FRAME ret then mispredicts and desyncs as above: 4 (restore 2, caller 2).
     //   6.19: the jmp-bit exit's ret into the trampoline pops site+5 (mispredicted), and from
     //   there every ret pops its own address: 1 (restore).
-    Record shared_classic = run_nested("bpf-fexit-shared", "6.14"), shared_jmp = run_nested("bpf-fexit-shared", "6.19");
+    Record shared_classic = run_nested("bpf-fexit-shared", "6.14"),
+           shared_jmp = run_nested("bpf-fexit-shared", "6.19");
     CHECK(shared_classic.checks.ok());
     CHECK(shared_jmp.checks.ok());
     CHECK(shared_classic.cycles_traced->return_mispredicts_warm == 4);
@@ -308,7 +321,8 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
     }
 }
 
-TEST_CASE("arm64 trig-kprobe: kprobe_handler found the probe at traced_func, its dispatcher counted nhit") {
+TEST_CASE("arm64 trig-kprobe: kprobe_handler found the probe at traced_func, its dispatcher "
+          "counted nhit") {
     Run r = run_calls(Arch::arm64, "trig-kprobe", 5, {"trig_kprobe_nhit"});
     CHECK(r.hits == 5);
     CHECK(r.words["trig_kprobe_nhit"] == 5);
@@ -350,7 +364,8 @@ TEST_CASE("trig-kretprobe: the program runs once per return, nhit counted, insta
         CAPTURE(std::string(name_of(arch)));
         for (int calls : {1, 7}) {
             Run r = run_calls(arch, "trig-kretprobe", calls,
-                              {"trig_kretprobe_nhit", "bpf_prog_active", "migration_disabled", "current_bpf_ctx"});
+                              {"trig_kretprobe_nhit", "bpf_prog_active", "migration_disabled",
+                               "current_bpf_ctx"});
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
             CHECK(r.words["trig_kretprobe_nhit"] == uint64_t(calls));
@@ -375,15 +390,17 @@ TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
     CHECK(arm.traps == 2);
 }
 
-TEST_CASE("trig-kprobe-multi: no exit handler, so fgraph drops its frame and the return is not hooked") {
+TEST_CASE(
+    "trig-kprobe-multi: no exit handler, so fgraph drops its frame and the return is not hooked") {
     // v6.14 fprobe_entry returns 0 for an entry-only fprobe and function_graph_enter_regs then
     // restores curr_ret_stack and leaves the return address alone: after N calls the shadow
     // stack is empty again and no return-side code ran (no hijack phase at all).
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
         CAPTURE(std::string(name_of(arch)));
         const bool x86 = arch == Arch::x86_64;
-        Run r = run_calls(arch, "trig-kprobe-multi", 7,
-                          {x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack", "fgraph_ret_stack"});
+        Run r =
+            run_calls(arch, "trig-kprobe-multi", 7,
+                      {x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack", "fgraph_ret_stack"});
         CHECK(r.hits == 7);
         CHECK(r.return_value == true_return);
         if (x86)
@@ -394,7 +411,8 @@ TEST_CASE("trig-kprobe-multi: no exit handler, so fgraph drops its frame and the
     }
 }
 
-TEST_CASE("trig-kretprobe-multi: the program runs once per return, from fprobe_return, shadow stack balanced") {
+TEST_CASE("trig-kretprobe-multi: the program runs once per return, from fprobe_return, shadow "
+          "stack balanced") {
     // A return-only link: fprobe_entry has no entry_handler to call, keeps the header and returns
     // 1, so the return is hooked; the program runs in kprobe_multi_link_exit_handler.
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
@@ -403,7 +421,8 @@ TEST_CASE("trig-kretprobe-multi: the program runs once per return, from fprobe_r
         for (int calls : {1, 7}) {
             Run r = run_calls(arch, "trig-kretprobe-multi", calls,
                               {"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
-                               x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack", "fgraph_ret_stack"});
+                               x86 ? "fgraph_ret_stack_top" : "fgraph_curr_ret_stack",
+                               "fgraph_ret_stack"});
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
             CHECK(r.words["bpf_prog_active"] == 0);
@@ -467,7 +486,8 @@ std::string fmodret_zero_site(Arch arch) {
 
 } // namespace
 
-TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body is skipped, the caller gets -22") {
+TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body is skipped, the "
+          "caller gets -22") {
     // trigger_bench.c's bench_trigger_fmodret returns -22: the trampoline's cbnz / jne to
     // do_fexit is taken, the original never runs, and the trampoline returns the program's w0
     // (0xffffffea: the 32-bit mov zero-extends) to the traced function's caller. The catalogue
@@ -490,11 +510,13 @@ TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body
     }
 }
 
-TEST_CASE("trig-fmodret with a program that returns 0: the original runs and its value comes back") {
+TEST_CASE(
+    "trig-fmodret with a program that returns 0: the original runs and its value comes back") {
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
         CAPTURE(std::string(name_of(arch)));
         for (int calls : {1, 7}) {
-            Run r = run_calls(arch, "trig-fmodret", calls, {"trig_prog", "migration_disabled", "current_bpf_ctx"},
+            Run r = run_calls(arch, "trig-fmodret", calls,
+                              {"trig_prog", "migration_disabled", "current_bpf_ctx"},
                               fmodret_zero_site(arch));
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
@@ -540,10 +562,12 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
     Record atp = run_record("trig-tp", Arch::arm64);
     CHECK(atp.per_call.instructions == 212);
     CHECK(atp.per_call.bytes_stored == 403);
-    for (const Record* r : {&fmodret, &rawtp, &tp, &afmodret, &arawtp, &atp}) CHECK(r->traps == 0);
+    for (const Record* r : {&fmodret, &rawtp, &tp, &afmodret, &arawtp, &atp})
+        CHECK(r->traps == 0);
 }
 
-TEST_CASE("trig-fmodret with a program that returns 0: exact counts of the trampoline calling the body") {
+TEST_CASE(
+    "trig-fmodret with a program that returns 0: exact counts of the trampoline calling the body") {
     // Per call over the untraced call (whose body this call also runs): x86_64 78 = 63 + 7 + 8,
     // arm64 130 = 113 + 8 + 9 (the instructions the bench's taken branch skips, and the body).
     for (auto [arch, expected] : {std::pair{Arch::x86_64, 78}, std::pair{Arch::arm64, 130}}) {

@@ -33,10 +33,11 @@ Results sample() {
 TEST_CASE("JSON has the schema, one record per run, and the documented keys") {
     std::string json = render(sample(), Format::json);
     CHECK(json.rfind("{\n  \"schema\": \"tracesim-results/1\",\n  \"results\": [", 0) == 0);
-    for (const char* key : {"\"arch\": \"arm64\"", "\"per_call\": {", "\"instructions\": 40",
-                            "\"bytes_stored\": 160", "\"phases\": {", "\"save\": {", "\"traps\": 0",
-                            "\"core\": null", "\"cycles\": \"not modeled\"", "\"handler_args\": true",
-                            "\"supported\": false", "\"reason\": \"no HAVE_KPROBES_ON_FTRACE\""})
+    for (const char* key :
+         {"\"arch\": \"arm64\"", "\"per_call\": {", "\"instructions\": 40", "\"bytes_stored\": 160",
+          "\"phases\": {", "\"save\": {", "\"traps\": 0", "\"core\": null",
+          "\"cycles\": \"not modeled\"", "\"handler_args\": true", "\"supported\": false",
+          "\"reason\": \"no HAVE_KPROBES_ON_FTRACE\""})
         CHECK_MESSAGE(json.find(key) != std::string::npos, key);
 }
 
@@ -53,9 +54,17 @@ TEST_CASE("the text table shows unsupported paths with their reason") {
 
 TEST_CASE("the JSON writer escapes and nests") {
     JsonWriter w;
-    w.begin_object().field("a", "x\"y\n").key("b").begin_array().value(int64_t{1}).value(true).null().end_array();
+    w.begin_object()
+        .field("a", "x\"y\n")
+        .key("b")
+        .begin_array()
+        .value(int64_t{1})
+        .value(true)
+        .null()
+        .end_array();
     w.key("c").begin_object().end_object().end_object();
-    CHECK(w.str() == "{\n  \"a\": \"x\\\"y\\n\",\n  \"b\": [\n    1,\n    true,\n    null\n  ],\n  \"c\": {}\n}\n");
+    CHECK(w.str() == "{\n  \"a\": \"x\\\"y\\n\",\n  \"b\": [\n    1,\n    true,\n    null\n  ],\n  "
+                     "\"c\": {}\n}\n");
 }
 
 TEST_CASE("unknown formats are usage errors") {

@@ -5,8 +5,8 @@
 #include "sim/report/render.h"
 #include "sim/scenario.h"
 
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -36,9 +36,11 @@ std::string error_of(const std::string& text) {
 } // namespace
 
 TEST_CASE("every shipped scenario loads and expands to runs") {
-    for (const char* name : {"default", "entry-probes", "return-probes", "fprobe-migration", "arm64-pstate"}) {
+    for (const char* name :
+         {"default", "entry-probes", "return-probes", "fprobe-migration", "arm64-pstate"}) {
         CAPTURE(name);
-        auto s = load_scenario(tracesim_home() / "scenarios" / (std::string(name) + ".toml"), catalogue(), cores);
+        auto s = load_scenario(tracesim_home() / "scenarios" / (std::string(name) + ".toml"),
+                               catalogue(), cores);
         REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
         CHECK_FALSE(s->requests.empty());
         CHECK_FALSE(s->title.empty());
@@ -46,7 +48,8 @@ TEST_CASE("every shipped scenario loads and expands to runs") {
 }
 
 TEST_CASE("the matrix: arch, then path as listed, eras pinned with @") {
-    auto s = load_text("paths = [\"ftrace-regs@6.1\", \"ftrace\"]\narches = [\"arm64\", \"x86_64\"]\n");
+    auto s =
+        load_text("paths = [\"ftrace-regs@6.1\", \"ftrace\"]\narches = [\"arm64\", \"x86_64\"]\n");
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
     REQUIRE(s->requests.size() == 3); // x86_64 has no 6.1 ftrace-regs model
     CHECK(s->requests[0].arch == Arch::arm64);
@@ -55,23 +58,27 @@ TEST_CASE("the matrix: arch, then path as listed, eras pinned with @") {
     CHECK(s->requests[1].path == "ftrace");
     CHECK(s->requests[2].arch == Arch::x86_64);
     CHECK(s->requests[2].path == "ftrace");
-    CHECK(s->metrics == std::vector<std::string>{"instructions", "stores", "bytes_stored"}); // the default
+    CHECK(s->metrics ==
+          std::vector<std::string>{"instructions", "stores", "bytes_stored"}); // the default
 }
 
 TEST_CASE("bad scenarios: one message with file:line and the valid choices") {
-    CHECK(error_of("paths = [\"ftrace\"]\ncolour = \"red\"\n").find(":2: unknown key 'colour' (known: title,") !=
-          std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\", \"kprobe-magic\"]\n").find(":1: unknown path 'kprobe-magic' (known: none, ftrace") !=
-          std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\narches = [\"sparc\"]\n").find(":2: unknown arch 'sparc'") != std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\ncores = [\"pentium\"]\n").find("unknown core 'pentium' (known: znver3, neoverse-n1)") !=
-          std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\ncalls = \"many\"\n").find(":2: 'calls' must be a whole number") != std::string::npos);
-    CHECK(error_of("paths = [\"optprobe\"]\narches = [\"arm64\"]\nmetrics = [\"speed\"]\n").find("unknown metric 'speed'") !=
-          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\ncolour = \"red\"\n")
+              .find(":2: unknown key 'colour' (known: title,") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\", \"kprobe-magic\"]\n")
+              .find(":1: unknown path 'kprobe-magic' (known: none, ftrace") != std::string::npos);
+    CHECK(
+        error_of("paths = [\"ftrace\"]\narches = [\"sparc\"]\n").find(":2: unknown arch 'sparc'") !=
+        std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\ncores = [\"pentium\"]\n")
+              .find("unknown core 'pentium' (known: znver3, neoverse-n1)") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\ncalls = \"many\"\n")
+              .find(":2: 'calls' must be a whole number") != std::string::npos);
+    CHECK(error_of("paths = [\"optprobe\"]\narches = [\"arm64\"]\nmetrics = [\"speed\"]\n")
+              .find("unknown metric 'speed'") != std::string::npos);
     CHECK(error_of("paths = [\"ftrace@5.4\"]\n").find("has no model on") != std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\nreference = \"kprobe\"\n").find("reference 'kprobe' is not one of the scenario's paths") !=
-          std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nreference = \"kprobe\"\n")
+              .find("reference 'kprobe' is not one of the scenario's paths") != std::string::npos);
     CHECK(error_of("paths = [\"ftrace\"\n").find(".toml:1:") != std::string::npos); // TOML syntax
 }
 
@@ -86,16 +93,19 @@ TEST_CASE("a parallel run equals the serial run byte for byte") {
 }
 
 TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metric of two paths") {
-    CHECK(error_of("paths = [\"ftrace\"]\nmetrics = [\"hits_per_s_warm\"]\n").find("needs 'clock_ghz'") != std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\nclock_ghz = 0\n").find(":2: 'clock_ghz' must be a number above 0") !=
+    CHECK(error_of("paths = [\"ftrace\"]\nmetrics = [\"hits_per_s_warm\"]\n")
+              .find("needs 'clock_ghz'") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nclock_ghz = 0\n")
+              .find(":2: 'clock_ghz' must be a number above 0") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace/kprobe\"]\n")
+              .find(":2: ratio 'ftrace/kprobe': 'kprobe' is not one") != std::string::npos);
+    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace\"]\n").find("must be 'path/path'") !=
           std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace/kprobe\"]\n").find(":2: ratio 'ftrace/kprobe': 'kprobe' is not one") !=
-          std::string::npos);
-    CHECK(error_of("paths = [\"ftrace\"]\nratios = [\"ftrace\"]\n").find("must be 'path/path'") != std::string::npos);
 
-    auto s = load_text("paths = [\"ftrace\", \"ftrace-regs\"]\narches = [\"x86_64\"]\ncores = [\"znver3\"]\n"
-                       "metrics = [\"cycles_warm\", \"hits_per_s_warm\"]\nclock_ghz = 2.5\n"
-                       "ratios = [\"ftrace-regs/ftrace\"]\n");
+    auto s = load_text(
+        "paths = [\"ftrace\", \"ftrace-regs\"]\narches = [\"x86_64\"]\ncores = [\"znver3\"]\n"
+        "metrics = [\"cycles_warm\", \"hits_per_s_warm\"]\nclock_ghz = 2.5\n"
+        "ratios = [\"ftrace-regs/ftrace\"]\n");
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
     auto results = run_batch(catalogue(), s->requests, 1);
     REQUIRE(results);
@@ -105,7 +115,8 @@ TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metr
     const Record& regs = results->records[1];
     REQUIRE(ftrace.cycles_traced);
     REQUIRE(regs.cycles_per_call);
-    CHECK(table.rows[0].values[1].value == std::llround(2.5e9 / double(ftrace.cycles_traced->cycles_warm)));
+    CHECK(table.rows[0].values[1].value ==
+          std::llround(2.5e9 / double(ftrace.cycles_traced->cycles_warm)));
     // The formula on a hand-made record: 400 warm cycles per traced call at 2.5 GHz.
     Results handmade;
     Record r400{Arch::x86_64, "ftrace", "6.14"};
@@ -115,8 +126,8 @@ TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metr
     CHECK(build_report(handmade, spec).rows[0].values[1].value == 6'250'000);
     REQUIRE(table.ratios.size() == 1);
     REQUIRE(table.ratios[0].value);
-    CHECK(*table.ratios[0].value ==
-          doctest::Approx(double(regs.cycles_per_call->cycles_warm) / double(ftrace.cycles_per_call->cycles_warm)));
+    CHECK(*table.ratios[0].value == doctest::Approx(double(regs.cycles_per_call->cycles_warm) /
+                                                    double(ftrace.cycles_per_call->cycles_warm)));
     std::string text = render(*results, Format::text, RenderOptions{spec});
     CHECK(text.find("Ratios of cycles warm per call") != std::string::npos);
     CHECK(text.find("ftrace-regs / ftrace") != std::string::npos);

@@ -3,10 +3,9 @@
 // baseline without touching the repository.
 #include "command.h"
 
-#include <doctest/doctest.h>
-
 #include <array>
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -22,13 +21,15 @@ using tracesim::test::Outcome;
 
 struct Home {
     fs::path root;
-    explicit Home(const std::string& name) : root(fs::temp_directory_path() / ("tracesim-check-" + name)) {
+    explicit Home(const std::string& name)
+        : root(fs::temp_directory_path() / ("tracesim-check-" + name)) {
         fs::remove_all(root);
         fs::create_directories(root / "results" / "baseline");
         fs::path source = TRACESIM_SOURCE_DIR;
         for (const char* dir : {"kernels", "isa", "scenarios"})
             fs::copy(source / dir, root / dir, fs::copy_options::recursive);
-        fs::copy(source / "results" / "baseline" / "default.json", root / "results" / "baseline" / "default.json");
+        fs::copy(source / "results" / "baseline" / "default.json",
+                 root / "results" / "baseline" / "default.json");
     }
     ~Home() { fs::remove_all(root); }
 
@@ -67,11 +68,14 @@ TEST_CASE("one extra store in ftrace_caller's save phase is caught, named, and e
     Outcome o = home.tracesim("check " + home.check_default());
     CHECK(o.exit_code == 3);
     std::string squeezed = std::regex_replace(o.output, std::regex(" +"), " ");
-    CHECK(squeezed.find("default x86_64 ftrace 6.14 read-all znver3 save stores 11 12 +1 +9.1% regression") != std::string::npos);
+    CHECK(squeezed.find(
+              "default x86_64 ftrace 6.14 read-all znver3 save stores 11 12 +1 +9.1% regression") !=
+          std::string::npos);
     CHECK(squeezed.find("per call instructions 39 40 +1") != std::string::npos);
     Outcome md = home.tracesim("check --format md " + home.check_default());
     CHECK(md.exit_code == 3);
-    CHECK(md.output.find("| default | x86_64 ftrace 6.14 read-all znver3 | save | stores |") != std::string::npos);
+    CHECK(md.output.find("| default | x86_64 ftrace 6.14 read-all znver3 | save | stores |") !=
+          std::string::npos);
     // Accepting the change deliberately: --update, then the gate passes again.
     CHECK(home.tracesim("check --update " + home.check_default()).exit_code == 0);
     CHECK(home.tracesim("check " + home.check_default()).exit_code == 0);
@@ -87,7 +91,8 @@ TEST_CASE("cycles move within the scenario's tolerance pass, beyond it fail") {
     REQUIRE(std::regex_search(baseline, m, std::regex("\"cycles_warm\": ([0-9]+)")));
     int64_t value = std::stoll(m[1]);
     // default.toml: cycles_warm relative 5%, absolute 2
-    home.edit("results/baseline/default.json", m[0].str(), "\"cycles_warm\": " + std::to_string(value + 1));
+    home.edit("results/baseline/default.json", m[0].str(),
+              "\"cycles_warm\": " + std::to_string(value + 1));
     CHECK(home.tracesim("check " + home.check_default()).exit_code == 0);
     home.edit("results/baseline/default.json", "\"cycles_warm\": " + std::to_string(value + 1),
               "\"cycles_warm\": " + std::to_string(value / 2));

@@ -1,14 +1,13 @@
 // Layer 7: calibration against the host (sim/calibrate). Native runs must compute exactly what the
 // emulator computes; paths that need ring 0 are reported with a reason. Timings are measured on a
 // shared machine, so no test compares a time with a number: only that measuring produces values.
-#include <doctest/doctest.h>
-
 #include "sim/calibrate/calibrate.h"
 #include "sim/calibrate/native.h"
 #include "sim/call_state.h"
 #include "sim/timing/trace.h"
 
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <string>
 #include <sys/wait.h>
 
@@ -17,7 +16,8 @@ using namespace tracesim;
 namespace {
 
 const Catalogue& catalogue() {
-    static const Catalogue c = *load_catalogue(std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels");
+    static const Catalogue c =
+        *load_catalogue(std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels");
     return c;
 }
 
@@ -37,7 +37,8 @@ DynamicTrace trace_of(std::initializer_list<std::vector<uint8_t>> instructions) 
 
 } // namespace
 
-TEST_CASE("calibrate: the native run returns what the emulated run returns, handlers see the same") {
+TEST_CASE(
+    "calibrate: the native run returns what the emulated run returns, handlers see the same") {
     if (!native_supported()) return;
     CalibrateRequest request;
     request.paths = {"ftrace", "ftrace-regs", "fgraph", "kretprobe", "optprobe", "bpf-fexit"};
@@ -53,7 +54,8 @@ TEST_CASE("calibrate: the native run returns what the emulated run returns, hand
         CHECK(p.problems.empty());
         CHECK(p.native_result == traced_result);
         CHECK(p.native_result == p.emulated_result);
-        for (int i = 0; i < 4; ++i) CHECK(p.native_seen[i] == p.emulated_seen[i]);
+        for (int i = 0; i < 4; ++i)
+            CHECK(p.native_seen[i] == p.emulated_seen[i]);
         CHECK_FALSE(p.per_call_cycles.has_value()); // nothing timed
         CHECK(p.model_warm > 0);
     }
@@ -80,19 +82,23 @@ TEST_CASE("calibrate: paths that trap or need ring 0 are not calibratable, with 
     }
 }
 
-TEST_CASE("calibrate: the privilege scan names each privileged or trapping instruction, popfq is a note") {
-    DynamicTrace clean = trace_of({{0x53}, {0x9c}, {0x9d}, {0x5b}, {0xc3}}); // push, pushfq, popfq, pop, ret
+TEST_CASE("calibrate: the privilege scan names each privileged or trapping instruction, popfq is a "
+          "note") {
+    DynamicTrace clean =
+        trace_of({{0x53}, {0x9c}, {0x9d}, {0x5b}, {0xc3}}); // push, pushfq, popfq, pop, ret
     PrivilegeScan ok = scan_for_privileged(clean);
     CHECK(ok.reason.empty());
     REQUIRE(ok.notes.size() == 1);
     CHECK(ok.notes[0].find("popfq") != std::string::npos);
-    DynamicTrace bad = trace_of({{0x0f, 0x01, 0xf8}, {0x0f, 0x30}, {0xfa}, {0x0f, 0x22, 0xd8}, {0xcc}});
+    DynamicTrace bad =
+        trace_of({{0x0f, 0x01, 0xf8}, {0x0f, 0x30}, {0xfa}, {0x0f, 0x22, 0xd8}, {0xcc}});
     PrivilegeScan scan = scan_for_privileged(bad);
     for (const char* what : {"swapgs", "wrmsr", "cli", "%cr3", "int3"}) {
         CAPTURE(what);
         CHECK(scan.reason.find(what) != std::string::npos);
     }
-    CHECK(scan_for_privileged(trace_of({{0x65, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0}})).uses_gs); // mov %gs:0, %rax
+    CHECK(scan_for_privileged(trace_of({{0x65, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0}}))
+              .uses_gs); // mov %gs:0, %rax
 }
 
 TEST_CASE("calibrate: a short measurement yields measured cycles, an error and the TSC ratio") {
@@ -115,7 +121,8 @@ TEST_CASE("calibrate: a short measurement yields measured cycles, an error and t
     // Never an absolute time: only that a path saving more costs more is not asserted either.
 }
 
-TEST_CASE("tracesim calibrate: runs, prints the table and the MAE line, other arches are a usage error") {
+TEST_CASE(
+    "tracesim calibrate: runs, prints the table and the MAE line, other arches are a usage error") {
     if (!native_supported()) return;
     auto run = [](const std::string& args) {
         std::string command = std::string(TRACESIM_BINARY) + " " + args + " 2>&1";
@@ -123,7 +130,8 @@ TEST_CASE("tracesim calibrate: runs, prints the table and the MAE line, other ar
         std::string out;
         char buffer[4096];
         size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+        while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+            out.append(buffer, n);
         int status = pclose(pipe);
         return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
     };
@@ -132,7 +140,8 @@ TEST_CASE("tracesim calibrate: runs, prints the table and the MAE line, other ar
     CHECK(out.find("ftrace") != std::string::npos);
     CHECK(out.find("not calibratable: int3") != std::string::npos);
     CHECK(out.find("mean absolute error") != std::string::npos);
-    auto [json_code, json] = run("calibrate --path ftrace --iterations 1000 --rounds 2 --format json");
+    auto [json_code, json] =
+        run("calibrate --path ftrace --iterations 1000 --rounds 2 --format json");
     CHECK(json_code == 0);
     CHECK(json.find("\"schema\": \"tracesim-calibration/1\"") != std::string::npos);
     CHECK(run("calibrate --arch arm64").first == 2);

@@ -1,10 +1,9 @@
 // Layer 9: the tracesim binary as a user runs it: exit codes, messages, no partial output.
 #include "command.h"
 
-#include <doctest/doctest.h>
-
 #include <array>
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,7 +43,8 @@ TEST_CASE("tracesim run prints the comparison table") {
 TEST_CASE("usage errors exit 2 with one clear message") {
     Outcome path = run_tracesim("run --arch x86_64 --path kprobe-magic");
     CHECK(path.exit_code == 2);
-    CHECK(path.output.rfind("tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs", 0) == 0);
+    CHECK(path.output.rfind(
+              "tracesim: unknown path 'kprobe-magic' (known: none, ftrace, ftrace-regs", 0) == 0);
     CHECK(path.output.find('\n') == path.output.size() - 1); // one line
     CHECK(run_tracesim("run --arch sparc").exit_code == 2);
     CHECK(run_tracesim("run --calls 0").exit_code == 2);
@@ -82,7 +82,8 @@ TEST_CASE("compare: a patched trampoline and two kernel eras, phase by phase") {
         std::string store = "    str     x8, [sp, #FREGS_X8]\n";
         size_t at = s.find(store);
         REQUIRE(at != std::string::npos);
-        s.insert(at + store.size(), "    str     xzr, [sp, #FREGS_DIRECT_TRAMP]\n"); // 6.4's direct_tramp store
+        s.insert(at + store.size(),
+                 "    str     xzr, [sp, #FREGS_DIRECT_TRAMP]\n"); // 6.4's direct_tramp store
         std::ofstream(patched) << s;
     }
     Outcome same = run_tracesim("compare --arch arm64 --path ftrace --asm-b " + shipped);
@@ -90,8 +91,10 @@ TEST_CASE("compare: a patched trampoline and two kernel eras, phase by phase") {
     CHECK(squeezed(same.output).find("per call 40 40 16 16 20 20 160 160") != std::string::npos);
     Outcome patch = run_tracesim("compare --arch arm64 --path ftrace --asm-b " + patched.string());
     CHECK(patch.exit_code == 0);
-    CHECK(squeezed(patch.output).find("save 16 17 +1 0 0 17 18 +1 136 144 +8") != std::string::npos);
-    Outcome eras = run_tracesim("compare --arch x86_64 --path fgraph --kernel-a 6.1 --kernel-b 6.14");
+    CHECK(squeezed(patch.output).find("save 16 17 +1 0 0 17 18 +1 136 144 +8") !=
+          std::string::npos);
+    Outcome eras =
+        run_tracesim("compare --arch x86_64 --path fgraph --kernel-a 6.1 --kernel-b 6.14");
     CHECK(eras.exit_code == 0);
     CHECK(eras.output.find("A = kernel 6.1, B = kernel 6.14") != std::string::npos);
     CHECK(run_tracesim("compare --arch arm64 --path ftrace").exit_code == 2);

@@ -1,10 +1,9 @@
 // Running the tracesim binary from a test, as a user (or CI) runs it.
 #pragma once
 
-#include <doctest/doctest.h>
-
 #include <array>
 #include <cstdio>
+#include <doctest/doctest.h>
 #include <string>
 #include <sys/wait.h>
 
@@ -17,13 +16,15 @@ struct Outcome {
 
 // `environment`: assignments put before the command, e.g. "TRACESIM_HOME=/tmp/x".
 inline Outcome run_tracesim(const std::string& args, const std::string& environment = "") {
-    std::string command = environment + (environment.empty() ? "" : " ") + TRACESIM_BINARY + " " + args + " 2>&1";
+    std::string command =
+        environment + (environment.empty() ? "" : " ") + TRACESIM_BINARY + " " + args + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     REQUIRE(pipe);
     std::string output;
     std::array<char, 4096> buffer;
     size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+        output.append(buffer.data(), n);
     int status = pclose(pipe);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }

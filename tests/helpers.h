@@ -6,7 +6,6 @@
 #include "sim/image.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 
 namespace tracesim::test {

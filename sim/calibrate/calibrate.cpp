@@ -8,12 +8,11 @@
 #include "sim/trace_recorder.h"
 #include "sim/trap.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -45,13 +44,15 @@ Expected<Emulated> emulate(const Image& image, uint64_t budget = 100'000) {
     auto entry = image.address_of("driver_entry");
     auto done = image.address_of("driver_done");
     auto seen = image.address_of("handler_seen");
-    if (!entry || !done || !seen) return make_error("the x86_64 kernels must define driver_entry, driver_done, handler_seen");
+    if (!entry || !done || !seen)
+        return make_error("the x86_64 kernels must define driver_entry, driver_done, handler_seen");
     const CallState state = initial_call_state(isa, image.layout);
     const std::vector<uint8_t> poison(image.layout.stack_size, stack_poison_byte);
     if (auto ok = m.write_memory(image.layout.stack_base, poison); !ok) return ok.take_error();
     const std::vector<uint8_t> zeros(32, 0);
     if (auto ok = m.write_memory(*seen, zeros); !ok) return ok.take_error();
-    for (const auto& [reg, value] : state.registers) m.write(*reg, value);
+    for (const auto& [reg, value] : state.registers)
+        m.write(*reg, value);
     m.write(isa.sp, state.sp);
     m.write(isa.flags, state.flags);
     if (auto ok = m.run(*entry, *done, budget); !ok) return ok.take_error();
@@ -68,7 +69,8 @@ std::string trim(std::string s) {
     for (char& c : s)
         if (c == '\t') c = ' ';
     s.erase(0, s.find_first_not_of(' '));
-    while (!s.empty() && s.back() == ' ') s.pop_back();
+    while (!s.empty() && s.back() == ' ')
+        s.pop_back();
     return s;
 }
 
@@ -80,7 +82,9 @@ double quantile(std::vector<double> v, double q) {
     return v[lo] + (v[hi] - v[lo]) * (at - double(lo));
 }
 
-Spread spread_of(const std::vector<double>& v) { return {quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75)}; }
+Spread spread_of(const std::vector<double>& v) {
+    return {quantile(v, 0.5), quantile(v, 0.25), quantile(v, 0.75)};
+}
 
 std::string cpu_description() {
     std::ifstream in("/proc/cpuinfo");
@@ -88,12 +92,15 @@ std::string cpu_description() {
     bool hypervisor = false, avx512 = false;
     while (std::getline(in, line)) {
         auto value = [&] { return trim(line.substr(line.find(':') + 1)); };
-        if (line.rfind("model name", 0) == 0 && name.empty()) name = value();
-        else if (line.rfind("cpu family", 0) == 0 && family.empty()) family = value();
-        else if (line.rfind("model", 0) == 0 && line.find(':') != std::string::npos && model.empty() &&
-                 trim(line.substr(0, line.find(':'))) == "model")
+        if (line.rfind("model name", 0) == 0 && name.empty())
+            name = value();
+        else if (line.rfind("cpu family", 0) == 0 && family.empty())
+            family = value();
+        else if (line.rfind("model", 0) == 0 && line.find(':') != std::string::npos &&
+                 model.empty() && trim(line.substr(0, line.find(':'))) == "model")
             model = value();
-        else if (line.rfind("stepping", 0) == 0 && stepping.empty()) stepping = value();
+        else if (line.rfind("stepping", 0) == 0 && stepping.empty())
+            stepping = value();
         else if (line.rfind("flags", 0) == 0) {
             hypervisor = hypervisor || line.find(" hypervisor") != std::string::npos;
             avx512 = avx512 || line.find(" avx512f") != std::string::npos;
@@ -104,9 +111,12 @@ std::string cpu_description() {
     std::string uarch;
     if (name.find("AMD") != std::string::npos && !family.empty() && !model.empty()) {
         int f = std::atoi(family.c_str()), m = std::atoi(model.c_str());
-        if (f == 0x17) uarch = m >= 0x30 ? "Zen 2" : "Zen / Zen+";
-        else if (f == 0x19) uarch = (m >= 0x10 && m <= 0x1f) || (m >= 0x60 && m <= 0xaf) ? "Zen 4" : "Zen 3";
-        else if (f == 0x1a) uarch = "Zen 5";
+        if (f == 0x17)
+            uarch = m >= 0x30 ? "Zen 2" : "Zen / Zen+";
+        else if (f == 0x19)
+            uarch = (m >= 0x10 && m <= 0x1f) || (m >= 0x60 && m <= 0xaf) ? "Zen 4" : "Zen 3";
+        else if (f == 0x1a)
+            uarch = "Zen 5";
     }
     return fmt::format("{} (family {} model {} stepping {}{}{}){}", name, family, model, stepping,
                        uarch.empty() ? "" : ": " + uarch, avx512 ? ", AVX-512" : "",
@@ -129,7 +139,9 @@ uint64_t rdtsc_now() {
     return (uint64_t(hi) << 32) | lo;
 }
 #else
-uint64_t rdtsc_now() { return 0; }
+uint64_t rdtsc_now() {
+    return 0;
+}
 #endif
 
 // TSC ticks per microsecond against CLOCK_MONOTONIC_RAW over ~20 ms.
@@ -137,7 +149,8 @@ double measure_tsc_mhz() {
     timespec a{}, b{};
     clock_gettime(CLOCK_MONOTONIC_RAW, &a);
     uint64_t t0 = rdtsc_now();
-    do clock_gettime(CLOCK_MONOTONIC_RAW, &b);
+    do
+        clock_gettime(CLOCK_MONOTONIC_RAW, &b);
     while ((b.tv_sec - a.tv_sec) * 1'000'000'000ll + (b.tv_nsec - a.tv_nsec) < 20'000'000);
     uint64_t t1 = rdtsc_now();
     double ns = double((b.tv_sec - a.tv_sec) * 1'000'000'000ll + (b.tv_nsec - a.tv_nsec));
@@ -178,8 +191,8 @@ struct SiteBytes {
 
 // Runs the path natively: functional check, then the timed rounds.
 Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Emulated& emu_traced,
-                          const Emulated& emu_untraced, bool uses_gs, const CalibrateRequest& request,
-                          PathCalibration& out) {
+                          const Emulated& emu_untraced, bool uses_gs,
+                          const CalibrateRequest& request, PathCalibration& out) {
     auto native = NativeImage::map(untraced);
     if (!native) return native.take_error();
     NativeImage& n = **native;
@@ -200,24 +213,26 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
     out.emulated_result = emu_traced.result;
     std::memcpy(out.emulated_seen, emu_traced.seen, 32);
     if (traced.result != emu_traced.result)
-        out.problems.push_back(fmt::format("native traced call returned {:#x}, emulated {:#x}", traced.result,
-                                           emu_traced.result));
+        out.problems.push_back(fmt::format("native traced call returned {:#x}, emulated {:#x}",
+                                           traced.result, emu_traced.result));
     if (plain.result != emu_untraced.result)
-        out.problems.push_back(fmt::format("native untraced call returned {:#x}, emulated {:#x}", plain.result,
-                                           emu_untraced.result));
+        out.problems.push_back(fmt::format("native untraced call returned {:#x}, emulated {:#x}",
+                                           plain.result, emu_untraced.result));
     static const char* const names[] = {"a", "b", "c", "return value"};
     for (int i = 0; i < 4; ++i)
         if (out.native_seen[i] != out.emulated_seen[i])
-            out.problems.push_back(fmt::format("handler saw {} = {:#x} natively, {:#x} emulated", names[i],
-                                               out.native_seen[i], out.emulated_seen[i]));
-    if (!traced.stack_balanced || !plain.stack_balanced) out.problems.push_back("native call left the stack unbalanced");
+            out.problems.push_back(fmt::format("handler saw {} = {:#x} natively, {:#x} emulated",
+                                               names[i], out.native_seen[i], out.emulated_seen[i]));
+    if (!traced.stack_balanced || !plain.stack_balanced)
+        out.problems.push_back("native call left the stack unbalanced");
     out.functional_ok = out.problems.empty();
     if (!out.functional_ok || !request.measure) return {};
 
     // Timing: alternating rounds, each variant warmed up after its site is written.
     const int rounds = std::max(1, request.rounds);
     const uint64_t per_sample = uint64_t(std::max(1, request.calls_per_sample));
-    const size_t per_round = size_t(std::max<int64_t>(1, request.iterations / rounds / int64_t(per_sample)));
+    const size_t per_round =
+        size_t(std::max<int64_t>(1, request.iterations / rounds / int64_t(per_sample)));
     std::vector<uint64_t> samples(per_round), warm(1);
     std::vector<double> traced_medians, untraced_medians, differences, per_call(per_round);
     PinToCurrentCpu pin;
@@ -225,10 +240,14 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
         double medians[2] = {};
         for (int k = 0; k < 2; ++k) {
             const bool is_traced = (r % 2 == 0) == (k == 1); // untraced first on even rounds
-            if (auto ok = n.set_site(site.address, is_traced ? site.traced : site.untraced); !ok) return ok;
-            if (request.warmup > 0) n.time(warm, uint64_t(request.warmup), traced_args[0], traced_args[1], traced_args[2]);
+            if (auto ok = n.set_site(site.address, is_traced ? site.traced : site.untraced); !ok)
+                return ok;
+            if (request.warmup > 0)
+                n.time(warm, uint64_t(request.warmup), traced_args[0], traced_args[1],
+                       traced_args[2]);
             n.time(samples, per_sample, traced_args[0], traced_args[1], traced_args[2]);
-            for (size_t i = 0; i < per_round; ++i) per_call[i] = double(samples[i]) / double(per_sample);
+            for (size_t i = 0; i < per_round; ++i)
+                per_call[i] = double(samples[i]) / double(per_sample);
             medians[is_traced] = quantile(per_call, 0.5);
         }
         untraced_medians.push_back(medians[0]);
@@ -245,13 +264,16 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
 
 PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
     static const std::set<std::string, std::less<>> privileged = {
-        "iretq", "iretl", "iret", "sysretq", "sysretl", "sysexitq", "sysexitl", "swapgs", "wrmsr", "rdmsr",
-        "cli", "sti", "hlt", "lgdtq", "lidtq", "lgdt", "lidt", "lldt", "lldtw", "ltr", "ltrw", "invlpg", "invlpga",
-        "invpcid", "wbinvd", "invd", "clts", "lmsw", "lmsww", "rdpmc", "xsetbv", "monitor", "mwait", "vmcall",
-        "vmmcall", "sgdt", "sgdtq", "sidt", "sidtq", "sldt", "sldtw", "smsw", "smsww", "str", "strw",
-        "inb", "inw", "inl", "outb", "outw", "outl", "insb", "insw", "insl", "outsb", "outsw", "outsl",
-        "lretq", "lretl", "lret", "lcallq", "ljmpq", "wrfsbase", "wrgsbase"};
-    static const std::set<std::string, std::less<>> traps = {"int3", "int", "into", "ud2", "ud1", "ud0", "int1"};
+        "iretq",  "iretl",  "iret",    "sysretq", "sysretl", "sysexitq", "sysexitl", "swapgs",
+        "wrmsr",  "rdmsr",  "cli",     "sti",     "hlt",     "lgdtq",    "lidtq",    "lgdt",
+        "lidt",   "lldt",   "lldtw",   "ltr",     "ltrw",    "invlpg",   "invlpga",  "invpcid",
+        "wbinvd", "invd",   "clts",    "lmsw",    "lmsww",   "rdpmc",    "xsetbv",   "monitor",
+        "mwait",  "vmcall", "vmmcall", "sgdt",    "sgdtq",   "sidt",     "sidtq",    "sldt",
+        "sldtw",  "smsw",   "smsww",   "str",     "strw",    "inb",      "inw",      "inl",
+        "outb",   "outw",   "outl",    "insb",    "insw",    "insl",     "outsb",    "outsw",
+        "outsl",  "lretq",  "lretl",   "lret",    "lcallq",  "ljmpq",    "wrfsbase", "wrgsbase"};
+    static const std::set<std::string, std::less<>> traps = {"int3", "int", "into", "ud2",
+                                                             "ud1",  "ud0", "int1"};
     Disassembler disassembler(Arch::x86_64);
     PrivilegeScan scan;
     std::map<std::string, std::string> found; // mnemonic -> where first
@@ -262,30 +284,37 @@ PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
         auto decoded = disassembler.decode(std::span(i.bytes.data(), i.size), i.pc);
         std::string text = decoded ? trim(decoded->text) : "(not decoded)";
         std::string mnemonic = text.substr(0, text.find(' '));
-        auto note = [&](const std::string& why) {
-            found.emplace(why, fmt::format("{:#x}", i.pc));
-        };
-        if (i.trapped) note(fmt::format("{} traps (the kernel takes the exception; in user mode it is a signal)", mnemonic));
-        else if (traps.count(mnemonic)) note(fmt::format("{} traps to the kernel in user mode", mnemonic));
-        else if (privileged.count(mnemonic)) note(fmt::format("{} is privileged (#GP at CPL 3)", mnemonic));
+        auto note = [&](const std::string& why) { found.emplace(why, fmt::format("{:#x}", i.pc)); };
+        if (i.trapped)
+            note(fmt::format(
+                "{} traps (the kernel takes the exception; in user mode it is a signal)",
+                mnemonic));
+        else if (traps.count(mnemonic))
+            note(fmt::format("{} traps to the kernel in user mode", mnemonic));
+        else if (privileged.count(mnemonic))
+            note(fmt::format("{} is privileged (#GP at CPL 3)", mnemonic));
         else if (text.find("%cr") != std::string::npos || text.find("%dr") != std::string::npos)
             note(fmt::format("'{}' moves a control/debug register (privileged)", text));
         else if (mnemonic.rfind("mov", 0) == 0 &&
-                 (text.ends_with("%ss") || text.ends_with("%ds") || text.ends_with("%es") || text.ends_with("%fs") ||
-                  text.ends_with("%gs")))
-            note(fmt::format("'{}' loads a segment register (kernel selectors fault in user mode)", text));
+                 (text.ends_with("%ss") || text.ends_with("%ds") || text.ends_with("%es") ||
+                  text.ends_with("%fs") || text.ends_with("%gs")))
+            note(fmt::format("'{}' loads a segment register (kernel selectors fault in user mode)",
+                             text));
         else if (text.find("%fs:") != std::string::npos)
             note("a %fs-relative access (the host's thread pointer)");
         if (text.find("%gs:") != std::string::npos) scan.uses_gs = true;
         if (mnemonic.rfind("popf", 0) == 0) popf = true;
     }
     std::vector<std::string> reasons;
-    for (const auto& [why, where] : found) reasons.push_back(fmt::format("{} (first at {})", why, where));
+    for (const auto& [why, where] : found)
+        reasons.push_back(fmt::format("{} (first at {})", why, where));
     scan.reason = fmt::format("{}", fmt::join(reasons, "; "));
     if (popf)
-        scan.notes.push_back("popfq runs natively: at CPL 3 its IF/IOPL bits are ignored without a fault, and the "
-                             "flags it restores are the ones the path pushed, so results are unchanged");
-    if (scan.uses_gs) scan.notes.push_back("%gs-relative accesses: the GS base is set to the per-CPU region");
+        scan.notes.push_back(
+            "popfq runs natively: at CPL 3 its IF/IOPL bits are ignored without a fault, and the "
+            "flags it restores are the ones the path pushed, so results are unchanged");
+    if (scan.uses_gs)
+        scan.notes.push_back("%gs-relative accesses: the GS base is set to the per-CPU region");
     return scan;
 }
 
@@ -301,7 +330,8 @@ std::optional<double> CalibrationReport::mean_absolute_error() const {
     return sum / n;
 }
 
-const PathCalibration* CalibrationReport::find(std::string_view path, std::string_view kernel) const {
+const PathCalibration* CalibrationReport::find(std::string_view path,
+                                               std::string_view kernel) const {
     for (const PathCalibration& p : paths)
         if (p.path == path && (kernel.empty() || p.kernel == kernel)) return &p;
     return nullptr;
@@ -312,18 +342,24 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
     if (!handler) return handler.take_error();
     auto profiles = core_profiles();
     if (!profiles) return profiles.take_error();
-    if (auto core = find_core(**profiles, request.core, Arch::x86_64); !core) return core.take_error();
-    if (request.iterations < 1 || request.rounds < 1) return usage_error("--iterations and --rounds must be positive");
+    if (auto core = find_core(**profiles, request.core, Arch::x86_64); !core)
+        return core.take_error();
+    if (request.iterations < 1 || request.rounds < 1)
+        return usage_error("--iterations and --rounds must be positive");
 
     std::vector<const PathSpec*> chosen;
-    const bool every = request.paths.empty() || (request.paths.size() == 1 && request.paths[0] == "all");
+    const bool every =
+        request.paths.empty() || (request.paths.size() == 1 && request.paths[0] == "all");
     for (const std::string& name : request.paths) {
         if (every) break;
-        if (auto spec = catalogue.find_path(name, Arch::x86_64, request.kernel); !spec) return spec.take_error();
+        if (auto spec = catalogue.find_path(name, Arch::x86_64, request.kernel); !spec)
+            return spec.take_error();
     }
     for (const PathSpec& spec : catalogue.paths) {
         if (spec.arch != Arch::x86_64 || spec.name == "none") continue;
-        if (!every && std::find(request.paths.begin(), request.paths.end(), spec.name) == request.paths.end()) continue;
+        if (!every &&
+            std::find(request.paths.begin(), request.paths.end(), spec.name) == request.paths.end())
+            continue;
         if (!request.kernel.empty() && spec.kernel != request.kernel) continue;
         chosen.push_back(&spec);
     }
@@ -366,15 +402,21 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
         if (!spec->site.empty()) {
             auto range = traced.phase_range(spec->site_at);
             if (!range) return make_error("{}: no site {}", spec->defined_at, spec->site_at);
-            if (auto ok = traced.patch(range->first, range->second - range->first, spec->site, "site patch"); !ok)
+            if (auto ok = traced.patch(range->first, range->second - range->first, spec->site,
+                                       "site patch");
+                !ok)
                 return ok.take_error();
             site.address = range->first;
-            const size_t offset = range->first - untraced->layout.text_base, size = range->second - range->first;
-            site.untraced.assign(untraced->text.begin() + offset, untraced->text.begin() + offset + size);
+            const size_t offset = range->first - untraced->layout.text_base,
+                         size = range->second - range->first;
+            site.untraced.assign(untraced->text.begin() + offset,
+                                 untraced->text.begin() + offset + size);
             site.traced.assign(traced.text.begin() + offset, traced.text.begin() + offset + size);
         }
         auto emu_traced = emulate(traced);
-        if (!emu_traced) return make_error("x86_64 {} (kernel {}) emulated: {}", spec->name, spec->kernel, emu_traced.error().message);
+        if (!emu_traced)
+            return make_error("x86_64 {} (kernel {}) emulated: {}", spec->name, spec->kernel,
+                              emu_traced.error().message);
         auto emu_untraced = emulate(*untraced);
         if (!emu_untraced) return make_error("x86_64 untraced: {}", emu_untraced.error().message);
         PrivilegeScan scan = scan_for_privileged(emu_traced->trace);
@@ -383,7 +425,8 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
             out.reason = scan.reason;
         } else if (!record->checks.callee_saved || !record->checks.stack_balanced) {
             // The native loop keeps its state in callee-saved registers and on the image's stack.
-            out.reason = "the emulated call does not keep callee-saved registers and the stack: running it in "
+            out.reason = "the emulated call does not keep callee-saved registers and the stack: "
+                         "running it in "
                          "the tracesim process would corrupt it";
         } else if (!native) {
             out.reason = "native runs need an x86_64 Linux host";
@@ -391,12 +434,16 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
             out.calibratable = true;
         }
         if (out.calibratable) {
-            if (auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan.uses_gs, request, out); !ok)
-                return make_error("x86_64 {} (kernel {}) native: {}", spec->name, spec->kernel, ok.error().message);
+            if (auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan.uses_gs,
+                                     request, out);
+                !ok)
+                return make_error("x86_64 {} (kernel {}) native: {}", spec->name, spec->kernel,
+                                  ok.error().message);
             if (out.functional_ok && request.measure && report.tsc_per_cycle > 0) {
                 out.per_call_cycles = out.per_call_ticks.median / report.tsc_per_cycle;
                 if (std::fabs(*out.per_call_cycles) >= 0.5)
-                    out.error_percent = (double(out.model_warm) - *out.per_call_cycles) / *out.per_call_cycles * 100.0;
+                    out.error_percent = (double(out.model_warm) - *out.per_call_cycles) /
+                                        *out.per_call_cycles * 100.0;
             }
         }
         report.paths.push_back(std::move(out));

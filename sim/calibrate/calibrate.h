@@ -24,12 +24,12 @@ struct CalibrateRequest {
     std::vector<std::string> paths; // catalogue names; empty or "all" = every x86_64 path
     std::string kernel;             // "" = every era of each path
     std::string handler = "read-all";
-    std::string core = "znver3";    // the profile the measurement is compared with
-    int iterations = 20'000;        // timed calls per variant (traced, untraced), over all rounds
-    int rounds = 20;                // alternating traced/untraced rounds
-    int warmup = 100;               // untimed calls before each round's timed ones
-    int calls_per_sample = 100;     // calls between two rdtsc (a VM's TSC may step coarsely)
-    bool measure = true;            // false: functional check and calibratability only
+    std::string core = "znver3"; // the profile the measurement is compared with
+    int iterations = 20'000;     // timed calls per variant (traced, untraced), over all rounds
+    int rounds = 20;             // alternating traced/untraced rounds
+    int warmup = 100;            // untimed calls before each round's timed ones
+    int calls_per_sample = 100;  // calls between two rdtsc (a VM's TSC may step coarsely)
+    bool measure = true;         // false: functional check and calibratability only
 };
 
 struct Spread {
@@ -40,8 +40,8 @@ struct PathCalibration {
     std::string path;
     std::string kernel;
     bool calibratable = false;
-    std::string reason;              // why not (calibratable == false)
-    std::vector<std::string> notes;  // e.g. popfq in user mode
+    std::string reason;             // why not (calibratable == false)
+    std::vector<std::string> notes; // e.g. popfq in user mode
 
     // Functional equality, native vs emulated (traced call; untraced return value too).
     bool functional_ok = false;
@@ -51,7 +51,7 @@ struct PathCalibration {
 
     // Measured, TSC ticks per call (median over rounds of each round's median).
     Spread traced_ticks, untraced_ticks;
-    Spread per_call_ticks;            // over rounds: traced round median - untraced round median
+    Spread per_call_ticks; // over rounds: traced round median - untraced round median
     std::optional<double> per_call_cycles; // per_call_ticks.median / TSC ticks per core cycle
 
     // Modeled (run_path on the request's core): per call, traced minus untraced.
@@ -60,11 +60,11 @@ struct PathCalibration {
 };
 
 struct CalibrationReport {
-    std::string date;  // UTC, YYYY-MM-DD
-    std::string cpu;   // "AMD EPYC (family 25 model 17 stepping 1: Zen 4), hypervisor"
-    std::string core;  // the profile compared with
-    double tsc_mhz = 0;           // measured against CLOCK_MONOTONIC_RAW
-    double tsc_per_cycle = 0;     // from the add chain (0 when not measured)
+    std::string date;              // UTC, YYYY-MM-DD
+    std::string cpu;               // "AMD EPYC (family 25 model 17 stepping 1: Zen 4), hypervisor"
+    std::string core;              // the profile compared with
+    double tsc_mhz = 0;            // measured against CLOCK_MONOTONIC_RAW
+    double tsc_per_cycle = 0;      // from the add chain (0 when not measured)
     double tsc_per_cycle_imul = 0; // from the imul chain, a cross-check
     int iterations = 0, rounds = 0;
     std::vector<PathCalibration> paths;

@@ -21,13 +21,13 @@ namespace {
 
 // What tracesim_native_run reads and writes; the offsets are the assembly's.
 struct NativeRun {
-    uint64_t fn;        // 0: traced_func
-    uint64_t stack_top; // 8: SP before the call (the emulated driver's)
-    uint64_t count;     // 16: calls
-    uint64_t* samples;  // 24: ticks per call, or null
-    uint64_t a, b, c;   // 32, 40, 48: the arguments
-    uint64_t result;    // 56: %rax after the last call
-    uint64_t sp_after;  // 64: SP after the last call
+    uint64_t fn;         // 0: traced_func
+    uint64_t stack_top;  // 8: SP before the call (the emulated driver's)
+    uint64_t count;      // 16: calls
+    uint64_t* samples;   // 24: ticks per call, or null
+    uint64_t a, b, c;    // 32, 40, 48: the arguments
+    uint64_t result;     // 56: %rax after the last call
+    uint64_t sp_after;   // 64: SP after the last call
     uint64_t per_sample; // 72: calls per sample
 };
 
@@ -159,8 +159,8 @@ namespace {
 
 std::atomic<bool> image_mapped{false};
 
-double chain_ratio(uint64_t (*chain)(uint64_t), uint64_t cycles_per_iteration, uint64_t chain_length,
-                   int repeats) {
+double chain_ratio(uint64_t (*chain)(uint64_t), uint64_t cycles_per_iteration,
+                   uint64_t chain_length, int repeats) {
     const uint64_t iterations = std::max<uint64_t>(1, chain_length / cycles_per_iteration);
     chain(iterations); // warm-up: page in, let the clock settle
     std::vector<double> ratios;
@@ -172,10 +172,13 @@ double chain_ratio(uint64_t (*chain)(uint64_t), uint64_t cycles_per_iteration, u
 
 } // namespace
 
-bool native_supported() { return true; }
+bool native_supported() {
+    return true;
+}
 
 Expected<std::unique_ptr<NativeImage>> NativeImage::map(const Image& image) {
-    if (image.arch != Arch::x86_64) return make_error("native runs need x86_64 code, not {}", image.arch);
+    if (image.arch != Arch::x86_64)
+        return make_error("native runs need x86_64 code, not {}", image.arch);
     auto entry = image.address_of("traced_func");
     if (!entry) return make_error("the image has no traced_func");
     const MemoryLayout& l = image.layout;
@@ -202,20 +205,23 @@ Expected<std::unique_ptr<NativeImage>> NativeImage::map(const Image& image) {
                    {"stack", l.stack_base, l.stack_size}};
     for (const auto& r : regions) {
         void* want = reinterpret_cast<void*>(r.base);
-        void* got = mmap(want, r.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        void* got = mmap(want, r.size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (got == MAP_FAILED)
-            return make_error("cannot map the {} region at {:#x} ({:#x} bytes) natively: {}", r.name, r.base, r.size,
-                              std::strerror(errno));
+            return make_error("cannot map the {} region at {:#x} ({:#x} bytes) natively: {}",
+                              r.name, r.base, r.size, std::strerror(errno));
         if (got != want) { // a kernel older than 4.17 treats MAP_FIXED_NOREPLACE as a hint
             munmap(got, r.size);
-            return make_error("cannot map the {} region at {:#x}: the kernel placed it at {}", r.name, r.base, got);
+            return make_error("cannot map the {} region at {:#x}: the kernel placed it at {}",
+                              r.name, r.base, got);
         }
         n->regions_.push_back({r.base, r.size});
     }
     std::memcpy(reinterpret_cast<void*>(l.text_base), image.text.data(), image.text.size());
     std::memcpy(reinterpret_cast<void*>(l.data_base), image.data.data(), image.data.size());
     std::memset(reinterpret_cast<void*>(l.stack_base), stack_poison_byte, l.stack_size);
-    if (auto task = image.address_of("current_task")) std::memcpy(reinterpret_cast<void*>(l.percpu_base), &*task, 8);
+    if (auto task = image.address_of("current_task"))
+        std::memcpy(reinterpret_cast<void*>(l.percpu_base), &*task, 8);
     if (mprotect(reinterpret_cast<void*>(l.text_base), l.text_size, PROT_READ | PROT_EXEC) != 0)
         return make_error("mprotect of the text region: {}", std::strerror(errno));
     return n;
@@ -223,7 +229,8 @@ Expected<std::unique_ptr<NativeImage>> NativeImage::map(const Image& image) {
 
 NativeImage::~NativeImage() {
     if (gs_set_) syscall(SYS_arch_prctl, ARCH_SET_GS, old_gs_);
-    for (const Region& r : regions_) munmap(reinterpret_cast<void*>(r.base), r.size);
+    for (const Region& r : regions_)
+        munmap(reinterpret_cast<void*>(r.base), r.size);
     image_mapped = false;
 }
 
@@ -258,15 +265,19 @@ NativeCall NativeImage::call(uint64_t a, uint64_t b, uint64_t c) {
     return {run.result, run.sp_after == stack_top_};
 }
 
-void NativeImage::time(std::span<uint64_t> samples, uint64_t calls_per_sample, uint64_t a, uint64_t b, uint64_t c) {
+void NativeImage::time(std::span<uint64_t> samples, uint64_t calls_per_sample, uint64_t a,
+                       uint64_t b, uint64_t c) {
     if (samples.empty() || calls_per_sample == 0) return;
-    NativeRun run{entry_, stack_top_, samples.size(), samples.data(), a, b, c, 0, 0, calls_per_sample};
+    NativeRun run{entry_, stack_top_, samples.size(),  samples.data(), a, b, c,
+                  0,      0,          calls_per_sample};
     tracesim_native_run(&run);
 }
 
 uint8_t* NativeImage::data_at(uint64_t address) {
-    if (address >= data_base_ && address < data_base_ + data_size_) return reinterpret_cast<uint8_t*>(address);
-    if (address >= percpu_base_ && address < percpu_base_ + percpu_size_) return reinterpret_cast<uint8_t*>(address);
+    if (address >= data_base_ && address < data_base_ + data_size_)
+        return reinterpret_cast<uint8_t*>(address);
+    if (address >= percpu_base_ && address < percpu_base_ + percpu_size_)
+        return reinterpret_cast<uint8_t*>(address);
     return nullptr;
 }
 
@@ -280,18 +291,32 @@ double measure_tsc_per_cycle_imul(uint64_t chain_length, int repeats) {
 
 #else // not an x86_64 Linux host
 
-bool native_supported() { return false; }
+bool native_supported() {
+    return false;
+}
 Expected<std::unique_ptr<NativeImage>> NativeImage::map(const Image&) {
     return make_error("native runs need an x86_64 Linux host");
 }
 NativeImage::~NativeImage() = default;
-Expected<void> NativeImage::set_site(uint64_t, std::span<const uint8_t>) { return make_error("no native runs"); }
-Expected<void> NativeImage::use_gs_base() { return make_error("no native runs"); }
-NativeCall NativeImage::call(uint64_t, uint64_t, uint64_t) { return {}; }
+Expected<void> NativeImage::set_site(uint64_t, std::span<const uint8_t>) {
+    return make_error("no native runs");
+}
+Expected<void> NativeImage::use_gs_base() {
+    return make_error("no native runs");
+}
+NativeCall NativeImage::call(uint64_t, uint64_t, uint64_t) {
+    return {};
+}
 void NativeImage::time(std::span<uint64_t>, uint64_t, uint64_t, uint64_t, uint64_t) {}
-uint8_t* NativeImage::data_at(uint64_t) { return nullptr; }
-double measure_tsc_per_cycle(uint64_t, int) { return 0; }
-double measure_tsc_per_cycle_imul(uint64_t, int) { return 0; }
+uint8_t* NativeImage::data_at(uint64_t) {
+    return nullptr;
+}
+double measure_tsc_per_cycle(uint64_t, int) {
+    return 0;
+}
+double measure_tsc_per_cycle_imul(uint64_t, int) {
+    return 0;
+}
 
 #endif
 

@@ -45,7 +45,8 @@ class NativeImage {
     NativeCall call(uint64_t a, uint64_t b, uint64_t c);
     // Fills each sample with the TSC ticks of `calls_per_sample` calls, each call between two
     // lfences (so each starts on a drained pipeline, as the model's call does).
-    void time(std::span<uint64_t> samples, uint64_t calls_per_sample, uint64_t a, uint64_t b, uint64_t c);
+    void time(std::span<uint64_t> samples, uint64_t calls_per_sample, uint64_t a, uint64_t b,
+              uint64_t c);
 
     uint8_t* data_at(uint64_t address); // a pointer into the mapped data or per-CPU region
 

@@ -2,8 +2,8 @@
 //
 //   tracesim calibrate --path ftrace --path ftrace-regs
 //
-//   path         kernel  measured [TSC]      measured [cyc]  model warm  error   x ftrace meas/model  functional
-//   ftrace       6.14    25.0 [24.0-26.0]    ...
+//   path         kernel  measured [TSC]      measured [cyc]  model warm  error   x ftrace
+//   meas/model  functional ftrace       6.14    25.0 [24.0-26.0]    ...
 #include "sim/cli/calibrate.h"
 
 #include "sim/calibrate/calibrate.h"
@@ -12,16 +12,17 @@
 #include "sim/report/table.h"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
 #include <cmath>
 #include <cstdio>
+#include <fmt/format.h>
 
 namespace tracesim {
 
 namespace {
 
-std::string number(double v, int decimals = 1) { return fmt::format("{:.{}f}", v, decimals); }
+std::string number(double v, int decimals = 1) {
+    return fmt::format("{:.{}f}", v, decimals);
+}
 
 // The path every ratio is taken against: ftrace, when it was measured.
 const PathCalibration* reference(const CalibrationReport& r) {
@@ -41,13 +42,17 @@ std::optional<Ratio> ratio_to(const PathCalibration& p, const PathCalibration* r
 }
 
 std::string header(const CalibrationReport& r) {
-    std::string out = fmt::format("Calibration of the {} profile on this machine, {}\n", r.core, r.date);
+    std::string out =
+        fmt::format("Calibration of the {} profile on this machine, {}\n", r.core, r.date);
     out += fmt::format("CPU: {}\n", r.cpu);
     if (r.tsc_per_cycle > 0)
-        out += fmt::format("TSC {:.0f} MHz; {:.3f} TSC ticks per core cycle (dependent add chain; imul chain: {:.3f}), "
+        out += fmt::format("TSC {:.0f} MHz; {:.3f} TSC ticks per core cycle (dependent add chain; "
+                           "imul chain: {:.3f}), "
                            "so the core ran at ~{:.0f} MHz\n",
-                           r.tsc_mhz, r.tsc_per_cycle, r.tsc_per_cycle_imul, r.tsc_mhz / r.tsc_per_cycle);
-    out += fmt::format("{} timed calls per variant in {} alternating traced/untraced rounds; per call = median over "
+                           r.tsc_mhz, r.tsc_per_cycle, r.tsc_per_cycle_imul,
+                           r.tsc_mhz / r.tsc_per_cycle);
+    out += fmt::format("{} timed calls per variant in {} alternating traced/untraced rounds; per "
+                       "call = median over "
                        "rounds of (traced - untraced) round medians [p25-p75]\n",
                        r.iterations, r.rounds);
     return out;
@@ -65,11 +70,15 @@ std::string render_table(const CalibrationReport& r, bool markdown) {
         }
         std::vector<std::string> row = {p.path, p.kernel};
         if (!p.functional_ok) {
-            table.add_note_row({p.path, p.kernel}, "native result differs: " + fmt::format("{}", fmt::join(p.problems, "; ")));
+            table.add_note_row({p.path, p.kernel},
+                               "native result differs: " +
+                                   fmt::format("{}", fmt::join(p.problems, "; ")));
             continue;
         }
         const Spread& t = p.per_call_ticks;
-        row.push_back(p.per_call_cycles ? fmt::format("{} [{}-{}]", number(t.median), number(t.p25), number(t.p75)) : "-");
+        row.push_back(p.per_call_cycles ? fmt::format("{} [{}-{}]", number(t.median), number(t.p25),
+                                                      number(t.p75))
+                                        : "-");
         row.push_back(p.per_call_cycles ? number(*p.per_call_cycles) : "-");
         row.push_back(std::to_string(p.model_warm));
         row.push_back(p.error_percent ? fmt::format("{:+.0f}%", *p.error_percent) : "-");
@@ -93,8 +102,13 @@ std::string render_table(const CalibrationReport& r, bool markdown) {
         }
     }
     out += "\n";
-    if (mae) out += fmt::format("mean absolute error: {:.0f}% over {} calibrated paths (model {} warm cycles vs measured)\n", *mae, measured, r.core);
-    if (ratios) out += fmt::format("mean absolute ratio error (x ftrace): {:.0f}% over {} paths\n", ratio_sum / ratios, ratios);
+    if (mae)
+        out += fmt::format("mean absolute error: {:.0f}% over {} calibrated paths (model {} warm "
+                           "cycles vs measured)\n",
+                           *mae, measured, r.core);
+    if (ratios)
+        out += fmt::format("mean absolute ratio error (x ftrace): {:.0f}% over {} paths\n",
+                           ratio_sum / ratios, ratios);
     for (const PathCalibration& p : r.paths)
         for (const std::string& note : p.notes)
             out += fmt::format("note: {} {}: {}\n", p.path, p.kernel, note);
@@ -106,7 +120,9 @@ std::string render_json(const CalibrationReport& r) {
     w.begin_object();
     w.field("schema", "tracesim-calibration/1");
     w.field("date", r.date).field("cpu", r.cpu).field("core", r.core);
-    w.field("tsc_mhz", r.tsc_mhz).field("tsc_per_cycle", r.tsc_per_cycle).field("tsc_per_cycle_imul", r.tsc_per_cycle_imul);
+    w.field("tsc_mhz", r.tsc_mhz)
+        .field("tsc_per_cycle", r.tsc_per_cycle)
+        .field("tsc_per_cycle_imul", r.tsc_per_cycle_imul);
     w.field("iterations", int64_t(r.iterations)).field("rounds", int64_t(r.rounds));
     w.key("paths").begin_array();
     for (const PathCalibration& p : r.paths) {
@@ -114,18 +130,24 @@ std::string render_json(const CalibrationReport& r) {
         w.field("path", p.path).field("kernel", p.kernel).field("calibratable", p.calibratable);
         if (!p.calibratable) w.field("reason", p.reason);
         w.key("notes").begin_array();
-        for (const std::string& n : p.notes) w.value(n);
+        for (const std::string& n : p.notes)
+            w.value(n);
         w.end_array();
         if (p.calibratable) {
             w.field("functional_ok", p.functional_ok);
             w.key("problems").begin_array();
-            for (const std::string& n : p.problems) w.value(n);
+            for (const std::string& n : p.problems)
+                w.value(n);
             w.end_array();
-            w.field("emulated_result", int64_t(p.emulated_result)).field("native_result", int64_t(p.native_result));
+            w.field("emulated_result", int64_t(p.emulated_result))
+                .field("native_result", int64_t(p.native_result));
             w.key("per_call_ticks").begin_object();
-            w.field("median", p.per_call_ticks.median).field("p25", p.per_call_ticks.p25).field("p75", p.per_call_ticks.p75);
+            w.field("median", p.per_call_ticks.median)
+                .field("p25", p.per_call_ticks.p25)
+                .field("p75", p.per_call_ticks.p75);
             w.end_object();
-            w.field("traced_ticks", p.traced_ticks.median).field("untraced_ticks", p.untraced_ticks.median);
+            w.field("traced_ticks", p.traced_ticks.median)
+                .field("untraced_ticks", p.untraced_ticks.median);
             if (p.per_call_cycles) w.field("per_call_cycles", *p.per_call_cycles);
             if (p.error_percent) w.field("error_percent", *p.error_percent);
         }
@@ -145,17 +167,23 @@ void add_calibrate_options(CLI::App* cmd, CalibrateOptions& o) {
     cmd->add_option("--path", o.paths, "a catalogue path (repeatable; default all)");
     cmd->add_option("--kernel", o.kernel, "kernel era (default: every era of each path)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
-    cmd->add_option("--core", o.core, "core profile the measurement is compared with")->capture_default_str();
+    cmd->add_option("--core", o.core, "core profile the measurement is compared with")
+        ->capture_default_str();
     cmd->add_option("--iterations", o.iterations, "timed calls per variant (traced, untraced)")
-        ->capture_default_str()->check(CLI::Range(1, 100'000'000));
-    cmd->add_option("--rounds", o.rounds, "alternating traced/untraced rounds")->capture_default_str()->check(CLI::Range(1, 100'000));
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100'000'000));
+    cmd->add_option("--rounds", o.rounds, "alternating traced/untraced rounds")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100'000));
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
 
 Expected<void> calibrate_command(const CalibrateOptions& o) {
     if (o.arch != "x86_64")
-        return usage_error("calibrate runs x86_64 code natively; arch '{}' cannot be calibrated here (known: x86_64)", o.arch);
+        return usage_error("calibrate runs x86_64 code natively; arch '{}' cannot be calibrated "
+                           "here (known: x86_64)",
+                           o.arch);
     if (o.format != "text" && o.format != "md" && o.format != "json")
         return usage_error("unknown format '{}' for calibrate (known: text, md, json)", o.format);
     auto catalogue = load_catalogue(tracesim_home() / "kernels");
@@ -169,8 +197,9 @@ Expected<void> calibrate_command(const CalibrateOptions& o) {
     request.rounds = std::min(o.rounds, o.iterations);
     auto report = calibrate(*catalogue, request);
     if (!report) return report.take_error();
-    std::string out = o.format == "json" ? render_json(*report)
-                                         : header(*report) + "\n" + render_table(*report, o.format == "md");
+    std::string out = o.format == "json"
+                          ? render_json(*report)
+                          : header(*report) + "\n" + render_table(*report, o.format == "md");
     return emit_output(out, o.output);
 }
 

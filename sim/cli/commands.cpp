@@ -13,14 +13,13 @@
 #include "sim/scenario.h"
 
 #include <CLI/CLI.hpp>
-#include <fmt/core.h>
-#include <toml++/toml.h>
-
 #include <chrono>
+#include <cstdio>
+#include <fmt/core.h>
 #include <fstream>
 #include <sstream>
-#include <cstdio>
 #include <thread>
+#include <toml++/toml.h>
 
 namespace tracesim {
 
@@ -46,17 +45,19 @@ struct RunOptions {
     std::vector<std::string> cores;
 };
 
-Expected<Catalogue> load_default_catalogue() { return load_catalogue(tracesim_home() / "kernels"); }
+Expected<Catalogue> load_default_catalogue() {
+    return load_catalogue(tracesim_home() / "kernels");
+}
 
 // The shipped core profiles' names and arches (isa/cores/*.toml).
 Expected<std::vector<KnownCore>> known_cores() {
     auto profiles = core_profiles();
     if (!profiles) return profiles.take_error();
     std::vector<KnownCore> cores;
-    for (const CoreProfile& p : **profiles) cores.push_back({p.name, p.arch});
+    for (const CoreProfile& p : **profiles)
+        cores.push_back({p.name, p.arch});
     return cores;
 }
-
 
 unsigned job_count(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
@@ -64,7 +65,8 @@ unsigned job_count(unsigned requested) {
 
 // Shows "tracesim: 12/40 runs" on stderr once a batch has taken more than a second.
 Progress progress_line() {
-    auto start = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    auto start =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
     return [start](size_t done, size_t total) {
         if (std::chrono::steady_clock::now() - *start < std::chrono::seconds(1)) return;
         std::fprintf(stderr, "\rtracesim: %zu/%zu runs%s", done, total, done == total ? "\n" : "");
@@ -79,27 +81,31 @@ Expected<void> list_command(const ListOptions& options) {
     if (options.what == "paths") return emit_output(render_paths(*catalogue, *format), "");
     std::string out;
     if (options.what == "handlers") {
-        for (const HandlerSpec& h : catalogue->handlers) out += fmt::format("{:<12} {}\n", h.name, h.summary);
+        for (const HandlerSpec& h : catalogue->handlers)
+            out += fmt::format("{:<12} {}\n", h.name, h.summary);
     } else if (options.what == "cores") {
         auto profiles = core_profiles();
         if (!profiles) return profiles.take_error();
         for (const CoreProfile& c : **profiles)
-            out += fmt::format("{:<16} {:<7} {:<16} {}{}\n", c.name, c.arch, c.llvm_cpu, c.description,
-                               c.name == default_core_name(c.arch) ? " (default)" : "");
+            out +=
+                fmt::format("{:<16} {:<7} {:<16} {}{}\n", c.name, c.arch, c.llvm_cpu, c.description,
+                            c.name == default_core_name(c.arch) ? " (default)" : "");
     } else if (options.what == "scenarios") {
         std::error_code error;
-        for (const auto& e : std::filesystem::directory_iterator(tracesim_home() / "scenarios", error))
+        for (const auto& e :
+             std::filesystem::directory_iterator(tracesim_home() / "scenarios", error))
             if (e.path().extension() == ".toml") out += e.path().string() + "\n";
     } else {
-        return usage_error("unknown list '{}' (known: paths, handlers, cores, scenarios)", options.what);
+        return usage_error("unknown list '{}' (known: paths, handlers, cores, scenarios)",
+                           options.what);
     }
     return emit_output(out, "");
 }
 
 // The requests of a run given by flags: every (arch, path); `all` (or none) means every path
 // the arch has.
-Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue, const RunOptions& options,
-                                                      bool write_back) {
+Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue,
+                                                      const RunOptions& options, bool write_back) {
     std::vector<Arch> arches;
     for (const std::string& a : options.arches) {
         if (a == "all") {
@@ -111,7 +117,8 @@ Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue
         arches.push_back(*arch);
     }
     if (arches.empty()) arches.assign(std::begin(all_arches), std::end(all_arches));
-    const bool every_path = options.paths.empty() || (options.paths.size() == 1 && options.paths[0] == "all");
+    const bool every_path =
+        options.paths.empty() || (options.paths.size() == 1 && options.paths[0] == "all");
     std::vector<std::string> paths = options.paths;
     if (every_path) {
         paths.clear();
@@ -123,8 +130,10 @@ Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue
         for (const std::string& path : paths) {
             if (every_path && !catalogue.has_path(path, arch)) continue;
             // Check the name now, so a typo is a usage error before anything runs.
-            if (auto spec = catalogue.find_path(path, arch, options.kernel); !spec) return spec.take_error();
-            RunRequest request{arch, path, options.kernel, options.handler, options.calls, options.budget, write_back};
+            if (auto spec = catalogue.find_path(path, arch, options.kernel); !spec)
+                return spec.take_error();
+            RunRequest request{arch,          path,           options.kernel, options.handler,
+                               options.calls, options.budget, write_back};
             for (const std::string& core : options.cores) {
                 auto profiles = core_profiles();
                 if (!profiles) return profiles.take_error();
@@ -150,8 +159,9 @@ Expected<void> run_command(const RunOptions& options) {
         auto scenario = load_scenario(options.scenario, *catalogue, *cores);
         if (!scenario) return scenario.take_error();
         requests = scenario->requests;
-        render_options.spec = ReportSpec{scenario->title, scenario->metrics, scenario->reference,
-                                         scenario->chart_metric, scenario->clock_ghz, scenario->ratios};
+        render_options.spec =
+            ReportSpec{scenario->title,        scenario->metrics,   scenario->reference,
+                       scenario->chart_metric, scenario->clock_ghz, scenario->ratios};
     } else {
         auto flagged = requests_from_flags(*catalogue, options, false);
         if (!flagged) return flagged.take_error();
@@ -176,7 +186,8 @@ Expected<void> regs_command(RunOptions options, bool all) {
     auto results = run_batch(*catalogue, *requests, job_count(options.jobs), progress_line());
     if (!results) return results.take_error();
     if (*format == Format::json) return emit_output(render(*results, *format), options.output);
-    return emit_output(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format), options.output);
+    return emit_output(all ? render_regs_matrix(*results, *format) : render_regs(*results, *format),
+                       options.output);
 }
 
 struct CheckOptions {
@@ -204,12 +215,14 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();
-    if (*format != Format::text && *format != Format::markdown) return usage_error("check prints text or md");
+    if (*format != Format::text && *format != Format::markdown)
+        return usage_error("check prints text or md");
     std::vector<std::filesystem::path> files(options.scenarios.begin(), options.scenarios.end());
     if (options.all) files = shipped_scenarios();
     if (files.empty()) return usage_error("check needs scenario files or --all");
-    std::filesystem::path dir = options.baseline_dir.empty() ? tracesim_home() / "results" / "baseline"
-                                                             : std::filesystem::path(options.baseline_dir);
+    std::filesystem::path dir = options.baseline_dir.empty()
+                                    ? tracesim_home() / "results" / "baseline"
+                                    : std::filesystem::path(options.baseline_dir);
     CheckReport report;
     for (const std::filesystem::path& file : files) {
         auto cores = known_cores();
@@ -226,8 +239,9 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
             buffer << in.rdbuf();
             old_text = buffer.str();
         } else if (!options.update) {
-            return make_error("no baseline {} for scenario {}: create it with tracesim check --update {}",
-                              baseline_file.string(), scenario->name, file.string());
+            return make_error(
+                "no baseline {} for scenario {}: create it with tracesim check --update {}",
+                baseline_file.string(), scenario->name, file.string());
         }
         auto now = parse_json(current, "current results");
         if (!now) return now.take_error();
@@ -237,7 +251,8 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
             auto compared = compare_with_baseline(*scenario, *before, *now, report);
             if (!compared) {
                 if (!options.update) return compared.take_error();
-                std::fprintf(stderr, "tracesim: %s (replacing it)\n", compared.error().message.c_str());
+                std::fprintf(stderr, "tracesim: %s (replacing it)\n",
+                             compared.error().message.c_str());
             }
         }
         if (options.update) {
@@ -245,7 +260,8 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
             if (auto ok = write_file_atomically(baseline_file, current); !ok) return ok;
         }
     }
-    std::string out = *format == Format::markdown ? render_check_markdown(report) : render_check_text(report);
+    std::string out =
+        *format == Format::markdown ? render_check_markdown(report) : render_check_text(report);
     if (options.update) out = "updated baselines in " + dir.string() + "\n" + out;
     std::fwrite(out.data(), 1, out.size(), stdout);
     regressed = !options.update && report.regressed(options.strict);
@@ -268,52 +284,67 @@ int run_cli(int argc, char** argv) {
 
     ListOptions list;
     CLI::App* list_cmd = app.add_subcommand("list", "list paths, handlers, cores or scenarios");
-    list_cmd->add_option("what", list.what, "paths | handlers | cores | scenarios")->capture_default_str();
+    list_cmd->add_option("what", list.what, "paths | handlers | cores | scenarios")
+        ->capture_default_str();
     list_cmd->add_option("--format", list.format, "text | json")->capture_default_str();
 
     RunOptions run;
-    CLI::App* run_cmd = app.add_subcommand("run", "run paths (or a scenario) and print their overhead per call");
-    run_cmd->add_option("scenario", run.scenario, "a scenario file, e.g. scenarios/entry-probes.toml");
+    CLI::App* run_cmd =
+        app.add_subcommand("run", "run paths (or a scenario) and print their overhead per call");
+    run_cmd->add_option("scenario", run.scenario,
+                        "a scenario file, e.g. scenarios/entry-probes.toml");
     add_selection(run_cmd, run);
     run_cmd->add_option("--handler", run.handler, "handler the path calls")->capture_default_str();
     run_cmd->add_option("--calls", run.calls, "traced calls to run; the last is reported")
-        ->capture_default_str()->check(CLI::Range(1, 1'000'000));
-    run_cmd->add_option("--budget", run.budget, "instruction budget per call")->capture_default_str();
-    run_cmd->add_option("--format", run.format, "text | md | csv | latex | svg | json")->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+    run_cmd->add_option("--budget", run.budget, "instruction budget per call")
+        ->capture_default_str();
+    run_cmd->add_option("--format", run.format, "text | md | csv | latex | svg | json")
+        ->capture_default_str();
     run_cmd->add_flag("--phases", run.phases, "text: add the per-phase breakdown");
-    run_cmd->add_option("--core", run.cores, "timing core per arch (repeatable; default znver3, neoverse-n1)");
+    run_cmd->add_option("--core", run.cores,
+                        "timing core per arch (repeatable; default znver3, neoverse-n1)");
 
     RunOptions regs;
     bool regs_all = false;
-    CLI::App* regs_cmd = app.add_subcommand("regs", "what the handler is given vs the true machine state");
+    CLI::App* regs_cmd =
+        app.add_subcommand("regs", "what the handler is given vs the true machine state");
     add_selection(regs_cmd, regs);
     regs_cmd->add_flag("--all", regs_all, "every path: the fields x paths matrix");
     regs_cmd->add_option("--format", regs.format, "text | md | json")->capture_default_str();
 
     CheckOptions check;
-    CLI::App* check_cmd = app.add_subcommand("check", "compare scenarios with their committed baselines (exit 3 on regression)");
+    CLI::App* check_cmd = app.add_subcommand(
+        "check", "compare scenarios with their committed baselines (exit 3 on regression)");
     check_cmd->add_option("scenarios", check.scenarios, "scenario files");
     check_cmd->add_flag("--all", check.all, "every scenario under scenarios/");
-    check_cmd->add_option("--baseline", check.baseline_dir, "baseline directory (default results/baseline)");
-    check_cmd->add_flag("--update", check.update, "rewrite the baselines (atomically) and print what moved");
+    check_cmd->add_option("--baseline", check.baseline_dir,
+                          "baseline directory (default results/baseline)");
+    check_cmd->add_flag("--update", check.update,
+                        "rewrite the baselines (atomically) and print what moved");
     check_cmd->add_flag("--strict", check.strict, "an improvement beyond tolerance also exits 3");
     check_cmd->add_option("--format", check.format, "text | md")->capture_default_str();
     check_cmd->add_option("-j,--jobs", check.jobs, "runs in parallel (default: one per core)");
 
     TraceOptions trace;
-    CLI::App* trace_cmd = app.add_subcommand("trace", "one traced call, instruction by instruction, with its timeline");
+    CLI::App* trace_cmd = app.add_subcommand(
+        "trace", "one traced call, instruction by instruction, with its timeline");
     add_trace_options(trace_cmd, trace);
 
     CompareOptions compare;
-    CLI::App* compare_cmd = app.add_subcommand("compare", "two variants of a trampoline, phase by phase");
+    CLI::App* compare_cmd =
+        app.add_subcommand("compare", "two variants of a trampoline, phase by phase");
     add_compare_options(compare_cmd, compare);
 
     CalibrateOptions calibrate;
-    CLI::App* calibrate_cmd = app.add_subcommand("calibrate", "time the x86_64 paths natively; measured vs modeled cycles");
+    CLI::App* calibrate_cmd = app.add_subcommand(
+        "calibrate", "time the x86_64 paths natively; measured vs modeled cycles");
     add_calibrate_options(calibrate_cmd, calibrate);
 
     KernelOptions kernel;
-    CLI::App* kernel_cmd = app.add_subcommand("kernel", "run paths on a built kernel's own trampolines (vmlinux) next to the models");
+    CLI::App* kernel_cmd = app.add_subcommand(
+        "kernel", "run paths on a built kernel's own trampolines (vmlinux) next to the models");
     add_kernel_options(kernel_cmd, kernel);
 
     try {
@@ -324,14 +355,14 @@ int run_cli(int argc, char** argv) {
     }
 
     bool regressed = false;
-    Expected<void> result = list_cmd->parsed()      ? list_command(list)
-                            : regs_cmd->parsed()    ? regs_command(regs, regs_all)
-                            : compare_cmd->parsed() ? compare_command(compare)
-                            : check_cmd->parsed()   ? check_command(check, regressed)
-                            : trace_cmd->parsed()   ? trace_command(trace)
+    Expected<void> result = list_cmd->parsed()        ? list_command(list)
+                            : regs_cmd->parsed()      ? regs_command(regs, regs_all)
+                            : compare_cmd->parsed()   ? compare_command(compare)
+                            : check_cmd->parsed()     ? check_command(check, regressed)
+                            : trace_cmd->parsed()     ? trace_command(trace)
                             : calibrate_cmd->parsed() ? calibrate_command(calibrate)
-                            : kernel_cmd->parsed()  ? kernel_command(kernel)
-                                                    : run_command(run);
+                            : kernel_cmd->parsed()    ? kernel_command(kernel)
+                                                      : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());
         return static_cast<int>(result.error().exit_code);

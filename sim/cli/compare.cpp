@@ -11,19 +11,18 @@
 
 #include "sim/batch.h"
 #include "sim/output.h"
-#include "sim/report/render.h"
 #include "sim/report/phase_diff.h"
+#include "sim/report/render.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 namespace tracesim {
 
 namespace {
 
-std::string compare_table(const Record& a, const Record& b, const std::string& a_name, const std::string& b_name,
-                          bool markdown) {
+std::string compare_table(const Record& a, const Record& b, const std::string& a_name,
+                          const std::string& b_name, bool markdown) {
     TextTable table = phase_diff_table(a, b, "A", "B");
     std::string title = fmt::format("{} {}: A = {}, B = {}", a.arch, a.path, a_name, b_name);
     return markdown ? "## " + title + "\n\n" + table.markdown() : title + "\n\n" + table.str();
@@ -38,7 +37,8 @@ void add_compare_options(CLI::App* cmd, CompareOptions& o) {
     cmd->add_option("--kernel-a", o.kernel_a, "kernel era of variant A");
     cmd->add_option("--kernel-b", o.kernel_b, "kernel era of variant B");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
-    cmd->add_option("--replace", o.replace, "which of the path's .S files the variants replace (default: its first)");
+    cmd->add_option("--replace", o.replace,
+                    "which of the path's .S files the variants replace (default: its first)");
     cmd->add_option("--asm-a", o.asm_a, "variant A (default: the shipped file)");
     cmd->add_option("--asm-b", o.asm_b, "variant B (optional when --kernel-a/--kernel-b differ)");
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
@@ -58,10 +58,12 @@ Expected<void> compare_command(const CompareOptions& o) {
         return usage_error("compare needs --asm-b FILE.S, or two eras with --kernel-a/--kernel-b");
     auto spec = catalogue->find_path(o.path, *arch, kernel_a);
     if (!spec) return spec.take_error();
-    if (auto spec_b = catalogue->find_path(o.path, *arch, kernel_b); !spec_b) return spec_b.take_error();
+    if (auto spec_b = catalogue->find_path(o.path, *arch, kernel_b); !spec_b)
+        return spec_b.take_error();
     std::string replace = o.replace;
     if (replace.empty() && (!o.asm_a.empty() || !o.asm_b.empty())) {
-        if ((*spec)->sources.empty()) return usage_error("path '{}' has no source file to replace", o.path);
+        if ((*spec)->sources.empty())
+            return usage_error("path '{}' has no source file to replace", o.path);
         replace = (*spec)->sources.front();
     }
     for (const std::string& f : {o.asm_a, o.asm_b})
@@ -79,10 +81,13 @@ Expected<void> compare_command(const CompareOptions& o) {
         auto name = [&](const std::string& file, const Record& r) {
             std::string era = "kernel " + r.kernel;
             if (!file.empty()) return file + " (" + era + ")";
-            return replace.empty() ? era : "kernels/" + std::string(name_of(*arch)) + "/" + replace + " (" + era + ")";
+            return replace.empty() ? era
+                                   : "kernels/" + std::string(name_of(*arch)) + "/" + replace +
+                                         " (" + era + ")";
         };
         const Record &ra = results->records[0], &rb = results->records[1];
-        out = compare_table(ra, rb, name(o.asm_a, ra), name(o.asm_b, rb), *format == Format::markdown);
+        out = compare_table(ra, rb, name(o.asm_a, ra), name(o.asm_b, rb),
+                            *format == Format::markdown);
     }
     return emit_output(out, o.output);
 }

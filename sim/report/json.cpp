@@ -18,7 +18,8 @@ void write_metrics(JsonWriter& json, const Metrics& m, const CycleMetrics* cycle
     json.begin_object();
     for_each_metric(m, [&](std::string_view name, int64_t value) { json.field(name, value); });
     if (cycles) {
-        for_each_cycle_metric(*cycles, [&](std::string_view name, auto value) { json.field(name, value); });
+        for_each_cycle_metric(*cycles,
+                              [&](std::string_view name, auto value) { json.field(name, value); });
         json.field("l1d_misses", cycles->l1d_misses_warm);
         json.field("mispredicts", cycles->mispredicts_warm);
     }
@@ -35,8 +36,10 @@ void write_record(JsonWriter& json, const Record& r) {
     json.begin_object();
     json.field("arch", name_of(r.arch)).field("path", r.path).field("kernel", r.kernel);
     json.key("core");
-    if (r.core.empty()) json.null();
-    else json.value(r.core);
+    if (r.core.empty())
+        json.null();
+    else
+        json.value(r.core);
     json.field("handler", r.handler).field("regs_struct", r.regs_struct);
     json.field("entry", r.entry).field("exit", r.exit).field("models", r.models);
     if (!r.source.empty()) json.field("source", r.source);
@@ -61,8 +64,12 @@ void write_record(JsonWriter& json, const Record& r) {
     if (r.cycles_per_call) {
         json.key("unpriced_instructions").begin_array();
         for (const UnpricedInstruction& u : r.unpriced)
-            json.begin_object().field("pc", fmt::format("{:#x}", u.pc)).field("instruction", u.text)
-                .field("reason", name_of(u.reason)).field("count", u.count).end_object();
+            json.begin_object()
+                .field("pc", fmt::format("{:#x}", u.pc))
+                .field("instruction", u.text)
+                .field("reason", name_of(u.reason))
+                .field("count", u.count)
+                .end_object();
         json.end_array();
     }
     json.field("traps", r.traps);
@@ -71,28 +78,41 @@ void write_record(JsonWriter& json, const Record& r) {
     json.field("callee_saved", r.checks.callee_saved);
     json.field("stack_balanced", r.checks.stack_balanced);
     json.key("handler_args");
-    if (r.checks.handler_args) json.value(*r.checks.handler_args);
-    else json.null();
+    if (r.checks.handler_args)
+        json.value(*r.checks.handler_args);
+    else
+        json.null();
     json.key("handler_ret");
-    if (r.checks.handler_ret) json.value(*r.checks.handler_ret);
-    else json.null();
+    if (r.checks.handler_ret)
+        json.value(*r.checks.handler_ret);
+    else
+        json.null();
     json.key("problems").begin_array();
-    for (const std::string& p : r.checks.problems) json.value(p);
+    for (const std::string& p : r.checks.problems)
+        json.value(p);
     json.end_array();
     json.end_object();
     json.key("regs_check").begin_array();
     for (const FieldCheck& c : r.regs_check) {
-        json.begin_object().field("struct", c.regs_struct).field("at", c.at).field("field", c.field);
+        json.begin_object()
+            .field("struct", c.regs_struct)
+            .field("at", c.at)
+            .field("field", c.field);
         json.field("status", name_of(c.status));
         json.key("expected");
-        if (c.expected) json.value(fmt::format("{:#x}", *c.expected));
-        else json.null();
+        if (c.expected)
+            json.value(fmt::format("{:#x}", *c.expected));
+        else
+            json.null();
         json.key("seen");
-        if (c.seen) json.value(fmt::format("{:#x}", *c.seen));
-        else json.null();
+        if (c.seen)
+            json.value(fmt::format("{:#x}", *c.seen));
+        else
+            json.null();
         if (!c.lost_bits.empty()) {
             json.key("lost_bits").begin_array();
-            for (const std::string& b : c.lost_bits) json.value(b);
+            for (const std::string& b : c.lost_bits)
+                json.value(b);
             json.end_array();
         }
         if (c.write_back) json.field("write_back", *c.write_back);
@@ -108,7 +128,8 @@ std::string render_json(const Results& results) {
     JsonWriter json;
     json.begin_object().field("schema", results_schema);
     json.key("results").begin_array();
-    for (const Record& r : results.records) write_record(json, r);
+    for (const Record& r : results.records)
+        write_record(json, r);
     json.end_array().end_object();
     return json.str();
 }

@@ -4,7 +4,9 @@
 
 namespace tracesim {
 
-void JsonWriter::newline() { out_ += '\n' + std::string(2 * has_items_.size(), ' '); }
+void JsonWriter::newline() {
+    out_ += '\n' + std::string(2 * has_items_.size(), ' ');
+}
 
 void JsonWriter::before_value() {
     if (after_key_) {
@@ -40,7 +42,9 @@ JsonWriter& JsonWriter::begin_array() {
     return *this;
 }
 
-JsonWriter& JsonWriter::end_array() { return end_object(), out_.back() = ']', *this; }
+JsonWriter& JsonWriter::end_array() {
+    return end_object(), out_.back() = ']', *this;
+}
 
 JsonWriter& JsonWriter::key(std::string_view name) {
     before_value();
@@ -60,13 +64,23 @@ void JsonWriter::write_string(std::string_view text) {
     out_ += '"';
     for (char c : text) {
         switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\t': out_ += "\\t"; break;
+        case '"':
+            out_ += "\\\"";
+            break;
+        case '\\':
+            out_ += "\\\\";
+            break;
+        case '\n':
+            out_ += "\\n";
+            break;
+        case '\t':
+            out_ += "\\t";
+            break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20) out_ += fmt::format("\\u{:04x}", c);
-            else out_ += c;
+            if (static_cast<unsigned char>(c) < 0x20)
+                out_ += fmt::format("\\u{:04x}", c);
+            else
+                out_ += c;
         }
     }
     out_ += '"';

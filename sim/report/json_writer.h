@@ -22,7 +22,9 @@ class JsonWriter {
     JsonWriter& value(bool flag);
     JsonWriter& value(double number); // three decimals: deterministic, and all a ratio needs
     JsonWriter& null();
-    template <class T> JsonWriter& field(std::string_view name, const T& v) { return key(name).value(v); }
+    template <class T> JsonWriter& field(std::string_view name, const T& v) {
+        return key(name).value(v);
+    }
 
     std::string str() const { return out_ + "\n"; }
 

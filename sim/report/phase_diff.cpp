@@ -14,7 +14,8 @@ const Metrics* phase_metrics(const Record& r, Phase phase) {
 
 } // namespace
 
-TextTable phase_diff_table(const Record& a, const Record& b, std::string_view a_label, std::string_view b_label) {
+TextTable phase_diff_table(const Record& a, const Record& b, std::string_view a_label,
+                           std::string_view b_label) {
     struct Column {
         const char* label;
         int64_t Metrics::*member;

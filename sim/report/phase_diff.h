@@ -14,6 +14,7 @@
 namespace tracesim {
 
 // Columns are "<metric> <a_label>", "<metric> <b_label>", "<metric> diff".
-TextTable phase_diff_table(const Record& a, const Record& b, std::string_view a_label, std::string_view b_label);
+TextTable phase_diff_table(const Record& a, const Record& b, std::string_view a_label,
+                           std::string_view b_label);
 
 } // namespace tracesim

@@ -19,7 +19,9 @@ namespace tracesim {
 
 namespace {
 
-std::string hex(const std::optional<uint64_t>& value) { return value ? fmt::format("{:#x}", *value) : "-"; }
+std::string hex(const std::optional<uint64_t>& value) {
+    return value ? fmt::format("{:#x}", *value) : "-";
+}
 
 std::string cell(const FieldCheck& c) {
     if (c.status != FieldStatus::partial) return std::string(name_of(c.status));
@@ -36,7 +38,8 @@ std::string render_regs(const Results& results, Format format) {
     std::string out;
     for (const Record& r : results.records) {
         if (!r.supported) {
-            out += fmt::format("{} {} (kernel {}): not supported: {}\n\n", r.arch, r.path, r.kernel, r.reason);
+            out += fmt::format("{} {} (kernel {}): not supported: {}\n\n", r.arch, r.path, r.kernel,
+                               r.reason);
             continue;
         }
         for (const char* at : {"entry", "exit"}) {
@@ -48,7 +51,8 @@ std::string render_regs(const Results& results, Format format) {
                 regs_struct = c.regs_struct;
                 table.add_row({c.field, std::string(name_of(c.status)), hex(c.expected),
                                c.status == FieldStatus::absent ? "-" : hex(c.seen),
-                               fmt::format("{}", fmt::join(c.lost_bits, " ")), c.write_back.value_or("")});
+                               fmt::format("{}", fmt::join(c.lost_bits, " ")),
+                               c.write_back.value_or("")});
             }
             if (regs_struct.empty()) continue;
             out += fmt::format("{}{} {} (kernel {}): the {} the {} handler is given\n\n",
@@ -72,13 +76,15 @@ std::string render_regs_matrix(const Results& results, Format format) {
                 for (const FieldCheck& c : r.regs_check) {
                     if (c.at != at) continue;
                     any = true;
-                    if (std::find(rows.begin(), rows.end(), c.row) == rows.end()) rows.push_back(c.row);
+                    if (std::find(rows.begin(), rows.end(), c.row) == rows.end())
+                        rows.push_back(c.row);
                 }
                 if (any) columns.push_back(&r);
             }
             if (columns.empty()) continue;
             std::vector<std::string> headers = {"field"};
-            for (const Record* r : columns) headers.push_back(fmt::format("{} {}", r->path, r->kernel));
+            for (const Record* r : columns)
+                headers.push_back(fmt::format("{} {}", r->path, r->kernel));
             TextTable table(headers, std::vector<bool>(headers.size(), false));
             for (const std::string& field : rows) {
                 std::vector<std::string> line = {field};
@@ -90,8 +96,8 @@ std::string render_regs_matrix(const Results& results, Format format) {
                 }
                 table.add_row(line);
             }
-            out += fmt::format("{}{}: what the {} handler is given\n\n", format == Format::markdown ? "### " : "",
-                               arch, at);
+            out += fmt::format("{}{}: what the {} handler is given\n\n",
+                               format == Format::markdown ? "### " : "", arch, at);
             out += emit(table, format) + "\n";
         }
     }

@@ -18,9 +18,10 @@ Expected<Format> parse_format(std::string_view name) {
 
 ReportSpec default_report_spec() {
     return ReportSpec{"Overhead per traced call (traced minus untraced call)",
-                      {"instructions", "loads", "stores", "bytes_loaded", "bytes_stored", "lines_touched",
-                       "max_stack_depth", "traps", "cycles_cold", "cycles_warm"},
-                      "", "instructions"};
+                      {"instructions", "loads", "stores", "bytes_loaded", "bytes_stored",
+                       "lines_touched", "max_stack_depth", "traps", "cycles_cold", "cycles_warm"},
+                      "",
+                      "instructions"};
 }
 
 std::string render(const Results& results, Format format, const RenderOptions& options) {
@@ -28,18 +29,25 @@ std::string render(const Results& results, Format format, const RenderOptions& o
     ReportSpec spec = options.spec.metrics.empty() ? default_report_spec() : options.spec;
     ReportTable table = build_report(results, spec);
     switch (format) {
-    case Format::markdown: return render_report_markdown(table);
-    case Format::csv: return render_report_csv(table);
-    case Format::latex: return render_report_latex(table);
-    case Format::svg: return render_report_svg(table);
-    default: break;
+    case Format::markdown:
+        return render_report_markdown(table);
+    case Format::csv:
+        return render_report_csv(table);
+    case Format::latex:
+        return render_report_latex(table);
+    case Format::svg:
+        return render_report_svg(table);
+    default:
+        break;
     }
     std::string out = render_report_text(table);
     std::vector<std::string> cores;
     for (const Record& r : results.records)
-        if (!r.core.empty() && std::find(cores.begin(), cores.end(), r.core) == cores.end()) cores.push_back(r.core);
+        if (!r.core.empty() && std::find(cores.begin(), cores.end(), r.core) == cores.end())
+            cores.push_back(r.core);
     out += cores.empty() ? "\ncycles: not modeled in this run; counts are exact emulator counts.\n"
-                         : fmt::format("\ncycles: modeled on {} (cold: empty caches and predictors; warm: steady state). "
+                         : fmt::format("\ncycles: modeled on {} (cold: empty caches and "
+                                       "predictors; warm: steady state). "
                                        "Counts are exact emulator counts.\n",
                                        fmt::join(cores, ", "));
     if (options.phases) out += render_phases_text(results);

@@ -15,7 +15,8 @@ int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz)
     if (metric == "traps") return r.traps;
     if (metric == "hits_per_s_warm") // a whole traced call per hit, as the bench's loop runs it
         return r.cycles_traced && r.cycles_traced->cycles_warm > 0
-                   ? std::llround(clock_ghz * 1e9 / static_cast<double>(r.cycles_traced->cycles_warm))
+                   ? std::llround(clock_ghz * 1e9 /
+                                  static_cast<double>(r.cycles_traced->cycles_warm))
                    : 0;
     int64_t out = 0;
     if (metric.starts_with("cycles") || metric.find("misses") != std::string_view::npos ||
@@ -38,7 +39,8 @@ int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz)
 std::string_view unit_of(std::string_view metric) {
     if (metric == "instructions") return "insns";
     if (metric == "loads" || metric == "stores") return "accesses";
-    if (metric == "bytes_loaded" || metric == "bytes_stored" || metric == "max_stack_depth") return "B";
+    if (metric == "bytes_loaded" || metric == "bytes_stored" || metric == "max_stack_depth")
+        return "B";
     if (metric == "lines_touched") return "lines";
     if (metric == "traps") return "traps";
     if (metric.starts_with("cycles")) return "cycles";
@@ -84,7 +86,8 @@ bool is_path(const Record& r, const std::string& path, const Results& results) {
     if (r.path != name) return false;
     if (at != std::string::npos) return r.kernel == path.substr(at + 1);
     for (const Record& other : results.records)
-        if (other.supported && other.path == name && other.arch == r.arch && kernel_older(r.kernel, other.kernel))
+        if (other.supported && other.path == name && other.arch == r.arch &&
+            kernel_older(r.kernel, other.kernel))
             return false;
     return true;
 }
@@ -92,7 +95,8 @@ bool is_path(const Record& r, const std::string& path, const Results& results) {
 // The record `path` names with r's arch, handler and core.
 const Record* peer_of(const Record& r, const std::string& path, const Results& results) {
     for (const Record& other : results.records)
-        if (is_path(other, path, results) && other.arch == r.arch && other.handler == r.handler && other.core == r.core)
+        if (is_path(other, path, results) && other.arch == r.arch && other.handler == r.handler &&
+            other.core == r.core)
             return &other;
     return nullptr;
 }
@@ -102,7 +106,8 @@ bool has_path(const Results& results, Arch arch, const std::string& path) {
     size_t at = path.find('@');
     std::string name = path.substr(0, at);
     for (const Record& r : results.records)
-        if (r.arch == arch && r.path == name && (at == std::string::npos || r.kernel == path.substr(at + 1)))
+        if (r.arch == arch && r.path == name &&
+            (at == std::string::npos || r.kernel == path.substr(at + 1)))
             return true;
     return false;
 }
@@ -116,7 +121,8 @@ std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spe
         for (const auto& [num, den] : spec.ratios) {
             const Record* a = peer_of(r, num, results);
             const Record* b = peer_of(r, den, results);
-            if (!has_path(results, r.arch, num) || !has_path(results, r.arch, den)) continue; // not on this arch
+            if (!has_path(results, r.arch, num) || !has_path(results, r.arch, den))
+                continue; // not on this arch
             RatioRow row{r.arch, r.core, r.handler, num, den, std::nullopt};
             if (a && b && metric_value(*b, metric, spec.clock_ghz) != 0)
                 row.value = static_cast<double>(metric_value(*a, metric, spec.clock_ghz)) /
@@ -132,26 +138,32 @@ std::vector<RatioRow> build_ratios(const Results& results, const ReportSpec& spe
 ReportTable build_report(const Results& results, const ReportSpec& spec) {
     ReportTable table;
     table.spec = spec;
-    if (table.spec.chart_metric.empty() && !spec.metrics.empty()) table.spec.chart_metric = spec.metrics.front();
-    for (const std::string& m : spec.metrics) table.units.emplace_back(unit_of(m));
+    if (table.spec.chart_metric.empty() && !spec.metrics.empty())
+        table.spec.chart_metric = spec.metrics.front();
+    for (const std::string& m : spec.metrics)
+        table.units.emplace_back(unit_of(m));
     std::set<std::pair<Arch, std::string>> cores;
     std::set<std::string> handlers;
     for (const Record& r : results.records) {
-        ReportRow row{r.arch, r.path, r.kernel, r.core, r.handler, r.regs_struct, r.supported, r.reason,
-                      is_path(r, spec.reference, results), r.checks.ok(), {}};
+        ReportRow row{r.arch,        r.path,    r.kernel,
+                      r.core,        r.handler, r.regs_struct,
+                      r.supported,   r.reason,  is_path(r, spec.reference, results),
+                      r.checks.ok(), {}};
         if (r.supported) { // an unsupported row has no handler or core to tell apart
             cores.insert({r.arch, r.core});
             handlers.insert(r.handler);
         }
         if (r.supported) {
-            // The reference: same arch, handler and core, the reference path (its newest era listed).
+            // The reference: same arch, handler and core, the reference path (its newest era
+            // listed).
             const Record* reference = peer_of(r, spec.reference, results);
             for (const std::string& m : spec.metrics) {
                 ReportValue v{metric_value(r, m, spec.clock_ghz), std::nullopt, std::nullopt};
                 if (reference && reference != &r) {
                     int64_t base = metric_value(*reference, m, spec.clock_ghz);
                     v.delta = v.value - base;
-                    if (base != 0) v.factor = static_cast<double>(v.value) / static_cast<double>(base);
+                    if (base != 0)
+                        v.factor = static_cast<double>(v.value) / static_cast<double>(base);
                 }
                 row.values.push_back(v);
             }
@@ -160,7 +172,8 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
     }
     // A core column only when an arch is shown on several cores (each arch has its own anyway).
     std::set<Arch> arches;
-    for (const auto& [arch, core] : cores) arches.insert(arch);
+    for (const auto& [arch, core] : cores)
+        arches.insert(arch);
     table.show_core = cores.size() > arches.size();
     table.show_handler = handlers.size() > 1;
     table.ratios = build_ratios(results, table.spec);

@@ -17,14 +17,14 @@ struct ReportSpec {
     std::vector<std::string> metrics; // per_call metric names (scenario_metrics())
     std::string reference;            // path deltas are against ("" = no deltas)
     std::string chart_metric; // the chart's and the ratios' metric; build_report: "" = the first
-    double clock_ghz = 0; // > 0: hits_per_s_warm = clock / warm cycles of the whole traced call
+    double clock_ghz = 0;     // > 0: hits_per_s_warm = clock / warm cycles of the whole traced call
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
 };
 
 struct ReportValue {
     int64_t value = 0;
-    std::optional<int64_t> delta;   // value - reference value
-    std::optional<double> factor;   // value / reference value
+    std::optional<int64_t> delta; // value - reference value
+    std::optional<double> factor; // value / reference value
 };
 
 struct ReportRow {

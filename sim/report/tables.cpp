@@ -87,7 +87,8 @@ std::vector<std::string> ratio_cells(const ReportTable& t, const RatioRow& r) {
 TextTable build_ratio_table(const ReportTable& t) {
     Layout l = ratio_layout(t);
     TextTable table(l.headers, l.numeric);
-    for (const RatioRow& r : t.ratios) table.add_row(ratio_cells(t, r));
+    for (const RatioRow& r : t.ratios)
+        table.add_row(ratio_cells(t, r));
     return table;
 }
 
@@ -106,7 +107,8 @@ TextTable build_text_table(const ReportTable& t) {
             continue;
         }
         cells.push_back(r.regs_struct);
-        for (size_t i = 0; i < r.values.size(); ++i) cells.push_back(value_text(r, r.values[i], t.units[i]));
+        for (size_t i = 0; i < r.values.size(); ++i)
+            cells.push_back(value_text(r, r.values[i], t.units[i]));
         cells.push_back(r.checks_ok ? "ok" : "FAIL");
         table.add_row(cells);
     }
@@ -117,14 +119,27 @@ std::string latex_escape(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-        case '\\': out += "\\textbackslash{}"; break;
-        case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+        case '\\':
+            out += "\\textbackslash{}";
+            break;
+        case '&':
+        case '%':
+        case '$':
+        case '#':
+        case '_':
+        case '{':
+        case '}':
             out += '\\';
             out += c;
             break;
-        case '~': out += "\\textasciitilde{}"; break;
-        case '^': out += "\\textasciicircum{}"; break;
-        default: out += c;
+        case '~':
+            out += "\\textasciitilde{}";
+            break;
+        case '^':
+            out += "\\textasciicircum{}";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -146,7 +161,8 @@ std::string render_report_text(const ReportTable& t) {
     std::string out = t.spec.title.empty() ? "" : t.spec.title + "\n\n";
     out += build_text_table(t).str();
     if (!t.spec.reference.empty())
-        out += fmt::format("\n(+N, xF): per-call difference from {} on the same arch.\n", t.spec.reference);
+        out += fmt::format("\n(+N, xF): per-call difference from {} on the same arch.\n",
+                           t.spec.reference);
     if (!t.ratios.empty()) out += "\n" + ratio_title(t) + "\n\n" + build_ratio_table(t).str();
     return out;
 }
@@ -155,23 +171,29 @@ std::string render_report_markdown(const ReportTable& t) {
     std::string out = t.spec.title.empty() ? "" : "## " + t.spec.title + "\n\n";
     out += build_text_table(t).markdown();
     if (!t.spec.reference.empty())
-        out += fmt::format("\n(+N, xF): per-call difference from `{}` on the same arch.\n", t.spec.reference);
-    if (!t.ratios.empty()) out += "\n### " + ratio_title(t) + "\n\n" + build_ratio_table(t).markdown();
+        out += fmt::format("\n(+N, xF): per-call difference from `{}` on the same arch.\n",
+                           t.spec.reference);
+    if (!t.ratios.empty())
+        out += "\n### " + ratio_title(t) + "\n\n" + build_ratio_table(t).markdown();
     return out;
 }
 
 std::string render_report_latex(const ReportTable& t) {
     Layout l = layout_of(t);
     std::string columns;
-    for (bool n : l.numeric) columns += n ? 'r' : 'l';
-    std::string out = "% tracesim: " + latex_escape(t.spec.title) + "\n% needs \\usepackage{booktabs}\n";
+    for (bool n : l.numeric)
+        columns += n ? 'r' : 'l';
+    std::string out =
+        "% tracesim: " + latex_escape(t.spec.title) + "\n% needs \\usepackage{booktabs}\n";
     out += "\\begin{tabular}{" + columns + "}\n\\toprule\n";
     std::vector<std::string> head;
-    for (const std::string& h : l.headers) head.push_back(latex_escape(h));
+    for (const std::string& h : l.headers)
+        head.push_back(latex_escape(h));
     out += fmt::format("{} \\\\\n\\midrule\n", fmt::join(head, " & "));
     for (const ReportRow& r : t.rows) {
         std::vector<std::string> cells;
-        for (const std::string& c : lead_cells(t, r)) cells.push_back(latex_escape(c));
+        for (const std::string& c : lead_cells(t, r))
+            cells.push_back(latex_escape(c));
         if (!r.supported) {
             cells.push_back(fmt::format("\\multicolumn{{{}}}{{l}}{{not supported: {}}}",
                                         l.headers.size() - cells.size(), latex_escape(r.reason)));
@@ -187,14 +209,18 @@ std::string render_report_latex(const ReportTable& t) {
     if (!t.ratios.empty()) {
         Layout r = ratio_layout(t);
         std::string ratio_columns;
-        for (bool n : r.numeric) ratio_columns += n ? 'r' : 'l';
+        for (bool n : r.numeric)
+            ratio_columns += n ? 'r' : 'l';
         std::vector<std::string> ratio_head;
-        for (const std::string& h : r.headers) ratio_head.push_back(latex_escape(h));
-        out += "% " + latex_escape(ratio_title(t)) + "\n\\begin{tabular}{" + ratio_columns + "}\n\\toprule\n";
+        for (const std::string& h : r.headers)
+            ratio_head.push_back(latex_escape(h));
+        out += "% " + latex_escape(ratio_title(t)) + "\n\\begin{tabular}{" + ratio_columns +
+               "}\n\\toprule\n";
         out += fmt::format("{} \\\\\n\\midrule\n", fmt::join(ratio_head, " & "));
         for (const RatioRow& row : t.ratios) {
             std::vector<std::string> cells;
-            for (const std::string& c : ratio_cells(t, row)) cells.push_back(latex_escape(c));
+            for (const std::string& c : ratio_cells(t, row))
+                cells.push_back(latex_escape(c));
             out += fmt::format("{} \\\\\n", fmt::join(cells, " & "));
         }
         out += "\\bottomrule\n\\end{tabular}\n";
@@ -203,7 +229,8 @@ std::string render_report_latex(const ReportTable& t) {
 }
 
 std::string render_report_csv(const ReportTable& t) {
-    std::vector<std::string> head = {"arch", "path", "kernel", "handler", "core", "regs_struct", "supported"};
+    std::vector<std::string> head = {"arch", "path",        "kernel",   "handler",
+                                     "core", "regs_struct", "supported"};
     for (const std::string& m : t.spec.metrics) {
         head.push_back(m);
         if (!t.spec.reference.empty()) {
@@ -215,8 +242,9 @@ std::string render_report_csv(const ReportTable& t) {
     head.push_back("reason");
     std::string out = fmt::format("{}\n", fmt::join(head, ","));
     for (const ReportRow& r : t.rows) {
-        std::vector<std::string> cells = {std::string(name_of(r.arch)), r.path, r.kernel, r.handler, r.core,
-                                          r.regs_struct, r.supported ? "true" : "false"};
+        std::vector<std::string> cells = {
+            std::string(name_of(r.arch)),  r.path, r.kernel, r.handler, r.core, r.regs_struct,
+            r.supported ? "true" : "false"};
         for (size_t i = 0; i < t.spec.metrics.size(); ++i) {
             const ReportValue* v = r.supported ? &r.values[i] : nullptr;
             cells.push_back(v ? std::to_string(v->value) : ""); // rates in hits/s, unscaled
@@ -227,7 +255,8 @@ std::string render_report_csv(const ReportTable& t) {
         }
         cells.push_back(r.supported ? (r.checks_ok ? "ok" : "FAIL") : "");
         cells.push_back(r.reason);
-        for (std::string& c : cells) c = csv_field(c);
+        for (std::string& c : cells)
+            c = csv_field(c);
         out += fmt::format("{}\n", fmt::join(cells, ","));
     }
     return out;

@@ -13,7 +13,8 @@ namespace {
 
 std::vector<std::string> metric_cells(const Metrics& m) {
     std::vector<std::string> cells;
-    for_each_metric(m, [&](std::string_view, int64_t value) { cells.push_back(std::to_string(value)); });
+    for_each_metric(
+        m, [&](std::string_view, int64_t value) { cells.push_back(std::to_string(value)); });
     return cells;
 }
 
@@ -23,16 +24,20 @@ std::string render_phases_text(const Results& results) {
     std::string out;
     for (const Record& r : results.records) {
         if (!r.supported) continue;
-        out += fmt::format("\n{} {} (kernel {}): the traced call by phase\n\n", r.arch, r.path, r.kernel);
-        TextTable phases({"phase", "instrs", "loads", "stores", "bytes ld", "bytes st", "lines", "stack"},
-                         {false, true, true, true, true, true, true, true});
+        out += fmt::format("\n{} {} (kernel {}): the traced call by phase\n\n", r.arch, r.path,
+                           r.kernel);
+        TextTable phases(
+            {"phase", "instrs", "loads", "stores", "bytes ld", "bytes st", "lines", "stack"},
+            {false, true, true, true, true, true, true, true});
         for (const PhaseMetrics& p : r.phases) {
             std::vector<std::string> row = {std::string(name_of(p.phase))};
-            for (std::string& cell : metric_cells(p.metrics)) row.push_back(std::move(cell));
+            for (std::string& cell : metric_cells(p.metrics))
+                row.push_back(std::move(cell));
             phases.add_row(row);
         }
         std::vector<std::string> total = {"total"};
-        for (std::string& cell : metric_cells(r.traced)) total.push_back(std::move(cell));
+        for (std::string& cell : metric_cells(r.traced))
+            total.push_back(std::move(cell));
         phases.add_row(total);
         out += phases.str();
     }
@@ -40,7 +45,8 @@ std::string render_phases_text(const Results& results) {
 }
 
 std::string render_paths_text(const Catalogue& catalogue) {
-    TextTable table({"path", "arch", "kernel", "handler gets", "models"}, {false, false, false, false, false});
+    TextTable table({"path", "arch", "kernel", "handler gets", "models"},
+                    {false, false, false, false, false});
     for (const PathSpec& p : catalogue.paths) {
         if (!p.supported) {
             table.add_note_row({p.name, std::string(name_of(p.arch)), p.kernel, "-"},

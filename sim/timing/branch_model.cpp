@@ -2,7 +2,6 @@
 
 namespace tracesim {
 
-
 BranchModel::BranchModel(uint32_t return_stack_entries)
     : stack_(return_stack_entries ? return_stack_entries : 1, 0) {}
 
@@ -27,8 +26,11 @@ MispredictKind BranchModel::predict(BranchKind kind, uint64_t pc, uint64_t fall_
     switch (kind) {
     case BranchKind::none:
     case BranchKind::jump:
-    case BranchKind::exception_return: return MispredictKind::none;
-    case BranchKind::call: push(fall_through); return MispredictKind::none;
+    case BranchKind::exception_return:
+        return MispredictKind::none;
+    case BranchKind::call:
+        push(fall_through);
+        return MispredictKind::none;
     case BranchKind::ret: {
         if (count_ == 0) return MispredictKind::ret;
         uint64_t predicted = stack_[top_];

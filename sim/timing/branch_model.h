@@ -41,10 +41,14 @@ enum class MispredictKind : uint8_t { none, ret, indirect, conditional };
 
 constexpr std::string_view name_of(MispredictKind kind) {
     switch (kind) {
-    case MispredictKind::none: return "none";
-    case MispredictKind::ret: return "return";
-    case MispredictKind::indirect: return "indirect";
-    case MispredictKind::conditional: return "conditional";
+    case MispredictKind::none:
+        return "none";
+    case MispredictKind::ret:
+        return "return";
+    case MispredictKind::indirect:
+        return "indirect";
+    case MispredictKind::conditional:
+        return "conditional";
     }
     return "?";
 }
@@ -70,7 +74,8 @@ class BranchModel {
     };
     struct PcHistoryHash {
         size_t operator()(const PcHistory& k) const {
-            return static_cast<size_t>(k.pc * 0x9e3779b97f4a7c15ULL ^ k.history * 0xff51afd7ed558ccdULL);
+            return static_cast<size_t>(k.pc * 0x9e3779b97f4a7c15ULL ^
+                                       k.history * 0xff51afd7ed558ccdULL);
         }
     };
     std::unordered_map<PcHistory, bool, PcHistoryHash> directions_;           // -> last outcome

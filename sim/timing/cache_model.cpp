@@ -5,7 +5,8 @@
 namespace tracesim {
 
 SetAssociativeCache::SetAssociativeCache(uint64_t size_bytes, uint32_t ways, uint32_t line_bytes)
-    : sets_(static_cast<uint32_t>(std::max<uint64_t>(1, size_bytes / (uint64_t(ways) * line_bytes)))),
+    : sets_(
+          static_cast<uint32_t>(std::max<uint64_t>(1, size_bytes / (uint64_t(ways) * line_bytes)))),
       ways_(ways), tags_(size_t(sets_) * ways_, 0), stamps_(size_t(sets_) * ways_, 0) {}
 
 bool SetAssociativeCache::access(uint64_t line) {
@@ -47,9 +48,12 @@ CacheOutcome DataCacheModel::access(uint64_t address) {
 
 int64_t DataCacheModel::penalty(CacheOutcome outcome) const {
     switch (outcome) {
-    case CacheOutcome::l1_hit: return 0;
-    case CacheOutcome::l2_hit: return l2_penalty_;
-    case CacheOutcome::l2_miss: return memory_penalty_;
+    case CacheOutcome::l1_hit:
+        return 0;
+    case CacheOutcome::l2_hit:
+        return l2_penalty_;
+    case CacheOutcome::l2_miss:
+        return memory_penalty_;
     }
     return 0;
 }

@@ -1,7 +1,6 @@
 #include "sim/timing/core_profile.h"
 
 #include "sim/timing/override_table.h"
-
 #include "sim/toml_file.h"
 
 #include <algorithm>
@@ -29,8 +28,8 @@ struct Reader {
         for (std::string_view key : known)
             if (!table.contains(key) &&
                 std::find(optional.begin(), optional.end(), key) == optional.end())
-                return make_error("{}: missing key '{}' in {} (valid keys: {})", where(table),
-                                  key, what, fmt::join(known, ", "));
+                return make_error("{}: missing key '{}' in {} (valid keys: {})", where(table), key,
+                                  what, fmt::join(known, ", "));
         return {};
     }
 
@@ -80,8 +79,8 @@ struct Reader {
         const toml::node* source = t->get("source");
         const toml::node* estimate = t->get("estimate");
         if ((source != nullptr) == (estimate != nullptr))
-            return make_error("{}: '{}' needs exactly one of 'source' and 'estimate'",
-                              where(*node), key);
+            return make_error("{}: '{}' needs exactly one of 'source' and 'estimate'", where(*node),
+                              key);
         const toml::node* text = source ? source : estimate;
         auto s = text->value<std::string>();
         if (!s || s->empty())
@@ -100,7 +99,8 @@ struct Reader {
         target = std::move(*tried_);                                                               \
     } while (0)
 
-Expected<void> check_geometry(const CoreProfile& p, const CacheLevel& level, std::string_view name) {
+Expected<void> check_geometry(const CoreProfile& p, const CacheLevel& level,
+                              std::string_view name) {
     int64_t bytes = level.size_kib.value * 1024;
     int64_t way_bytes = level.ways.value * level.line_bytes.value;
     int64_t line = level.line_bytes.value;
@@ -130,14 +130,14 @@ Expected<CoreProfile> load_core_profile(const std::filesystem::path& file) {
         return ok.take_error();
     TRY_ASSIGN(p.name, r.string(root, "name"));
     if (p.name != file.stem().string())
-        return make_error("{}: name '{}' differs from the file name '{}'", r.where(*root.get("name")),
-                          p.name, file.filename().string());
+        return make_error("{}: name '{}' differs from the file name '{}'",
+                          r.where(*root.get("name")), p.name, file.filename().string());
     std::string arch;
     TRY_ASSIGN(arch, r.string(root, "arch"));
     auto parsed_arch = parse_arch(arch);
     if (!parsed_arch)
-        return make_error("{}: unknown arch '{}' (valid: x86_64, arm64)", r.where(*root.get("arch")),
-                          arch);
+        return make_error("{}: unknown arch '{}' (valid: x86_64, arm64)",
+                          r.where(*root.get("arch")), arch);
     p.arch = *parsed_arch;
     TRY_ASSIGN(p.description, r.string(root, "description"));
     TRY_ASSIGN(p.llvm_cpu, r.string(root, "llvm_cpu"));

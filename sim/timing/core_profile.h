@@ -63,7 +63,8 @@ struct CoreProfile {
 // agrees with LLVM's model.
 Expected<CoreProfile> load_core_profile(const std::filesystem::path& file);
 
-// Every *.toml in `dir` (the shipped ones: tracesim_home() / "isa/cores"), sorted by name (x86_64 first, then arm64; by name within an arch).
+// Every *.toml in `dir` (the shipped ones: tracesim_home() / "isa/cores"), sorted by name (x86_64
+// first, then arm64; by name within an arch).
 Expected<std::vector<CoreProfile>> load_core_profiles(const std::filesystem::path& dir);
 
 // The core a run uses when --core is not given: znver3 on x86_64, neoverse-n1 on arm64.

@@ -14,11 +14,10 @@
 #include "llvm/MCA/SourceMgr.h"
 #include "llvm/Support/Error.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
+#include <fcntl.h>
 #include <mutex>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace tracesim {
@@ -45,7 +44,8 @@ struct StaticKey {
 struct StaticKeyHash {
     size_t operator()(const StaticKey& k) const {
         uint64_t h = k.pc * 0x9e3779b97f4a7c15ULL ^ k.size;
-        for (uint8_t i = 0; i < k.size && i < 15; ++i) h = (h ^ k.bytes[i]) * 0x100000001b3ULL;
+        for (uint8_t i = 0; i < k.size && i < 15; ++i)
+            h = (h ^ k.bytes[i]) * 0x100000001b3ULL;
         return static_cast<size_t>(h);
     }
 };
@@ -74,11 +74,20 @@ class StageRecorder : public llvm::mca::HWEventListener {
         if (index >= out_.size()) return;
         StageCycles& s = out_[index];
         switch (event.Type) {
-        case E::Dispatched: s.dispatched = cycle_; break;
-        case E::Issued: s.issued = cycle_; break;
-        case E::Executed: s.executed = cycle_; break;
-        case E::Retired: s.retired = cycle_; break;
-        default: break;
+        case E::Dispatched:
+            s.dispatched = cycle_;
+            break;
+        case E::Issued:
+            s.issued = cycle_;
+            break;
+        case E::Executed:
+            s.executed = cycle_;
+            break;
+        case E::Retired:
+            s.retired = cycle_;
+            break;
+        default:
+            break;
         }
     }
 
@@ -103,7 +112,8 @@ std::unique_ptr<llvm::mca::InstrDesc> retimed_desc(const llvm::mca::InstrDesc& f
     d->HasPartiallyOverlappingGroups = from.HasPartiallyOverlappingGroups;
     d->IsRecyclable = false;
     d->MaxLatency = cycles;
-    for (auto& write : d->Writes) write.Latency = cycles;
+    for (auto& write : d->Writes)
+        write.Latency = cycles;
     return d;
 }
 
@@ -148,8 +158,8 @@ Expected<void> McaTimeline::Impl::init() {
 
     // Instructions used to price: a NOP (stand-in for unpriced ones), a call and a return.
     static const uint8_t x86_code[] = {0x90, 0xe8, 0, 0, 0, 0, 0xc3};
-    static const uint8_t arm_code[] = {0x1f, 0x20, 0x03, 0xd5, 0x02, 0, 0, 0x94,
-                                       0xc0, 0x03, 0x5f, 0xd6};
+    static const uint8_t arm_code[] = {0x1f, 0x20, 0x03, 0xd5, 0x02, 0,
+                                       0,    0x94, 0xc0, 0x03, 0x5f, 0xd6};
     bool x86 = profile.arch == Arch::x86_64;
     const uint8_t* code = x86 ? x86_code : arm_code;
     size_t code_size = x86 ? sizeof x86_code : sizeof arm_code;
@@ -282,14 +292,16 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
             const llvm::MCRegisterInfo& mri = *m.target->register_info;
             bool rsp = false;
             for (const auto& w : from.Writes)
-                rsp = rsp || (w.isImplicitWrite() && std::string_view(mri.getName(w.RegisterID)) == "RSP");
+                rsp = rsp ||
+                      (w.isImplicitWrite() && std::string_view(mri.getName(w.RegisterID)) == "RSP");
             if (rsp) {
                 auto d = retimed_desc(from, from.MaxLatency);
                 for (size_t k = 0; k < d->Writes.size(); ++k)
-                    d->Writes[k].Latency = d->Writes[k].isImplicitWrite() &&
-                                                   std::string_view(mri.getName(d->Writes[k].RegisterID)) == "RSP"
-                                               ? 0
-                                               : from.Writes[k].Latency;
+                    d->Writes[k].Latency =
+                        d->Writes[k].isImplicitWrite() &&
+                                std::string_view(mri.getName(d->Writes[k].RegisterID)) == "RSP"
+                            ? 0
+                            : from.Writes[k].Latency;
                 desc = std::move(d);
             }
         } else {
@@ -302,7 +314,9 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
     return it->second;
 }
 
-const StaticInstruction& McaTimeline::at(uint32_t index) const { return impl_->statics[index]; }
+const StaticInstruction& McaTimeline::at(uint32_t index) const {
+    return impl_->statics[index];
+}
 
 // A fresh mca::Instruction for static `index` (pipelines consume their instructions).
 Expected<std::unique_ptr<llvm::mca::Instruction>> McaTimeline::Impl::instantiate(uint32_t index) {
@@ -338,8 +352,9 @@ Expected<std::unique_ptr<llvm::mca::Instruction>> McaTimeline::Impl::instantiate
     size_t made = 0;
     for (size_t k = 0; k < from_desc.Writes.size(); ++k) {
         const llvm::mca::WriteDescriptor& wd = from_desc.Writes[k];
-        unsigned reg = wd.isImplicitWrite() ? wd.RegisterID
-                                            : inst.getOperand(static_cast<unsigned>(wd.OpIndex)).getReg();
+        unsigned reg = wd.isImplicitWrite()
+                           ? wd.RegisterID
+                           : inst.getOperand(static_cast<unsigned>(wd.OpIndex)).getReg();
         if ((wd.IsOptionalDef && !reg) || mri.isConstant(reg)) continue;
         if (made >= from.getDefs().size()) break;
         const llvm::mca::WriteState& write = from.getDefs()[made++];
@@ -430,8 +445,14 @@ Expected<std::unique_ptr<McaTimeline>> McaTimeline::create(const CoreProfile& pr
 
 McaTimeline::McaTimeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 McaTimeline::~McaTimeline() = default;
-uint64_t McaTimeline::pipelines_run() const { return impl_->pipelines; }
-uint64_t McaTimeline::instructions_simulated() const { return impl_->simulated; }
-uint64_t McaTimeline::distinct_instructions() const { return impl_->statics.size(); }
+uint64_t McaTimeline::pipelines_run() const {
+    return impl_->pipelines;
+}
+uint64_t McaTimeline::instructions_simulated() const {
+    return impl_->simulated;
+}
+uint64_t McaTimeline::distinct_instructions() const {
+    return impl_->statics.size();
+}
 
 } // namespace tracesim

@@ -16,7 +16,8 @@ namespace {
 struct SequenceHash {
     size_t operator()(const std::vector<uint32_t>& v) const {
         uint64_t h = 0xcbf29ce484222325ULL;
-        for (uint32_t x : v) h = (h ^ x) * 0x100000001b3ULL;
+        for (uint32_t x : v)
+            h = (h ^ x) * 0x100000001b3ULL;
         return static_cast<size_t>(h ^ (h >> 29));
     }
 };
@@ -25,20 +26,22 @@ struct SequenceHash {
 struct Event {
     uint32_t load_penalty = 0; // the instruction's own completion is delayed (worst line)
     uint32_t branch_penalty = 0;
-    uint32_t trap_penalty = 0;  // exception entry: charged to Phase::trap
+    uint32_t trap_penalty = 0; // exception entry: charged to Phase::trap
     uint32_t return_penalty = 0;
     uint8_t l1d_misses = 0;
     uint8_t l2_misses = 0;
     MispredictKind mispredict = MispredictKind::none;
 };
 
-size_t phase_slot(Phase p) { return static_cast<size_t>(p); }
+size_t phase_slot(Phase p) {
+    return static_cast<size_t>(p);
+}
 
 // Everything the result of timing one call depends on: the instructions (pc, bytes, phase,
 // trap), the accesses (address, size, kind) and where the call went after its last instruction.
 bool same_call(const DynamicTrace& a, const DynamicTrace& b) {
-    if (a.arch != b.arch || a.next_pc != b.next_pc || a.instructions.size() != b.instructions.size() ||
-        a.accesses.size() != b.accesses.size())
+    if (a.arch != b.arch || a.next_pc != b.next_pc ||
+        a.instructions.size() != b.instructions.size() || a.accesses.size() != b.accesses.size())
         return false;
     for (size_t i = 0; i < a.instructions.size(); ++i) {
         const TraceInstruction& x = a.instructions[i];
@@ -63,7 +66,8 @@ uint64_t hash_call(const DynamicTrace& t) {
     auto mix = [&h](uint64_t v) { h = (h ^ v) * 0x100000001b3ULL; };
     for (const TraceInstruction& i : t.instructions)
         mix(i.pc ^ (uint64_t(i.access_count) << 48) ^ (uint64_t(i.trapped) << 63));
-    for (const TraceAccess& a : t.accesses) mix(a.address ^ (uint64_t(a.size) << 56));
+    for (const TraceAccess& a : t.accesses)
+        mix(a.address ^ (uint64_t(a.size) << 56));
     mix(t.next_pc);
     return h;
 }
@@ -89,7 +93,8 @@ struct TimingModel::Impl {
     std::vector<uint32_t> intern(const DynamicTrace& trace) {
         std::vector<uint32_t> seq;
         seq.reserve(trace.instructions.size());
-        for (const TraceInstruction& insn : trace.instructions) seq.push_back(mca->intern(insn));
+        for (const TraceInstruction& insn : trace.instructions)
+            seq.push_back(mca->intern(insn));
         return seq;
     }
 
@@ -139,8 +144,9 @@ void TimingModel::Impl::replay(const DynamicTrace& trace, const std::vector<uint
         } else if (s.branch != BranchKind::none) {
             uint64_t fall_through = insn.pc + insn.size;
             if (i + 1 < n || trace.next_pc != 0) {
-                e.mispredict = branches.execute(s.branch, insn.pc, fall_through,
-                                                i + 1 < n ? trace.instructions[i + 1].pc : trace.next_pc);
+                e.mispredict =
+                    branches.execute(s.branch, insn.pc, fall_through,
+                                     i + 1 < n ? trace.instructions[i + 1].pc : trace.next_pc);
             } else if (s.branch == BranchKind::call || s.branch == BranchKind::indirect_call ||
                        s.branch == BranchKind::ret) {
                 // The last instruction's successor is not recorded: keep the return stack
@@ -189,8 +195,8 @@ void TimingModel::Impl::account(const DynamicTrace& trace, const std::vector<uin
         const StageCycles& b = base.stages[i];
         const Event& e = events[i];
         int64_t retire = std::max<int64_t>(b.retired, previous_retire);
-        int64_t own = (retire - previous_retire) + e.load_penalty + e.branch_penalty +
-                      e.return_penalty;
+        int64_t own =
+            (retire - previous_retire) + e.load_penalty + e.branch_penalty + e.return_penalty;
         if (i + 1 == n) own += int64_t(base.cycles) - (retire + 1); // trailing pipeline cycles
         previous_retire = retire;
 
@@ -239,8 +245,12 @@ Expected<std::unique_ptr<TimingModel>> TimingModel::create(const CoreProfile& pr
 
 TimingModel::TimingModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TimingModel::~TimingModel() = default;
-const CoreProfile& TimingModel::profile() const { return impl_->profile; }
-const TimingOptions& TimingModel::options() const { return impl_->options; }
+const CoreProfile& TimingModel::profile() const {
+    return impl_->profile;
+}
+const TimingOptions& TimingModel::options() const {
+    return impl_->options;
+}
 
 TimingStats TimingModel::stats() const {
     TimingStats s = impl_->stats;
@@ -306,7 +316,8 @@ Expected<CallTiming> TimingModel::time_calls(std::span<const DynamicTrace> calls
 
     // Warm: replay up to warmup_calls preceding calls (padded with the measured stream).
     m.reset_machine();
-    for (size_t k = from_calls; k < wanted; ++k) m.replay(measured, seq, nullptr);
+    for (size_t k = from_calls; k < wanted; ++k)
+        m.replay(measured, seq, nullptr);
     for (size_t k = preceding - from_calls; k < preceding; ++k)
         m.replay(calls[k], m.intern(calls[k]), nullptr);
     m.replay(measured, seq, &events);
@@ -328,7 +339,8 @@ Expected<CallTiming> TimingModel::time_calls(std::span<const DynamicTrace> calls
         u.reason = s.unpriced;
         ++u.count;
     }
-    for (auto& [pc, u] : unpriced) out.unpriced.push_back(std::move(u));
+    for (auto& [pc, u] : unpriced)
+        out.unpriced.push_back(std::move(u));
     ++m.stats.calls_timed;
     m.stats.distinct_instructions = m.mca->distinct_instructions();
     if (self_warmed) m.results[key].emplace_back(measured, out);

@@ -43,10 +43,10 @@ struct TimingStats {
     uint64_t calls_timed = 0;
     uint64_t pipelines_run = 0;          // MCA pipelines (one per serializing-free segment)
     uint64_t instructions_simulated = 0; // through MCA
-    uint64_t memo_hits = 0;   // MCA schedules reused
-    uint64_t memo_misses = 0; // MCA schedules computed
+    uint64_t memo_hits = 0;              // MCA schedules reused
+    uint64_t memo_misses = 0;            // MCA schedules computed
     uint64_t result_hits = 0; // whole results reused (a call identical to one timed before)
-    uint64_t distinct_instructions = 0;  // (pc, bytes) decoded and classified
+    uint64_t distinct_instructions = 0; // (pc, bytes) decoded and classified
 };
 
 class TimingModel {

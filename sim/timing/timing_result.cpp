@@ -4,12 +4,18 @@ namespace tracesim {
 
 std::string_view name_of(Unpriced reason) {
     switch (reason) {
-    case Unpriced::no: return "priced";
-    case Unpriced::not_decoded: return "not decoded";
-    case Unpriced::unsupported: return "not supported by MCA";
-    case Unpriced::unknown_latency: return "no latency in the scheduling model";
-    case Unpriced::placeholder: return "100-cycle placeholder in the scheduling model";
-    case Unpriced::system_default: return "system instruction priced as a 1-cycle ALU op by LLVM";
+    case Unpriced::no:
+        return "priced";
+    case Unpriced::not_decoded:
+        return "not decoded";
+    case Unpriced::unsupported:
+        return "not supported by MCA";
+    case Unpriced::unknown_latency:
+        return "no latency in the scheduling model";
+    case Unpriced::placeholder:
+        return "100-cycle placeholder in the scheduling model";
+    case Unpriced::system_default:
+        return "system instruction priced as a 1-cycle ALU op by LLVM";
     }
     return "?";
 }

@@ -90,9 +90,9 @@ struct InstructionCycles {
     uint32_t issued = 0;
     uint32_t executed = 0;
     uint32_t retired = 0;
-    uint32_t penalty = 0;    // cycles the model added here (cache, mispredict, exception entry)
-    uint8_t l1d_misses = 0;  // lines this instruction's accesses missed in L1D
-    uint8_t l2_misses = 0;   // ... and in L2
+    uint32_t penalty = 0;   // cycles the model added here (cache, mispredict, exception entry)
+    uint8_t l1d_misses = 0; // lines this instruction's accesses missed in L1D
+    uint8_t l2_misses = 0;  // ... and in L2
     MispredictKind mispredict = MispredictKind::none;
 };
 
@@ -118,9 +118,9 @@ struct UnpricedInstruction {
 struct CallTiming {
     std::string core;
     CycleMetrics total;
-    std::vector<PhaseCycles> phases;              // phases that ran or cost cycles, in call order
-    std::vector<UnpricedInstruction> unpriced;    // distinct, by pc
-    std::vector<InstructionTiming> timeline;      // only with TimingOptions::timeline
+    std::vector<PhaseCycles> phases;           // phases that ran or cost cycles, in call order
+    std::vector<UnpricedInstruction> unpriced; // distinct, by pc
+    std::vector<InstructionTiming> timeline;   // only with TimingOptions::timeline
 
     const CycleMetrics* phase(Phase p) const;
 };

@@ -25,9 +25,9 @@ struct TraceInstruction {
     uint8_t size;
     std::array<uint8_t, 15> bytes; // the instruction as executed (patched sites included)
     Phase phase;
-    uint32_t first_access;  // index into DynamicTrace::accesses
-    uint32_t access_count;  // accesses this instruction made
-    bool trapped = false;   // an exception was taken at this instruction (int3 / brk)
+    uint32_t first_access; // index into DynamicTrace::accesses
+    uint32_t access_count; // accesses this instruction made
+    bool trapped = false;  // an exception was taken at this instruction (int3 / brk)
 };
 
 struct DynamicTrace {
