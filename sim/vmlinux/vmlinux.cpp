@@ -538,11 +538,12 @@ std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t 
 Expected<void> attach_trap_entry(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
     const uint64_t entry = *kernel.address_of(t.symbol);
     const KernelSymbol& k = kernel.symbols.find(t.symbol)->second;
-    const uint64_t end = entry + (k.size ? k.size : 0x100);
     const std::string_view callee = t.c_callees[0];
     auto model = image.address_of(callee);
     if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
     ForeignRegion* r = image.foreign_at(entry);
+    // a symbol without a size is scanned 0x100 bytes, never past its region
+    const uint64_t end = r ? std::min(entry + (k.size ? k.size : 0x100), r->base + r->bytes.size()) : entry;
     if (!r || retarget(r->bytes, r->base, entry, end, *kernel.address_of(callee), *model) == 0)
         return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
                           t.symbol, callee, path.name);
