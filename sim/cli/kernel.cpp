@@ -136,10 +136,10 @@ Expected<void> kernel_command(const KernelOptions& o) {
                 real.reason = "its run failed: " + ran.error().message;
             }
         }
-        const std::string note = vmlinux_note(*kernel, **spec);
-        if (!note.empty()) real.regs_check.clear();
+        const VmlinuxNote note = vmlinux_note(*kernel, **spec);
+        if (note.other_regs_struct) real.regs_check.clear();
         text += side_by_side(*model, real, *kernel, *format == Format::markdown);
-        text += (note.empty() ? "" : "note: " + note + "\n") + "\n";
+        text += (note.text.empty() ? "" : "note: " + note.text + "\n") + "\n";
         results.records.push_back(std::move(*model));
         results.records.push_back(std::move(real));
     }

@@ -227,19 +227,21 @@ std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     }
 }
 
-std::string arm64_note(const Vmlinux& kernel, const PathSpec& path) {
+VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path) {
     if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
         path.regs_struct == "ftrace_regs")
-        return "this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
+        return {"this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
                "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
                "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
-               "checks (ftrace_regs offsets) are left out";
+               "checks (ftrace_regs offsets) are left out",
+                true};
     if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
-        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
+        // the same pt_regs as the 6.1 model's: its register checks stand
+        return {"this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
                "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
                "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
-               "function_graph_enter is the model's";
-    return "";
+               "function_graph_enter is the model's"};
+    return {};
 }
 
 std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {

@@ -20,7 +20,7 @@ Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path
 std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
 Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& image);
 std::string arm64_era(const Vmlinux& kernel, std::string_view path);
-std::string arm64_note(const Vmlinux& kernel, const PathSpec& path);
+VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path);
 // Rewrites the b / bl and adrp + add pairs in [begin, end) of `bytes` (at `base`) that reach `from`
 // so that they reach `to`; returns how many.
 int arm64_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from,

@@ -512,8 +512,9 @@ MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
     return l;
 }
 
-std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
-    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path) : "";
+VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
+    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path)
+                                                                   : VmlinuxNote{};
 }
 
 namespace {

@@ -64,8 +64,14 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
 MemoryLayout vmlinux_layout(const Vmlinux& kernel);
 
 // What differs between the kernel's ABI on `path` and the model's, when it matters for reading
-// the numbers (arm64 6.1: ftrace_caller hands a pt_regs, not a ftrace_regs); "" when nothing does.
-std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
+// the numbers (arm64 6.1: ftrace_caller hands a pt_regs, not a ftrace_regs); text "" when nothing
+// does. `other_regs_struct`: the handler gets a different struct than the model's regs_struct, so
+// the register-struct checks (the model's offsets) do not apply to the image's run.
+struct VmlinuxNote {
+    std::string text;
+    bool other_regs_struct = false;
+};
+VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
 
 // Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);
