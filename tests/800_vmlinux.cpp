@@ -8,6 +8,7 @@
 #include "command.h"
 #include "vmlinux_link.h"
 
+#include <array>
 #include <tuple>
 
 using namespace tracesim;
@@ -426,6 +427,70 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
     REQUIRE(!not_image);
     CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
+}
+
+// Two pointers to some_symbol (the second with an addend), for the importer's relocations.
+constexpr const char* relocated_pointers = R"(
+    .text
+    .globl _start, some_symbol
+_start:
+    ret
+some_symbol:
+    ret
+    .data
+    .globl pointers
+    .balign 8
+pointers:
+    .quad some_symbol
+    .quad some_symbol + 4
+)";
+
+// The two words at `pointers` in the image as it runs.
+std::array<uint64_t, 2> pointers_of(const Vmlinux& kernel) {
+    std::array<uint64_t, 2> words{};
+    const uint64_t at = *kernel.address_of("pointers");
+    for (const ForeignRegion& r : kernel.regions)
+        if (r.contains(at) && r.contains(at + 15)) std::memcpy(words.data(), r.bytes.data() + (at - r.base), 16);
+    return words;
+}
+
+TEST_CASE("an arm64 relocatable image's RELA and RELR pointers hold their displaced run addresses") {
+    // Linked as arch/arm64/Makefile links a RELOCATABLE kernel (-pie --no-apply-dynamic-relocs): RELA
+    // leaves the places zero (the value is the addend), RELR (-z pack-relative-relocs) the link-time
+    // value in place; either way the importer writes the run address (link - displacement).
+    for (auto [name, flags] : {std::pair{"rela", "-pie --no-apply-dynamic-relocs"},
+                               {"relr", "-pie --no-apply-dynamic-relocs -z pack-relative-relocs"}}) {
+        CAPTURE(name);
+        Vmlinux kernel =
+            load(link_vmlinux(Arch::arm64, {}, fmt::format("reloc-{}", name), relocated_pointers, {.ld_flags = flags}));
+        CHECK(kernel.relocatable);
+        CHECK(kernel.displacement == 0xffff800000000000ull);
+        CHECK(kernel.relocations_applied == 2);
+        CHECK(kernel.relocations_skipped == 0);
+        const uint64_t symbol = *kernel.address_of("some_symbol");
+        CHECK(symbol < (1ull << 44));
+        CHECK(pointers_of(kernel) == std::array<uint64_t, 2>{symbol, symbol + 4});
+        std::filesystem::remove_all(kernel.file.parent_path());
+    }
+    // Not relocatable (no -pie): nothing applied, the pointers keep their link addresses, and the
+    // command says so.
+    auto file = link_vmlinux(Arch::arm64, {}, "reloc-none", relocated_pointers);
+    Vmlinux fixed = load(file);
+    CHECK(!fixed.relocatable);
+    CHECK(fixed.relocations_applied == 0);
+    const uint64_t symbol = *fixed.address_of("some_symbol");
+    CHECK(pointers_of(fixed) ==
+          std::array<uint64_t, 2>{symbol + fixed.displacement, symbol + fixed.displacement + 4});
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace");
+    CHECK(text.output.find("no RELA/RELR relocations (not relocatable)") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+    // Run too low for the harness 16 MiB below it: refused, not wrapped around 0.
+    auto low = link_vmlinux(Arch::arm64, {}, "reloc-low", relocated_pointers, {.text = "0xffff800000200000"});
+    auto refused = load_vmlinux(low);
+    REQUIRE(!refused);
+    CHECK(refused.error().message.find("runs at 0x200000") != std::string::npos);
+    CHECK(refused.error().message.find("no room for the harness") != std::string::npos);
+    std::filesystem::remove_all(low.parent_path());
 }
 
 TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {

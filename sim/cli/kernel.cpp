@@ -83,11 +83,16 @@ Expected<void> kernel_command(const KernelOptions& o) {
 
     Results results;
     std::string text;
-    if (kernel->displacement)
+    if (kernel->displacement && kernel->relocatable)
         text = fmt::format("{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits; "
                            "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
                            kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
                            kernel->relocations_skipped);
+    else if (kernel->displacement)
+        text = fmt::format("{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits); it has "
+                           "no RELA/RELR relocations (not relocatable): its absolute pointers keep link addresses, "
+                           "which are not mapped at run\n\n",
+                           kernel->file.filename().string(), kernel->displacement);
     // The kernel's side of a path: a record labelled with the image.
     auto vmlinux_record = [&](Record r) {
         r.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;

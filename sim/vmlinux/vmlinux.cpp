@@ -21,6 +21,9 @@ constexpr uint64_t page = 0x1000;
 constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
 constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
 constexpr uint64_t arm64_run_limit = 1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
+// arm64: the harness is linked this far below the image (vmlinux_layout), where a booted kernel
+// keeps its modules, within BL range (+-128 MiB) of the image's code.
+constexpr uint64_t arm64_harness_gap = 0x1000000;
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
@@ -198,6 +201,7 @@ Expected<void> apply_relocations(const llvm::object::ELFObjectFileBase& elf, Vml
             continue;
         }
         if (*name != ".rela.dyn" && *name != ".relr.dyn") continue;
+        kernel.relocatable = true;
         auto contents = s.getContents();
         if (!contents) return make_error("{}: {}: {}", kernel.file.string(), name->str(), llvm_message(contents.takeError()));
         if (*name == ".rela.dyn")
@@ -231,6 +235,20 @@ void read_release(Vmlinux& kernel) {
             }
 }
 
+// arm64: the harness goes arm64_harness_gap below the image's run address, no lower than the
+// default layout's text; an image running lower (a link address whose low 32 bits are small)
+// leaves no room for it.
+Expected<void> check_room_below(const Vmlinux& kernel) {
+    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return {};
+    const uint64_t run = kernel.regions.front().base;
+    if (run < arm64_harness_gap + MemoryLayout{}.text_base)
+        return make_error("{}: runs at {:#x} (link address {:#x} - {:#x}), below {:#x}: no room for the harness, "
+                          "which goes {} MiB below the image",
+                          kernel.file.string(), run, run + kernel.displacement, kernel.displacement,
+                          arm64_harness_gap + MemoryLayout{}.text_base, arm64_harness_gap >> 20);
+    return {};
+}
+
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel);
 
 // A raw arm64 Image (arch/arm64/boot/Image): the header (arm64 booting.rst: image_size at 0x10,
@@ -261,6 +279,8 @@ Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::
                     std::vector<uint8_t>(image_size, 0)};
     std::memcpy(r.bytes.data(), bytes.data(), bytes.size());
     kernel.regions.push_back(std::move(r));
+    if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
+    kernel.relocatable = kernel.has("__rela_start") || kernel.has("__relr_start");
     apply_rela(between(kernel, "__rela_start", "__rela_end"), kernel);
     apply_relr(between(kernel, "__relr_start", "__relr_end"), kernel);
     read_release(kernel);
@@ -354,7 +374,10 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     }
     if (kernel.regions.empty())
         return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
-    if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
+    if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
+    // Only arm64 runs displaced and needs its pointers moved; x86_64 runs at its link address.
+    if (kernel.arch == Arch::arm64)
+        if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
 
     for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
         auto name = sym.getName();
@@ -506,7 +529,9 @@ MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
     if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return l;
     // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
     // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
-    const uint64_t base = (kernel.regions.front().base - 0x1000000) & ~0xfffffull;
+    // (load_vmlinux refused an image with no room below it)
+    if (kernel.regions.front().base < arm64_harness_gap + l.text_base) return l; // no room: map_kernel says so
+    const uint64_t base = (kernel.regions.front().base - arm64_harness_gap) & ~0xfffffull;
     const uint64_t shift = base - l.text_base;
     l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
     return l;

@@ -38,6 +38,9 @@ struct Vmlinux {
     // runs it, with .rela.dyn applied). Regions, symbols and phase labels hold run addresses.
     uint64_t displacement = 0;
     size_t relocations_applied = 0, relocations_skipped = 0; // RELA (R_AARCH64_RELATIVE) and RELR
+    // It has RELA / RELR relocations (.rela.dyn / .relr.dyn, a raw Image's __rela_start /
+    // __relr_start). A displaced image without them keeps link-address pointers, unmapped at run.
+    bool relocatable = false;
     bool raw_image = false; // an arm64 Image without ELF headers (symbols from System.map)
     std::vector<ForeignRegion> regions; // every allocated section in the kernel half, page-aligned
     std::map<std::string, KernelSymbol, std::less<>> symbols;
