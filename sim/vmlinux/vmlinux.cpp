@@ -98,34 +98,6 @@ constexpr Trampoline x86_trampolines[] = {
      {"arch_prepare_optimized_kprobe"}, false, true},
 };
 
-// Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
-// at `base`) that reach `from` so that they reach `to`; returns how many.
-int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
-    int count = 0;
-    begin = std::max(begin, base);
-    end = std::min(end, base + bytes.size());
-    for (uint64_t pc = begin; pc + 5 <= end; ++pc) {
-        uint8_t* b = bytes.data() + (pc - base);
-        uint64_t disp_at, next;
-        if (b[0] == 0xe8 || b[0] == 0xe9) {
-            disp_at = pc + 1, next = pc + 5;
-        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d && (b[2] & 0xc7) == 0x05) {
-            disp_at = pc + 3, next = pc + 7;
-        } else {
-            continue;
-        }
-        int32_t disp;
-        std::memcpy(&disp, bytes.data() + (disp_at - base), 4);
-        if (next + static_cast<int64_t>(disp) != from) continue;
-        int64_t distance = static_cast<int64_t>(to - next);
-        if (distance != static_cast<int32_t>(distance)) continue;
-        disp = static_cast<int32_t>(distance);
-        std::memcpy(bytes.data() + (disp_at - base), &disp, 4);
-        ++count;
-    }
-    return count;
-}
-
 const Trampoline* trampoline_of(const PathSpec& path) {
     if (path.arch != Arch::x86_64) return nullptr;
     for (const Trampoline& t : x86_trampolines)
@@ -510,6 +482,68 @@ Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string
     return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
 }
 
+Expected<KernelSymbol> need_symbol(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
+    auto s = kernel.symbols.find(name);
+    if (s != kernel.symbols.end()) return s->second;
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+}
+
+bool apply_phase_labels(const Vmlinux& kernel, Image& image) {
+    if (kernel.phase_labels.empty()) return false;
+    for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
+    for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
+    return true;
+}
+
+int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
+    int count = 0;
+    begin = std::max(begin, base);
+    end = std::min(end, base + bytes.size());
+    for (uint64_t pc = begin; pc + 5 <= end; ++pc) {
+        uint8_t* b = bytes.data() + (pc - base);
+        uint64_t disp_at, next;
+        if (b[0] == 0xe8 || b[0] == 0xe9) {
+            disp_at = pc + 1, next = pc + 5;
+        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d && (b[2] & 0xc7) == 0x05) {
+            disp_at = pc + 3, next = pc + 7;
+        } else {
+            continue;
+        }
+        int32_t disp;
+        std::memcpy(&disp, bytes.data() + (disp_at - base), 4);
+        if (next + static_cast<int64_t>(disp) != from) continue;
+        int64_t distance = static_cast<int64_t>(to - next);
+        if (distance != static_cast<int32_t>(distance)) continue;
+        disp = static_cast<int32_t>(distance);
+        std::memcpy(bytes.data() + (disp_at - base), &disp, 4);
+        ++count;
+    }
+    return count;
+}
+
+
+std::optional<uint64_t> x86_find_call(const Image& image, uint64_t begin, uint64_t end,
+                                      const std::vector<uint64_t>& targets) {
+    const ForeignRegion* r = image.foreign_at(begin);
+    if (!r) return std::nullopt;
+    end = std::min(end, r->base + r->bytes.size());
+    for (uint64_t pc = begin; pc + 5 <= end; ++pc) {
+        const uint8_t* b = r->bytes.data() + (pc - r->base);
+        if (b[0] != 0xe8) continue;
+        int32_t rel;
+        std::memcpy(&rel, b + 1, 4);
+        if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) != targets.end()) return pc;
+    }
+    return std::nullopt;
+}
+
+std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end, std::string_view pattern) {
+    const ForeignRegion* r = image.foreign_at(begin);
+    for (uint64_t pc = begin; r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
+        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0) return pc;
+    return std::nullopt;
+}
+
 Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     auto op = need(kernel, path, "function_trace_op");
     if (!op) return op.take_error();
@@ -542,137 +576,6 @@ VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
                                                                    : VmlinuxNote{};
 }
 
-namespace {
-
-// The first `pattern` in [begin, end) of the kernel's mapped code, or nullopt.
-std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end, std::string_view pattern) {
-    const ForeignRegion* r = image.foreign_at(begin);
-    for (uint64_t pc = begin; r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
-        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0) return pc;
-    return std::nullopt;
-}
-
-// A path whose kernel code is an exception entry (t.entered_by_trap): the trap delivery reaches
-// the kernel's entry (defined as t.symbol by the caller), whose call of the C handler is
-// rewritten to reach the harness's model of it. Phases without tracesim's own labels, as
-// kprobe_int3.S labels its model: save from the entry and in error_entry, dispatch from the
-// `movq %rsp, %rdi` passing the regs to the C handler through the `jmp error_return` after it,
-// trap-return in error_return, restore in restore_regs_and_return_to_kernel up to its `addq $8, %rsp`
-// (orig_ax), trap-return from there through iretq (native_irq_return_iret). The return half is
-// found by those symbols (local ones: the image's symbol table or System.map); an image without
-// them counts it as trap-return.
-Expected<void> attach_trap_entry(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
-    const uint64_t entry = *kernel.address_of(t.symbol);
-    const KernelSymbol& k = kernel.symbols.find(t.symbol)->second;
-    const std::string_view callee = t.c_callees[0];
-    auto model = image.address_of(callee);
-    if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
-    ForeignRegion* r = image.foreign_at(entry);
-    // a symbol without a size is scanned 0x100 bytes, never past its region
-    const uint64_t end = r ? std::min(entry + (k.size ? k.size : 0x100), r->base + r->bytes.size()) : entry;
-    if (!r || retarget(r->bytes, r->base, entry, end, *kernel.address_of(callee), *model) == 0)
-        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
-                          t.symbol, callee, path.name);
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& region : kernel.regions)
-            image.set_foreign_phase(region.base + region.bytes.size(), std::nullopt);
-        return {};
-    }
-    image.set_foreign_phase(entry, Phase::save);
-    uint64_t entry_end = end;
-    for (uint64_t pc = entry; pc + 5 <= end; ++pc) {
-        const uint8_t* b = r->bytes.data() + (pc - r->base);
-        int32_t disp;
-        std::memcpy(&disp, b + 1, 4);
-        if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(disp) != *model) continue;
-        const bool regs_arg = pc >= entry + 3 && std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0; // movq %rsp, %rdi
-        image.set_foreign_phase(regs_arg ? pc - 3 : pc, Phase::dispatch); // up to error_return, as the model
-        if (!kernel.has("error_return")) image.set_foreign_phase(pc + 5, Phase::trap_return);
-        if (!k.size && r->contains(pc + 5)) // the entry ends with the call's `jmp error_return`
-            entry_end = pc + 5 + (b[5] == 0xe9 ? 5 : b[5] == 0xeb ? 2 : 0);
-        break;
-    }
-    image.set_foreign_phase(entry_end, std::nullopt);
-    if (auto save = kernel.symbols.find("error_entry"); save != kernel.symbols.end()) {
-        image.set_foreign_phase(save->second.address, Phase::save);
-        if (save->second.size) image.set_foreign_phase(save->second.address + save->second.size, std::nullopt);
-    }
-    if (auto ret = kernel.symbols.find("error_return"); ret != kernel.symbols.end()) {
-        image.set_foreign_phase(ret->second.address, Phase::trap_return);
-        if (ret->second.size) image.set_foreign_phase(ret->second.address + ret->second.size, std::nullopt);
-    }
-    if (auto restore = kernel.address_of("restore_regs_and_return_to_kernel")) {
-        image.set_foreign_phase(*restore, Phase::restore);
-        if (auto orig_ax = find_bytes(image, *restore, *restore + 0x40, "\x48\x83\xc4\x08")) // addq $8, %rsp
-            image.set_foreign_phase(*orig_ax + 4, Phase::trap_return);
-        if (auto iret = kernel.address_of("native_irq_return_iret"))
-            image.set_foreign_phase(*iret + 2, std::nullopt); // after iretq (48 cf)
-    }
-    return {};
-}
-
-
-// optprobe: arch_prepare_optimized_kprobe's detour buffer, built from the image's template as
-// opt.c builds it: the bytes optprobe_template_entry .. optprobe_template_end copied, `movabs
-// $op, %rdi` written at optprobe_template_val (synthesize_set_arg1) and `call` to the callback
-// at optprobe_template_call (synthesize_relcall; here the harness's optimized_callback), the
-// probed instruction copied after the template (the 5 bytes the jmp replaces: traced_func's
-// NOP) and `jmp` back to the next instruction (synthesize_reljump). The buffer is a page of its
-// own after the harness's text (a booted kernel takes it from the module area, within rel32 of
-// both); the path's site patch, `jmp optprobe_slot`, then reaches it. Phases as optprobe.S
-// labels its slot: save from the entry, dispatch from the `movq %rsp, %rsi` before the argument,
-// restore after the call, site for the copied instruction and the jump back.
-Expected<void> attach_template_copy(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
-    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
-    auto begin = need(t.symbol), end = need(t.kernel_code[0]), val = need("optprobe_template_val"),
-         call = need("optprobe_template_call");
-    for (auto* e : {&begin, &end, &val, &call})
-        if (!*e) return e->take_error();
-    const uint64_t size = *end - *begin;
-    const ForeignRegion* r = image.foreign_at(*begin);
-    if (size == 0 || size > 0x200 || !r || !r->contains(*end - 1) || *val < *begin || *val + 10 > *end ||
-        *call < *begin || *call + 5 > *end)
-        return make_error("{}: optprobe_template_entry .. _end ({:#x} .. {:#x}) is not a template the importer knows",
-                          kernel.file.string(), *begin, *end);
-    auto callback = image.address_of(t.c_callees[0]);
-    auto op = image.address_of("optprobe_op");
-    auto probed = image.address_of("traced_func");
-    if (!callback || !op || !probed)
-        return make_error("the x86_64 harness of path '{}' has no optimized_callback / optprobe_op / traced_func",
-                          path.name);
-    constexpr uint64_t displaced = 5; // the probed instruction: traced_func's 5-byte NOP (optprobe.S)
-    const uint64_t buf = image.layout.text_base + image.layout.text_size;
-    ForeignRegion detour{fmt::format("optprobe detour buffer (copy of {}'s optprobe_template)",
-                                     kernel.file.filename().string()),
-                         buf, std::vector<uint8_t>(0x1000, 0xcc)};
-    std::vector<uint8_t>& b = detour.bytes;
-    std::memcpy(b.data(), r->bytes.data() + (*begin - r->base), size);
-    auto rel32 = [&](uint64_t at, uint64_t target) {
-        const int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target - (buf + at + 5)));
-        std::memcpy(b.data() + at + 1, &rel, 4);
-    };
-    const uint64_t val_at = *val - *begin, call_at = *call - *begin;
-    b[val_at] = 0x48, b[val_at + 1] = 0xbf; // movabs $op, %rdi
-    std::memcpy(b.data() + val_at + 2, &*op, 8);
-    b[call_at] = 0xe8; // call optimized_callback
-    rel32(call_at, *callback);
-    std::memcpy(b.data() + size, image.text.data() + (*probed - image.layout.text_base), displaced);
-    b[size + displaced] = 0xe9; // jmp back after the probed instruction
-    rel32(size + displaced, *probed + displaced);
-    const bool regs_arg = val_at >= 3 && std::memcmp(b.data() + val_at - 3, "\x48\x89\xe6", 3) == 0; // movq %rsp, %rsi
-    image.foreign.push_back(std::move(detour));
-    image.define_symbol("optprobe_slot", buf, fmt::format("the detour buffer copied from {}'s optprobe_template_entry",
-                                                          kernel.file.filename().string()));
-    image.set_foreign_phase(buf, Phase::save);
-    image.set_foreign_phase(buf + val_at - (regs_arg ? 3 : 0), Phase::dispatch);
-    image.set_foreign_phase(buf + call_at + 5, Phase::restore);
-    image.set_foreign_phase(buf + size, Phase::site);
-    image.set_foreign_phase(buf + size + displaced + 5, std::nullopt);
-    return {};
-}
-} // namespace
-
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     using namespace vmlinux_detail;
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
@@ -684,23 +587,24 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
 
-    auto entry = need(t.symbol);
-    if (!entry) return entry.take_error();
-    const KernelSymbol& tramp = kernel.symbols.find(t.symbol)->second;
+    auto tramp = need_symbol(kernel, path, t.symbol);
+    if (!tramp) return tramp.take_error();
+    const uint64_t* entry = &tramp->address;
     image.define_symbol(std::string(t.symbol), *entry, file);
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
-    if (t.entered_by_trap) return attach_trap_entry(kernel, path, t, image);
-    if (t.copied_template) return attach_template_copy(kernel, path, t, image);
+    if (t.entered_by_trap) return attach_x86_trap_entry(kernel, path, t.symbol, *tramp, t.c_callees[0], image);
+    if (t.copied_template) {
+        auto end = need(t.kernel_code[0]);
+        if (!end) return end.take_error();
+        return attach_x86_template_copy(kernel, path, *entry, *end, t.c_callees[0], image);
+    }
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
     // kernel's labels (save until the ops pointer is loaded, dispatch up to the ftrace_call,
     // restore after it; code outside the trampoline keeps the phase it was entered from).
-    const uint64_t tramp_end = *entry + (tramp.size ? tramp.size : 0x400);
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
-    } else {
+    const uint64_t tramp_end = end_of(*tramp, 0x400);
+    if (!apply_phase_labels(kernel, image)) {
         image.set_foreign_phase(*entry, Phase::save);
         std::optional<uint64_t> dispatch = kernel.address_of(t.op_ptr);
         auto call = kernel.address_of(t.call_site);
@@ -713,7 +617,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
                     }
         if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
         if (call) image.set_foreign_phase(*call + 5, Phase::restore);
-        if (tramp.size) image.set_foreign_phase(tramp_end, std::nullopt);
+        if (tramp->size) image.set_foreign_phase(tramp_end, std::nullopt);
     }
 
     // The ftrace_call site: by its label, else the call in the trampoline to ftrace_stub (or to
@@ -723,17 +627,7 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
         std::vector<uint64_t> targets;
         for (std::string_view name : {"ftrace_stub", "ftrace_ops_func"})
             if (auto a = kernel.address_of(name)) targets.push_back(*a);
-        const ForeignRegion* r = image.foreign_at(*entry);
-        for (uint64_t pc = *entry; r && pc + 5 <= std::min(tramp_end, r->base + r->bytes.size()); ++pc) {
-            const uint8_t* b = r->bytes.data() + (pc - r->base);
-            if (b[0] != 0xe8) continue;
-            int32_t rel;
-            std::memcpy(&rel, b + 1, 4);
-            if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) != targets.end()) {
-                site = pc;
-                break;
-            }
-        }
+        site = x86_find_call(image, *entry, tramp_end, targets);
     }
     if (!site)
         return make_error("{} has no '{}' label and no call to ftrace_stub in {}: cannot find the site path '{}' "
@@ -742,16 +636,14 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
         return ok.take_error();
 
     // The path's other kernel trampolines, and the C functions they call.
-    auto extent = [&](std::string_view name) {
-        const KernelSymbol& k = kernel.symbols.find(name)->second;
-        return std::pair{k.address, k.address + (k.size ? k.size : 0x400)};
-    };
     for (std::string_view name : t.kernel_code) {
         if (name.empty()) continue;
-        auto [begin, end] = extent(name);
+        auto code = need_symbol(kernel, path, name);
+        if (!code) return code.take_error();
+        const uint64_t begin = code->address, end = end_of(*code, 0x400);
         auto model = image.address_of(name);
         if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
-        if (retarget(image.text, image.layout.text_base, image.layout.text_base,
+        if (x86_retarget(image.text, image.layout.text_base, image.layout.text_base,
                      image.layout.text_base + image.text.size(), *model, begin) == 0)
             return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
         image.define_symbol(std::string(name), begin, file);
@@ -759,35 +651,28 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
             if (callee.empty()) continue;
             auto stub = image.address_of(callee);
             if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
+            auto callee_at = need(callee);
+            if (!callee_at) return callee_at.take_error();
             ForeignRegion* r = image.foreign_at(begin);
-            uint64_t callee_at = *kernel.address_of(callee);
-            if (!r || retarget(r->bytes, r->base, begin, end, callee_at, *stub) == 0)
+            if (!r || x86_retarget(r->bytes, r->base, begin, end, *callee_at, *stub) == 0)
                 return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
                                   kernel.file.string(), name, callee, path.name);
             if (kernel.phase_labels.empty()) {
                 // save up to the call's argument set-up, hijack for the call (the C model), restore
                 // after it, hijack again for the jump back (as return_to_handler_*.S mark them).
                 image.set_foreign_phase(begin, Phase::save);
-                for (uint64_t pc = begin; pc + 5 <= end && r->contains(pc + 4); ++pc) {
-                    const uint8_t* b = r->bytes.data() + (pc - r->base);
-                    int32_t rel;
-                    std::memcpy(&rel, b + 1, 4);
-                    if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(rel) != *stub) continue;
+                if (auto pc = x86_find_call(image, begin, end, {*stub})) {
+                    const uint8_t* b = r->bytes.data() + (*pc - r->base);
                     // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi`
                     // (the regs: arch_rethook_trampoline, 6.14 return_to_handler)
-                    bool arg = pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
-                                                   std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
-                    image.set_foreign_phase(arg ? pc - 3 : pc, Phase::hijack);
-                    image.set_foreign_phase(pc + 5, Phase::restore);
+                    bool arg = *pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
+                                                    std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
+                    image.set_foreign_phase(arg ? *pc - 3 : *pc, Phase::hijack);
+                    image.set_foreign_phase(*pc + 5, Phase::restore);
                     // the jump back to the original return address (after t.jump_back): hijack
-                    const std::string_view back = t.jump_back;
-                    for (uint64_t q = pc + 5; !back.empty() && q + back.size() <= end && r->contains(q + back.size() - 1);
-                         ++q)
-                        if (std::memcmp(r->bytes.data() + (q - r->base), back.data(), back.size()) == 0) {
-                            image.set_foreign_phase(q + back.size(), Phase::hijack);
-                            break;
-                        }
-                    break;
+                    if (!t.jump_back.empty())
+                        if (auto back = find_bytes(image, *pc + 5, end, t.jump_back))
+                            image.set_foreign_phase(*back + t.jump_back.size(), Phase::hijack);
                 }
                 image.set_foreign_phase(end, std::nullopt);
             }
