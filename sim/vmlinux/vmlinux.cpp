@@ -36,66 +36,141 @@ std::string llvm_message(llvm::Error error) {
 // our model of that trampoline starts it: at the ops load (ftrace_caller), or at the
 // `leaq (%rsp), %rcx` that passes the regs (ftrace_regs_caller, whose ops load comes early).
 //
-// `kernel_code`: further kernel trampolines of the path; the harness's references to its model
-// of each (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callees`:
-// C functions those trampolines call; the calls are rewritten to reach the harness's model of the
+// `kernel_code`: a further kernel trampoline of the path ("" = none); the harness's references to
+// its model (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callee`:
+// the C function it calls; the calls are rewritten to reach the harness's model of the
 // same name (same calling convention; its instructions count in the model's phases).
 // `jump_back`: the bytes after which a return trampoline jumps back to the real return address
 // (6.1 return_to_handler's `addq $16, %rsp`; the phase split marks what follows hijack); "" when
 // it returns with its restore (arch_rethook_trampoline's popfq; ret).
-// `built_with`: kernel functions our models of the path stand for (the ops func, the rethook
-// handler): they are not run, but an image without them was built without the path (no
+// `built_with`: a kernel function our models of the path stand for (the ops func, the rethook
+// handler): not run, but an image without it was built without the path (no
 // CONFIG_FPROBE, or another era's fprobe).
 // `entered_by_trap`: `symbol` is an IDT entry the trap reaches (the simulator's trap delivery
-// jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callees`
-// reaches the harness's model (attach_trap_entry).
+// jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callee`
+// reaches the harness's model (attach_x86_trap_entry).
 // `copied_template`: `symbol` is a template the kernel copies into a detour buffer per probe
 // (optprobe_template_entry .. optprobe_template_end), with its argument and call patched in,
-// the probed instruction and a jump back appended; `c_callees` is the call (attach_template_copy).
+// the probed instruction and a jump back appended; `c_callee` is the call (attach_x86_template_copy).
 struct Trampoline {
-    std::string_view path, symbol, call_site, op_ptr;
-    bool dispatch_at_regs_arg;
-    std::array<std::string_view, 1> kernel_code{};
-    std::array<std::string_view, 1> c_callees{};
-    std::string_view jump_back{};
-    std::array<std::string_view, 1> built_with{};
+    std::string_view path, symbol, call_site = "", op_ptr = "";
+    bool dispatch_at_regs_arg = false;
+    std::string_view kernel_code = "";
+    std::string_view c_callee = "";
+    std::string_view jump_back = "";
+    std::string_view built_with = "";
     bool entered_by_trap = false;
     bool copied_template = false;
 };
+constexpr std::string_view add_rsp_16 = "\x48\x83\xc4\x10"; // addq $16, %rsp
 constexpr Trampoline x86_trampolines[] = {
-    {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
-    {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true},
-    {"fgraph", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10"},
-    {"fprobe", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
+    {.path = "ftrace", .symbol = "ftrace_caller", .call_site = "ftrace_call", .op_ptr = "ftrace_caller_op_ptr"},
+    {.path = "ftrace-regs",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true},
+    {.path = "fgraph",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr",
+     .kernel_code = "return_to_handler",
+     .c_callee = "ftrace_return_to_handler",
+     .jump_back = add_rsp_16},
+    {.path = "fprobe",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr",
+     .kernel_code = "return_to_handler",
+     .c_callee = "ftrace_return_to_handler",
+     .jump_back = add_rsp_16,
+     .built_with = "fprobe_return"},
     // BPF kprobe_multi on fprobe (the bench's and the session one): fprobe's trampolines, the
     // link's handlers as our fprobe_entry / fprobe_return callbacks
-    {"fprobe-bpf", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"trig-kprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"trig-kretprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"kprobe-ftrace", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
-     {"kprobe_ftrace_handler"}},
-    {"kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"pre_handler_kretprobe"}},
-    {"fprobe-rethook", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"fprobe_exit_handler"}},
+    {.path = "fprobe-bpf",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr",
+     .kernel_code = "return_to_handler",
+     .c_callee = "ftrace_return_to_handler",
+     .jump_back = add_rsp_16,
+     .built_with = "fprobe_return"},
+    {.path = "trig-kprobe-multi",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr",
+     .kernel_code = "return_to_handler",
+     .c_callee = "ftrace_return_to_handler",
+     .jump_back = add_rsp_16,
+     .built_with = "fprobe_return"},
+    {.path = "trig-kretprobe-multi",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr",
+     .kernel_code = "return_to_handler",
+     .c_callee = "ftrace_return_to_handler",
+     .jump_back = add_rsp_16,
+     .built_with = "fprobe_return"},
+    {.path = "kprobe-ftrace",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true,
+     .built_with = "kprobe_ftrace_handler"},
+    {.path = "kretprobe",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true,
+     .kernel_code = "arch_rethook_trampoline",
+     .c_callee = "arch_rethook_trampoline_callback",
+     .built_with = "pre_handler_kretprobe"},
+    {.path = "fprobe-rethook",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true,
+     .kernel_code = "arch_rethook_trampoline",
+     .c_callee = "arch_rethook_trampoline_callback",
+     .built_with = "fprobe_exit_handler"},
     // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
-    {"trig-kprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
-     {"kprobe_dispatcher"}},
-    {"trig-kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"kretprobe_dispatcher"}},
+    {.path = "trig-kprobe",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true,
+     .built_with = "kprobe_dispatcher"},
+    {.path = "trig-kretprobe",
+     .symbol = "ftrace_regs_caller",
+     .call_site = "ftrace_regs_call",
+     .op_ptr = "ftrace_regs_caller_op_ptr",
+     .dispatch_at_regs_arg = true,
+     .kernel_code = "arch_rethook_trampoline",
+     .c_callee = "arch_rethook_trampoline_callback",
+     .built_with = "kretprobe_dispatcher"},
     // int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
     // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
-    {"kprobe", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
-    {"kprobe-body", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
+    {.path = "kprobe",
+     .symbol = "asm_exc_int3",
+     .dispatch_at_regs_arg = true,
+     .c_callee = "exc_int3",
+     .built_with = "kprobe_int3_handler",
+     .entered_by_trap = true},
+    {.path = "kprobe-body",
+     .symbol = "asm_exc_int3",
+     .dispatch_at_regs_arg = true,
+     .c_callee = "exc_int3",
+     .built_with = "kprobe_int3_handler",
+     .entered_by_trap = true},
     // optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
     // arch_prepare_optimized_kprobe does, around our model of optimized_callback
-    {"optprobe", "optprobe_template_entry", "", "", true, {"optprobe_template_end"}, {"optimized_callback"}, "",
-     {"arch_prepare_optimized_kprobe"}, false, true},
+    {.path = "optprobe",
+     .symbol = "optprobe_template_entry",
+     .dispatch_at_regs_arg = true,
+     .kernel_code = "optprobe_template_end",
+     .c_callee = "optimized_callback",
+     .built_with = "arch_prepare_optimized_kprobe",
+     .copied_template = true},
 };
 
 const Trampoline* trampoline_of(const PathSpec& path) {
@@ -442,7 +517,7 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
                            "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe, "
                            "trig-kretprobe, trig-kprobe-multi and trig-kretprobe-multi",
                            path.name);
-    for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
+    for (std::string_view name : {t->symbol, t->kernel_code, t->c_callee, t->built_with})
         if (!name.empty() && !kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
                                "provides it, or from an era that names it differently)", path.name, name);
@@ -576,6 +651,55 @@ VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
                                                                    : VmlinuxNote{};
 }
 
+namespace {
+
+// The path's further kernel trampoline (t.kernel_code) stands for the harness's model of it: the
+// harness's references reach the kernel's, and its call of t.c_callee reaches the harness's model
+// of that. Phases without tracesim's labels: save up to the call's argument set-up, hijack for the
+// call (the C model), restore after it, hijack again for the jump back (as return_to_handler_*.S
+// mark them).
+Expected<void> attach_return_code(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
+    using namespace vmlinux_detail;
+    const std::string_view name = t.kernel_code, callee = t.c_callee;
+    auto code = need_symbol(kernel, path, name);
+    if (!code) return code.take_error();
+    const uint64_t begin = code->address, end = end_of(*code, 0x400);
+    auto model = image.address_of(name);
+    if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
+    if (x86_retarget(image.text, image.layout.text_base, image.layout.text_base,
+                     image.layout.text_base + image.text.size(), *model, begin) == 0)
+        return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
+    image.define_symbol(std::string(name), begin, kernel.file.filename().string());
+    if (callee.empty()) return {};
+    auto stub = image.address_of(callee);
+    if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
+    auto callee_at = need(kernel, path, callee);
+    if (!callee_at) return callee_at.take_error();
+    ForeignRegion* r = image.foreign_at(begin);
+    if (!r || x86_retarget(r->bytes, r->base, begin, end, *callee_at, *stub) == 0)
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(), name,
+                          callee, path.name);
+    if (!kernel.phase_labels.empty()) return {}; // attach_vmlinux applied them
+    image.set_foreign_phase(begin, Phase::save);
+    if (auto pc = x86_find_call(image, begin, end, {*stub})) {
+        const uint8_t* b = r->bytes.data() + (*pc - r->base);
+        // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi` (the regs:
+        // arch_rethook_trampoline, 6.14 return_to_handler)
+        const bool arg = *pc >= begin + 3 &&
+                         (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 || std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
+        image.set_foreign_phase(arg ? *pc - 3 : *pc, Phase::hijack);
+        image.set_foreign_phase(*pc + 5, Phase::restore);
+        // the jump back to the original return address (after t.jump_back): hijack
+        if (!t.jump_back.empty())
+            if (auto back = find_bytes(image, *pc + 5, end, t.jump_back))
+                image.set_foreign_phase(*back + t.jump_back.size(), Phase::hijack);
+    }
+    image.set_foreign_phase(end, std::nullopt);
+    return {};
+}
+
+} // namespace
+
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     using namespace vmlinux_detail;
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
@@ -593,11 +717,11 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     image.define_symbol(std::string(t.symbol), *entry, file);
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
-    if (t.entered_by_trap) return attach_x86_trap_entry(kernel, path, t.symbol, *tramp, t.c_callees[0], image);
+    if (t.entered_by_trap) return attach_x86_trap_entry(kernel, path, t.symbol, *tramp, t.c_callee, image);
     if (t.copied_template) {
-        auto end = need(t.kernel_code[0]);
+        auto end = need(t.kernel_code);
         if (!end) return end.take_error();
-        return attach_x86_template_copy(kernel, path, *entry, *end, t.c_callees[0], image);
+        return attach_x86_template_copy(kernel, path, *entry, *end, t.c_callee, image);
     }
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
@@ -635,49 +759,9 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     if (auto ok = image.patch(*site, 5, "call ftrace_ops_func", fmt::format("{} of {}", t.call_site, file)); !ok)
         return ok.take_error();
 
-    // The path's other kernel trampolines, and the C functions they call.
-    for (std::string_view name : t.kernel_code) {
-        if (name.empty()) continue;
-        auto code = need_symbol(kernel, path, name);
-        if (!code) return code.take_error();
-        const uint64_t begin = code->address, end = end_of(*code, 0x400);
-        auto model = image.address_of(name);
-        if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
-        if (x86_retarget(image.text, image.layout.text_base, image.layout.text_base,
-                     image.layout.text_base + image.text.size(), *model, begin) == 0)
-            return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
-        image.define_symbol(std::string(name), begin, file);
-        for (std::string_view callee : t.c_callees) {
-            if (callee.empty()) continue;
-            auto stub = image.address_of(callee);
-            if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
-            auto callee_at = need(callee);
-            if (!callee_at) return callee_at.take_error();
-            ForeignRegion* r = image.foreign_at(begin);
-            if (!r || x86_retarget(r->bytes, r->base, begin, end, *callee_at, *stub) == 0)
-                return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
-                                  kernel.file.string(), name, callee, path.name);
-            if (kernel.phase_labels.empty()) {
-                // save up to the call's argument set-up, hijack for the call (the C model), restore
-                // after it, hijack again for the jump back (as return_to_handler_*.S mark them).
-                image.set_foreign_phase(begin, Phase::save);
-                if (auto pc = x86_find_call(image, begin, end, {*stub})) {
-                    const uint8_t* b = r->bytes.data() + (*pc - r->base);
-                    // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi`
-                    // (the regs: arch_rethook_trampoline, 6.14 return_to_handler)
-                    bool arg = *pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
-                                                    std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
-                    image.set_foreign_phase(arg ? *pc - 3 : *pc, Phase::hijack);
-                    image.set_foreign_phase(*pc + 5, Phase::restore);
-                    // the jump back to the original return address (after t.jump_back): hijack
-                    if (!t.jump_back.empty())
-                        if (auto back = find_bytes(image, *pc + 5, end, t.jump_back))
-                            image.set_foreign_phase(*back + t.jump_back.size(), Phase::hijack);
-                }
-                image.set_foreign_phase(end, std::nullopt);
-            }
-        }
-    }
+    // The path's return trampoline, and the C function it calls.
+    if (!t.kernel_code.empty())
+        if (auto ok = attach_return_code(kernel, path, t, image); !ok) return ok;
 
     // function_trace_op: the ops the trampoline passes as the 3rd argument.
     return set_function_trace_op(kernel, path, image);
