@@ -206,6 +206,15 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
         CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel)).find("proposal") !=
               std::string::npos);
     }
+    // Paths the importer has no row for: the reason lists what it runs, from its tables.
+    CHECK(vmlinux_unsupported_reason(arm, spec_of("fprobe", arm))
+              .find("it runs ftrace, ftrace-regs, fgraph, kprobe, kprobe-body, kretprobe, trig-kprobe and "
+                    "trig-kretprobe") != std::string::npos);
+    PathSpec unknown = spec_of("ftrace", x86);
+    unknown.name = "no-such-path";
+    CHECK(vmlinux_unsupported_reason(x86, unknown).find("it runs ftrace, ftrace-regs, fgraph, fprobe,") !=
+          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(x86, unknown).find("kprobe-body and optprobe") != std::string::npos);
     // Paths the catalogue does not model on an arch give its reason.
     CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") != std::string::npos);
     std::filesystem::remove_all(x86.file.parent_path());

@@ -195,6 +195,8 @@ std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
 
 } // namespace
 
+std::vector<std::string_view> arm64_ftrace_paths() { return {"ftrace", "ftrace-regs", "fgraph"}; }
+
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     if (path != "fgraph") return arm64_trap_era(kernel, path);
     switch (graph_abi(kernel)) {

@@ -14,6 +14,7 @@
 // (15). docs/real-kernel.md.
 #include "sim/vmlinux/arm64_insn.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -140,6 +141,13 @@ bool arm64_trap_path(const PathSpec& path) {
     for (const TrapPath& t : trap_paths)
         if (t.path == path.name) return true;
     return false;
+}
+
+std::vector<std::string_view> arm64_trap_paths() {
+    std::vector<std::string_view> names;
+    for (const TrapPath& t : trap_paths)
+        if (std::find(names.begin(), names.end(), t.path) == names.end()) names.push_back(t.path);
+    return names;
 }
 
 std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {

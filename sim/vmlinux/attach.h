@@ -53,9 +53,12 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
 Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& image);
 std::string arm64_era(const Vmlinux& kernel, std::string_view path);
 VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path);
+// The paths attach_arm64 runs on the image's ftrace trampolines.
+std::vector<std::string_view> arm64_ftrace_paths();
 
 // arm64 BRK kprobes and kretprobes on the image's own EL1 exception entry (arm64_exceptions.cpp).
 bool arm64_trap_path(const PathSpec& path);
+std::vector<std::string_view> arm64_trap_paths(); // each once, in the table's order
 std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path); // by the trampoline's form
 std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
 Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Image& image);

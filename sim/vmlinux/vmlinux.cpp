@@ -485,6 +485,28 @@ constexpr NoKernelCode no_kernel_code[] = {
     {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
 };
 
+// "a, b and c"
+std::string list_of(const std::vector<std::string_view>& names) {
+    std::string text;
+    for (size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + std::string(names[i]);
+    return text;
+}
+
+// What the importer runs, from its tables: why a path it does not is unsupported.
+std::string needs_stubs_reason(const PathSpec& path) {
+    std::vector<std::string_view> runs;
+    if (path.arch == Arch::arm64) {
+        runs = vmlinux_detail::arm64_ftrace_paths();
+        for (std::string_view name : vmlinux_detail::arm64_trap_paths()) runs.push_back(name);
+    } else {
+        for (const Trampoline& t : x86_trampolines) runs.push_back(t.path);
+    }
+    return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), which the "
+                       "importer does not do yet{}; it runs {}",
+                       path.name, path.arch == Arch::arm64 ? " on arm64" : "", list_of(runs));
+}
+
 std::string no_kernel_code_reason(const PathSpec& path) {
     for (const NoKernelCode& n : no_kernel_code)
         if (n.path == path.name)
@@ -502,21 +524,13 @@ std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& pa
     if (path.arch == Arch::arm64) {
         if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
         if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
-        if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
-            return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe, "
-                               "kprobe-body, kretprobe, trig-kprobe and trig-kretprobe",
-                               path.name);
+        const auto ftrace = vmlinux_detail::arm64_ftrace_paths();
+        if (std::find(ftrace.begin(), ftrace.end(), path.name) == ftrace.end()) return needs_stubs_reason(path);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
     const Trampoline* t = trampoline_of(path);
     if (std::string why = no_kernel_code_reason(path); !t && !why.empty()) return why;
-    if (!t)
-        return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, "
-                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe, "
-                           "trig-kretprobe, trig-kprobe-multi and trig-kretprobe-multi",
-                           path.name);
+    if (!t) return needs_stubs_reason(path);
     for (std::string_view name : {t->symbol, t->kernel_code, t->c_callee, t->built_with})
         if (!name.empty() && !kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
