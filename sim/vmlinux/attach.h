@@ -1,5 +1,5 @@
-// What the per-arch importers share (sim/vmlinux/vmlinux.cpp and x86_exceptions.cpp for x86_64,
-// arm64.cpp and arm64_exceptions.cpp for arm64): mapping the kernel next to the harness, finding
+// What the per-arch importers share (sim/vmlinux/x86.cpp and x86_exceptions.cpp for x86_64,
+// arm64.cpp and arm64_exceptions.cpp for arm64; vmlinux.cpp loads the image and dispatches): mapping the kernel next to the harness, finding
 // symbols with a message naming the path that needs them, the image's own phase labels, and
 // pointing function_trace_op at the harness's ops. Internal to sim/vmlinux.
 #pragma once
@@ -30,7 +30,11 @@ bool apply_phase_labels(const Vmlinux& kernel, Image& image);
 // Writes the harness's `tracer_ops` into the kernel's function_trace_op.
 Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image);
 
-// x86_64 (vmlinux.cpp). Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin,
+// x86_64 (x86.cpp).
+std::vector<std::string_view> x86_paths(); // the paths attach_x86 runs, in its table's order
+std::string x86_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
+Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& image);
+// Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin,
 // end) of `bytes` (mapped at `base`) that reach `from` so that they reach `to`; returns how many.
 int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from,
                  uint64_t to);

@@ -1,7 +1,7 @@
 // x86_64 paths entered by exceptions or detours on an image's own code: the int3 kprobes' #BP
 // entry (asm_exc_int3 -> error_entry, exc_int3, error_return, restore_regs_and_return_to_kernel,
 // iretq) around the harness's model of exc_int3, and optprobe's detour buffer copied from the
-// image's optprobe_template. vmlinux.cpp's x86 table says which path runs which (entered_by_trap,
+// image's optprobe_template. x86.cpp's table says which path runs which (entered_by_trap,
 // copied_template); docs/real-kernel.md.
 #include "sim/vmlinux/attach.h"
 
