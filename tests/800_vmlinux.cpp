@@ -3,12 +3,11 @@
 // llvm-mc and ld.lld, imported, and run: its counts must equal the modeled run of the same path.
 // lld-19 is a dependency (scripts/install-deps.sh): a missing tool fails the test.
 // TRACESIM_VMLINUX=/path/to/vmlinux (either arch) also runs a real kernel's trampolines.
-#include <doctest/doctest.h>
-
 #include "command.h"
 #include "vmlinux_link.h"
 
 #include <array>
+#include <doctest/doctest.h>
 #include <tuple>
 
 using namespace tracesim;
@@ -177,16 +176,20 @@ phase.restore.callops:
 )";
 
 // Links kernels/<arch>/<sources> + the arch's glue (+ `extra`, assembled after it).
-std::filesystem::path link_glued(Arch arch, const std::vector<std::string>& sources, const std::string& name,
-                                 const std::string& extra = "", const std::string& head = "") {
-    return link_vmlinux(arch, sources, name, std::string(arch == Arch::arm64 ? glue_arm64 : glue) + extra,
+std::filesystem::path link_glued(Arch arch, const std::vector<std::string>& sources,
+                                 const std::string& name, const std::string& extra = "",
+                                 const std::string& head = "") {
+    return link_vmlinux(arch, sources, name,
+                        std::string(arch == Arch::arm64 ? glue_arm64 : glue) + extra,
                         {.head = head});
 }
 
 } // namespace
 
 TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled counts") {
-    auto file = link_glued(Arch::x86_64, {"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
+    auto file =
+        link_glued(Arch::x86_64,
+                   {"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::x86_64);
@@ -202,34 +205,41 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
     }
     // The kernel's bytes are what runs: a ud2 over its ftrace_caller (or, for fgraph, its
     // return_to_handler) makes the traced call fault there.
-    for (auto [path, symbol] : {std::pair{"ftrace", "ftrace_caller"}, {"fgraph", "return_to_handler"}}) {
+    for (auto [path, symbol] :
+         {std::pair{"ftrace", "ftrace_caller"}, {"fgraph", "return_to_handler"}}) {
         CAPTURE(path);
         CHECK(fault_of(path, broken_at(*kernel, symbol)).find(symbol) != std::string::npos);
     }
     // A path whose kernel code the image lacks is unsupported, with its reason.
     const PathSpec* optprobe = *test::catalogue().find_path("optprobe", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") !=
+          std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
-    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");
+    auto text =
+        test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("release 6.14.0-tracesim-test") != std::string::npos);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
-    auto json = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --format json");
+    auto json =
+        test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --format json");
     CHECK(json.exit_code == 0);
     CHECK(json.output.find(R"("source": "vmlinux")") != std::string::npos);
-    auto missing = test::run_tracesim("kernel --vmlinux " + (file.parent_path() / "nothing").string());
+    auto missing =
+        test::run_tracesim("kernel --vmlinux " + (file.parent_path() / "nothing").string());
     CHECK(missing.exit_code == 1);
     CHECK(missing.output.find("cannot read") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, naming the symbol") {
+TEST_CASE(
+    "a kernel without ftrace_regs_caller reports ftrace-regs unsupported, naming the symbol") {
     auto file = link_glued(Arch::x86_64, {"ftrace_caller.S"}, "args-only");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("ftrace_regs_caller") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("ftrace_regs_caller") !=
+          std::string::npos);
     Image image;
     auto attached = attach_vmlinux(*kernel, *regs, image);
     REQUIRE(!attached);
@@ -237,8 +247,10 @@ TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, 
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the modeled counts") {
-    auto file = link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
+TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the "
+          "modeled counts") {
+    auto file =
+        link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::arm64);
@@ -279,16 +291,18 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
         Vmlinux missing = *kernel;
         missing.symbols.erase("function_trace_op");
         const PathSpec* spec = *test::catalogue().find_path("ftrace", Arch::arm64, "");
-        auto image = build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
-                                 vmlinux_layout(missing));
+        auto image =
+            build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
+                        vmlinux_layout(missing));
         REQUIRE(image);
         auto attached = attach_vmlinux(missing, *spec, *image);
         REQUIRE(!attached);
-        CHECK(attached.error().message.find("no symbol 'function_trace_op', which path 'ftrace' needs") !=
-              std::string::npos);
+        CHECK(attached.error().message.find(
+                  "no symbol 'function_trace_op', which path 'ftrace' needs") != std::string::npos);
     }
     // The command, with --arch arm64.
-    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
+                                   " --path ftrace --path fgraph");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("arm64 fgraph: modeled (kernel 6.14) vs vmlinux") != std::string::npos);
     CHECK(text.output.find("functional checks: ok") != std::string::npos);
@@ -298,14 +312,17 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
+TEST_CASE(
+    "an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
     auto file = link_glued(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") !=
+          std::string::npos);
     const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") !=
+          std::string::npos);
     Image image;
     auto attached = attach_vmlinux(*kernel, *regs, image);
     REQUIRE(!attached);
@@ -314,10 +331,12 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
     // Every path at an era not all of them model: those without it are listed, the rest run.
-    auto old_era = test::run_tracesim("kernel --arch arm64 --kernel 6.1 --vmlinux " + file.string());
+    auto old_era =
+        test::run_tracesim("kernel --arch arm64 --kernel 6.1 --vmlinux " + file.string());
     CHECK(old_era.exit_code == 0);
-    CHECK(old_era.output.find("ftrace: not run: path 'ftrace' on arm64 has no kernel '6.1' model") !=
-          std::string::npos);
+    CHECK(
+        old_era.output.find("ftrace: not run: path 'ftrace' on arm64 has no kernel '6.1' model") !=
+        std::string::npos);
     CHECK(old_era.output.find("arm64 fgraph") != std::string::npos); // the loop went on
     // ftrace still runs, with the model's counts
     Record model = run("ftrace", *kernel, false);
@@ -328,7 +347,7 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
 
 TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 model's counts") {
     auto file = link_glued(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
-                             std::string(graph_caller_v6_1) + glue_arm64_stub);
+                           std::string(graph_caller_v6_1) + glue_arm64_stub);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
@@ -345,7 +364,8 @@ TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
+TEST_CASE(
+    "an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
     auto file = link_glued(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
@@ -379,13 +399,14 @@ _text:
 )";
 
 TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from") {
-    auto file = link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64-raw", "",
-                             arm64_image_head);
+    auto file = link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"},
+                           "arm64-raw", "", arm64_image_head);
     auto elf = load_vmlinux(file);
     REQUIRE(elf);
     // Image = the loaded sections from _text on (what `objcopy -O binary` writes); System.map =
     // the symbols at their link addresses (no phase labels: the phases come from the heuristics).
-    const std::filesystem::path image = file.parent_path() / "Image", map = file.parent_path() / "System.map";
+    const std::filesystem::path image = file.parent_path() / "Image",
+                                map = file.parent_path() / "System.map";
     {
         std::vector<uint8_t> bytes;
         const uint64_t base = elf->regions.front().base;
@@ -393,10 +414,12 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
             bytes.resize(r.base - base);
             bytes.insert(bytes.end(), r.bytes.begin(), r.bytes.end());
         }
-        std::ofstream(image, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        std::ofstream(image, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
         std::ofstream out(map);
         for (const auto& [name, symbol] : elf->symbols)
-            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement, symbol.code ? 'T' : 'D', name);
+            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement,
+                               symbol.code ? 'T' : 'D', name);
     }
     auto raw = load_vmlinux(image, map);
     REQUIRE_MESSAGE(raw, (raw ? "" : raw.error().message));
@@ -425,7 +448,8 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
     CHECK(no_map.error().message.find("--system-map") != std::string::npos);
     auto not_image = load_vmlinux(map, map);
     REQUIRE(!not_image);
-    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") != std::string::npos);
+    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") !=
+          std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
@@ -450,19 +474,23 @@ std::array<uint64_t, 2> pointers_of(const Vmlinux& kernel) {
     std::array<uint64_t, 2> words{};
     const uint64_t at = *kernel.address_of("pointers");
     for (const ForeignRegion& r : kernel.regions)
-        if (r.contains(at) && r.contains(at + 15)) std::memcpy(words.data(), r.bytes.data() + (at - r.base), 16);
+        if (r.contains(at) && r.contains(at + 15))
+            std::memcpy(words.data(), r.bytes.data() + (at - r.base), 16);
     return words;
 }
 
-TEST_CASE("an arm64 relocatable image's RELA and RELR pointers hold their displaced run addresses") {
-    // Linked as arch/arm64/Makefile links a RELOCATABLE kernel (-pie --no-apply-dynamic-relocs): RELA
-    // leaves the places zero (the value is the addend), RELR (-z pack-relative-relocs) the link-time
-    // value in place; either way the importer writes the run address (link - displacement).
-    for (auto [name, flags] : {std::pair{"rela", "-pie --no-apply-dynamic-relocs"},
-                               {"relr", "-pie --no-apply-dynamic-relocs -z pack-relative-relocs"}}) {
+TEST_CASE(
+    "an arm64 relocatable image's RELA and RELR pointers hold their displaced run addresses") {
+    // Linked as arch/arm64/Makefile links a RELOCATABLE kernel (-pie --no-apply-dynamic-relocs):
+    // RELA leaves the places zero (the value is the addend), RELR (-z pack-relative-relocs) the
+    // link-time value in place; either way the importer writes the run address (link -
+    // displacement).
+    for (auto [name, flags] :
+         {std::pair{"rela", "-pie --no-apply-dynamic-relocs"},
+          {"relr", "-pie --no-apply-dynamic-relocs -z pack-relative-relocs"}}) {
         CAPTURE(name);
-        Vmlinux kernel =
-            load(link_vmlinux(Arch::arm64, {}, fmt::format("reloc-{}", name), relocated_pointers, {.ld_flags = flags}));
+        Vmlinux kernel = load(link_vmlinux(Arch::arm64, {}, fmt::format("reloc-{}", name),
+                                           relocated_pointers, {.ld_flags = flags}));
         CHECK(kernel.relocatable);
         CHECK(kernel.displacement == 0xffff800000000000ull);
         CHECK(kernel.relocations_applied == 2);
@@ -481,11 +509,13 @@ TEST_CASE("an arm64 relocatable image's RELA and RELR pointers hold their displa
     const uint64_t symbol = *fixed.address_of("some_symbol");
     CHECK(pointers_of(fixed) ==
           std::array<uint64_t, 2>{symbol + fixed.displacement, symbol + fixed.displacement + 4});
-    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace");
+    auto text =
+        test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace");
     CHECK(text.output.find("no RELA/RELR relocations (not relocatable)") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
     // Run too low for the harness 16 MiB below it: refused, not wrapped around 0.
-    auto low = link_vmlinux(Arch::arm64, {}, "reloc-low", relocated_pointers, {.text = "0xffff800000200000"});
+    auto low = link_vmlinux(Arch::arm64, {}, "reloc-low", relocated_pointers,
+                            {.text = "0xffff800000200000"});
     auto refused = load_vmlinux(low);
     REQUIRE(!refused);
     CHECK(refused.error().message.find("runs at 0x200000") != std::string::npos);
@@ -504,13 +534,15 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     MESSAGE("release ", kernel->release);
     // arm64: the relocated pointers hold run addresses (ftrace_ops_list starts at ftrace_list_end,
     // a RELATIVE relocation in a relocatable image).
-    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") && kernel->has("ftrace_list_end")) {
+    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") &&
+        kernel->has("ftrace_list_end")) {
         const uint64_t at = *kernel->address_of("ftrace_ops_list");
         uint64_t value = 0;
         for (const ForeignRegion& r : kernel->regions)
             if (r.contains(at)) std::memcpy(&value, r.bytes.data() + (at - r.base), 8);
         CHECK(value == *kernel->address_of("ftrace_list_end"));
-        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped, " skipped");
+        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped,
+                " skipped");
     }
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);

@@ -1,14 +1,14 @@
 // Layer 8: the kprobe and rethook paths on a kernel image (sim/vmlinux). As in 800_vmlinux.cpp, a
 // "vmlinux" is linked from our own kernels/x86_64/*.S at 0xffffffff81000000 with the host's
-// llvm-mc-19 and ld.lld-19 (lld-19 is a dependency: scripts/install-deps.sh): kprobe-ftrace and kretprobe run the image's
-// ftrace_regs_caller (so do the BPF bench's trig-kprobe and trig-kretprobe), kretprobe and
-// fprobe-rethook also its arch_rethook_trampoline (whose call to
+// llvm-mc-19 and ld.lld-19 (lld-19 is a dependency: scripts/install-deps.sh): kprobe-ftrace and
+// kretprobe run the image's ftrace_regs_caller (so do the BPF bench's trig-kprobe and
+// trig-kretprobe), kretprobe and fprobe-rethook also its arch_rethook_trampoline (whose call to
 // arch_rethook_trampoline_callback reaches the harness's model), fprobe its return_to_handler.
 // Counts must equal the modeled run of the same path.
-#include <doctest/doctest.h>
-
 #include "command.h"
 #include "vmlinux_link.h"
+
+#include <doctest/doctest.h>
 
 using namespace tracesim;
 using namespace tracesim::test;
@@ -56,8 +56,9 @@ std::filesystem::path link_x86(const std::vector<std::string>& sources, const st
 } // namespace
 
 TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the modeled counts") {
-    auto file = link_x86({"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
-                             "rethook");
+    auto file = link_x86(
+        {"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
+        "rethook");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(*kernel->address_of("arch_rethook_trampoline") >= 0xffffffff81000000ull);
@@ -72,7 +73,8 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
         // function's arguments, the exit handler (all but kprobe-ftrace) its return value
         CHECK(real.checks.return_value);
         CHECK(real.checks.handler_args == std::optional<bool>(true));
-        if (std::string(path) != "kprobe-ftrace") CHECK(real.checks.handler_ret == std::optional<bool>(true));
+        if (std::string(path) != "kprobe-ftrace")
+            CHECK(real.checks.handler_ret == std::optional<bool>(true));
     }
     // The BPF bench's kprobe and kretprobe (their program reads no args: the counter is the check).
     for (const char* path : {"trig-kprobe", "trig-kretprobe"}) {
@@ -84,12 +86,13 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
     // function's return fault there, named.
     for (const char* path : {"kretprobe", "fprobe-rethook"}) {
         CAPTURE(path);
-        CHECK(fault_of(path, broken_at(*kernel, "arch_rethook_trampoline")).find("arch_rethook_trampoline") !=
-              std::string::npos);
+        CHECK(fault_of(path, broken_at(*kernel, "arch_rethook_trampoline"))
+                  .find("arch_rethook_trampoline") != std::string::npos);
     }
 
     // The command runs them side by side.
-    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path kretprobe --path kprobe-ftrace");
+    auto text = test::run_tracesim("kernel --vmlinux " + file.string() +
+                                   " --path kretprobe --path kprobe-ftrace");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("x86_64 kretprobe: modeled") != std::string::npos);
     CHECK(text.output.find("not run on the vmlinux") == std::string::npos);
@@ -97,7 +100,8 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a kernel without a path's trampoline or C functions reports it, naming the path and the symbol") {
+TEST_CASE("a kernel without a path's trampoline or C functions reports it, naming the path and the "
+          "symbol") {
     // ftrace_regs_caller but no rethook: kretprobe and fprobe-rethook lack arch_rethook_trampoline
     auto file = link_x86({"ftrace_caller.S", "ftrace_regs_caller.S"}, "no-rethook");
     auto kernel = load_vmlinux(file);
@@ -118,7 +122,8 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
     Vmlinux no_kprobes = *kernel;
     no_kprobes.symbols.erase("kprobe_ftrace_handler");
     const PathSpec* kprobe = *test::catalogue().find_path("kprobe-ftrace", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(no_kprobes, *kprobe).find("kprobe_ftrace_handler") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(no_kprobes, *kprobe).find("kprobe_ftrace_handler") !=
+          std::string::npos);
     CHECK(vmlinux_unsupported_reason(*kernel, *kprobe) == "");
     std::filesystem::remove_all(file.parent_path());
 }
@@ -135,11 +140,11 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its kprobe and rethook trampol
         MESSAGE("skipped: these paths are x86_64's; ", file, " is an arm64 image");
         return;
     }
-    for (const char* path :
-         {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe", "trig-kprobe", "trig-kretprobe"}) {
+    for (const char* path : {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe",
+                             "trig-kprobe", "trig-kretprobe"}) {
         CAPTURE(path);
-        const PathSpec* spec =
-            *test::catalogue().find_path(path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
+        const PathSpec* spec = *test::catalogue().find_path(
+            path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
         if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
             MESSAGE(reason);
             continue;

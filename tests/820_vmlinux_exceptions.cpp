@@ -4,12 +4,12 @@
 // harness's model of it; on arm64 through the image's vectors, el1h_64_sync, ret_to_kernel and
 // eret, around our el1h_64_sync_handler. As in 810_vmlinux_paths.cpp, a "vmlinux" is linked from
 // our own kernels/x86_64/kprobe_int3.S (arm64: entry_el1.S) with the host's llvm-mc and a linker
-// (lld-19 is a dependency: a missing tool fails the test); counts must equal the modeled run of the same path, with
-// tracesim's phase labels and with the importer's own phase split (labels dropped).
-#include <doctest/doctest.h>
-
+// (lld-19 is a dependency: a missing tool fails the test); counts must equal the modeled run of the
+// same path, with tracesim's phase labels and with the importer's own phase split (labels dropped).
 #include "command.h"
 #include "vmlinux_link.h"
+
+#include <doctest/doctest.h>
 
 using namespace tracesim;
 using namespace tracesim::test;
@@ -62,7 +62,8 @@ std::filesystem::path link_entry(Arch arch = Arch::x86_64) {
 
 } // namespace
 
-TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3 with the modeled counts") {
+TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3 with the modeled "
+          "counts") {
     auto file = link_entry();
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
@@ -86,7 +87,8 @@ TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3
     }
 
     // The kernel's bytes are what runs: ud2 over its asm_exc_int3 makes the first trap fault there.
-    CHECK(fault_of("kprobe", broken_at(*kernel, "asm_exc_int3")).find("asm_exc_int3") != std::string::npos);
+    CHECK(fault_of("kprobe", broken_at(*kernel, "asm_exc_int3")).find("asm_exc_int3") !=
+          std::string::npos);
 
     // The command runs it side by side.
     auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path kprobe");
@@ -97,13 +99,15 @@ TEST_CASE("int3 kprobes take their traps through a linked vmlinux's asm_exc_int3
     // with the reason, and kprobe still runs.
     auto every = test::run_tracesim("kernel --vmlinux " + file.string());
     CHECK(every.exit_code == 0);
-    CHECK(every.output.find("x86_64 ftrace: not run on the vmlinux: path 'ftrace' needs ftrace_caller") !=
+    CHECK(every.output.find(
+              "x86_64 ftrace: not run on the vmlinux: path 'ftrace' needs ftrace_caller") !=
           std::string::npos);
     CHECK(every.output.find("x86_64 kprobe-body: modeled") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, naming the path and the symbol") {
+TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, naming the path and the "
+          "symbol") {
     auto file = link_entry();
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
@@ -124,7 +128,8 @@ TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, namin
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's vectors with the modeled counts") {
+TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's vectors with the "
+          "modeled counts") {
     auto file = link_entry(Arch::arm64);
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
@@ -144,7 +149,8 @@ TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's ve
         }
     }
     // The kernel's bytes run: udf over el1h_64_sync faults there, named.
-    CHECK(fault_of("kprobe", broken_at(*kernel, "el1h_64_sync")).find("el1h_64_sync") != std::string::npos);
+    CHECK(fault_of("kprobe", broken_at(*kernel, "el1h_64_sync")).find("el1h_64_sync") !=
+          std::string::npos);
     // Without el1h_64_sync_handler the path is unsupported, naming it.
     Vmlinux missing = *kernel;
     missing.symbols.erase("el1h_64_sync_handler");
@@ -154,7 +160,8 @@ TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's ve
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) takes the int3 kprobes' traps through its own entry code") {
+TEST_CASE(
+    "a real vmlinux (TRACESIM_VMLINUX) takes the int3 kprobes' traps through its own entry code") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
         MESSAGE("skipped: set TRACESIM_VMLINUX to a vmlinux to run its exception entry");
@@ -164,8 +171,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) takes the int3 kprobes' traps throu
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     for (const char* path : {"kprobe", "kprobe-body"}) {
         CAPTURE(path);
-        const PathSpec* spec =
-            *test::catalogue().find_path(path, kernel->arch, vmlinux_era(*kernel, test::catalogue(), path));
+        const PathSpec* spec = *test::catalogue().find_path(
+            path, kernel->arch, vmlinux_era(*kernel, test::catalogue(), path));
         if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
             MESSAGE(reason);
             continue;

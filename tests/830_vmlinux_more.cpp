@@ -5,10 +5,10 @@
 // trampolines, and the paths a vmlinux has no code for. As in 810/820, a "vmlinux" is linked from
 // our own kernels/<arch>/*.S with llvm-mc-19 and ld.lld-19 (dependencies: a missing tool fails
 // the test); counts must equal the modeled run of the same path, per phase.
-#include <doctest/doctest.h>
-
 #include "command.h"
 #include "vmlinux_link.h"
+
+#include <doctest/doctest.h>
 
 using namespace tracesim;
 using namespace tracesim::test;
@@ -88,7 +88,8 @@ linux_banner:
 )";
 
 // Links kernels/<arch>/<sources> + the arch's glue above.
-std::filesystem::path link_more(Arch arch, const std::vector<std::string>& sources, const std::string& name) {
+std::filesystem::path link_more(Arch arch, const std::vector<std::string>& sources,
+                                const std::string& name) {
     return link_vmlinux(arch, sources, "more-" + name, arch == Arch::arm64 ? glue_arm64 : glue_x86);
 }
 
@@ -110,7 +111,8 @@ void check_paths(const Vmlinux& kernel, std::initializer_list<const char*> paths
 
 } // namespace
 
-TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_trampoline with the modeled counts") {
+TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_trampoline with "
+          "the modeled counts") {
     auto file = link_more(Arch::arm64, {"entry_el1.S", "kretprobe_v6_1.S"}, "kretprobe-6.1");
     Vmlinux kernel = load(file);
     CHECK(vmlinux_era(kernel, test::catalogue(), "kretprobe") == "6.1"); // by the trampoline's form
@@ -121,11 +123,12 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
     CHECK(real.checks.handler_args == std::optional<bool>(true));
     CHECK(real.checks.handler_ret == std::optional<bool>(true));
     // The kernel's trampoline is what the traced function returns into: udf over it faults there.
-    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline")).find("__kretprobe_trampoline") !=
-          std::string::npos);
+    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline"))
+              .find("__kretprobe_trampoline") != std::string::npos);
     // The BPF bench's kretprobe has only the 6.9+ BRK model: unsupported here, naming both forms.
     std::string reason = vmlinux_unsupported_reason(kernel, spec_of("trig-kretprobe", kernel));
-    CHECK(reason.find("path 'trig-kretprobe' (era 6.14) runs __kretprobe_trampoline as a `brk") != std::string::npos);
+    CHECK(reason.find("path 'trig-kretprobe' (era 6.14) runs __kretprobe_trampoline as a `brk") !=
+          std::string::npos);
     CHECK(reason.find("trampoline_probe_handler (<= 6.8)") != std::string::npos);
     // The 6.14 model on this image: its form does not fit, --kernel 6.1 does.
     const PathSpec& v6_14 = **test::catalogue().find_path("kretprobe", Arch::arm64, "6.14");
@@ -133,12 +136,13 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
     // Without the C callee the trampoline calls, the path is unsupported, naming it.
     Vmlinux missing = kernel;
     missing.symbols.erase("trampoline_probe_handler");
-    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel)).find("trampoline_probe_handler") !=
-          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
+              .find("trampoline_probe_handler") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's brk trampoline with the modeled counts") {
+TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's brk trampoline "
+          "with the modeled counts") {
     auto file = link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "kretprobe-brk");
     Vmlinux kernel = load(file);
     CHECK(vmlinux_era(kernel, test::catalogue(), "kretprobe") == "6.14");
@@ -146,14 +150,16 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
     Record real = run("kretprobe", kernel, true);
     CHECK(real.traps == 2); // the simulated NOP's BRK at entry, the trampoline's at return
     CHECK(real.checks.handler_ret == std::optional<bool>(true));
-    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline")).find("__kretprobe_trampoline") !=
-          std::string::npos);
+    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline"))
+              .find("__kretprobe_trampoline") != std::string::npos);
     // No BRK-era kretprobe handler: built without the path.
     Vmlinux missing = kernel;
     missing.symbols.erase("kretprobe_breakpoint_handler");
     CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
-              .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") != std::string::npos);
-    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path trig-kretprobe");
+              .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") !=
+          std::string::npos);
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
+                                   " --path trig-kretprobe");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("arm64 trig-kretprobe: modeled (kernel 6.14)") != std::string::npos);
     CHECK(text.output.find("functional checks: ok") != std::string::npos);
@@ -161,16 +167,18 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
 }
 
 TEST_CASE("x86_64 optprobe runs a detour buffer copied from a linked vmlinux's optprobe_template") {
-    auto file = link_more(Arch::x86_64, {"ftrace_caller.S", "return_to_handler_6_14.S"}, "optprobe");
+    auto file =
+        link_more(Arch::x86_64, {"ftrace_caller.S", "return_to_handler_6_14.S"}, "optprobe");
     Vmlinux kernel = load(file);
     Record model = run("optprobe", kernel, false);
     Record real = run("optprobe", kernel, true);
     check_same(model, real);
     CHECK(real.traps == 0);
     CHECK(real.checks.handler_args == std::optional<bool>(true));
-    // The template's bytes are what runs (copied): ud2 over it faults in the buffer, which names it.
-    CHECK(fault_of("optprobe", broken_at(kernel, "optprobe_template_entry")).find("optprobe_template_entry") !=
-          std::string::npos);
+    // The template's bytes are what runs (copied): ud2 over it faults in the buffer, which names
+    // it.
+    CHECK(fault_of("optprobe", broken_at(kernel, "optprobe_template_entry"))
+              .find("optprobe_template_entry") != std::string::npos);
     Vmlinux missing = kernel;
     missing.symbols.erase("optprobe_template_end");
     std::string reason = vmlinux_unsupported_reason(missing, spec_of("optprobe", kernel));
@@ -190,8 +198,10 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
     Vmlinux arm = load(link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "reasons-arm64"));
     for (const Vmlinux* kernel : {&x86, &arm}) {
         CAPTURE(kernel->arch);
-        const std::string jit = fmt::format("arch/{}/net/bpf_jit_comp.c", kernel->arch == Arch::arm64 ? "arm64" : "x86");
-        for (const char* path : {"bpf-fentry", "bpf-fexit", "trig-fentry", "trig-fexit", "trig-fmodret"}) {
+        const std::string jit = fmt::format("arch/{}/net/bpf_jit_comp.c",
+                                            kernel->arch == Arch::arm64 ? "arm64" : "x86");
+        for (const char* path :
+             {"bpf-fentry", "bpf-fexit", "trig-fentry", "trig-fexit", "trig-fmodret"}) {
             CAPTURE(path);
             std::string reason = vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel));
             CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
@@ -200,28 +210,32 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
         }
         for (const char* path : {"trig-tp", "trig-rawtp"}) {
             CAPTURE(path);
-            CHECK(vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel)).find("compiled C only") !=
-                  std::string::npos);
+            CHECK(vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel))
+                      .find("compiled C only") != std::string::npos);
         }
-        CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel)).find("proposal") !=
-              std::string::npos);
+        CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel))
+                  .find("proposal") != std::string::npos);
     }
     // Paths the importer has no row for: the reason lists what it runs, from its tables.
     CHECK(vmlinux_unsupported_reason(arm, spec_of("fprobe", arm))
-              .find("it runs ftrace, ftrace-regs, fgraph, kprobe, kprobe-body, kretprobe, trig-kprobe and "
+              .find("it runs ftrace, ftrace-regs, fgraph, kprobe, kprobe-body, kretprobe, "
+                    "trig-kprobe and "
                     "trig-kretprobe") != std::string::npos);
     PathSpec unknown = spec_of("ftrace", x86);
     unknown.name = "no-such-path";
-    CHECK(vmlinux_unsupported_reason(x86, unknown).find("it runs ftrace, ftrace-regs, fgraph, fprobe,") !=
+    CHECK(vmlinux_unsupported_reason(x86, unknown)
+              .find("it runs ftrace, ftrace-regs, fgraph, fprobe,") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(x86, unknown).find("kprobe-body and optprobe") !=
           std::string::npos);
-    CHECK(vmlinux_unsupported_reason(x86, unknown).find("kprobe-body and optprobe") != std::string::npos);
     // Paths the catalogue does not model on an arch give its reason.
-    CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") !=
+          std::string::npos);
     std::filesystem::remove_all(x86.file.parent_path());
     std::filesystem::remove_all(arm.file.parent_path());
 }
 
-TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-kretprobe and optprobe") {
+TEST_CASE(
+    "a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-kretprobe and optprobe") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
         MESSAGE("skipped: set TRACESIM_VMLINUX to a vmlinux to run its trampolines");
@@ -230,7 +244,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-k
     Vmlinux kernel = load(file);
     for (const char* path : {"kretprobe", "trig-kprobe", "trig-kretprobe", "optprobe"}) {
         CAPTURE(path);
-        if (std::string reason = vmlinux_unsupported_reason(kernel, spec_of(path, kernel)); !reason.empty()) {
+        if (std::string reason = vmlinux_unsupported_reason(kernel, spec_of(path, kernel));
+            !reason.empty()) {
             MESSAGE(reason);
             continue;
         }

@@ -10,10 +10,9 @@
 #include "sim/runner.h"
 #include "sim/vmlinux/vmlinux.h"
 
-#include <doctest/doctest.h>
-
 #include <cstdlib>
 #include <cstring>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,7 +24,8 @@ namespace tracesim::test {
 
 inline std::string find_tool(std::initializer_list<const char*> names) {
     for (const char* name : names)
-        if (std::system(fmt::format("command -v {} >/dev/null 2>&1", name).c_str()) == 0) return name;
+        if (std::system(fmt::format("command -v {} >/dev/null 2>&1", name).c_str()) == 0)
+            return name;
     return "";
 }
 
@@ -70,9 +70,9 @@ inline std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::stri
                                                  : read_text(src / f);
         std::ofstream(dir / f) << offsets << text << "\n";
         const std::string object = (dir / (f + ".o")).string();
-        const std::string cmd = fmt::format(
-            "{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
-            arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object, (dir / f).string());
+        const std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
+                                            arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu",
+                                            src.string(), object, (dir / f).string());
         REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
         objects += " " + object;
     }
@@ -80,8 +80,8 @@ inline std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::stri
     const std::string text_address = !options.text.empty() ? options.text
                                      : arm64               ? "0xffff800080000000"
                                                            : "0xffffffff81000000";
-    const std::string cmd = fmt::format("{} -static -nostdlib {} -e _start -Ttext={} -o {}{} 2>&1", ld,
-                                        options.ld_flags, text_address, out.string(), objects);
+    const std::string cmd = fmt::format("{} -static -nostdlib {} -e _start -Ttext={} -o {}{} 2>&1",
+                                        ld, options.ld_flags, text_address, out.string(), objects);
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
     return out;
 }

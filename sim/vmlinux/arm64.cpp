@@ -23,7 +23,7 @@ constexpr uint32_t sub_x0_x30_4 = 0xd10013c0;  // sub x0, x30, #4: ip, where dis
 constexpr uint32_t blr_x4 = 0xd63f0080;        // CALL_OPS: op->func(ip, parent_ip, op, regs)
 constexpr uint32_t bic_x11_x30_7 = 0x927df3cb; // CALL_OPS: the literal's 8-byte boundary
 constexpr uint32_t mov_x0_x29 = 0xaa1d03e0;    // return_to_handler: fp by value
-constexpr uint64_t unknown_size_scan = 0x400; // how far code without a symbol size is scanned
+constexpr uint64_t unknown_size_scan = 0x400;  // how far code without a symbol size is scanned
 
 // Where the kernel's code `name` ends (0 when it has no such symbol: nothing to scan).
 uint64_t code_end(const Vmlinux& kernel, std::string_view name) {
@@ -195,7 +195,9 @@ std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
 
 } // namespace
 
-std::vector<std::string_view> arm64_ftrace_paths() { return {"ftrace", "ftrace-regs", "fgraph"}; }
+std::vector<std::string_view> arm64_ftrace_paths() {
+    return {"ftrace", "ftrace-regs", "fgraph"};
+}
 
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     if (path != "fgraph") return arm64_trap_era(kernel, path);
@@ -214,16 +216,16 @@ VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path) {
     if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
         path.regs_struct == "ftrace_regs")
         return {"this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
-               "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
-               "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
-               "checks (ftrace_regs offsets) are left out",
+                "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
+                "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
+                "checks (ftrace_regs offsets) are left out",
                 true};
     if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
         // the same pt_regs as the 6.1 model's: its register checks stand
         return {"this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
-               "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
-               "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
-               "function_graph_enter is the model's"};
+                "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
+                "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
+                "function_graph_enter is the model's"};
     return {};
 }
 
@@ -383,7 +385,7 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func
         // runs)
         if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
-                     image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
+                           image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
             return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
         image.define_symbol("return_to_handler", *rth, file);
         struct Stub {
@@ -410,7 +412,8 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
             ForeignRegion* r = image.foreign_at(*caller);
             const uint64_t end = code_end(kernel, s.caller);
             auto site = find_call(kernel, *caller, end, *callee);
-            if (!r || !site || arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
+            if (!r || !site ||
+                arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
                 return make_error(
                     "{}: {} does not call {}, which path 'fgraph' replaces by its model",
                     kernel.file.string(), s.caller, s.callee);

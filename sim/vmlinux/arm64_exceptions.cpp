@@ -27,13 +27,14 @@ constexpr uint64_t el1h_sync_slot = 0x200, slot_size = 0x80;
 constexpr uint64_t unknown_size_scan = 0x100; // how far entry code without a symbol size is scanned
 constexpr uint32_t ldp_x0_x1_sp = 0xa94007e0; // kernel_exit's first restore
 constexpr uint32_t eret = 0xd69f03e0;
-constexpr uint32_t add_x29_sp_s_x29 = 0x9103a3fd; // add x29, sp, #S_X29: the frame before the C call
+constexpr uint32_t add_x29_sp_s_x29 =
+    0x9103a3fd; // add x29, sp, #S_X29: the frame before the C call
 
 // The form of a return trampoline the path runs.
 enum class Form {
     none,         // the path runs no kernel code but the entry
     regs_by_hand, // <= 6.8 __kretprobe_trampoline: a pt_regs built by software, a bl to C
-    brk,          // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
+    brk, // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
 };
 
 // One row per path (and era, when the era's trampoline differs). Every row is entered through
@@ -55,13 +56,26 @@ constexpr std::string_view kprobe_handler = "kprobe_breakpoint_handler|kprobe_br
 constexpr TrapPath trap_paths[] = {
     {"kprobe", "", {}, Form::none, {}, {kprobe_handler}},
     {"kprobe-body", "", {}, Form::none, {}, {kprobe_handler}},
-    {"kretprobe", "6.1", "__kretprobe_trampoline", Form::regs_by_hand, "trampoline_probe_handler",
+    {"kretprobe",
+     "6.1",
+     "__kretprobe_trampoline",
+     Form::regs_by_hand,
+     "trampoline_probe_handler",
      {kprobe_handler}},
-    {"kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {},
+    {"kretprobe",
+     "6.14",
+     "__kretprobe_trampoline",
+     Form::brk,
+     {},
      {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"}},
     // the BPF bench's: the same entries, kprobe_dispatcher / kretprobe_dispatcher's programs
     {"trig-kprobe", "", {}, Form::none, {}, {kprobe_handler, "kprobe_dispatcher"}},
-    {"trig-kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {}, {kprobe_handler, "kretprobe_dispatcher"}},
+    {"trig-kretprobe",
+     "6.14",
+     "__kretprobe_trampoline",
+     Form::brk,
+     {},
+     {kprobe_handler, "kretprobe_dispatcher"}},
 };
 
 const TrapPath* trap_path_of(const PathSpec& path) {
@@ -71,8 +85,9 @@ const TrapPath* trap_path_of(const PathSpec& path) {
 }
 
 std::string_view form_name(Form form) {
-    return form == Form::brk ? "a `brk #KRETPROBES_BRK_IMM` (6.9+)"
-                             : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
+    return form == Form::brk
+               ? "a `brk #KRETPROBES_BRK_IMM` (6.9+)"
+               : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
 }
 
 // The form of the image's `name`: a brk at its entry, else a bl to trampoline_probe_handler in it.
@@ -82,7 +97,8 @@ Form form_of(const Vmlinux& kernel, std::string_view name) {
     auto first = word_at(kernel, s->second.address);
     if (first && (*first & 0xffe0001fu) == 0xd4200000u) return Form::brk;
     auto callee = kernel.address_of("trampoline_probe_handler");
-    if (callee && find_call(kernel, s->second.address, end_of(s->second, unknown_size_scan), *callee))
+    if (callee &&
+        find_call(kernel, s->second.address, end_of(s->second, unknown_size_scan), *callee))
         return Form::regs_by_hand;
     return Form::none;
 }
@@ -90,24 +106,28 @@ Form form_of(const Vmlinux& kernel, std::string_view name) {
 // The kernel's return trampoline of `row` (if any) stands for the model's: the harness's
 // references to the model's (adrp + add) reach it, and its call of the C callee reaches the
 // harness's model of that.
-Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path, const TrapPath& row,
-                                        const KernelSymbol& k, Image& image) {
+Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path,
+                                        const TrapPath& row, const KernelSymbol& k, Image& image) {
     const std::string name(row.kernel_code);
     auto model = image.address_of(name);
-    if (!model) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, name);
+    if (!model)
+        return make_error("the arm64 harness of path '{}' has no model of {}", path.name, name);
     if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
                        image.layout.text_base + image.text.size(), *model, k.address) == 0)
         return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
     image.define_symbol(name, k.address, kernel.file.filename().string());
     if (row.c_callee.empty()) return {};
     auto stub = image.address_of(row.c_callee);
-    if (!stub) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, row.c_callee);
+    if (!stub)
+        return make_error("the arm64 harness of path '{}' has no model of {}", path.name,
+                          row.c_callee);
     auto callee = need(kernel, path, row.c_callee);
     if (!callee) return callee.take_error();
     ForeignRegion* r = image.foreign_at(k.address);
-    if (!r || arm64_retarget(r->bytes, r->base, k.address, end_of(k, unknown_size_scan), *callee, *stub) != 1)
-        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
-                          name, row.c_callee, path.name);
+    if (!r || arm64_retarget(r->bytes, r->base, k.address, end_of(k, unknown_size_scan), *callee,
+                             *stub) != 1)
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                          kernel.file.string(), name, row.c_callee, path.name);
     return {};
 }
 
@@ -126,8 +146,10 @@ void set_return_trampoline_phases(const TrapPath& row, const KernelSymbol& k, Im
     image.set_foreign_phase(k.address, Phase::save);
     if (auto call = stub ? find_call(image, k.address, end, *stub) : std::nullopt) {
         uint64_t dispatch = *call;
-        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == arm64_mov_x0_sp) dispatch -= 4;
-        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == add_x29_sp_s_x29) dispatch -= 4;
+        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == arm64_mov_x0_sp)
+            dispatch -= 4;
+        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == add_x29_sp_s_x29)
+            dispatch -= 4;
         image.set_foreign_phase(dispatch, Phase::dispatch);
         image.set_foreign_phase(*call + 4, Phase::hijack);
         image.set_foreign_phase(*call + 8, Phase::restore);
@@ -159,31 +181,39 @@ std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
 
 std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     const TrapPath* t = trap_path_of(path);
-    if (!t) return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name, path.kernel);
-    for (std::string_view name : {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
+    if (!t)
+        return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name,
+                           path.kernel);
+    for (std::string_view name :
+         {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
         if (!kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, name);
     if (!t->kernel_code.empty() && !kernel.has(t->kernel_code))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->kernel_code);
     if (!t->c_callee.empty() && !kernel.has(t->c_callee))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->c_callee);
-    if (const Form form = form_of(kernel, t->kernel_code); !t->kernel_code.empty() && form != t->form) {
+    if (const Form form = form_of(kernel, t->kernel_code);
+        !t->kernel_code.empty() && form != t->form) {
         std::string fits;
         for (const TrapPath& other : trap_paths)
-            if (other.path == path.name && other.form == form) fits = fmt::format(": use --kernel {}", other.era);
+            if (other.path == path.name && other.form == form)
+                fits = fmt::format(": use --kernel {}", other.era);
         if (form == Form::none)
-            return fmt::format("path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
-                               t->kernel_code, form_name(Form::brk), form_name(Form::regs_by_hand));
-        return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name, path.kernel,
-                           t->kernel_code, form_name(t->form), form_name(form),
+            return fmt::format(
+                "path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
+                t->kernel_code, form_name(Form::brk), form_name(Form::regs_by_hand));
+        return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name,
+                           path.kernel, t->kernel_code, form_name(t->form), form_name(form),
                            fits.empty() ? ", which no modeled era of the path has" : fits);
     }
     for (std::string_view names : t->built_with) {
         if (names.empty()) continue;
         const auto bar = names.find('|');
-        const std::string_view a = names.substr(0, bar), b = bar == names.npos ? "" : names.substr(bar + 1);
+        const std::string_view a = names.substr(0, bar),
+                               b = bar == names.npos ? "" : names.substr(bar + 1);
         if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
-            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the option that provides "
+            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the "
+                               "option that provides "
                                "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
                                path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
     }
@@ -194,7 +224,9 @@ Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Im
     const std::string file = kernel.file.filename().string();
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
     const TrapPath* row = trap_path_of(path);
-    if (!row) return make_error("path '{}' (era {}) has no row in the importer's BRK table", path.name, path.kernel);
+    if (!row)
+        return make_error("path '{}' (era {}) has no row in the importer's BRK table", path.name,
+                          path.kernel);
     auto vectors = need(kernel, path, "vectors");
     auto handler = need(kernel, path, "el1h_64_sync_handler");
     auto sync = need_symbol(kernel, path, "el1h_64_sync");
@@ -216,24 +248,30 @@ Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Im
 
     // el1h_64_sync's call of the C handler reaches the harness's model.
     auto model = image.address_of("el1h_64_sync_handler");
-    if (!model) return make_error("the arm64 harness of path '{}' has no model of el1h_64_sync_handler", path.name);
+    if (!model)
+        return make_error("the arm64 harness of path '{}' has no model of el1h_64_sync_handler",
+                          path.name);
     const uint64_t sync_end = end_of(*sync, unknown_size_scan);
     auto call = find_call(image, sync->address, sync_end, *handler); // bl el1h_64_sync_handler
     if (!call)
-        return make_error("{}: el1h_64_sync does not call el1h_64_sync_handler, which path '{}' replaces by its model",
+        return make_error("{}: el1h_64_sync does not call el1h_64_sync_handler, which path '{}' "
+                          "replaces by its model",
                           kernel.file.string(), path.name);
     ForeignRegion* r = image.foreign_at(*call);
     if (!r || arm64_retarget(r->bytes, r->base, *call, *call + 4, *handler, *model) != 1)
-        return make_error("the harness's el1h_64_sync_handler is out of bl range of {}'s el1h_64_sync", file);
+        return make_error(
+            "the harness's el1h_64_sync_handler is out of bl range of {}'s el1h_64_sync", file);
 
-    // kernel_ventry's overflow check: `tbnz w0/x0, #THREAD_SHIFT` on the new SP, to the stack's size.
+    // kernel_ventry's overflow check: `tbnz w0/x0, #THREAD_SHIFT` on the new SP, to the stack's
+    // size.
     const uint64_t slot = *vectors + el1h_sync_slot;
     const uint32_t stack_bit = static_cast<uint32_t>(std::countr_zero(image.layout.stack_size));
     auto is_tbnz_x0 = [](uint64_t, uint32_t w) { return (w & 0x7f00001fu) == 0x37000000u; };
     if (auto tbnz = find_word_if(image, slot, slot + slot_size, is_tbnz_x0)) {
         uint32_t& w = *word_at(image, *tbnz);
         const uint32_t bit = (w >> 31) << 5 | ((w >> 19) & 31);
-        if (bit < stack_bit) w = (w & 0x7f07ffffu) | (stack_bit >> 5) << 31 | (stack_bit & 31) << 19;
+        if (bit < stack_bit)
+            w = (w & 0x7f07ffffu) | (stack_bit >> 5) << 31 | (stack_bit & 31) << 19;
     }
 
     // Phases: tracesim's labels in an image built from kernels/arm64/*.S; else as entry_el1.S
@@ -247,7 +285,8 @@ Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Im
         image.set_foreign_phase(slot + slot_size, std::nullopt);
     image.set_foreign_phase(sync->address, Phase::save);
     const uint32_t* before = word_at(image, *call - 4);
-    image.set_foreign_phase(before && *before == arm64_mov_x0_sp ? *call - 4 : *call, Phase::dispatch);
+    image.set_foreign_phase(before && *before == arm64_mov_x0_sp ? *call - 4 : *call,
+                            Phase::dispatch);
     if (sync->size) image.set_foreign_phase(sync_end, std::nullopt);
     const uint64_t exit_end = end_of(*exit, unknown_size_scan);
     image.set_foreign_phase(exit->address, Phase::trap_return);

@@ -17,7 +17,9 @@ uint32_t* word_at(Image& image, uint64_t pc);
 
 // The target of the b / bl at `pc` (word `w`), if it is one.
 std::optional<uint64_t> arm64_branch_target(uint32_t w, uint64_t pc);
-inline bool arm64_is_bl(uint32_t w) { return (w & 0xfc000000u) == 0x94000000u; }
+inline bool arm64_is_bl(uint32_t w) {
+    return (w & 0xfc000000u) == 0x94000000u;
+}
 
 // The first pc in [begin, end) of `code` (a Vmlinux or an Image) whose word `match(pc, word)`
 // accepts; none past the first unmapped word.

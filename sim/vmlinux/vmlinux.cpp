@@ -2,14 +2,13 @@
 
 #include "sim/vmlinux/attach.h"
 
+#include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
-
-#include <algorithm>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace tracesim {
@@ -17,16 +16,18 @@ namespace tracesim {
 namespace {
 
 constexpr uint64_t page = 0x1000;
-constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
-constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
-constexpr uint64_t arm64_run_limit = 1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
+constexpr uint64_t kernel_half = 1ull << 63; // x86_64 and arm64 kernels live above this
+constexpr uint64_t max_mapped = 1ull << 30;  // sanity bound on what one image maps
+constexpr uint64_t arm64_run_limit =
+    1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
 // arm64: the harness is linked this far below the image (vmlinux_layout), where a booted kernel
 // keeps its modules, within BL range (+-128 MiB) of the image's code.
 constexpr uint64_t arm64_harness_gap = 0x1000000;
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
-    llvm::handleAllErrors(std::move(error), [&](const llvm::ErrorInfoBase& e) { text = e.message(); });
+    llvm::handleAllErrors(std::move(error),
+                          [&](const llvm::ErrorInfoBase& e) { text = e.message(); });
     return text;
 }
 
@@ -49,9 +50,10 @@ void apply_rela(std::string entries, Vmlinux& kernel) {
         std::memcpy(&offset, entries.data() + at, 8);
         std::memcpy(&info, entries.data() + at + 8, 8);
         std::memcpy(&addend, entries.data() + at + 16, 8);
-        uint8_t* place = (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
-                             ? mapped(kernel, offset - kernel.displacement)
-                             : nullptr;
+        uint8_t* place =
+            (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
+                ? mapped(kernel, offset - kernel.displacement)
+                : nullptr;
         if (!place) {
             ++kernel.relocations_skipped;
             continue;
@@ -65,7 +67,8 @@ void apply_rela(std::string entries, Vmlinux& kernel) {
 void apply_relr(std::string words, Vmlinux& kernel) {
     uint64_t next = 0;
     auto relocate = [&](uint64_t link) {
-        uint8_t* place = link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
+        uint8_t* place =
+            link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
         if (!place) {
             ++kernel.relocations_skipped;
             return;
@@ -100,7 +103,9 @@ Expected<void> apply_relocations(const llvm::object::ELFObjectFileBase& elf, Vml
         if (*name != ".rela.dyn" && *name != ".relr.dyn") continue;
         kernel.relocatable = true;
         auto contents = s.getContents();
-        if (!contents) return make_error("{}: {}: {}", kernel.file.string(), name->str(), llvm_message(contents.takeError()));
+        if (!contents)
+            return make_error("{}: {}: {}", kernel.file.string(), name->str(),
+                              llvm_message(contents.takeError()));
         if (*name == ".rela.dyn")
             apply_rela(contents->str(), kernel);
         else
@@ -115,7 +120,8 @@ std::string between(Vmlinux& kernel, std::string_view begin, std::string_view en
     if (!b || !e || *e <= *b) return "";
     for (const ForeignRegion& r : kernel.regions)
         if (r.contains(*b) && r.contains(*e - 1))
-            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)), *e - *b);
+            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)),
+                               *e - *b);
     return "";
 }
 
@@ -124,11 +130,13 @@ void read_release(Vmlinux& kernel) {
     if (auto banner = kernel.address_of("linux_banner"))
         for (const ForeignRegion& r : kernel.regions)
             if (r.contains(*banner)) {
-                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
+                const char* text =
+                    reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
                 std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
                 std::istringstream words(line);
                 std::string word, version, release;
-                if (words >> word >> version >> release && version == "version") kernel.release = release;
+                if (words >> word >> version >> release && version == "version")
+                    kernel.release = release;
             }
 }
 
@@ -139,10 +147,11 @@ Expected<void> check_room_below(const Vmlinux& kernel) {
     if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return {};
     const uint64_t run = kernel.regions.front().base;
     if (run < arm64_harness_gap + MemoryLayout{}.text_base)
-        return make_error("{}: runs at {:#x} (link address {:#x} - {:#x}), below {:#x}: no room for the harness, "
-                          "which goes {} MiB below the image",
-                          kernel.file.string(), run, run + kernel.displacement, kernel.displacement,
-                          arm64_harness_gap + MemoryLayout{}.text_base, arm64_harness_gap >> 20);
+        return make_error(
+            "{}: runs at {:#x} (link address {:#x} - {:#x}), below {:#x}: no room for the harness, "
+            "which goes {} MiB below the image",
+            kernel.file.string(), run, run + kernel.displacement, kernel.displacement,
+            arm64_harness_gap + MemoryLayout{}.text_base, arm64_harness_gap >> 20);
     return {};
 }
 
@@ -154,9 +163,13 @@ Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kerne
 Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::StringRef bytes,
                                        const std::filesystem::path& system_map) {
     if (bytes.size() < 64 || std::memcmp(bytes.data() + 0x38, "ARM\x64", 4) != 0)
-        return make_error("{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)", file.string());
+        return make_error(
+            "{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)",
+            file.string());
     if (system_map.empty())
-        return make_error("{}: a raw arm64 Image has no symbols: pass its System.map with --system-map", file.string());
+        return make_error(
+            "{}: a raw arm64 Image has no symbols: pass its System.map with --system-map",
+            file.string());
     Vmlinux kernel;
     kernel.file = file;
     kernel.arch = Arch::arm64;
@@ -164,16 +177,19 @@ Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::
     if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
     auto text = kernel.address_of("_text");
     if (!text || *text < (1ull << 63))
-        return make_error("{}: no kernel-half _text, where the Image is loaded", system_map.string());
+        return make_error("{}: no kernel-half _text, where the Image is loaded",
+                          system_map.string());
     kernel.displacement = *text & ~0xffffffffull;
     for (auto& [name, symbol] : kernel.symbols)
         if (symbol.address >= kernel.displacement) symbol.address -= kernel.displacement;
     uint64_t image_size;
     std::memcpy(&image_size, bytes.data() + 0x10, 8);
     image_size = (std::max<uint64_t>(image_size, bytes.size()) + page - 1) / page * page;
-    if (image_size > max_mapped) return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size, max_mapped >> 20);
-    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement), *text - kernel.displacement,
-                    std::vector<uint8_t>(image_size, 0)};
+    if (image_size > max_mapped)
+        return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size,
+                          max_mapped >> 20);
+    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement),
+                    *text - kernel.displacement, std::vector<uint8_t>(image_size, 0)};
     std::memcpy(r.bytes.data(), bytes.data(), bytes.size());
     kernel.regions.push_back(std::move(r));
     if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
@@ -209,22 +225,34 @@ std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
     return it->second.address;
 }
 
-Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map) {
-    auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
-    if (!(*buffer)->getBuffer().starts_with("\x7f" "ELF"))
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
+                               const std::filesystem::path& system_map) {
+    auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+        return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
+    if (!(*buffer)->getBuffer().starts_with("\x7f"
+                                            "ELF"))
         return load_raw_arm64_image(file, (*buffer)->getBuffer(), system_map);
     auto object = llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
-    if (!object) return make_error("{}: not an object file: {}", file.string(), llvm_message(object.takeError()));
+    if (!object)
+        return make_error("{}: not an object file: {}", file.string(),
+                          llvm_message(object.takeError()));
     auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
     if (!elf || !elf->is64Bit()) return make_error("{}: not a 64-bit ELF file", file.string());
 
     Vmlinux kernel;
     kernel.file = file;
     switch (elf->getEMachine()) {
-    case llvm::ELF::EM_X86_64: kernel.arch = Arch::x86_64; break;
-    case llvm::ELF::EM_AARCH64: kernel.arch = Arch::arm64; break;
-    default: return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(), elf->getEMachine());
+    case llvm::ELF::EM_X86_64:
+        kernel.arch = Arch::x86_64;
+        break;
+    case llvm::ELF::EM_AARCH64:
+        kernel.arch = Arch::arm64;
+        break;
+    default:
+        return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(),
+                          elf->getEMachine());
     }
 
     // Allocated sections in the kernel half, merged into page-aligned regions.
@@ -236,41 +264,52 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     std::vector<Section> sections;
     for (const llvm::object::SectionRef& s : elf->sections()) {
         llvm::object::ELFSectionRef es(s);
-        if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 || s.getAddress() < kernel_half) continue;
+        if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 ||
+            s.getAddress() < kernel_half)
+            continue;
         sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
     }
-    std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.address < b.address; });
+    std::sort(sections.begin(), sections.end(),
+              [](const Section& a, const Section& b) { return a.address < b.address; });
     if (!sections.empty() && kernel.arch == Arch::arm64) {
         // Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA range (44
         // bits): 0xffff8000... faults on fetch. The image runs displaced, as KASLR runs it, at
         // its link address with the top 32 bits cleared (page offsets and cache indexes unchanged).
         kernel.displacement = sections.front().address & ~0xffffffffull;
-        const uint64_t top = sections.back().address + sections.back().ref.getSize() - kernel.displacement;
+        const uint64_t top =
+            sections.back().address + sections.back().ref.getSize() - kernel.displacement;
         if (top >= arm64_run_limit)
-            return make_error("{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}", file.string(),
-                              sections.front().address, sections.back().address, arm64_run_limit);
-        for (Section& sec : sections) sec.address -= kernel.displacement;
+            return make_error(
+                "{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}",
+                file.string(), sections.front().address, sections.back().address, arm64_run_limit);
+        for (Section& sec : sections)
+            sec.address -= kernel.displacement;
     }
     uint64_t mapped = 0;
     for (const Section& s : sections) {
-        uint64_t begin = s.address / page * page, end = (s.address + s.ref.getSize() + page - 1) / page * page;
-        if (kernel.regions.empty() || begin > kernel.regions.back().base + kernel.regions.back().bytes.size()) {
+        uint64_t begin = s.address / page * page,
+                 end = (s.address + s.ref.getSize() + page - 1) / page * page;
+        if (kernel.regions.empty() ||
+            begin > kernel.regions.back().base + kernel.regions.back().bytes.size()) {
             kernel.regions.push_back({fmt::format("vmlinux {:#x}", begin), begin, {}});
         }
         ForeignRegion& r = kernel.regions.back();
         if (end > r.base + r.bytes.size()) {
             mapped += end - (r.base + r.bytes.size());
             if (mapped > max_mapped)
-                return make_error("{}: its allocated sections span more than {} MiB", file.string(), max_mapped >> 20);
+                return make_error("{}: its allocated sections span more than {} MiB", file.string(),
+                                  max_mapped >> 20);
             r.bytes.resize(end - r.base, 0);
         }
         if (s.bss) continue;
         auto contents = s.ref.getContents();
-        if (!contents) return make_error("{}: {}", file.string(), llvm_message(contents.takeError()));
+        if (!contents)
+            return make_error("{}: {}", file.string(), llvm_message(contents.takeError()));
         std::memcpy(r.bytes.data() + (s.address - r.base), contents->data(), contents->size());
     }
     if (kernel.regions.empty())
-        return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
+        return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)",
+                          file.string());
     if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
     // Only arm64 runs displaced and needs its pointers moved; x86_64 runs at its link address.
     if (kernel.arch == Arch::arm64)
@@ -301,7 +340,9 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     if (!system_map.empty())
         if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
     if (kernel.symbols.empty())
-        return make_error("{}: no symbol table (stripped image? pass its System.map with --system-map)", file.string());
+        return make_error(
+            "{}: no symbol table (stripped image? pass its System.map with --system-map)",
+            file.string());
 
     read_release(kernel);
     return kernel;
@@ -317,8 +358,10 @@ struct NoKernelCode {
     std::string_view path, reason;
 };
 constexpr std::string_view bpf_jit =
-    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline (arch/{}/net/bpf_jit_comp.c) JITs it "
-    "into an executable page when the program attaches, so the image holds the JIT, not the trampoline's bytes";
+    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline "
+    "(arch/{}/net/bpf_jit_comp.c) JITs it "
+    "into an executable page when the program attaches, so the image holds the JIT, not the "
+    "trampoline's bytes";
 constexpr NoKernelCode no_kernel_code[] = {
     {"bpf-fentry", bpf_jit},
     {"bpf-fexit", bpf_jit},
@@ -326,11 +369,14 @@ constexpr NoKernelCode no_kernel_code[] = {
     {"trig-fentry", bpf_jit},
     {"trig-fexit", bpf_jit},
     {"trig-fmodret", bpf_jit},
-    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, perf_trace_bpf_trigger_tp, "
-                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline on this path, and "
+    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, "
+                "perf_trace_bpf_trigger_tp, "
+                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline "
+                "on this path, and "
                 "every instruction the importer could run would be a model's"},
     {"trig-rawtp", "a raw tracepoint runs compiled C only (the static call or __traceiter_ walk, "
-                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly trampoline on this path, "
+                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly "
+                   "trampoline on this path, "
                    "and every instruction the importer could run would be a model's"},
     {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
 };
@@ -348,11 +394,13 @@ std::string needs_stubs_reason(const PathSpec& path) {
     std::vector<std::string_view> runs;
     if (path.arch == Arch::arm64) {
         runs = vmlinux_detail::arm64_ftrace_paths();
-        for (std::string_view name : vmlinux_detail::arm64_trap_paths()) runs.push_back(name);
+        for (std::string_view name : vmlinux_detail::arm64_trap_paths())
+            runs.push_back(name);
     } else {
         runs = vmlinux_detail::x86_paths();
     }
-    return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), which the "
+    return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe "
+                       "handlers), which the "
                        "importer does not do yet{}; it runs {}",
                        path.name, path.arch == Arch::arm64 ? " on arm64" : "", list_of(runs));
 }
@@ -360,8 +408,9 @@ std::string needs_stubs_reason(const PathSpec& path) {
 std::string no_kernel_code_reason(const PathSpec& path) {
     for (const NoKernelCode& n : no_kernel_code)
         if (n.path == path.name)
-            return fmt::format("path '{}': {}", path.name,
-                               fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
+            return fmt::format(
+                "path '{}': {}", path.name,
+                fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
     return "";
 }
 
@@ -370,12 +419,15 @@ std::string no_kernel_code_reason(const PathSpec& path) {
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
-    if (!path.supported) return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
+    if (!path.supported)
+        return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
     if (path.arch == Arch::arm64) {
-        if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
+        if (vmlinux_detail::arm64_trap_path(path))
+            return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
         if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
         const auto ftrace = vmlinux_detail::arm64_ftrace_paths();
-        if (std::find(ftrace.begin(), ftrace.end(), path.name) == ftrace.end()) return needs_stubs_reason(path);
+        if (std::find(ftrace.begin(), ftrace.end(), path.name) == ftrace.end())
+            return needs_stubs_reason(path);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
     const auto x86 = vmlinux_detail::x86_paths();
@@ -391,7 +443,8 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
     if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
     if (!era.empty() || kernel.release.empty()) return era;
     std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
-    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos) version.resize(dot);
+    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
+        version.resize(dot);
     for (const PathSpec& p : catalogue.paths)
         if (p.name == path && p.arch == kernel.arch && !kernel_older(version, p.kernel) &&
             (era.empty() || kernel_older(era, p.kernel)))
@@ -405,10 +458,13 @@ Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
     for (const ForeignRegion& r : kernel.regions) {
         const uint64_t end = r.base + r.bytes.size();
         const MemoryLayout& l = image.layout;
-        for (auto [base, size] : {std::pair{l.text_base, l.text_size}, {l.data_base, l.data_size},
-                                  {l.percpu_base, l.percpu_size}, {l.stack_base, l.stack_size}})
+        for (auto [base, size] : {std::pair{l.text_base, l.text_size},
+                                  {l.data_base, l.data_size},
+                                  {l.percpu_base, l.percpu_size},
+                                  {l.stack_base, l.stack_size}})
             if (r.base < base + size && base < end)
-                return make_error("{}: {} overlaps the simulator's own regions", kernel.file.string(), r.name);
+                return make_error("{}: {} overlaps the simulator's own regions",
+                                  kernel.file.string(), r.name);
         image.foreign.push_back(r);
     }
     return {};
@@ -416,19 +472,24 @@ Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
 
 Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
     if (auto a = kernel.address_of(name)) return *a;
-    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name,
+                      path.name);
 }
 
-Expected<KernelSymbol> need_symbol(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
+Expected<KernelSymbol> need_symbol(const Vmlinux& kernel, const PathSpec& path,
+                                   std::string_view name) {
     auto s = kernel.symbols.find(name);
     if (s != kernel.symbols.end()) return s->second;
-    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name,
+                      path.name);
 }
 
 bool apply_phase_labels(const Vmlinux& kernel, Image& image) {
     if (kernel.phase_labels.empty()) return false;
-    for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-    for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
+    for (const auto& [name, address] : kernel.phase_labels)
+        image.set_foreign_phase(address, phase_of_label(name));
+    for (const ForeignRegion& r : kernel.regions)
+        image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
     return true;
 }
 
@@ -439,7 +500,8 @@ Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path
     if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
     ForeignRegion* data = image.foreign_at(*op);
     if (!data || *op + 8 > data->base + data->bytes.size())
-        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
+        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section",
+                          kernel.file.string(), *op);
     std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
     return {};
 }
@@ -452,7 +514,8 @@ MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
     // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
     // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
     // (load_vmlinux refused an image with no room below it)
-    if (kernel.regions.front().base < arm64_harness_gap + l.text_base) return l; // no room: map_kernel says so
+    if (kernel.regions.front().base < arm64_harness_gap + l.text_base)
+        return l; // no room: map_kernel says so
     const uint64_t base = (kernel.regions.front().base - arm64_harness_gap) & ~0xfffffull;
     const uint64_t shift = base - l.text_base;
     l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
@@ -460,8 +523,9 @@ MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
 }
 
 VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
-    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path)
-                                                                   : VmlinuxNote{};
+    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64
+               ? vmlinux_detail::arm64_note(kernel, path)
+               : VmlinuxNote{};
 }
 
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
@@ -469,7 +533,8 @@ Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
         return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
     if (path.arch == Arch::arm64)
-        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image) : attach_arm64(kernel, path, image);
+        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image)
+                                     : attach_arm64(kernel, path, image);
     return attach_x86(kernel, path, image);
 }
 

@@ -52,7 +52,8 @@ struct Vmlinux {
 
 // Reads `file` (an ELF vmlinux with a symbol table; `system_map`, when given, adds its symbols,
 // for a stripped image), or a raw arm64 Image with its System.map.
-Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map = {});
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
+                               const std::filesystem::path& system_map = {});
 
 // Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
 // replaced by stubs, and trampolines the kernel was built without.

@@ -32,7 +32,8 @@ namespace {
 // reaches the harness's model (attach_x86_trap_entry).
 // `copied_template`: `symbol` is a template the kernel copies into a detour buffer per probe
 // (optprobe_template_entry .. optprobe_template_end), with its argument and call patched in,
-// the probed instruction and a jump back appended; `c_callee` is the call (attach_x86_template_copy).
+// the probed instruction and a jump back appended; `c_callee` is the call
+// (attach_x86_template_copy).
 struct Trampoline {
     std::string_view path, symbol, call_site = "", op_ptr = "";
     bool dispatch_at_regs_arg = false;
@@ -45,7 +46,10 @@ struct Trampoline {
 };
 constexpr std::string_view add_rsp_16 = "\x48\x83\xc4\x10"; // addq $16, %rsp
 constexpr Trampoline x86_trampolines[] = {
-    {.path = "ftrace", .symbol = "ftrace_caller", .call_site = "ftrace_call", .op_ptr = "ftrace_caller_op_ptr"},
+    {.path = "ftrace",
+     .symbol = "ftrace_caller",
+     .call_site = "ftrace_call",
+     .op_ptr = "ftrace_caller_op_ptr"},
     {.path = "ftrace-regs",
      .symbol = "ftrace_regs_caller",
      .call_site = "ftrace_regs_call",
@@ -166,34 +170,39 @@ const Trampoline* trampoline_of(const PathSpec& path) {
 // of that. Phases without tracesim's labels: save up to the call's argument set-up, hijack for the
 // call (the C model), restore after it, hijack again for the jump back (as return_to_handler_*.S
 // mark them).
-Expected<void> attach_return_code(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
+Expected<void> attach_return_code(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t,
+                                  Image& image) {
     const std::string_view name = t.kernel_code, callee = t.c_callee;
     auto code = need_symbol(kernel, path, name);
     if (!code) return code.take_error();
     const uint64_t begin = code->address, end = end_of(*code, 0x400);
     auto model = image.address_of(name);
-    if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
+    if (!model)
+        return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name,
+                          name);
     if (x86_retarget(image.text, image.layout.text_base, image.layout.text_base,
                      image.layout.text_base + image.text.size(), *model, begin) == 0)
         return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
     image.define_symbol(std::string(name), begin, kernel.file.filename().string());
     if (callee.empty()) return {};
     auto stub = image.address_of(callee);
-    if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
+    if (!stub)
+        return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name,
+                          callee);
     auto callee_at = need(kernel, path, callee);
     if (!callee_at) return callee_at.take_error();
     ForeignRegion* r = image.foreign_at(begin);
     if (!r || x86_retarget(r->bytes, r->base, begin, end, *callee_at, *stub) == 0)
-        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(), name,
-                          callee, path.name);
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                          kernel.file.string(), name, callee, path.name);
     if (!kernel.phase_labels.empty()) return {}; // attach_vmlinux applied them
     image.set_foreign_phase(begin, Phase::save);
     if (auto pc = x86_find_call(image, begin, end, {*stub})) {
         const uint8_t* b = r->bytes.data() + (*pc - r->base);
         // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi` (the regs:
         // arch_rethook_trampoline, 6.14 return_to_handler)
-        const bool arg = *pc >= begin + 3 &&
-                         (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 || std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
+        const bool arg = *pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
+                                              std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
         image.set_foreign_phase(arg ? *pc - 3 : *pc, Phase::hijack);
         image.set_foreign_phase(*pc + 5, Phase::restore);
         // the jump back to the original return address (after t.jump_back): hijack
@@ -209,7 +218,8 @@ Expected<void> attach_return_code(const Vmlinux& kernel, const PathSpec& path, c
 
 std::vector<std::string_view> x86_paths() {
     std::vector<std::string_view> names;
-    for (const Trampoline& t : x86_trampolines) names.push_back(t.path);
+    for (const Trampoline& t : x86_trampolines)
+        names.push_back(t.path);
     return names;
 }
 
@@ -218,12 +228,15 @@ std::string x86_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) 
     if (!t) return fmt::format("path '{}' has no row in the importer's x86_64 table", path.name);
     for (std::string_view name : {t->symbol, t->kernel_code, t->c_callee, t->built_with})
         if (!name.empty() && !kernel.has(name))
-            return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
-                               "provides it, or from an era that names it differently)", path.name, name);
+            return fmt::format(
+                "path '{}' needs {}, which the kernel lacks (built without the option that "
+                "provides it, or from an era that names it differently)",
+                path.name, name);
     return "";
 }
 
-int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
+int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end,
+                 uint64_t from, uint64_t to) {
     int count = 0;
     begin = std::max(begin, base);
     end = std::min(end, base + bytes.size());
@@ -232,7 +245,8 @@ int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uin
         uint64_t disp_at, next;
         if (b[0] == 0xe8 || b[0] == 0xe9) {
             disp_at = pc + 1, next = pc + 5;
-        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d && (b[2] & 0xc7) == 0x05) {
+        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d &&
+                   (b[2] & 0xc7) == 0x05) {
             disp_at = pc + 3, next = pc + 7;
         } else {
             continue;
@@ -249,7 +263,6 @@ int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uin
     return count;
 }
 
-
 std::optional<uint64_t> x86_find_call(const Image& image, uint64_t begin, uint64_t end,
                                       const std::vector<uint64_t>& targets) {
     const ForeignRegion* r = image.foreign_at(begin);
@@ -260,15 +273,20 @@ std::optional<uint64_t> x86_find_call(const Image& image, uint64_t begin, uint64
         if (b[0] != 0xe8) continue;
         int32_t rel;
         std::memcpy(&rel, b + 1, 4);
-        if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) != targets.end()) return pc;
+        if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) !=
+            targets.end())
+            return pc;
     }
     return std::nullopt;
 }
 
-std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end, std::string_view pattern) {
+std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end,
+                                   std::string_view pattern) {
     const ForeignRegion* r = image.foreign_at(begin);
-    for (uint64_t pc = begin; r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
-        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0) return pc;
+    for (uint64_t pc = begin;
+         r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
+        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0)
+            return pc;
     return std::nullopt;
 }
 
@@ -285,7 +303,8 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
     image.define_symbol(std::string(t.symbol), *entry, file);
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
-    if (t.entered_by_trap) return attach_x86_trap_entry(kernel, path, t.symbol, *tramp, t.c_callee, image);
+    if (t.entered_by_trap)
+        return attach_x86_trap_entry(kernel, path, t.symbol, *tramp, t.c_callee, image);
     if (t.copied_template) {
         auto end = need(kernel, path, t.kernel_code);
         if (!end) return end.take_error();
@@ -302,7 +321,8 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
         auto call = kernel.address_of(t.call_site);
         if (t.dispatch_at_regs_arg && call)
             if (const ForeignRegion* r = image.foreign_at(*call))
-                for (uint64_t pc = *call - 4; pc >= std::max(*entry, *call - 0x40) && r->contains(pc); --pc)
+                for (uint64_t pc = *call - 4;
+                     pc >= std::max(*entry, *call - 0x40) && r->contains(pc); --pc)
                     if (std::memcmp(r->bytes.data() + (pc - r->base), "\x48\x8d\x0c\x24", 4) == 0) {
                         dispatch = pc;
                         break;
@@ -322,9 +342,13 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
         site = x86_find_call(image, *entry, tramp_end, targets);
     }
     if (!site)
-        return make_error("{} has no '{}' label and no call to ftrace_stub in {}: cannot find the site path '{}' "
-                          "patches to call its handler", kernel.file.string(), t.call_site, t.symbol, path.name);
-    if (auto ok = image.patch(*site, 5, "call ftrace_ops_func", fmt::format("{} of {}", t.call_site, file)); !ok)
+        return make_error(
+            "{} has no '{}' label and no call to ftrace_stub in {}: cannot find the site path '{}' "
+            "patches to call its handler",
+            kernel.file.string(), t.call_site, t.symbol, path.name);
+    if (auto ok = image.patch(*site, 5, "call ftrace_ops_func",
+                              fmt::format("{} of {}", t.call_site, file));
+        !ok)
         return ok.take_error();
 
     // The path's return trampoline, and the C function it calls.
