@@ -361,6 +361,20 @@ TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 
     CHECK(run("ftrace-regs", *kernel, true).per_call.instructions ==
           run("ftrace-regs", *kernel, false).per_call.instructions);
     CHECK(run("ftrace", *kernel, true).checks.ok());
+    // Notes: this WITH_REGS ftrace_caller hands ftrace's handler a pt_regs where the 6.14 model
+    // has a ftrace_regs (its register checks do not apply); the fgraph pair is the 6.1 model's
+    // (no note), and a Debian-6.1-like ftrace_graph_func runs on the 6.1 model's pt_regs (a note,
+    // its register checks stand).
+    const VmlinuxNote ftrace = vmlinux_note(*kernel, spec_of("ftrace", *kernel));
+    CHECK(ftrace.other_regs_struct);
+    CHECK(ftrace.text.find("hands the handler a pt_regs") != std::string::npos);
+    CHECK(vmlinux_note(*kernel, spec_of("fgraph", *kernel)).text.empty());
+    Vmlinux graph_func = *kernel;
+    graph_func.symbols.erase("ftrace_graph_caller");
+    graph_func.symbols["ftrace_graph_func"] = graph_func.symbols["prepare_ftrace_return"];
+    const VmlinuxNote fgraph = vmlinux_note(graph_func, spec_of("fgraph", graph_func));
+    CHECK(fgraph.text.find("ftrace_graph_func") != std::string::npos);
+    CHECK(!fgraph.other_regs_struct);
     std::filesystem::remove_all(file.parent_path());
 }
 
