@@ -299,8 +299,8 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
 
     auto tramp = need_symbol(kernel, path, t.symbol);
     if (!tramp) return tramp.take_error();
-    const uint64_t* entry = &tramp->address;
-    image.define_symbol(std::string(t.symbol), *entry, file);
+    const uint64_t entry = tramp->address;
+    image.define_symbol(std::string(t.symbol), entry, file);
     for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
         if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
     if (t.entered_by_trap)
@@ -308,7 +308,7 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
     if (t.copied_template) {
         auto end = need(kernel, path, t.kernel_code);
         if (!end) return end.take_error();
-        return attach_x86_template_copy(kernel, path, *entry, *end, t.c_callee, image);
+        return attach_x86_template_copy(kernel, path, entry, *end, t.c_callee, image);
     }
 
     // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
@@ -316,13 +316,13 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
     // restore after it; code outside the trampoline keeps the phase it was entered from).
     const uint64_t tramp_end = end_of(*tramp, 0x400);
     if (!apply_phase_labels(kernel, image)) {
-        image.set_foreign_phase(*entry, Phase::save);
+        image.set_foreign_phase(entry, Phase::save);
         std::optional<uint64_t> dispatch = kernel.address_of(t.op_ptr);
         auto call = kernel.address_of(t.call_site);
         if (t.dispatch_at_regs_arg && call)
             if (const ForeignRegion* r = image.foreign_at(*call))
                 for (uint64_t pc = *call - 4;
-                     pc >= std::max(*entry, *call - 0x40) && r->contains(pc); --pc)
+                     pc >= std::max(entry, *call - 0x40) && r->contains(pc); --pc)
                     if (std::memcmp(r->bytes.data() + (pc - r->base), "\x48\x8d\x0c\x24", 4) == 0) {
                         dispatch = pc;
                         break;
@@ -339,7 +339,7 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
         std::vector<uint64_t> targets;
         for (std::string_view name : {"ftrace_stub", "ftrace_ops_func"})
             if (auto a = kernel.address_of(name)) targets.push_back(*a);
-        site = x86_find_call(image, *entry, tramp_end, targets);
+        site = x86_find_call(image, entry, tramp_end, targets);
     }
     if (!site)
         return make_error(
