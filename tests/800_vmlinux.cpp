@@ -3,37 +3,17 @@
 // llvm-mc and ld.lld, imported, and run: its counts must equal the modeled run of the same path.
 // lld-19 is a dependency (scripts/install-deps.sh): a missing tool fails the test.
 // TRACESIM_VMLINUX=/path/to/vmlinux (either arch) also runs a real kernel's trampolines.
-#include <doctest/doctest.h>
-
 #include "command.h"
-#include "helpers.h"
-#include "isa/isa.h"
-#include "sim/runner.h"
-#include "sim/vmlinux/vmlinux.h"
+#include "vmlinux_link.h"
 
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <array>
+#include <doctest/doctest.h>
 #include <tuple>
-#include <unistd.h>
 
 using namespace tracesim;
+using namespace tracesim::test;
 
 namespace {
-
-std::string find_tool(std::initializer_list<const char*> names) {
-    for (const char* name : names)
-        if (std::system(fmt::format("command -v {} >/dev/null 2>&1", name).c_str()) == 0) return name;
-    return "";
-}
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // What a kernel supplies around the trampolines: ftrace_stub (what ftrace_call calls before it is
 // patched; our sources name the site's target ftrace_ops_func), function_trace_op, the banner.
@@ -195,84 +175,21 @@ phase.restore.callops:
 1:  brk     #0x800
 )";
 
-// Links kernels/<arch>/<sources> + the glue (+ `extra`, assembled after it) at the kernel's
-// address (x86_64 0xffffffff81000000, arm64 0xffff800080000000); "" when the tools are missing.
-std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name,
-                                   const std::string& extra = "", const std::string& head = "") {
-    const bool arm64 = arch == Arch::arm64;
-    std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    // GNU ld here links x86_64 only; arm64 needs lld.
-    std::string ld = arm64 ? find_tool({"ld.lld-19", "ld.lld"}) : find_tool({"ld.lld-19", "ld.lld", "ld"});
-    if (mc.empty() || ld.empty()) return {};
-    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / std::string(name_of(arch));
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-{}-{}", getpid(), name);
-    std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(arch).asm_offsets();
-    std::vector<std::string> files = sources;
-    files.push_back("glue.S");
-    if (!head.empty()) files.insert(files.begin(), "head.S");
-    std::string objects;
-    for (const std::string& f : files) {
-        std::string text = f == "glue.S"   ? std::string(arm64 ? glue_arm64 : glue) + extra
-                           : f == "head.S" ? head
-                                           : read_text(src / f);
-        std::ofstream(dir / f) << offsets << text << "\n";
-        std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
-                                      arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object,
-                                      (dir / f).string());
-        REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-        objects += " " + object;
-    }
-    std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext={} -o {}{} 2>&1", ld,
-                                  arm64 ? "0xffff800080000000" : "0xffffffff81000000", out.string(), objects);
-    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-    return out;
-}
-
-std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
-    return link_vmlinux(Arch::x86_64, sources, name);
-}
-
-// The path modeled (kernel = nullptr) or on the kernel, both at the kernel's layout.
-Record run(const std::string& path, const Vmlinux* kernel, Arch arch = Arch::x86_64, const Vmlinux* layout_of = nullptr) {
-    const Vmlinux* k = kernel ? kernel : layout_of;
-    const std::string era = k ? vmlinux_era(*k, test::catalogue(), path) : "";
-    RunRequest request{arch, path, era};
-    if (k) request.layout = vmlinux_layout(*k);
-    const PathSpec* spec = *test::catalogue().find_path(path, arch, era);
-    if (kernel) request.prepare_image = [=](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
-    auto record = run_path(test::catalogue(), request);
-    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
-    return *record;
-}
-
-void check_same(const Record& model, const Record& real) {
-    CHECK(real.checks.ok());
-    CHECK(real.per_call.instructions == model.per_call.instructions);
-    CHECK(real.per_call.loads == model.per_call.loads);
-    CHECK(real.per_call.stores == model.per_call.stores);
-    CHECK(real.per_call.bytes_stored == model.per_call.bytes_stored);
-    CHECK(real.traced.max_stack_depth == model.traced.max_stack_depth);
-    REQUIRE(real.cycles_per_call);
-    REQUIRE(model.cycles_per_call);
-    CHECK(real.cycles_per_call->cycles_warm == model.cycles_per_call->cycles_warm);
-    REQUIRE(real.phases.size() == model.phases.size());
-    for (size_t i = 0; i < real.phases.size(); ++i) {
-        CAPTURE(name_of(model.phases[i].phase));
-        CHECK(real.phases[i].phase == model.phases[i].phase);
-        CHECK(real.phases[i].metrics.instructions == model.phases[i].metrics.instructions);
-        CHECK(real.phases[i].metrics.stores == model.phases[i].metrics.stores);
-    }
+// Links kernels/<arch>/<sources> + the arch's glue (+ `extra`, assembled after it).
+std::filesystem::path link_glued(Arch arch, const std::vector<std::string>& sources,
+                                 const std::string& name, const std::string& extra = "",
+                                 const std::string& head = "") {
+    return link_vmlinux(arch, sources, name,
+                        std::string(arch == Arch::arm64 ? glue_arm64 : glue) + extra,
+                        {.head = head});
 }
 
 } // namespace
 
 TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled counts") {
-    auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+    auto file =
+        link_glued(Arch::x86_64,
+                   {"ftrace_caller.S", "ftrace_regs_caller.S", "return_to_handler_6_14.S"}, "both");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::x86_64);
@@ -281,52 +198,48 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
     CHECK(*kernel->address_of("ftrace_caller") >= 0xffffffff81000000ull);
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
-        Record model = run(path, nullptr);
-        Record real = run(path, &*kernel);
+        Record model = run(path, *kernel, false);
+        Record real = run(path, *kernel, true);
         CHECK(model.per_call.instructions > 0);
         check_same(model, real);
     }
     // The kernel's bytes are what runs: a ud2 over its ftrace_caller (or, for fgraph, its
     // return_to_handler) makes the traced call fault there.
-    for (auto [path, symbol] : {std::pair{"ftrace", "ftrace_caller"}, {"fgraph", "return_to_handler"}}) {
+    for (auto [path, symbol] :
+         {std::pair{"ftrace", "ftrace_caller"}, {"fgraph", "return_to_handler"}}) {
         CAPTURE(path);
-        Vmlinux broken = *kernel;
-        const uint64_t at = *broken.address_of(symbol);
-        for (ForeignRegion& r : broken.regions)
-            if (r.contains(at)) r.bytes[at - r.base] = 0x0f, r.bytes[at - r.base + 1] = 0x0b;
-        RunRequest request{Arch::x86_64, path};
-        request.timing = false;
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
-        request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *spec, image); };
-        auto faulted = run_path(test::catalogue(), request);
-        REQUIRE(!faulted);
-        CHECK(faulted.error().message.find(symbol) != std::string::npos);
+        CHECK(fault_of(path, broken_at(*kernel, symbol)).find(symbol) != std::string::npos);
     }
     // A path whose kernel code the image lacks is unsupported, with its reason.
     const PathSpec* optprobe = *test::catalogue().find_path("optprobe", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") !=
+          std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
-    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");
+    auto text =
+        test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --path kretprobe");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("release 6.14.0-tracesim-test") != std::string::npos);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
-    auto json = test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --format json");
+    auto json =
+        test::run_tracesim("kernel --vmlinux " + file.string() + " --path ftrace --format json");
     CHECK(json.exit_code == 0);
     CHECK(json.output.find(R"("source": "vmlinux")") != std::string::npos);
-    auto missing = test::run_tracesim("kernel --vmlinux " + (file.parent_path() / "nothing").string());
+    auto missing =
+        test::run_tracesim("kernel --vmlinux " + (file.parent_path() / "nothing").string());
     CHECK(missing.exit_code == 1);
     CHECK(missing.output.find("cannot read") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, naming the symbol") {
-    auto file = link_vmlinux({"ftrace_caller.S"}, "args-only");
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+TEST_CASE(
+    "a kernel without ftrace_regs_caller reports ftrace-regs unsupported, naming the symbol") {
+    auto file = link_glued(Arch::x86_64, {"ftrace_caller.S"}, "args-only");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("ftrace_regs_caller") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("ftrace_regs_caller") !=
+          std::string::npos);
     Image image;
     auto attached = attach_vmlinux(*kernel, *regs, image);
     REQUIRE(!attached);
@@ -334,9 +247,10 @@ TEST_CASE("a kernel without ftrace_regs_caller reports ftrace-regs unsupported, 
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the modeled counts") {
-    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8000... with the "
+          "modeled counts") {
+    auto file =
+        link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(kernel->arch == Arch::arm64);
@@ -352,47 +266,43 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
     CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.14");
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
-        Record model = run(path, nullptr, Arch::arm64, &*kernel);
-        Record real = run(path, &*kernel, Arch::arm64);
+        Record model = run(path, *kernel, false);
+        Record real = run(path, *kernel, true);
         CHECK(model.per_call.instructions > 0);
         check_same(model, real);
         // and the same counts as the default layout's run
-        CHECK(run(path, nullptr, Arch::arm64).per_call.instructions == model.per_call.instructions);
+        auto default_layout = run_path(test::catalogue(), {Arch::arm64, path, model.kernel});
+        REQUIRE(default_layout);
+        CHECK(default_layout->per_call.instructions == model.per_call.instructions);
     }
     // The kernel's bytes are what runs: a udf over its ftrace_caller, or a brk in its
     // return_to_handler, makes the traced call fault there, named.
     for (auto [path, symbol, word, offset] : {std::tuple{"ftrace", "ftrace_caller", 0x00000000u, 0},
                                               {"fgraph", "return_to_handler", 0xd4200000u, 4}}) {
         CAPTURE(path);
-        Vmlinux broken = *kernel;
-        const uint64_t at = *broken.address_of(symbol) + offset;
-        for (ForeignRegion& r : broken.regions)
-            if (r.contains(at)) std::memcpy(r.bytes.data() + (at - r.base), &word, 4);
-        RunRequest request{Arch::arm64, path, vmlinux_era(broken, test::catalogue(), path)};
-        request.timing = false;
-        request.layout = vmlinux_layout(broken);
-        const PathSpec* spec = *test::catalogue().find_path(path, Arch::arm64, request.kernel);
-        request.prepare_image = [&](Image& image) { return attach_vmlinux(broken, *spec, image); };
-        auto faulted = run_path(test::catalogue(), request);
-        REQUIRE(!faulted);
-        CHECK(faulted.error().message.find(fmt::format("{}+{:#x} in vmlinux", symbol, offset)) != std::string::npos);
-        CHECK(faulted.error().message.find("exception") != std::string::npos);
+        const std::string fault =
+            fault_of(path, patched(*kernel, *kernel->address_of(symbol) + offset,
+                                   std::string_view(reinterpret_cast<const char*>(&word), 4)));
+        CHECK(fault.find(fmt::format("{}+{:#x} in vmlinux", symbol, offset)) != std::string::npos);
+        CHECK(fault.find("exception") != std::string::npos);
     }
     // A symbol the path needs and the image lacks: one message naming both.
     {
         Vmlinux missing = *kernel;
         missing.symbols.erase("function_trace_op");
         const PathSpec* spec = *test::catalogue().find_path("ftrace", Arch::arm64, "");
-        auto image = build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
-                                 vmlinux_layout(missing));
+        auto image =
+            build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
+                        vmlinux_layout(missing));
         REQUIRE(image);
         auto attached = attach_vmlinux(missing, *spec, *image);
         REQUIRE(!attached);
-        CHECK(attached.error().message.find("no symbol 'function_trace_op', which path 'ftrace' needs") !=
-              std::string::npos);
+        CHECK(attached.error().message.find(
+                  "no symbol 'function_trace_op', which path 'ftrace' needs") != std::string::npos);
     }
     // The command, with --arch arm64.
-    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace --path fgraph");
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
+                                   " --path ftrace --path fgraph");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("arm64 fgraph: modeled (kernel 6.14) vs vmlinux") != std::string::npos);
     CHECK(text.output.find("functional checks: ok") != std::string::npos);
@@ -402,15 +312,17 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
-    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+TEST_CASE(
+    "an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
+    auto file = link_glued(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") !=
+          std::string::npos);
     const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") !=
+          std::string::npos);
     Image image;
     auto attached = attach_vmlinux(*kernel, *regs, image);
     REQUIRE(!attached);
@@ -419,46 +331,61 @@ TEST_CASE("an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, namin
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("not run on the vmlinux") != std::string::npos);
     // Every path at an era not all of them model: those without it are listed, the rest run.
-    auto old_era = test::run_tracesim("kernel --arch arm64 --kernel 6.1 --vmlinux " + file.string());
+    auto old_era =
+        test::run_tracesim("kernel --arch arm64 --kernel 6.1 --vmlinux " + file.string());
     CHECK(old_era.exit_code == 0);
-    CHECK(old_era.output.find("ftrace: not run: path 'ftrace' on arm64 has no kernel '6.1' model") !=
-          std::string::npos);
+    CHECK(
+        old_era.output.find("ftrace: not run: path 'ftrace' on arm64 has no kernel '6.1' model") !=
+        std::string::npos);
     CHECK(old_era.output.find("arm64 fgraph") != std::string::npos); // the loop went on
     // ftrace still runs, with the model's counts
-    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
-    Record real = run("ftrace", &*kernel, Arch::arm64);
+    Record model = run("ftrace", *kernel, false);
+    Record real = run("ftrace", *kernel, true);
     check_same(model, real);
     std::filesystem::remove_all(file.parent_path());
 }
 
 TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 model's counts") {
-    auto file = link_vmlinux(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
-                             std::string(graph_caller_v6_1) + glue_arm64_stub);
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+    auto file = link_glued(Arch::arm64, {"ftrace_regs_caller.S"}, "arm64-graph-caller",
+                           std::string(graph_caller_v6_1) + glue_arm64_stub);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
     const PathSpec* v6_14 = *test::catalogue().find_path("fgraph", Arch::arm64, "6.14");
     CHECK(vmlinux_unsupported_reason(*kernel, *v6_14).find("--kernel 6.1") != std::string::npos);
-    Record model = run("fgraph", nullptr, Arch::arm64, &*kernel);
-    Record real = run("fgraph", &*kernel, Arch::arm64);
+    Record model = run("fgraph", *kernel, false);
+    Record real = run("fgraph", *kernel, true);
     CHECK(model.kernel == "6.1");
     check_same(model, real);
     // ftrace and ftrace-regs on the same WITH_REGS image: the shared ftrace_common's call site
-    CHECK(run("ftrace-regs", &*kernel, Arch::arm64).per_call.instructions ==
-          run("ftrace-regs", nullptr, Arch::arm64, &*kernel).per_call.instructions);
-    CHECK(run("ftrace", &*kernel, Arch::arm64).checks.ok());
+    CHECK(run("ftrace-regs", *kernel, true).per_call.instructions ==
+          run("ftrace-regs", *kernel, false).per_call.instructions);
+    CHECK(run("ftrace", *kernel, true).checks.ok());
+    // Notes: this WITH_REGS ftrace_caller hands ftrace's handler a pt_regs where the 6.14 model
+    // has a ftrace_regs (its register checks do not apply); the fgraph pair is the 6.1 model's
+    // (no note), and a Debian-6.1-like ftrace_graph_func runs on the 6.1 model's pt_regs (a note,
+    // its register checks stand).
+    const VmlinuxNote ftrace = vmlinux_note(*kernel, spec_of("ftrace", *kernel));
+    CHECK(ftrace.other_regs_struct);
+    CHECK(ftrace.text.find("hands the handler a pt_regs") != std::string::npos);
+    CHECK(vmlinux_note(*kernel, spec_of("fgraph", *kernel)).text.empty());
+    Vmlinux graph_func = *kernel;
+    graph_func.symbols.erase("ftrace_graph_caller");
+    graph_func.symbols["ftrace_graph_func"] = graph_func.symbols["prepare_ftrace_return"];
+    const VmlinuxNote fgraph = vmlinux_note(graph_func, spec_of("fgraph", graph_func));
+    CHECK(fgraph.text.find("ftrace_graph_func") != std::string::npos);
+    CHECK(!fgraph.other_regs_struct);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
-    auto file = link_vmlinux(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+TEST_CASE(
+    "an arm64 CALL_OPS kernel: the ops literal before the traced function leads to the handler") {
+    auto file = link_glued(Arch::arm64, {}, "arm64-callops", callops_ftrace_caller);
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     CHECK(!kernel->has("ftrace_call"));
-    Record model = run("ftrace", nullptr, Arch::arm64, &*kernel);
-    Record real = run("ftrace", &*kernel, Arch::arm64);
+    Record model = run("ftrace", *kernel, false);
+    Record real = run("ftrace", *kernel, true);
     // The handler ran once with the true arguments, the traced function returned its value.
     CHECK(real.checks.ok());
     REQUIRE(real.checks.handler_args);
@@ -486,14 +413,14 @@ _text:
 )";
 
 TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from") {
-    auto file = link_vmlinux(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"}, "arm64-raw", "",
-                             arm64_image_head);
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+    auto file = link_glued(Arch::arm64, {"ftrace_caller.S", "ftrace_regs_caller.S", "fgraph.S"},
+                           "arm64-raw", "", arm64_image_head);
     auto elf = load_vmlinux(file);
     REQUIRE(elf);
     // Image = the loaded sections from _text on (what `objcopy -O binary` writes); System.map =
     // the symbols at their link addresses (no phase labels: the phases come from the heuristics).
-    const std::filesystem::path image = file.parent_path() / "Image", map = file.parent_path() / "System.map";
+    const std::filesystem::path image = file.parent_path() / "Image",
+                                map = file.parent_path() / "System.map";
     {
         std::vector<uint8_t> bytes;
         const uint64_t base = elf->regions.front().base;
@@ -501,10 +428,12 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
             bytes.resize(r.base - base);
             bytes.insert(bytes.end(), r.bytes.begin(), r.bytes.end());
         }
-        std::ofstream(image, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        std::ofstream(image, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
         std::ofstream out(map);
         for (const auto& [name, symbol] : elf->symbols)
-            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement, symbol.code ? 'T' : 'D', name);
+            out << fmt::format("{:016x} {} {}\n", symbol.address + elf->displacement,
+                               symbol.code ? 'T' : 'D', name);
     }
     auto raw = load_vmlinux(image, map);
     REQUIRE_MESSAGE(raw, (raw ? "" : raw.error().message));
@@ -515,8 +444,8 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
     CHECK(*raw->address_of("ftrace_caller") == *elf->address_of("ftrace_caller"));
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
-        Record model = run(path, nullptr, Arch::arm64, &*raw);
-        Record real = run(path, &*raw, Arch::arm64);
+        Record model = run(path, *raw, false);
+        Record real = run(path, *raw, true);
         CHECK(real.checks.ok());
         CHECK(real.per_call.instructions == model.per_call.instructions);
         CHECK(real.per_call.stores == model.per_call.stores);
@@ -533,8 +462,79 @@ TEST_CASE("a raw arm64 Image with its System.map runs like the ELF it came from"
     CHECK(no_map.error().message.find("--system-map") != std::string::npos);
     auto not_image = load_vmlinux(map, map);
     REQUIRE(!not_image);
-    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") != std::string::npos);
+    CHECK(not_image.error().message.find("neither an ELF vmlinux nor an arm64 Image") !=
+          std::string::npos);
     std::filesystem::remove_all(file.parent_path());
+}
+
+// Two pointers to some_symbol (the second with an addend), for the importer's relocations.
+constexpr const char* relocated_pointers = R"(
+    .text
+    .globl _start, some_symbol
+_start:
+    ret
+some_symbol:
+    ret
+    .data
+    .globl pointers
+    .balign 8
+pointers:
+    .quad some_symbol
+    .quad some_symbol + 4
+)";
+
+// The two words at `pointers` in the image as it runs.
+std::array<uint64_t, 2> pointers_of(const Vmlinux& kernel) {
+    std::array<uint64_t, 2> words{};
+    const uint64_t at = *kernel.address_of("pointers");
+    for (const ForeignRegion& r : kernel.regions)
+        if (r.contains(at) && r.contains(at + 15))
+            std::memcpy(words.data(), r.bytes.data() + (at - r.base), 16);
+    return words;
+}
+
+TEST_CASE(
+    "an arm64 relocatable image's RELA and RELR pointers hold their displaced run addresses") {
+    // Linked as arch/arm64/Makefile links a RELOCATABLE kernel (-pie --no-apply-dynamic-relocs):
+    // RELA leaves the places zero (the value is the addend), RELR (-z pack-relative-relocs) the
+    // link-time value in place; either way the importer writes the run address (link -
+    // displacement).
+    for (auto [name, flags] :
+         {std::pair{"rela", "-pie --no-apply-dynamic-relocs"},
+          {"relr", "-pie --no-apply-dynamic-relocs -z pack-relative-relocs"}}) {
+        CAPTURE(name);
+        Vmlinux kernel = load(link_vmlinux(Arch::arm64, {}, fmt::format("reloc-{}", name),
+                                           relocated_pointers, {.ld_flags = flags}));
+        CHECK(kernel.relocatable);
+        CHECK(kernel.displacement == 0xffff800000000000ull);
+        CHECK(kernel.relocations_applied == 2);
+        CHECK(kernel.relocations_skipped == 0);
+        const uint64_t symbol = *kernel.address_of("some_symbol");
+        CHECK(symbol < (1ull << 44));
+        CHECK(pointers_of(kernel) == std::array<uint64_t, 2>{symbol, symbol + 4});
+        std::filesystem::remove_all(kernel.file.parent_path());
+    }
+    // Not relocatable (no -pie): nothing applied, the pointers keep their link addresses, and the
+    // command says so.
+    auto file = link_vmlinux(Arch::arm64, {}, "reloc-none", relocated_pointers);
+    Vmlinux fixed = load(file);
+    CHECK(!fixed.relocatable);
+    CHECK(fixed.relocations_applied == 0);
+    const uint64_t symbol = *fixed.address_of("some_symbol");
+    CHECK(pointers_of(fixed) ==
+          std::array<uint64_t, 2>{symbol + fixed.displacement, symbol + fixed.displacement + 4});
+    auto text =
+        test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path ftrace");
+    CHECK(text.output.find("no RELA/RELR relocations (not relocatable)") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+    // Run too low for the harness 16 MiB below it: refused, not wrapped around 0.
+    auto low = link_vmlinux(Arch::arm64, {}, "reloc-low", relocated_pointers,
+                            {.text = "0xffff800000200000"});
+    auto refused = load_vmlinux(low);
+    REQUIRE(!refused);
+    CHECK(refused.error().message.find("runs at 0x200000") != std::string::npos);
+    CHECK(refused.error().message.find("no room for the harness") != std::string::npos);
+    std::filesystem::remove_all(low.parent_path());
 }
 
 TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
@@ -548,13 +548,15 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
     MESSAGE("release ", kernel->release);
     // arm64: the relocated pointers hold run addresses (ftrace_ops_list starts at ftrace_list_end,
     // a RELATIVE relocation in a relocatable image).
-    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") && kernel->has("ftrace_list_end")) {
+    if (kernel->arch == Arch::arm64 && kernel->has("ftrace_ops_list") &&
+        kernel->has("ftrace_list_end")) {
         const uint64_t at = *kernel->address_of("ftrace_ops_list");
         uint64_t value = 0;
         for (const ForeignRegion& r : kernel->regions)
             if (r.contains(at)) std::memcpy(&value, r.bytes.data() + (at - r.base), 8);
         CHECK(value == *kernel->address_of("ftrace_list_end"));
-        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped, " skipped");
+        MESSAGE(kernel->relocations_applied, " relocations applied, ", kernel->relocations_skipped,
+                " skipped");
     }
     for (const char* path : {"ftrace", "ftrace-regs", "fgraph"}) {
         CAPTURE(path);
@@ -564,7 +566,7 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
             MESSAGE(std::string(path), ": not run: ", reason);
             continue;
         }
-        Record real = run(path, &*kernel, kernel->arch);
+        Record real = run(path, *kernel, true);
         CHECK(real.checks.ok());
         CHECK(real.per_call.instructions > 0);
         MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");

@@ -1,39 +1,19 @@
 // Layer 8: the kprobe and rethook paths on a kernel image (sim/vmlinux). As in 800_vmlinux.cpp, a
 // "vmlinux" is linked from our own kernels/x86_64/*.S at 0xffffffff81000000 with the host's
-// llvm-mc-19 and ld.lld-19 (lld-19 is a dependency: scripts/install-deps.sh): kprobe-ftrace and kretprobe run the image's
-// ftrace_regs_caller (so do the BPF bench's trig-kprobe and trig-kretprobe), kretprobe and
-// fprobe-rethook also its arch_rethook_trampoline (whose call to
+// llvm-mc-19 and ld.lld-19 (lld-19 is a dependency: scripts/install-deps.sh): kprobe-ftrace and
+// kretprobe run the image's ftrace_regs_caller (so do the BPF bench's trig-kprobe and
+// trig-kretprobe), kretprobe and fprobe-rethook also its arch_rethook_trampoline (whose call to
 // arch_rethook_trampoline_callback reaches the harness's model), fprobe its return_to_handler.
 // Counts must equal the modeled run of the same path.
+#include "command.h"
+#include "vmlinux_link.h"
+
 #include <doctest/doctest.h>
 
-#include "command.h"
-#include "helpers.h"
-#include "isa/isa.h"
-#include "sim/runner.h"
-#include "sim/vmlinux/vmlinux.h"
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
 using namespace tracesim;
+using namespace tracesim::test;
 
 namespace {
-
-std::string find_tool(std::initializer_list<const char*> names) {
-    for (const char* name : names)
-        if (std::system(fmt::format("command -v {} >/dev/null 2>&1", name).c_str()) == 0) return name;
-    return "";
-}
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // What a kernel supplies around the trampolines: ftrace_stub, function_trace_op, the banner, the
 // data rethook.S and return_to_handler_6_14.S refer to, and the C functions whose presence says
@@ -68,85 +48,17 @@ linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/810_vmlinux_paths.cpp) #1"
 )";
 
-// Links kernels/x86_64/<sources> + the glue at 0xffffffff81000000; "" when the tools are missing.
-std::filesystem::path link_vmlinux(const std::vector<std::string>& sources, const std::string& name) {
-    std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    std::string ld = find_tool({"ld.lld-19", "ld.lld", "ld"});
-    if (mc.empty() || ld.empty()) return {};
-    const std::filesystem::path src = std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / "x86_64";
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-paths-{}-{}", getpid(), name);
-    std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(Arch::x86_64).asm_offsets();
-    std::vector<std::string> files = sources;
-    files.push_back("glue.S");
-    std::string objects;
-    for (const std::string& f : files) {
-        std::ofstream(dir / f) << offsets << (f == "glue.S" ? std::string(glue) : read_text(src / f)) << "\n";
-        std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple=x86_64-linux-gnu -filetype=obj -I {} -o {} {} 2>&1", mc, src.string(),
-                                      object, (dir / f).string());
-        REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-        objects += " " + object;
-    }
-    std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext=0xffffffff81000000 -o {}{} 2>&1", ld,
-                                  out.string(), objects);
-    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-    return out;
-}
-
-// Runs `path` in the era `kernel` picks (the modeled run uses the same era), on the kernel's
-// trampolines when `attach` is set.
-Expected<Record> try_run(const std::string& path, const Vmlinux& kernel, bool attach, bool timing = true) {
-    const std::string era = vmlinux_era(kernel, test::catalogue(), path);
-    RunRequest request{Arch::x86_64, path, era};
-    request.timing = timing;
-    const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
-    if (attach) request.prepare_image = [&kernel, spec](Image& image) { return attach_vmlinux(kernel, *spec, image); };
-    return run_path(test::catalogue(), request);
-}
-
-Record run(const std::string& path, const Vmlinux& kernel, bool attach) {
-    auto record = try_run(path, kernel, attach);
-    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
-    return *record;
-}
-
-void check_same(const Record& model, const Record& real) {
-    CHECK(real.checks.ok());
-    CHECK(real.per_call.instructions == model.per_call.instructions);
-    CHECK(real.per_call.loads == model.per_call.loads);
-    CHECK(real.per_call.stores == model.per_call.stores);
-    CHECK(real.per_call.bytes_stored == model.per_call.bytes_stored);
-    CHECK(real.traced.max_stack_depth == model.traced.max_stack_depth);
-    REQUIRE(real.cycles_per_call);
-    REQUIRE(model.cycles_per_call);
-    CHECK(real.cycles_per_call->cycles_warm == model.cycles_per_call->cycles_warm);
-    REQUIRE(real.phases.size() == model.phases.size());
-    for (size_t i = 0; i < real.phases.size(); ++i) {
-        CAPTURE(name_of(model.phases[i].phase));
-        CHECK(real.phases[i].phase == model.phases[i].phase);
-        CHECK(real.phases[i].metrics.instructions == model.phases[i].metrics.instructions);
-        CHECK(real.phases[i].metrics.stores == model.phases[i].metrics.stores);
-    }
-}
-
-// Writes ud2 over the first instruction of `symbol` in a copy of `kernel`.
-Vmlinux with_ud2_at(const Vmlinux& kernel, std::string_view symbol) {
-    Vmlinux broken = kernel;
-    const uint64_t at = *broken.address_of(symbol);
-    for (ForeignRegion& r : broken.regions)
-        if (r.contains(at)) r.bytes[at - r.base] = 0x0f, r.bytes[at - r.base + 1] = 0x0b;
-    return broken;
+// Links kernels/x86_64/<sources> + the glue.
+std::filesystem::path link_x86(const std::vector<std::string>& sources, const std::string& name) {
+    return link_vmlinux(Arch::x86_64, sources, "paths-" + name, glue);
 }
 
 } // namespace
 
 TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the modeled counts") {
-    auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
-                             "rethook");
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+    auto file = link_x86(
+        {"ftrace_caller.S", "ftrace_regs_caller.S", "rethook.S", "return_to_handler_6_14.S"},
+        "rethook");
     auto kernel = load_vmlinux(file);
     REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
     CHECK(*kernel->address_of("arch_rethook_trampoline") >= 0xffffffff81000000ull);
@@ -161,7 +73,8 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
         // function's arguments, the exit handler (all but kprobe-ftrace) its return value
         CHECK(real.checks.return_value);
         CHECK(real.checks.handler_args == std::optional<bool>(true));
-        if (std::string(path) != "kprobe-ftrace") CHECK(real.checks.handler_ret == std::optional<bool>(true));
+        if (std::string(path) != "kprobe-ftrace")
+            CHECK(real.checks.handler_ret == std::optional<bool>(true));
     }
     // The BPF bench's kprobe and kretprobe (their program reads no args: the counter is the check).
     for (const char* path : {"trig-kprobe", "trig-kretprobe"}) {
@@ -173,14 +86,13 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
     // function's return fault there, named.
     for (const char* path : {"kretprobe", "fprobe-rethook"}) {
         CAPTURE(path);
-        Vmlinux broken = with_ud2_at(*kernel, "arch_rethook_trampoline");
-        auto faulted = try_run(path, broken, true, false);
-        REQUIRE(!faulted);
-        CHECK(faulted.error().message.find("arch_rethook_trampoline") != std::string::npos);
+        CHECK(fault_of(path, broken_at(*kernel, "arch_rethook_trampoline"))
+                  .find("arch_rethook_trampoline") != std::string::npos);
     }
 
     // The command runs them side by side.
-    auto text = test::run_tracesim("kernel --vmlinux " + file.string() + " --path kretprobe --path kprobe-ftrace");
+    auto text = test::run_tracesim("kernel --vmlinux " + file.string() +
+                                   " --path kretprobe --path kprobe-ftrace");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("x86_64 kretprobe: modeled") != std::string::npos);
     CHECK(text.output.find("not run on the vmlinux") == std::string::npos);
@@ -188,10 +100,10 @@ TEST_CASE("kprobe and rethook paths run a linked vmlinux's trampolines with the 
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("a kernel without a path's trampoline or C functions reports it, naming the path and the symbol") {
+TEST_CASE("a kernel without a path's trampoline or C functions reports it, naming the path and the "
+          "symbol") {
     // ftrace_regs_caller but no rethook: kretprobe and fprobe-rethook lack arch_rethook_trampoline
-    auto file = link_vmlinux({"ftrace_caller.S", "ftrace_regs_caller.S"}, "no-rethook");
-    REQUIRE_MESSAGE(!file.empty(), "llvm-mc-19 / ld.lld-19 missing: make deps installs them (lld-19)");
+    auto file = link_x86({"ftrace_caller.S", "ftrace_regs_caller.S"}, "no-rethook");
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     for (const char* path : {"kretprobe", "fprobe-rethook"}) {
@@ -210,7 +122,8 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
     Vmlinux no_kprobes = *kernel;
     no_kprobes.symbols.erase("kprobe_ftrace_handler");
     const PathSpec* kprobe = *test::catalogue().find_path("kprobe-ftrace", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(no_kprobes, *kprobe).find("kprobe_ftrace_handler") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(no_kprobes, *kprobe).find("kprobe_ftrace_handler") !=
+          std::string::npos);
     CHECK(vmlinux_unsupported_reason(*kernel, *kprobe) == "");
     std::filesystem::remove_all(file.parent_path());
 }
@@ -227,11 +140,11 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its kprobe and rethook trampol
         MESSAGE("skipped: these paths are x86_64's; ", file, " is an arm64 image");
         return;
     }
-    for (const char* path :
-         {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe", "trig-kprobe", "trig-kretprobe"}) {
+    for (const char* path : {"kprobe-ftrace", "kretprobe", "fprobe-rethook", "fprobe",
+                             "trig-kprobe", "trig-kretprobe"}) {
         CAPTURE(path);
-        const PathSpec* spec =
-            *test::catalogue().find_path(path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
+        const PathSpec* spec = *test::catalogue().find_path(
+            path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
         if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
             MESSAGE(reason);
             continue;

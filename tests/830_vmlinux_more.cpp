@@ -5,36 +5,15 @@
 // trampolines, and the paths a vmlinux has no code for. As in 810/820, a "vmlinux" is linked from
 // our own kernels/<arch>/*.S with llvm-mc-19 and ld.lld-19 (dependencies: a missing tool fails
 // the test); counts must equal the modeled run of the same path, per phase.
+#include "command.h"
+#include "vmlinux_link.h"
+
 #include <doctest/doctest.h>
 
-#include "command.h"
-#include "helpers.h"
-#include "isa/isa.h"
-#include "sim/runner.h"
-#include "sim/vmlinux/vmlinux.h"
-
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
 using namespace tracesim;
+using namespace tracesim::test;
 
 namespace {
-
-std::string find_tool(std::initializer_list<const char*> names) {
-    for (const char* name : names)
-        if (std::system(fmt::format("command -v {} >/dev/null 2>&1", name).c_str()) == 0) return name;
-    return "";
-}
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // What an arm64 kernel supplies around its EL1 entry and __kretprobe_trampoline for entry_el1.S
 // and kretprobe_v6_1.S / kretprobe_brk.S to link: the C functions they call or name (never run:
@@ -108,86 +87,10 @@ linux_banner:
     .asciz "Linux version 6.14.0-tracesim-test (tests/830_vmlinux_more.cpp) #1"
 )";
 
-// Links kernels/<arch>/<sources> + the glue at the kernel's address (x86_64 0xffffffff81000000,
-// arm64 0xffff800080000000).
-std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::string>& sources, const std::string& name) {
-    const bool arm64 = arch == Arch::arm64;
-    std::string mc = find_tool({"llvm-mc-19", "llvm-mc"});
-    std::string ld = find_tool({"ld.lld-19", "ld.lld"});
-    REQUIRE_MESSAGE(!mc.empty(), "llvm-mc-19 missing: make deps installs it");
-    REQUIRE_MESSAGE(!ld.empty(), "ld.lld-19 missing: make deps installs it (lld-19)");
-    const std::filesystem::path src =
-        std::filesystem::path(TRACESIM_SOURCE_DIR) / "kernels" / std::string(name_of(arch));
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / fmt::format("tracesim-vmlinux-more-{}-{}", getpid(), name);
-    std::filesystem::create_directories(dir);
-    const std::string offsets = isa_for(arch).asm_offsets();
-    std::vector<std::string> files = sources;
-    files.push_back("glue.S");
-    std::string objects;
-    for (const std::string& f : files) {
-        std::string text = f == "glue.S" ? std::string(arm64 ? glue_arm64 : glue_x86) : read_text(src / f);
-        std::ofstream(dir / f) << offsets << text << "\n";
-        std::string object = (dir / (f + ".o")).string();
-        std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
-                                      arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu", src.string(), object,
-                                      (dir / f).string());
-        REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-        objects += " " + object;
-    }
-    std::filesystem::path out = dir / "vmlinux";
-    std::string cmd = fmt::format("{} -static -nostdlib -e _start -Ttext={} -o {}{} 2>&1", ld,
-                                  arm64 ? "0xffff800080000000" : "0xffffffff81000000", out.string(), objects);
-    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
-    return out;
-}
-
-Vmlinux load(const std::filesystem::path& file) {
-    auto kernel = load_vmlinux(file);
-    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
-    return *kernel;
-}
-
-const PathSpec& spec_of(const std::string& path, const Vmlinux& kernel) {
-    return **test::catalogue().find_path(path, kernel.arch, vmlinux_era(kernel, test::catalogue(), path));
-}
-
-// Runs `path` in the era `kernel` picks, at the kernel's layout (the modeled run too), on the
-// kernel's code when `attach` is set.
-Expected<Record> try_run(const std::string& path, const Vmlinux& kernel, bool attach, bool timing = true) {
-    const PathSpec* spec = &spec_of(path, kernel);
-    RunRequest request{kernel.arch, path, spec->kernel};
-    request.timing = timing;
-    request.layout = vmlinux_layout(kernel);
-    if (attach) request.prepare_image = [&kernel, spec](Image& image) { return attach_vmlinux(kernel, *spec, image); };
-    return run_path(test::catalogue(), request);
-}
-
-Record run(const std::string& path, const Vmlinux& kernel, bool attach) {
-    auto record = try_run(path, kernel, attach);
-    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
-    return *record;
-}
-
-void check_same(const Record& model, const Record& real) {
-    CHECK(real.checks.ok());
-    CHECK(real.traps == model.traps);
-    CHECK(real.per_call.instructions == model.per_call.instructions);
-    CHECK(real.per_call.loads == model.per_call.loads);
-    CHECK(real.per_call.stores == model.per_call.stores);
-    CHECK(real.per_call.bytes_stored == model.per_call.bytes_stored);
-    CHECK(real.traced.max_stack_depth == model.traced.max_stack_depth);
-    REQUIRE(real.cycles_per_call);
-    REQUIRE(model.cycles_per_call);
-    CHECK(real.cycles_per_call->cycles_warm == model.cycles_per_call->cycles_warm);
-    REQUIRE(real.phases.size() == model.phases.size());
-    for (size_t i = 0; i < real.phases.size(); ++i) {
-        CAPTURE(name_of(model.phases[i].phase));
-        CHECK(real.phases[i].phase == model.phases[i].phase);
-        CHECK(real.phases[i].metrics.instructions == model.phases[i].metrics.instructions);
-        CHECK(real.phases[i].metrics.loads == model.phases[i].metrics.loads);
-        CHECK(real.phases[i].metrics.stores == model.phases[i].metrics.stores);
-    }
+// Links kernels/<arch>/<sources> + the arch's glue above.
+std::filesystem::path link_more(Arch arch, const std::vector<std::string>& sources,
+                                const std::string& name) {
+    return link_vmlinux(arch, sources, "more-" + name, arch == Arch::arm64 ? glue_arm64 : glue_x86);
 }
 
 // Runs each path modeled and on `kernel`, with its phase labels and without (the importer's
@@ -206,30 +109,11 @@ void check_paths(const Vmlinux& kernel, std::initializer_list<const char*> paths
     }
 }
 
-// A copy of `kernel` with its first instruction at `symbol` made undefined (arm64 udf #0, x86 ud2).
-Vmlinux broken_at(const Vmlinux& kernel, std::string_view symbol) {
-    Vmlinux broken = kernel;
-    const uint64_t at = *broken.address_of(symbol);
-    for (ForeignRegion& r : broken.regions)
-        if (r.contains(at)) {
-            if (kernel.arch == Arch::arm64)
-                std::memset(r.bytes.data() + (at - r.base), 0, 4);
-            else
-                r.bytes[at - r.base] = 0x0f, r.bytes[at - r.base + 1] = 0x0b;
-        }
-    return broken;
-}
-
-std::string fault_of(const std::string& path, const Vmlinux& kernel) {
-    auto faulted = try_run(path, kernel, true, false);
-    REQUIRE(!faulted);
-    return faulted.error().message;
-}
-
 } // namespace
 
-TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_trampoline with the modeled counts") {
-    auto file = link_vmlinux(Arch::arm64, {"entry_el1.S", "kretprobe_v6_1.S"}, "kretprobe-6.1");
+TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_trampoline with "
+          "the modeled counts") {
+    auto file = link_more(Arch::arm64, {"entry_el1.S", "kretprobe_v6_1.S"}, "kretprobe-6.1");
     Vmlinux kernel = load(file);
     CHECK(vmlinux_era(kernel, test::catalogue(), "kretprobe") == "6.1"); // by the trampoline's form
     check_paths(kernel, {"kretprobe", "kprobe", "trig-kprobe"});
@@ -239,11 +123,12 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
     CHECK(real.checks.handler_args == std::optional<bool>(true));
     CHECK(real.checks.handler_ret == std::optional<bool>(true));
     // The kernel's trampoline is what the traced function returns into: udf over it faults there.
-    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline")).find("__kretprobe_trampoline") !=
-          std::string::npos);
+    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline"))
+              .find("__kretprobe_trampoline") != std::string::npos);
     // The BPF bench's kretprobe has only the 6.9+ BRK model: unsupported here, naming both forms.
     std::string reason = vmlinux_unsupported_reason(kernel, spec_of("trig-kretprobe", kernel));
-    CHECK(reason.find("path 'trig-kretprobe' (era 6.14) runs __kretprobe_trampoline as a `brk") != std::string::npos);
+    CHECK(reason.find("path 'trig-kretprobe' (era 6.14) runs __kretprobe_trampoline as a `brk") !=
+          std::string::npos);
     CHECK(reason.find("trampoline_probe_handler (<= 6.8)") != std::string::npos);
     // The 6.14 model on this image: its form does not fit, --kernel 6.1 does.
     const PathSpec& v6_14 = **test::catalogue().find_path("kretprobe", Arch::arm64, "6.14");
@@ -251,27 +136,30 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
     // Without the C callee the trampoline calls, the path is unsupported, naming it.
     Vmlinux missing = kernel;
     missing.symbols.erase("trampoline_probe_handler");
-    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel)).find("trampoline_probe_handler") !=
-          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
+              .find("trampoline_probe_handler") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's brk trampoline with the modeled counts") {
-    auto file = link_vmlinux(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "kretprobe-brk");
+TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's brk trampoline "
+          "with the modeled counts") {
+    auto file = link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "kretprobe-brk");
     Vmlinux kernel = load(file);
     CHECK(vmlinux_era(kernel, test::catalogue(), "kretprobe") == "6.14");
     check_paths(kernel, {"kretprobe", "trig-kretprobe", "trig-kprobe"});
     Record real = run("kretprobe", kernel, true);
     CHECK(real.traps == 2); // the simulated NOP's BRK at entry, the trampoline's at return
     CHECK(real.checks.handler_ret == std::optional<bool>(true));
-    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline")).find("__kretprobe_trampoline") !=
-          std::string::npos);
+    CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline"))
+              .find("__kretprobe_trampoline") != std::string::npos);
     // No BRK-era kretprobe handler: built without the path.
     Vmlinux missing = kernel;
     missing.symbols.erase("kretprobe_breakpoint_handler");
     CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
-              .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") != std::string::npos);
-    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() + " --path trig-kretprobe");
+              .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") !=
+          std::string::npos);
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
+                                   " --path trig-kretprobe");
     CHECK(text.exit_code == 0);
     CHECK(text.output.find("arm64 trig-kretprobe: modeled (kernel 6.14)") != std::string::npos);
     CHECK(text.output.find("functional checks: ok") != std::string::npos);
@@ -279,16 +167,18 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
 }
 
 TEST_CASE("x86_64 optprobe runs a detour buffer copied from a linked vmlinux's optprobe_template") {
-    auto file = link_vmlinux(Arch::x86_64, {"ftrace_caller.S", "return_to_handler_6_14.S"}, "optprobe");
+    auto file =
+        link_more(Arch::x86_64, {"ftrace_caller.S", "return_to_handler_6_14.S"}, "optprobe");
     Vmlinux kernel = load(file);
     Record model = run("optprobe", kernel, false);
     Record real = run("optprobe", kernel, true);
     check_same(model, real);
     CHECK(real.traps == 0);
     CHECK(real.checks.handler_args == std::optional<bool>(true));
-    // The template's bytes are what runs (copied): ud2 over it faults in the buffer, which names it.
-    CHECK(fault_of("optprobe", broken_at(kernel, "optprobe_template_entry")).find("optprobe_template_entry") !=
-          std::string::npos);
+    // The template's bytes are what runs (copied): ud2 over it faults in the buffer, which names
+    // it.
+    CHECK(fault_of("optprobe", broken_at(kernel, "optprobe_template_entry"))
+              .find("optprobe_template_entry") != std::string::npos);
     Vmlinux missing = kernel;
     missing.symbols.erase("optprobe_template_end");
     std::string reason = vmlinux_unsupported_reason(missing, spec_of("optprobe", kernel));
@@ -304,12 +194,14 @@ TEST_CASE("x86_64 optprobe runs a detour buffer copied from a linked vmlinux's o
 }
 
 TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reason, per arch") {
-    Vmlinux x86 = load(link_vmlinux(Arch::x86_64, {"ftrace_caller.S"}, "reasons-x86"));
-    Vmlinux arm = load(link_vmlinux(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "reasons-arm64"));
+    Vmlinux x86 = load(link_more(Arch::x86_64, {"ftrace_caller.S"}, "reasons-x86"));
+    Vmlinux arm = load(link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "reasons-arm64"));
     for (const Vmlinux* kernel : {&x86, &arm}) {
         CAPTURE(kernel->arch);
-        const std::string jit = fmt::format("arch/{}/net/bpf_jit_comp.c", kernel->arch == Arch::arm64 ? "arm64" : "x86");
-        for (const char* path : {"bpf-fentry", "bpf-fexit", "trig-fentry", "trig-fexit", "trig-fmodret"}) {
+        const std::string jit = fmt::format("arch/{}/net/bpf_jit_comp.c",
+                                            kernel->arch == Arch::arm64 ? "arm64" : "x86");
+        for (const char* path :
+             {"bpf-fentry", "bpf-fexit", "trig-fentry", "trig-fexit", "trig-fmodret"}) {
             CAPTURE(path);
             std::string reason = vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel));
             CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
@@ -318,19 +210,32 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
         }
         for (const char* path : {"trig-tp", "trig-rawtp"}) {
             CAPTURE(path);
-            CHECK(vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel)).find("compiled C only") !=
-                  std::string::npos);
+            CHECK(vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel))
+                      .find("compiled C only") != std::string::npos);
         }
-        CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel)).find("proposal") !=
-              std::string::npos);
+        CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel))
+                  .find("proposal") != std::string::npos);
     }
+    // Paths the importer has no row for: the reason lists what it runs, from its tables.
+    CHECK(vmlinux_unsupported_reason(arm, spec_of("fprobe", arm))
+              .find("it runs ftrace, ftrace-regs, fgraph, kprobe, kprobe-body, kretprobe, "
+                    "trig-kprobe and "
+                    "trig-kretprobe") != std::string::npos);
+    PathSpec unknown = spec_of("ftrace", x86);
+    unknown.name = "no-such-path";
+    CHECK(vmlinux_unsupported_reason(x86, unknown)
+              .find("it runs ftrace, ftrace-regs, fgraph, fprobe,") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(x86, unknown).find("kprobe-body and optprobe") !=
+          std::string::npos);
     // Paths the catalogue does not model on an arch give its reason.
-    CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") !=
+          std::string::npos);
     std::filesystem::remove_all(x86.file.parent_path());
     std::filesystem::remove_all(arm.file.parent_path());
 }
 
-TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-kretprobe and optprobe") {
+TEST_CASE(
+    "a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-kretprobe and optprobe") {
     const char* file = std::getenv("TRACESIM_VMLINUX");
     if (!file || !*file) {
         MESSAGE("skipped: set TRACESIM_VMLINUX to a vmlinux to run its trampolines");
@@ -339,7 +244,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs kretprobe, trig-kprobe, trig-k
     Vmlinux kernel = load(file);
     for (const char* path : {"kretprobe", "trig-kprobe", "trig-kretprobe", "optprobe"}) {
         CAPTURE(path);
-        if (std::string reason = vmlinux_unsupported_reason(kernel, spec_of(path, kernel)); !reason.empty()) {
+        if (std::string reason = vmlinux_unsupported_reason(kernel, spec_of(path, kernel));
+            !reason.empty()) {
             MESSAGE(reason);
             continue;
         }

@@ -4,28 +4,29 @@
 //
 //   x86_64 ftrace: modeled (kernel 6.14) vs vmlinux (vmlinux, release unknown)
 //
-//   phase     instrs model  instrs vmlinux  diff  loads model  loads vmlinux  diff  stores model ...
-//   save               16              16             ...
+//   phase     instrs model  instrs vmlinux  diff  loads model  loads vmlinux  diff  stores model
+//   ... save               16              16             ...
 #include "sim/cli/kernel.h"
 
 #include "sim/output.h"
-#include "sim/report/render.h"
 #include "sim/report/phase_diff.h"
+#include "sim/report/render.h"
 #include "sim/runner.h"
 #include "sim/vmlinux/vmlinux.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 
 namespace tracesim {
 
 namespace {
 
-std::string side_by_side(const Record& model, const Record& real, const Vmlinux& kernel, bool markdown) {
-    std::string title = fmt::format("{} {}: modeled (kernel {}) vs vmlinux ({}, release {})", model.arch, model.path,
-                                    model.kernel, kernel.file.filename().string(),
-                                    kernel.release.empty() ? "unknown" : kernel.release);
+std::string side_by_side(const Record& model, const Record& real, const Vmlinux& kernel,
+                         bool markdown) {
+    std::string title =
+        fmt::format("{} {}: modeled (kernel {}) vs vmlinux ({}, release {})", model.arch,
+                    model.path, model.kernel, kernel.file.filename().string(),
+                    kernel.release.empty() ? "unknown" : kernel.release);
     if (!real.supported) {
         std::string text = title + "\n\nnot run on the vmlinux: " + real.reason + "\n";
         return markdown ? "## " + text : text;
@@ -33,11 +34,15 @@ std::string side_by_side(const Record& model, const Record& real, const Vmlinux&
     TextTable table = phase_diff_table(model, real, "model", "vmlinux");
     std::string cycles;
     if (model.cycles_per_call && real.cycles_per_call)
-        cycles = fmt::format("cycles per call ({}, warm / cold): model {} / {}, vmlinux {} / {}\n", real.core,
-                             model.cycles_per_call->cycles_warm, model.cycles_per_call->cycles_cold,
-                             real.cycles_per_call->cycles_warm, real.cycles_per_call->cycles_cold);
-    std::string checks = cycles + (real.checks.ok() ? "functional checks: ok\n"
-                                          : "functional checks failed: " + fmt::format("{}", fmt::join(real.checks.problems, "; ")) + "\n");
+        cycles = fmt::format("cycles per call ({}, warm / cold): model {} / {}, vmlinux {} / {}\n",
+                             real.core, model.cycles_per_call->cycles_warm,
+                             model.cycles_per_call->cycles_cold, real.cycles_per_call->cycles_warm,
+                             real.cycles_per_call->cycles_cold);
+    std::string checks =
+        cycles + (real.checks.ok()
+                      ? "functional checks: ok\n"
+                      : "functional checks failed: " +
+                            fmt::format("{}", fmt::join(real.checks.problems, "; ")) + "\n");
     return markdown ? "## " + title + "\n\n" + table.markdown() + "\n" + checks
                     : title + "\n\n" + table.str() + checks;
 }
@@ -45,13 +50,18 @@ std::string side_by_side(const Record& model, const Record& real, const Vmlinux&
 } // namespace
 
 void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
-    cmd->add_option("--vmlinux", o.vmlinux, "the kernel's ELF vmlinux (with symbols), or a raw arm64 Image "
-                                            "with --system-map")->required();
-    cmd->add_option("--system-map", o.system_map, "its System.map (for an image without a symbol table)");
+    cmd->add_option("--vmlinux", o.vmlinux,
+                    "the kernel's ELF vmlinux (with symbols), or a raw arm64 Image "
+                    "with --system-map")
+        ->required();
+    cmd->add_option("--system-map", o.system_map,
+                    "its System.map (for an image without a symbol table)");
     cmd->add_option("--arch", o.arch, "x86_64 | arm64")->capture_default_str();
-    cmd->add_option("--path", o.paths, "paths to run (repeatable; default: every path, the image's unsupported "
-                                       "ones listed with the reason)");
-    cmd->add_option("--kernel", o.kernel, "modeled era to compare with (default: the image's release, else newest)");
+    cmd->add_option("--path", o.paths,
+                    "paths to run (repeatable; default: every path, the image's unsupported "
+                    "ones listed with the reason)");
+    cmd->add_option("--kernel", o.kernel,
+                    "modeled era to compare with (default: the image's release, else newest)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
     cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
     cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
@@ -83,11 +93,19 @@ Expected<void> kernel_command(const KernelOptions& o) {
 
     Results results;
     std::string text;
-    if (kernel->displacement)
-        text = fmt::format("{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits; "
-                           "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
-                           kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
-                           kernel->relocations_skipped);
+    if (kernel->displacement && kernel->relocatable)
+        text = fmt::format(
+            "{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits; "
+            "{} RELA/RELR relocations applied for that offset, {} skipped)\n\n",
+            kernel->file.filename().string(), kernel->displacement, kernel->relocations_applied,
+            kernel->relocations_skipped);
+    else if (kernel->displacement)
+        text = fmt::format(
+            "{} runs at its link address - {:#x} (Unicorn's AArch64 PA range is 44 bits); it has "
+            "no RELA/RELR relocations (not relocatable): its absolute pointers keep link "
+            "addresses, "
+            "which are not mapped at run\n\n",
+            kernel->file.filename().string(), kernel->displacement);
     // The kernel's side of a path: a record labelled with the image.
     auto vmlinux_record = [&](Record r) {
         r.kernel = kernel->release.empty() ? "vmlinux" : kernel->release;
@@ -126,9 +144,12 @@ Expected<void> kernel_command(const KernelOptions& o) {
             real.supported = false;
             real.reason = reason;
         } else {
-            request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, **spec, image); };
+            request.prepare_image = [&](Image& image) {
+                return attach_vmlinux(*kernel, **spec, image);
+            };
             auto ran = run_path(*catalogue, request);
-            if (!ran && !every_path) return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
+            if (!ran && !every_path)
+                return make_error("path '{}' on {}: {}", name, o.vmlinux, ran.error().message);
             if (ran) {
                 real = vmlinux_record(std::move(*ran));
             } else { // one path's failure does not hide the others' results
@@ -136,10 +157,10 @@ Expected<void> kernel_command(const KernelOptions& o) {
                 real.reason = "its run failed: " + ran.error().message;
             }
         }
-        const std::string note = vmlinux_note(*kernel, **spec);
-        if (!note.empty()) real.regs_check.clear();
+        const VmlinuxNote note = vmlinux_note(*kernel, **spec);
+        if (note.other_regs_struct) real.regs_check.clear();
         text += side_by_side(*model, real, *kernel, *format == Format::markdown);
-        text += (note.empty() ? "" : "note: " + note + "\n") + "\n";
+        text += (note.text.empty() ? "" : "note: " + note.text + "\n") + "\n";
         results.records.push_back(std::move(*model));
         results.records.push_back(std::move(real));
     }

@@ -11,7 +11,7 @@
 //     saved (6.5+), whose size says ftrace_regs (6.13+) or fgraph_ret_regs (6.5-6.12).
 // docs/real-kernel.md lists what is patched and stubbed per path.
 #include "isa/isa.h"
-#include "sim/vmlinux/attach.h"
+#include "sim/vmlinux/arm64_insn.h"
 
 #include <cstring>
 
@@ -23,9 +23,15 @@ constexpr uint32_t sub_x0_x30_4 = 0xd10013c0;  // sub x0, x30, #4: ip, where dis
 constexpr uint32_t blr_x4 = 0xd63f0080;        // CALL_OPS: op->func(ip, parent_ip, op, regs)
 constexpr uint32_t bic_x11_x30_7 = 0x927df3cb; // CALL_OPS: the literal's 8-byte boundary
 constexpr uint32_t mov_x0_x29 = 0xaa1d03e0;    // return_to_handler: fp by value
-constexpr uint32_t mov_x0_sp = 0x910003e0;     // return_to_handler: the saved frame
-constexpr uint32_t nop = 0xd503201f;
-constexpr uint64_t unknown_size_scan = 0x400; // how far code without a symbol size is scanned
+constexpr uint64_t unknown_size_scan = 0x400;  // how far code without a symbol size is scanned
+
+// Where the kernel's code `name` ends (0 when it has no such symbol: nothing to scan).
+uint64_t code_end(const Vmlinux& kernel, std::string_view name) {
+    auto s = kernel.symbols.find(name);
+    return s == kernel.symbols.end() ? 0 : end_of(s->second, unknown_size_scan);
+}
+
+} // namespace
 
 std::optional<uint32_t> word_at(const Vmlinux& kernel, uint64_t pc) {
     for (const ForeignRegion& r : kernel.regions)
@@ -37,45 +43,23 @@ std::optional<uint32_t> word_at(const Vmlinux& kernel, uint64_t pc) {
     return std::nullopt;
 }
 
-uint64_t end_of(const Vmlinux& kernel, std::string_view name) {
-    const KernelSymbol& s = kernel.symbols.find(name)->second;
-    return s.address + (s.size ? s.size : unknown_size_scan);
+uint32_t* word_at(Image& image, uint64_t pc) {
+    ForeignRegion* r = image.foreign_at(pc);
+    return r && r->contains(pc + 3) ? reinterpret_cast<uint32_t*>(r->bytes.data() + (pc - r->base))
+                                    : nullptr;
 }
 
-std::optional<uint64_t> find_word(const Vmlinux& kernel, uint64_t begin, uint64_t end,
-                                  uint32_t word) {
-    for (uint64_t pc = begin; pc + 4 <= end; pc += 4) {
-        auto w = word_at(kernel, pc);
-        if (!w) return std::nullopt;
-        if (*w == word) return pc;
-    }
-    return std::nullopt;
-}
-
-// The target of the b / bl at `pc` (word `w`), if it is one.
-std::optional<uint64_t> branch_target(uint32_t w, uint64_t pc) {
+std::optional<uint64_t> arm64_branch_target(uint32_t w, uint64_t pc) {
     if ((w & 0x7c000000u) != 0x14000000u) return std::nullopt;
     int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >>
                   36; // sign-extend, * 4
     return pc + imm;
 }
 
-// The first `bl` in [begin, end) reaching `target`.
-std::optional<uint64_t> find_call(const Vmlinux& kernel, uint64_t begin, uint64_t end,
-                                  uint64_t target) {
-    for (uint64_t pc = begin; pc + 4 <= end; pc += 4) {
-        auto w = word_at(kernel, pc);
-        if (!w) return std::nullopt;
-        if ((*w & 0xfc000000u) == 0x94000000u && branch_target(*w, pc) == target) return pc;
-    }
-    return std::nullopt;
-}
-
-// Rewrites, in [begin, end) of `bytes` (mapped at `base`), the b / bl and the adrp + add pairs that
-// reach `from` so that they reach `to`; returns how many. (The harness takes return_to_handler's
-// address with adrp + add; the kernel calls its C functions with bl.)
-int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end,
-             uint64_t from, uint64_t to) {
+// (The harness takes return_to_handler's address with adrp + add; the kernel calls its C
+// functions with bl.)
+int arm64_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end,
+                   uint64_t from, uint64_t to) {
     int count = 0;
     begin = std::max(begin, base);
     end = std::min(end, base + bytes.size());
@@ -87,7 +71,7 @@ int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_
     auto store = [&](uint64_t pc, uint32_t w) { std::memcpy(bytes.data() + (pc - base), &w, 4); };
     for (uint64_t pc = (begin + 3) & ~3ull; pc + 4 <= end; pc += 4) {
         uint32_t w = load(pc);
-        if (auto target = branch_target(w, pc); target && *target == from) {
+        if (auto target = arm64_branch_target(w, pc); target && *target == from) {
             int64_t distance = static_cast<int64_t>(to - pc) / 4;
             if (distance < -(1 << 25) || distance >= (1 << 25)) continue;
             store(pc, (w & 0xfc000000u) | (static_cast<uint32_t>(distance) & 0x03ffffffu));
@@ -115,6 +99,8 @@ int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_
     }
     return count;
 }
+
+namespace {
 
 enum class Entry { regs, args, call_ops };
 
@@ -145,7 +131,7 @@ Graph graph_abi(const Vmlinux& kernel) {
     auto rth = kernel.address_of("return_to_handler");
     auto callee = kernel.address_of("ftrace_return_to_handler");
     if (!entry || !rth || !callee) return Graph::unknown;
-    auto call = find_call(kernel, *rth, end_of(kernel, "return_to_handler"), *callee);
+    auto call = find_call(kernel, *rth, code_end(kernel, "return_to_handler"), *callee);
     if (!call) return Graph::unknown;
     auto arg = word_at(kernel, *call - 4);
     if (*entry == Entry::regs) {
@@ -154,7 +140,7 @@ Graph graph_abi(const Vmlinux& kernel) {
         return kernel.has("ftrace_graph_func") ? Graph::regs_graph_func : Graph::unknown;
     }
     if (arg == mov_x0_x29) return Graph::args_fp;
-    if (arg != mov_x0_sp) return Graph::unknown;
+    if (arg != arm64_mov_x0_sp) return Graph::unknown;
     const uint32_t fregs_frame = isa_for(Arch::arm64).layout("ftrace_regs")->size;
     return word_at(kernel, *rth) == (0xd10003ffu | (fregs_frame << 10)) ? Graph::args_fregs
                                                                         : Graph::args_ret_regs;
@@ -180,14 +166,14 @@ std::optional<uint64_t> ops_call(const Vmlinux& kernel, std::string_view entry_n
     if (auto label = kernel.address_of("ftrace_call")) return label;
     auto entry = kernel.address_of(entry_name);
     if (!entry) return std::nullopt;
-    const uint64_t end = end_of(kernel, entry_name);
+    const uint64_t end = code_end(kernel, entry_name);
     // WITH_REGS entries branch to ftrace_common, which makes the call
     for (const char* code : {"", "ftrace_common"}) {
         auto begin = *code ? kernel.address_of(code) : entry;
         if (!begin) continue;
         for (const char* target : {"ftrace_stub", "ftrace_ops_func"})
             if (auto t = kernel.address_of(target))
-                if (auto call = find_call(kernel, *begin, *code ? end_of(kernel, code) : end, *t))
+                if (auto call = find_call(kernel, *begin, *code ? code_end(kernel, code) : end, *t))
                     return call;
     }
     if (entry_abi(kernel) != Entry::call_ops) return std::nullopt;
@@ -203,15 +189,14 @@ std::optional<uint64_t> ops_call(const Vmlinux& kernel, const PathSpec& path) {
 std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
     if (auto label = kernel.address_of("ftrace_graph_call")) return label;
     auto call = ops_call(kernel, "ftrace_caller");
-    if (call && word_at(kernel, *call + 4) == nop) return *call + 4;
+    if (call && word_at(kernel, *call + 4) == arm64_nop) return *call + 4;
     return std::nullopt;
 }
 
 } // namespace
 
-int arm64_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from,
-                   uint64_t to) {
-    return retarget(bytes, base, begin, end, from, to);
+std::vector<std::string_view> arm64_ftrace_paths() {
+    return {"ftrace", "ftrace-regs", "fgraph"};
 }
 
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
@@ -227,19 +212,21 @@ std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     }
 }
 
-std::string arm64_note(const Vmlinux& kernel, const PathSpec& path) {
+VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path) {
     if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
         path.regs_struct == "ftrace_regs")
-        return "this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
-               "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
-               "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
-               "checks (ftrace_regs offsets) are left out";
+        return {"this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
+                "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
+                "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
+                "checks (ftrace_regs offsets) are left out",
+                true};
     if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
-        return "this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
-               "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
-               "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
-               "function_graph_enter is the model's";
-    return "";
+        // the same pt_regs as the 6.1 model's: its register checks stand
+        return {"this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
+                "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
+                "prepare_ftrace_return; the kernel's compiled ftrace_graph_func runs, its "
+                "function_graph_enter is the model's"};
+    return {};
 }
 
 std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
@@ -313,27 +300,23 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         image.define_symbol("ftrace_stub", *stub, file);
 
     // Where the ops func is called, and where dispatch starts (WITH_REGS: in ftrace_common).
-    const uint64_t tramp_end = end_of(kernel, entry_symbol(path));
+    const uint64_t tramp_end = code_end(kernel, entry_symbol(path));
     const bool common = abi == Entry::regs && kernel.has("ftrace_common");
     auto call = ops_call(kernel, path);
     if (!call)
         return make_error("{} on {}: no call to the ops func found", path.name,
                           kernel.file.string());
-    auto dispatch = find_word(kernel, common ? *kernel.address_of("ftrace_common") : *entry,
-                              common ? end_of(kernel, "ftrace_common") : tramp_end, sub_x0_x30_4);
+    const uint64_t common_at = common ? kernel.address_of("ftrace_common").value_or(0) : 0;
+    auto dispatch = find_word(kernel, common ? common_at : *entry,
+                              common ? code_end(kernel, "ftrace_common") : tramp_end, sub_x0_x30_4);
 
     // Phases: tracesim's labels in an image built from kernels/arm64/*.S; else save from the entry,
     // dispatch from `sub x0, x30, #4` (the ip argument), restore after the call to the ops func.
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels)
-            image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& r : kernel.regions)
-            image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
-    } else {
+    if (!apply_phase_labels(kernel, image)) {
         image.set_foreign_phase(*entry, Phase::save);
         if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
         image.set_foreign_phase(*call + 4, Phase::restore);
-        image.set_foreign_phase(std::max(tramp_end, common ? end_of(kernel, "ftrace_common") : 0),
+        image.set_foreign_phase(std::max(tramp_end, common ? code_end(kernel, "ftrace_common") : 0),
                                 std::nullopt);
     }
 
@@ -394,15 +377,15 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         const bool v6_1 = graph == Graph::regs_graph_func || graph == Graph::regs_graph_caller;
         auto rth = need(kernel, path, "return_to_handler");
         if (!rth) return rth.take_error();
-        const uint64_t rth_end = end_of(kernel, "return_to_handler");
+        const uint64_t rth_end = code_end(kernel, "return_to_handler");
         auto model_rth = image.address_of(v6_1 ? "return_to_handler_v6_1" : "return_to_handler");
         if (!model_rth)
             return make_error(
                 "the arm64 harness of path 'fgraph' has no model of return_to_handler");
         // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func
         // runs)
-        if (retarget(image.text, image.layout.text_base, image.layout.text_base,
-                     image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
+        if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
+                           image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
             return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
         image.define_symbol("return_to_handler", *rth, file);
         struct Stub {
@@ -427,9 +410,10 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
                 return make_error("the arm64 harness of path 'fgraph' has no model of {}",
                                   s.callee);
             ForeignRegion* r = image.foreign_at(*caller);
-            const uint64_t end = end_of(kernel, s.caller);
+            const uint64_t end = code_end(kernel, s.caller);
             auto site = find_call(kernel, *caller, end, *callee);
-            if (!r || !site || retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
+            if (!r || !site ||
+                arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
                 return make_error(
                     "{}: {} does not call {}, which path 'fgraph' replaces by its model",
                     kernel.file.string(), s.caller, s.callee);

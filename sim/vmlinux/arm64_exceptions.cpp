@@ -12,8 +12,9 @@
 // THREAD_SHIFT (14: 16 KiB stacks aligned to 32 KiB) of the new SP; the harness's stack is 32
 // KiB (sim/layout.h), whose top half has bit 14 set, so the check's bit is set to the stack's
 // (15). docs/real-kernel.md.
-#include "sim/vmlinux/attach.h"
+#include "sim/vmlinux/arm64_insn.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -23,16 +24,17 @@ namespace tracesim::vmlinux_detail {
 namespace {
 
 constexpr uint64_t el1h_sync_slot = 0x200, slot_size = 0x80;
-constexpr uint32_t mov_x0_sp = 0x910003e0;   // the pt_regs argument
+constexpr uint64_t unknown_size_scan = 0x100; // how far entry code without a symbol size is scanned
 constexpr uint32_t ldp_x0_x1_sp = 0xa94007e0; // kernel_exit's first restore
 constexpr uint32_t eret = 0xd69f03e0;
-constexpr uint32_t add_x29_sp_s_x29 = 0x9103a3fd; // add x29, sp, #S_X29: the frame before the C call
+constexpr uint32_t add_x29_sp_s_x29 =
+    0x9103a3fd; // add x29, sp, #S_X29: the frame before the C call
 
 // The form of a return trampoline the path runs.
 enum class Form {
     none,         // the path runs no kernel code but the entry
     regs_by_hand, // <= 6.8 __kretprobe_trampoline: a pt_regs built by software, a bl to C
-    brk,          // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
+    brk, // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
 };
 
 // One row per path (and era, when the era's trampoline differs). Every row is entered through
@@ -54,13 +56,26 @@ constexpr std::string_view kprobe_handler = "kprobe_breakpoint_handler|kprobe_br
 constexpr TrapPath trap_paths[] = {
     {"kprobe", "", {}, Form::none, {}, {kprobe_handler}},
     {"kprobe-body", "", {}, Form::none, {}, {kprobe_handler}},
-    {"kretprobe", "6.1", "__kretprobe_trampoline", Form::regs_by_hand, "trampoline_probe_handler",
+    {"kretprobe",
+     "6.1",
+     "__kretprobe_trampoline",
+     Form::regs_by_hand,
+     "trampoline_probe_handler",
      {kprobe_handler}},
-    {"kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {},
+    {"kretprobe",
+     "6.14",
+     "__kretprobe_trampoline",
+     Form::brk,
+     {},
      {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"}},
     // the BPF bench's: the same entries, kprobe_dispatcher / kretprobe_dispatcher's programs
     {"trig-kprobe", "", {}, Form::none, {}, {kprobe_handler, "kprobe_dispatcher"}},
-    {"trig-kretprobe", "6.14", "__kretprobe_trampoline", Form::brk, {}, {kprobe_handler, "kretprobe_dispatcher"}},
+    {"trig-kretprobe",
+     "6.14",
+     "__kretprobe_trampoline",
+     Form::brk,
+     {},
+     {kprobe_handler, "kretprobe_dispatcher"}},
 };
 
 const TrapPath* trap_path_of(const PathSpec& path) {
@@ -70,75 +85,49 @@ const TrapPath* trap_path_of(const PathSpec& path) {
 }
 
 std::string_view form_name(Form form) {
-    return form == Form::brk ? "a `brk #KRETPROBES_BRK_IMM` (6.9+)"
-                             : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
+    return form == Form::brk
+               ? "a `brk #KRETPROBES_BRK_IMM` (6.9+)"
+               : "a pt_regs built by hand around a call to trampoline_probe_handler (<= 6.8)";
 }
 
 // The form of the image's `name`: a brk at its entry, else a bl to trampoline_probe_handler in it.
 Form form_of(const Vmlinux& kernel, std::string_view name) {
     auto s = kernel.symbols.find(name);
     if (s == kernel.symbols.end()) return Form::none;
-    const uint64_t begin = s->second.address, end = begin + (s->second.size ? s->second.size : 0x100);
-    auto word_at = [&](uint64_t pc) -> std::optional<uint32_t> {
-        for (const ForeignRegion& r : kernel.regions)
-            if (r.contains(pc) && r.contains(pc + 3)) {
-                uint32_t w;
-                std::memcpy(&w, r.bytes.data() + (pc - r.base), 4);
-                return w;
-            }
-        return std::nullopt;
-    };
-    auto first = word_at(begin);
+    auto first = word_at(kernel, s->second.address);
     if (first && (*first & 0xffe0001fu) == 0xd4200000u) return Form::brk;
     auto callee = kernel.address_of("trampoline_probe_handler");
-    for (uint64_t pc = begin; callee && pc + 4 <= end; pc += 4) {
-        auto w = word_at(pc);
-        if (!w) break;
-        const int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(*w & 0x03ffffffu) << 38) >> 36;
-        if ((*w & 0xfc000000u) == 0x94000000u && pc + imm == *callee) return Form::regs_by_hand;
-    }
+    if (callee &&
+        find_call(kernel, s->second.address, end_of(s->second, unknown_size_scan), *callee))
+        return Form::regs_by_hand;
     return Form::none;
 }
-
-uint32_t* word(Image& image, uint64_t pc) {
-    ForeignRegion* r = image.foreign_at(pc);
-    return r && r->contains(pc + 3) ? reinterpret_cast<uint32_t*>(r->bytes.data() + (pc - r->base)) : nullptr;
-}
-
-// The first pc in [begin, end) whose word `match(pc, word)` accepts.
-template <class Match> std::optional<uint64_t> find(Image& image, uint64_t begin, uint64_t end, Match match) {
-    for (uint64_t pc = begin; pc + 4 <= end; pc += 4) {
-        const uint32_t* w = word(image, pc);
-        if (!w) return std::nullopt;
-        if (match(pc, *w)) return pc;
-    }
-    return std::nullopt;
-}
-
-uint64_t end_of(const KernelSymbol& s, uint64_t unknown) { return s.address + (s.size ? s.size : unknown); }
 
 // The kernel's return trampoline of `row` (if any) stands for the model's: the harness's
 // references to the model's (adrp + add) reach it, and its call of the C callee reaches the
 // harness's model of that.
-Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path, const TrapPath& row,
-                                        Image& image) {
-    if (row.kernel_code.empty()) return {};
+Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path,
+                                        const TrapPath& row, const KernelSymbol& k, Image& image) {
     const std::string name(row.kernel_code);
-    const KernelSymbol& k = kernel.symbols.find(row.kernel_code)->second;
     auto model = image.address_of(name);
-    if (!model) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, name);
+    if (!model)
+        return make_error("the arm64 harness of path '{}' has no model of {}", path.name, name);
     if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
                        image.layout.text_base + image.text.size(), *model, k.address) == 0)
         return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
     image.define_symbol(name, k.address, kernel.file.filename().string());
     if (row.c_callee.empty()) return {};
     auto stub = image.address_of(row.c_callee);
-    if (!stub) return make_error("the arm64 harness of path '{}' has no model of {}", path.name, row.c_callee);
+    if (!stub)
+        return make_error("the arm64 harness of path '{}' has no model of {}", path.name,
+                          row.c_callee);
+    auto callee = need(kernel, path, row.c_callee);
+    if (!callee) return callee.take_error();
     ForeignRegion* r = image.foreign_at(k.address);
-    if (!r || arm64_retarget(r->bytes, r->base, k.address, end_of(k, 0x100), *kernel.address_of(row.c_callee),
+    if (!r || arm64_retarget(r->bytes, r->base, k.address, end_of(k, unknown_size_scan), *callee,
                              *stub) != 1)
-        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
-                          name, row.c_callee, path.name);
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                          kernel.file.string(), name, row.c_callee, path.name);
     return {};
 }
 
@@ -146,24 +135,21 @@ Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& p
 // and kretprobe_brk.S label the models: the brk is hijack (its exception is the entry's);
 // the hand-built pt_regs is save, the frame pointer, argument and call dispatch, the C callee's
 // result into x30 hijack, the rest restore.
-void set_return_trampoline_phases(const Vmlinux& kernel, const TrapPath& row, Image& image) {
-    const KernelSymbol& k = kernel.symbols.find(row.kernel_code)->second;
+void set_return_trampoline_phases(const TrapPath& row, const KernelSymbol& k, Image& image) {
     if (row.form == Form::brk) {
         image.set_foreign_phase(k.address, Phase::hijack);
         image.set_foreign_phase(k.address + 4, std::nullopt);
         return;
     }
-    const uint64_t end = end_of(k, 0x100);
+    const uint64_t end = end_of(k, unknown_size_scan);
     auto stub = image.address_of(row.c_callee);
     image.set_foreign_phase(k.address, Phase::save);
-    auto call = find(image, k.address, end, [&](uint64_t pc, uint32_t w) {
-        const int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >> 36;
-        return (w & 0xfc000000u) == 0x94000000u && stub && pc + imm == *stub;
-    });
-    if (call) {
+    if (auto call = stub ? find_call(image, k.address, end, *stub) : std::nullopt) {
         uint64_t dispatch = *call;
-        if (const uint32_t* w = word(image, dispatch - 4); w && *w == mov_x0_sp) dispatch -= 4;
-        if (const uint32_t* w = word(image, dispatch - 4); w && *w == add_x29_sp_s_x29) dispatch -= 4;
+        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == arm64_mov_x0_sp)
+            dispatch -= 4;
+        if (const uint32_t* w = word_at(image, dispatch - 4); w && *w == add_x29_sp_s_x29)
+            dispatch -= 4;
         image.set_foreign_phase(dispatch, Phase::dispatch);
         image.set_foreign_phase(*call + 4, Phase::hijack);
         image.set_foreign_phase(*call + 8, Phase::restore);
@@ -179,6 +165,13 @@ bool arm64_trap_path(const PathSpec& path) {
     return false;
 }
 
+std::vector<std::string_view> arm64_trap_paths() {
+    std::vector<std::string_view> names;
+    for (const TrapPath& t : trap_paths)
+        if (std::find(names.begin(), names.end(), t.path) == names.end()) names.push_back(t.path);
+    return names;
+}
+
 std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
     const Form form = form_of(kernel, "__kretprobe_trampoline");
     for (const TrapPath& t : trap_paths)
@@ -188,31 +181,39 @@ std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
 
 std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     const TrapPath* t = trap_path_of(path);
-    if (!t) return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name, path.kernel);
-    for (std::string_view name : {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
+    if (!t)
+        return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name,
+                           path.kernel);
+    for (std::string_view name :
+         {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
         if (!kernel.has(name))
             return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, name);
     if (!t->kernel_code.empty() && !kernel.has(t->kernel_code))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->kernel_code);
     if (!t->c_callee.empty() && !kernel.has(t->c_callee))
         return fmt::format("path '{}' needs {}, which the kernel lacks", path.name, t->c_callee);
-    if (const Form form = form_of(kernel, t->kernel_code); !t->kernel_code.empty() && form != t->form) {
+    if (const Form form = form_of(kernel, t->kernel_code);
+        !t->kernel_code.empty() && form != t->form) {
         std::string fits;
         for (const TrapPath& other : trap_paths)
-            if (other.path == path.name && other.form == form) fits = fmt::format(": use --kernel {}", other.era);
+            if (other.path == path.name && other.form == form)
+                fits = fmt::format(": use --kernel {}", other.era);
         if (form == Form::none)
-            return fmt::format("path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
-                               t->kernel_code, form_name(Form::brk), form_name(Form::regs_by_hand));
-        return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name, path.kernel,
-                           t->kernel_code, form_name(t->form), form_name(form),
+            return fmt::format(
+                "path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
+                t->kernel_code, form_name(Form::brk), form_name(Form::regs_by_hand));
+        return fmt::format("path '{}' (era {}) runs {} as {}; this image's is {}{}", path.name,
+                           path.kernel, t->kernel_code, form_name(t->form), form_name(form),
                            fits.empty() ? ", which no modeled era of the path has" : fits);
     }
     for (std::string_view names : t->built_with) {
         if (names.empty()) continue;
         const auto bar = names.find('|');
-        const std::string_view a = names.substr(0, bar), b = bar == names.npos ? "" : names.substr(bar + 1);
+        const std::string_view a = names.substr(0, bar),
+                               b = bar == names.npos ? "" : names.substr(bar + 1);
         if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
-            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the option that provides "
+            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the "
+                               "option that provides "
                                "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
                                path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
     }
@@ -222,68 +223,80 @@ std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec&
 Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     const std::string file = kernel.file.filename().string();
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
-    const uint64_t vectors = *kernel.address_of("vectors");
-    const KernelSymbol& sync = kernel.symbols.find("el1h_64_sync")->second;
-    const KernelSymbol& exit = kernel.symbols.find("ret_to_kernel")->second;
-    image.define_symbol("vectors", vectors, file);
-    image.define_symbol("el1h_64_sync", sync.address, file); // names for traces and fault messages
-    image.define_symbol("ret_to_kernel", exit.address, file);
-    const TrapPath& row = *trap_path_of(path);
-    if (auto ok = attach_return_trampoline(kernel, path, row, image); !ok) return ok;
+    const TrapPath* row = trap_path_of(path);
+    if (!row)
+        return make_error("path '{}' (era {}) has no row in the importer's BRK table", path.name,
+                          path.kernel);
+    auto vectors = need(kernel, path, "vectors");
+    auto handler = need(kernel, path, "el1h_64_sync_handler");
+    auto sync = need_symbol(kernel, path, "el1h_64_sync");
+    auto exit = need_symbol(kernel, path, "ret_to_kernel");
+    if (!vectors) return vectors.take_error();
+    if (!handler) return handler.take_error();
+    if (!sync) return sync.take_error();
+    if (!exit) return exit.take_error();
+    image.define_symbol("vectors", *vectors, file);
+    image.define_symbol("el1h_64_sync", sync->address, file); // names for traces and fault messages
+    image.define_symbol("ret_to_kernel", exit->address, file);
+    std::optional<KernelSymbol> trampoline;
+    if (!row->kernel_code.empty()) {
+        auto k = need_symbol(kernel, path, row->kernel_code);
+        if (!k) return k.take_error();
+        trampoline = *k;
+        if (auto ok = attach_return_trampoline(kernel, path, *row, *k, image); !ok) return ok;
+    }
 
     // el1h_64_sync's call of the C handler reaches the harness's model.
     auto model = image.address_of("el1h_64_sync_handler");
-    if (!model) return make_error("the arm64 harness of path '{}' has no model of el1h_64_sync_handler", path.name);
-    const uint64_t handler = *kernel.address_of("el1h_64_sync_handler");
-    const uint64_t sync_end = end_of(sync, 0x100);
-    auto call = find(image, sync.address, sync_end, [&](uint64_t pc, uint32_t w) {
-        const int64_t imm = static_cast<int64_t>(static_cast<uint64_t>(w & 0x03ffffffu) << 38) >> 36;
-        return (w & 0xfc000000u) == 0x94000000u && pc + imm == handler; // bl el1h_64_sync_handler
-    });
+    if (!model)
+        return make_error("the arm64 harness of path '{}' has no model of el1h_64_sync_handler",
+                          path.name);
+    const uint64_t sync_end = end_of(*sync, unknown_size_scan);
+    auto call = find_call(image, sync->address, sync_end, *handler); // bl el1h_64_sync_handler
     if (!call)
-        return make_error("{}: el1h_64_sync does not call el1h_64_sync_handler, which path '{}' replaces by its model",
+        return make_error("{}: el1h_64_sync does not call el1h_64_sync_handler, which path '{}' "
+                          "replaces by its model",
                           kernel.file.string(), path.name);
-    const int64_t distance = static_cast<int64_t>(*model - *call) / 4;
-    if (distance < -(1 << 25) || distance >= (1 << 25))
-        return make_error("the harness's el1h_64_sync_handler is out of bl range of {}'s el1h_64_sync", file);
-    *word(image, *call) = 0x94000000u | (static_cast<uint32_t>(distance) & 0x03ffffffu);
+    ForeignRegion* r = image.foreign_at(*call);
+    if (!r || arm64_retarget(r->bytes, r->base, *call, *call + 4, *handler, *model) != 1)
+        return make_error(
+            "the harness's el1h_64_sync_handler is out of bl range of {}'s el1h_64_sync", file);
 
-    // kernel_ventry's overflow check: `tbnz w0/x0, #THREAD_SHIFT` on the new SP, to the stack's size.
-    const uint64_t slot = vectors + el1h_sync_slot;
+    // kernel_ventry's overflow check: `tbnz w0/x0, #THREAD_SHIFT` on the new SP, to the stack's
+    // size.
+    const uint64_t slot = *vectors + el1h_sync_slot;
     const uint32_t stack_bit = static_cast<uint32_t>(std::countr_zero(image.layout.stack_size));
     auto is_tbnz_x0 = [](uint64_t, uint32_t w) { return (w & 0x7f00001fu) == 0x37000000u; };
-    if (auto tbnz = find(image, slot, slot + slot_size, is_tbnz_x0)) {
-        uint32_t& w = *word(image, *tbnz);
+    if (auto tbnz = find_word_if(image, slot, slot + slot_size, is_tbnz_x0)) {
+        uint32_t& w = *word_at(image, *tbnz);
         const uint32_t bit = (w >> 31) << 5 | ((w >> 19) & 31);
-        if (bit < stack_bit) w = (w & 0x7f07ffffu) | (stack_bit >> 5) << 31 | (stack_bit & 31) << 19;
+        if (bit < stack_bit)
+            w = (w & 0x7f07ffffu) | (stack_bit >> 5) << 31 | (stack_bit & 31) << 19;
     }
 
     // Phases: tracesim's labels in an image built from kernels/arm64/*.S; else as entry_el1.S
     // labels its model: save from the vector slot and in el1h_64_sync, dispatch from the `mov x0,
     // sp` before the C call through its `b ret_to_kernel`, trap-return in ret_to_kernel up to its
     // first `ldp x0, x1, [sp]`, restore up to the `add sp, sp, #S_SIZE`, trap-return to the eret.
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
-        return {};
-    }
-    if (!row.kernel_code.empty()) set_return_trampoline_phases(kernel, row, image);
+    if (apply_phase_labels(kernel, image)) return {};
+    if (trampoline) set_return_trampoline_phases(*row, *trampoline, image);
     image.set_foreign_phase(slot, Phase::save);
-    if (sync.address < slot || sync.address >= slot + slot_size)
+    if (sync->address < slot || sync->address >= slot + slot_size)
         image.set_foreign_phase(slot + slot_size, std::nullopt);
-    image.set_foreign_phase(sync.address, Phase::save);
-    const uint32_t* before = word(image, *call - 4);
-    image.set_foreign_phase(before && *before == mov_x0_sp ? *call - 4 : *call, Phase::dispatch);
-    if (sync.size) image.set_foreign_phase(sync_end, std::nullopt);
-    const uint64_t exit_end = end_of(exit, 0x100);
-    image.set_foreign_phase(exit.address, Phase::trap_return);
-    auto restore = find(image, exit.address, exit_end, [](uint64_t, uint32_t w) { return w == ldp_x0_x1_sp; });
-    auto ret = find(image, exit.address, exit_end, [](uint64_t, uint32_t w) { return w == eret; });
+    image.set_foreign_phase(sync->address, Phase::save);
+    const uint32_t* before = word_at(image, *call - 4);
+    image.set_foreign_phase(before && *before == arm64_mov_x0_sp ? *call - 4 : *call,
+                            Phase::dispatch);
+    if (sync->size) image.set_foreign_phase(sync_end, std::nullopt);
+    const uint64_t exit_end = end_of(*exit, unknown_size_scan);
+    image.set_foreign_phase(exit->address, Phase::trap_return);
+    auto restore = find_word(image, exit->address, exit_end, ldp_x0_x1_sp);
+    auto ret = find_word(image, exit->address, exit_end, eret);
     if (restore && ret) {
         image.set_foreign_phase(*restore, Phase::restore);
         // add sp, sp, #imm: the frame popped, what follows prepares the eret
         auto is_add_sp = [](uint64_t, uint32_t w) { return (w & 0xffc003ffu) == 0x910003ffu; };
-        if (auto pop = find(image, *restore, *ret, is_add_sp))
+        if (auto pop = find_word_if(image, *restore, *ret, is_add_sp))
             image.set_foreign_phase(*pop + 4, Phase::trap_return);
         image.set_foreign_phase(*ret + 4, std::nullopt);
     }

@@ -2,15 +2,13 @@
 
 #include "sim/vmlinux/attach.h"
 
+#include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
-
-#include <algorithm>
-#include <array>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace tracesim {
@@ -18,116 +16,19 @@ namespace tracesim {
 namespace {
 
 constexpr uint64_t page = 0x1000;
-constexpr uint64_t kernel_half = 1ull << 63;   // x86_64 and arm64 kernels live above this
-constexpr uint64_t max_mapped = 1ull << 30;    // sanity bound on what one image maps
-constexpr uint64_t arm64_run_limit = 1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
+constexpr uint64_t kernel_half = 1ull << 63; // x86_64 and arm64 kernels live above this
+constexpr uint64_t max_mapped = 1ull << 30;  // sanity bound on what one image maps
+constexpr uint64_t arm64_run_limit =
+    1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
+// arm64: the harness is linked this far below the image (vmlinux_layout), where a booted kernel
+// keeps its modules, within BL range (+-128 MiB) of the image's code.
+constexpr uint64_t arm64_harness_gap = 0x1000000;
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
-    llvm::handleAllErrors(std::move(error), [&](const llvm::ErrorInfoBase& e) { text = e.message(); });
+    llvm::handleAllErrors(std::move(error),
+                          [&](const llvm::ErrorInfoBase& e) { text = e.message(); });
     return text;
-}
-
-// x86_64 paths the importer runs: the trampoline they enter, its ftrace_call label and the
-// label where its ops pointer is loaded. Without phase labels in the image, dispatch starts where
-// our model of that trampoline starts it: at the ops load (ftrace_caller), or at the
-// `leaq (%rsp), %rcx` that passes the regs (ftrace_regs_caller, whose ops load comes early).
-//
-// `kernel_code`: further kernel trampolines of the path; the harness's references to its model
-// of each (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callees`:
-// C functions those trampolines call; the calls are rewritten to reach the harness's model of the
-// same name (same calling convention; its instructions count in the model's phases).
-// `jump_back`: the bytes after which a return trampoline jumps back to the real return address
-// (6.1 return_to_handler's `addq $16, %rsp`; the phase split marks what follows hijack); "" when
-// it returns with its restore (arch_rethook_trampoline's popfq; ret).
-// `built_with`: kernel functions our models of the path stand for (the ops func, the rethook
-// handler): they are not run, but an image without them was built without the path (no
-// CONFIG_FPROBE, or another era's fprobe).
-// `entered_by_trap`: `symbol` is an IDT entry the trap reaches (the simulator's trap delivery
-// jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callees`
-// reaches the harness's model (attach_trap_entry).
-// `copied_template`: `symbol` is a template the kernel copies into a detour buffer per probe
-// (optprobe_template_entry .. optprobe_template_end), with its argument and call patched in,
-// the probed instruction and a jump back appended; `c_callees` is the call (attach_template_copy).
-struct Trampoline {
-    std::string_view path, symbol, call_site, op_ptr;
-    bool dispatch_at_regs_arg;
-    std::array<std::string_view, 1> kernel_code{};
-    std::array<std::string_view, 1> c_callees{};
-    std::string_view jump_back{};
-    std::array<std::string_view, 1> built_with{};
-    bool entered_by_trap = false;
-    bool copied_template = false;
-};
-constexpr Trampoline x86_trampolines[] = {
-    {"ftrace", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false},
-    {"ftrace-regs", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true},
-    {"fgraph", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10"},
-    {"fprobe", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    // BPF kprobe_multi on fprobe (the bench's and the session one): fprobe's trampolines, the
-    // link's handlers as our fprobe_entry / fprobe_return callbacks
-    {"fprobe-bpf", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"trig-kprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"trig-kretprobe-multi", "ftrace_caller", "ftrace_call", "ftrace_caller_op_ptr", false, {"return_to_handler"},
-     {"ftrace_return_to_handler"}, "\x48\x83\xc4\x10", {"fprobe_return"}},
-    {"kprobe-ftrace", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
-     {"kprobe_ftrace_handler"}},
-    {"kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"pre_handler_kretprobe"}},
-    {"fprobe-rethook", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"fprobe_exit_handler"}},
-    // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
-    {"trig-kprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true, {}, {}, "",
-     {"kprobe_dispatcher"}},
-    {"trig-kretprobe", "ftrace_regs_caller", "ftrace_regs_call", "ftrace_regs_caller_op_ptr", true,
-     {"arch_rethook_trampoline"}, {"arch_rethook_trampoline_callback"}, "", {"kretprobe_dispatcher"}},
-    // int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
-    // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
-    {"kprobe", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
-    {"kprobe-body", "asm_exc_int3", "", "", true, {}, {"exc_int3"}, "", {"kprobe_int3_handler"}, true},
-    // optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
-    // arch_prepare_optimized_kprobe does, around our model of optimized_callback
-    {"optprobe", "optprobe_template_entry", "", "", true, {"optprobe_template_end"}, {"optimized_callback"}, "",
-     {"arch_prepare_optimized_kprobe"}, false, true},
-};
-
-// Rewrites the rel32 references (call, jmp, rip-relative lea) in [begin, end) of `bytes` (mapped
-// at `base`) that reach `from` so that they reach `to`; returns how many.
-int retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end, uint64_t from, uint64_t to) {
-    int count = 0;
-    begin = std::max(begin, base);
-    end = std::min(end, base + bytes.size());
-    for (uint64_t pc = begin; pc + 5 <= end; ++pc) {
-        uint8_t* b = bytes.data() + (pc - base);
-        uint64_t disp_at, next;
-        if (b[0] == 0xe8 || b[0] == 0xe9) {
-            disp_at = pc + 1, next = pc + 5;
-        } else if (pc + 7 <= end && (b[0] == 0x48 || b[0] == 0x4c) && b[1] == 0x8d && (b[2] & 0xc7) == 0x05) {
-            disp_at = pc + 3, next = pc + 7;
-        } else {
-            continue;
-        }
-        int32_t disp;
-        std::memcpy(&disp, bytes.data() + (disp_at - base), 4);
-        if (next + static_cast<int64_t>(disp) != from) continue;
-        int64_t distance = static_cast<int64_t>(to - next);
-        if (distance != static_cast<int32_t>(distance)) continue;
-        disp = static_cast<int32_t>(distance);
-        std::memcpy(bytes.data() + (disp_at - base), &disp, 4);
-        ++count;
-    }
-    return count;
-}
-
-const Trampoline* trampoline_of(const PathSpec& path) {
-    if (path.arch != Arch::x86_64) return nullptr;
-    for (const Trampoline& t : x86_trampolines)
-        if (t.path == path.name) return &t;
-    return nullptr;
 }
 
 // The run address's 8 bytes at `where`, or nullptr when no region holds them.
@@ -149,9 +50,10 @@ void apply_rela(std::string entries, Vmlinux& kernel) {
         std::memcpy(&offset, entries.data() + at, 8);
         std::memcpy(&info, entries.data() + at + 8, 8);
         std::memcpy(&addend, entries.data() + at + 16, 8);
-        uint8_t* place = (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
-                             ? mapped(kernel, offset - kernel.displacement)
-                             : nullptr;
+        uint8_t* place =
+            (info & 0xffffffff) == llvm::ELF::R_AARCH64_RELATIVE && offset >= kernel.displacement
+                ? mapped(kernel, offset - kernel.displacement)
+                : nullptr;
         if (!place) {
             ++kernel.relocations_skipped;
             continue;
@@ -165,7 +67,8 @@ void apply_rela(std::string entries, Vmlinux& kernel) {
 void apply_relr(std::string words, Vmlinux& kernel) {
     uint64_t next = 0;
     auto relocate = [&](uint64_t link) {
-        uint8_t* place = link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
+        uint8_t* place =
+            link >= kernel.displacement ? mapped(kernel, link - kernel.displacement) : nullptr;
         if (!place) {
             ++kernel.relocations_skipped;
             return;
@@ -198,8 +101,11 @@ Expected<void> apply_relocations(const llvm::object::ELFObjectFileBase& elf, Vml
             continue;
         }
         if (*name != ".rela.dyn" && *name != ".relr.dyn") continue;
+        kernel.relocatable = true;
         auto contents = s.getContents();
-        if (!contents) return make_error("{}: {}: {}", kernel.file.string(), name->str(), llvm_message(contents.takeError()));
+        if (!contents)
+            return make_error("{}: {}: {}", kernel.file.string(), name->str(),
+                              llvm_message(contents.takeError()));
         if (*name == ".rela.dyn")
             apply_rela(contents->str(), kernel);
         else
@@ -214,7 +120,8 @@ std::string between(Vmlinux& kernel, std::string_view begin, std::string_view en
     if (!b || !e || *e <= *b) return "";
     for (const ForeignRegion& r : kernel.regions)
         if (r.contains(*b) && r.contains(*e - 1))
-            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)), *e - *b);
+            return std::string(reinterpret_cast<const char*>(r.bytes.data() + (*b - r.base)),
+                               *e - *b);
     return "";
 }
 
@@ -223,12 +130,29 @@ void read_release(Vmlinux& kernel) {
     if (auto banner = kernel.address_of("linux_banner"))
         for (const ForeignRegion& r : kernel.regions)
             if (r.contains(*banner)) {
-                const char* text = reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
+                const char* text =
+                    reinterpret_cast<const char*>(r.bytes.data() + (*banner - r.base));
                 std::string line(text, strnlen(text, r.bytes.size() - (*banner - r.base)));
                 std::istringstream words(line);
                 std::string word, version, release;
-                if (words >> word >> version >> release && version == "version") kernel.release = release;
+                if (words >> word >> version >> release && version == "version")
+                    kernel.release = release;
             }
+}
+
+// arm64: the harness goes arm64_harness_gap below the image's run address, no lower than the
+// default layout's text; an image running lower (a link address whose low 32 bits are small)
+// leaves no room for it.
+Expected<void> check_room_below(const Vmlinux& kernel) {
+    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return {};
+    const uint64_t run = kernel.regions.front().base;
+    if (run < arm64_harness_gap + MemoryLayout{}.text_base)
+        return make_error(
+            "{}: runs at {:#x} (link address {:#x} - {:#x}), below {:#x}: no room for the harness, "
+            "which goes {} MiB below the image",
+            kernel.file.string(), run, run + kernel.displacement, kernel.displacement,
+            arm64_harness_gap + MemoryLayout{}.text_base, arm64_harness_gap >> 20);
+    return {};
 }
 
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel);
@@ -239,9 +163,13 @@ Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kerne
 Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::StringRef bytes,
                                        const std::filesystem::path& system_map) {
     if (bytes.size() < 64 || std::memcmp(bytes.data() + 0x38, "ARM\x64", 4) != 0)
-        return make_error("{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)", file.string());
+        return make_error(
+            "{}: neither an ELF vmlinux nor an arm64 Image (no \"ARM\\x64\" magic at 0x38)",
+            file.string());
     if (system_map.empty())
-        return make_error("{}: a raw arm64 Image has no symbols: pass its System.map with --system-map", file.string());
+        return make_error(
+            "{}: a raw arm64 Image has no symbols: pass its System.map with --system-map",
+            file.string());
     Vmlinux kernel;
     kernel.file = file;
     kernel.arch = Arch::arm64;
@@ -249,18 +177,23 @@ Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::
     if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
     auto text = kernel.address_of("_text");
     if (!text || *text < (1ull << 63))
-        return make_error("{}: no kernel-half _text, where the Image is loaded", system_map.string());
+        return make_error("{}: no kernel-half _text, where the Image is loaded",
+                          system_map.string());
     kernel.displacement = *text & ~0xffffffffull;
     for (auto& [name, symbol] : kernel.symbols)
         if (symbol.address >= kernel.displacement) symbol.address -= kernel.displacement;
     uint64_t image_size;
     std::memcpy(&image_size, bytes.data() + 0x10, 8);
     image_size = (std::max<uint64_t>(image_size, bytes.size()) + page - 1) / page * page;
-    if (image_size > max_mapped) return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size, max_mapped >> 20);
-    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement), *text - kernel.displacement,
-                    std::vector<uint8_t>(image_size, 0)};
+    if (image_size > max_mapped)
+        return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size,
+                          max_mapped >> 20);
+    ForeignRegion r{fmt::format("Image {:#x}", *text - kernel.displacement),
+                    *text - kernel.displacement, std::vector<uint8_t>(image_size, 0)};
     std::memcpy(r.bytes.data(), bytes.data(), bytes.size());
     kernel.regions.push_back(std::move(r));
+    if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
+    kernel.relocatable = kernel.has("__rela_start") || kernel.has("__relr_start");
     apply_rela(between(kernel, "__rela_start", "__rela_end"), kernel);
     apply_relr(between(kernel, "__relr_start", "__relr_end"), kernel);
     read_release(kernel);
@@ -292,22 +225,34 @@ std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
     return it->second.address;
 }
 
-Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map) {
-    auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
-    if (!(*buffer)->getBuffer().starts_with("\x7f" "ELF"))
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
+                               const std::filesystem::path& system_map) {
+    auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+        return make_error("cannot read {}: {}", file.string(), buffer.getError().message());
+    if (!(*buffer)->getBuffer().starts_with("\x7f"
+                                            "ELF"))
         return load_raw_arm64_image(file, (*buffer)->getBuffer(), system_map);
     auto object = llvm::object::ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
-    if (!object) return make_error("{}: not an object file: {}", file.string(), llvm_message(object.takeError()));
+    if (!object)
+        return make_error("{}: not an object file: {}", file.string(),
+                          llvm_message(object.takeError()));
     auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
     if (!elf || !elf->is64Bit()) return make_error("{}: not a 64-bit ELF file", file.string());
 
     Vmlinux kernel;
     kernel.file = file;
     switch (elf->getEMachine()) {
-    case llvm::ELF::EM_X86_64: kernel.arch = Arch::x86_64; break;
-    case llvm::ELF::EM_AARCH64: kernel.arch = Arch::arm64; break;
-    default: return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(), elf->getEMachine());
+    case llvm::ELF::EM_X86_64:
+        kernel.arch = Arch::x86_64;
+        break;
+    case llvm::ELF::EM_AARCH64:
+        kernel.arch = Arch::arm64;
+        break;
+    default:
+        return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(),
+                          elf->getEMachine());
     }
 
     // Allocated sections in the kernel half, merged into page-aligned regions.
@@ -319,42 +264,56 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     std::vector<Section> sections;
     for (const llvm::object::SectionRef& s : elf->sections()) {
         llvm::object::ELFSectionRef es(s);
-        if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 || s.getAddress() < kernel_half) continue;
+        if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 ||
+            s.getAddress() < kernel_half)
+            continue;
         sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
     }
-    std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) { return a.address < b.address; });
+    std::sort(sections.begin(), sections.end(),
+              [](const Section& a, const Section& b) { return a.address < b.address; });
     if (!sections.empty() && kernel.arch == Arch::arm64) {
         // Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA range (44
         // bits): 0xffff8000... faults on fetch. The image runs displaced, as KASLR runs it, at
         // its link address with the top 32 bits cleared (page offsets and cache indexes unchanged).
         kernel.displacement = sections.front().address & ~0xffffffffull;
-        const uint64_t top = sections.back().address + sections.back().ref.getSize() - kernel.displacement;
+        const uint64_t top =
+            sections.back().address + sections.back().ref.getSize() - kernel.displacement;
         if (top >= arm64_run_limit)
-            return make_error("{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}", file.string(),
-                              sections.front().address, sections.back().address, arm64_run_limit);
-        for (Section& sec : sections) sec.address -= kernel.displacement;
+            return make_error(
+                "{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}",
+                file.string(), sections.front().address, sections.back().address, arm64_run_limit);
+        for (Section& sec : sections)
+            sec.address -= kernel.displacement;
     }
     uint64_t mapped = 0;
     for (const Section& s : sections) {
-        uint64_t begin = s.address / page * page, end = (s.address + s.ref.getSize() + page - 1) / page * page;
-        if (kernel.regions.empty() || begin > kernel.regions.back().base + kernel.regions.back().bytes.size()) {
+        uint64_t begin = s.address / page * page,
+                 end = (s.address + s.ref.getSize() + page - 1) / page * page;
+        if (kernel.regions.empty() ||
+            begin > kernel.regions.back().base + kernel.regions.back().bytes.size()) {
             kernel.regions.push_back({fmt::format("vmlinux {:#x}", begin), begin, {}});
         }
         ForeignRegion& r = kernel.regions.back();
         if (end > r.base + r.bytes.size()) {
             mapped += end - (r.base + r.bytes.size());
             if (mapped > max_mapped)
-                return make_error("{}: its allocated sections span more than {} MiB", file.string(), max_mapped >> 20);
+                return make_error("{}: its allocated sections span more than {} MiB", file.string(),
+                                  max_mapped >> 20);
             r.bytes.resize(end - r.base, 0);
         }
         if (s.bss) continue;
         auto contents = s.ref.getContents();
-        if (!contents) return make_error("{}: {}", file.string(), llvm_message(contents.takeError()));
+        if (!contents)
+            return make_error("{}: {}", file.string(), llvm_message(contents.takeError()));
         std::memcpy(r.bytes.data() + (s.address - r.base), contents->data(), contents->size());
     }
     if (kernel.regions.empty())
-        return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)", file.string());
-    if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
+        return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)",
+                          file.string());
+    if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
+    // Only arm64 runs displaced and needs its pointers moved; x86_64 runs at its link address.
+    if (kernel.arch == Arch::arm64)
+        if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
 
     for (const llvm::object::ELFSymbolRef& sym : elf->symbols()) {
         auto name = sym.getName();
@@ -381,7 +340,9 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::fil
     if (!system_map.empty())
         if (auto ok = read_system_map(system_map, kernel); !ok) return ok.take_error();
     if (kernel.symbols.empty())
-        return make_error("{}: no symbol table (stripped image? pass its System.map with --system-map)", file.string());
+        return make_error(
+            "{}: no symbol table (stripped image? pass its System.map with --system-map)",
+            file.string());
 
     read_release(kernel);
     return kernel;
@@ -397,8 +358,10 @@ struct NoKernelCode {
     std::string_view path, reason;
 };
 constexpr std::string_view bpf_jit =
-    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline (arch/{}/net/bpf_jit_comp.c) JITs it "
-    "into an executable page when the program attaches, so the image holds the JIT, not the trampoline's bytes";
+    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline "
+    "(arch/{}/net/bpf_jit_comp.c) JITs it "
+    "into an executable page when the program attaches, so the image holds the JIT, not the "
+    "trampoline's bytes";
 constexpr NoKernelCode no_kernel_code[] = {
     {"bpf-fentry", bpf_jit},
     {"bpf-fexit", bpf_jit},
@@ -406,20 +369,48 @@ constexpr NoKernelCode no_kernel_code[] = {
     {"trig-fentry", bpf_jit},
     {"trig-fexit", bpf_jit},
     {"trig-fmodret", bpf_jit},
-    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, perf_trace_bpf_trigger_tp, "
-                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline on this path, and "
+    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, "
+                "perf_trace_bpf_trigger_tp, "
+                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline "
+                "on this path, and "
                 "every instruction the importer could run would be a model's"},
     {"trig-rawtp", "a raw tracepoint runs compiled C only (the static call or __traceiter_ walk, "
-                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly trampoline on this path, "
+                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly "
+                   "trampoline on this path, "
                    "and every instruction the importer could run would be a model's"},
     {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
 };
 
+// "a, b and c"
+std::string list_of(const std::vector<std::string_view>& names) {
+    std::string text;
+    for (size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + std::string(names[i]);
+    return text;
+}
+
+// What the importer runs, from its tables: why a path it does not is unsupported.
+std::string needs_stubs_reason(const PathSpec& path) {
+    std::vector<std::string_view> runs;
+    if (path.arch == Arch::arm64) {
+        runs = vmlinux_detail::arm64_ftrace_paths();
+        for (std::string_view name : vmlinux_detail::arm64_trap_paths())
+            runs.push_back(name);
+    } else {
+        runs = vmlinux_detail::x86_paths();
+    }
+    return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe "
+                       "handlers), which the "
+                       "importer does not do yet{}; it runs {}",
+                       path.name, path.arch == Arch::arm64 ? " on arm64" : "", list_of(runs));
+}
+
 std::string no_kernel_code_reason(const PathSpec& path) {
     for (const NoKernelCode& n : no_kernel_code)
         if (n.path == path.name)
-            return fmt::format("path '{}': {}", path.name,
-                               fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
+            return fmt::format(
+                "path '{}': {}", path.name,
+                fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
     return "";
 }
 
@@ -428,30 +419,23 @@ std::string no_kernel_code_reason(const PathSpec& path) {
 std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
-    if (!path.supported) return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
+    if (!path.supported)
+        return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
     if (path.arch == Arch::arm64) {
-        if (vmlinux_detail::arm64_trap_path(path)) return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
+        if (vmlinux_detail::arm64_trap_path(path))
+            return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
         if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
-        if (path.name != "ftrace" && path.name != "ftrace-regs" && path.name != "fgraph")
-            return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                               "which the importer does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, kprobe, "
-                               "kprobe-body, kretprobe, trig-kprobe and trig-kretprobe",
-                               path.name);
+        const auto ftrace = vmlinux_detail::arm64_ftrace_paths();
+        if (std::find(ftrace.begin(), ftrace.end(), path.name) == ftrace.end())
+            return needs_stubs_reason(path);
         return vmlinux_detail::arm64_unsupported_reason(kernel, path);
     }
-    const Trampoline* t = trampoline_of(path);
-    if (std::string why = no_kernel_code_reason(path); !t && !why.empty()) return why;
-    if (!t)
-        return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe handlers), "
-                           "which the importer does not do yet; it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, "
-                           "kprobe-ftrace, kretprobe, fprobe-rethook, kprobe, kprobe-body, trig-kprobe, "
-                           "trig-kretprobe, trig-kprobe-multi and trig-kretprobe-multi",
-                           path.name);
-    for (std::string_view name : {t->symbol, t->kernel_code[0], t->c_callees[0], t->built_with[0]})
-        if (!name.empty() && !kernel.has(name))
-            return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
-                               "provides it, or from an era that names it differently)", path.name, name);
-    return "";
+    const auto x86 = vmlinux_detail::x86_paths();
+    if (std::find(x86.begin(), x86.end(), path.name) == x86.end()) {
+        if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
+        return needs_stubs_reason(path);
+    }
+    return vmlinux_detail::x86_unsupported_reason(kernel, path);
 }
 
 std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
@@ -459,7 +443,8 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
     if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
     if (!era.empty() || kernel.release.empty()) return era;
     std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
-    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos) version.resize(dot);
+    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
+        version.resize(dot);
     for (const PathSpec& p : catalogue.paths)
         if (p.name == path && p.arch == kernel.arch && !kernel_older(version, p.kernel) &&
             (era.empty() || kernel_older(era, p.kernel)))
@@ -473,10 +458,13 @@ Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
     for (const ForeignRegion& r : kernel.regions) {
         const uint64_t end = r.base + r.bytes.size();
         const MemoryLayout& l = image.layout;
-        for (auto [base, size] : {std::pair{l.text_base, l.text_size}, {l.data_base, l.data_size},
-                                  {l.percpu_base, l.percpu_size}, {l.stack_base, l.stack_size}})
+        for (auto [base, size] : {std::pair{l.text_base, l.text_size},
+                                  {l.data_base, l.data_size},
+                                  {l.percpu_base, l.percpu_size},
+                                  {l.stack_base, l.stack_size}})
             if (r.base < base + size && base < end)
-                return make_error("{}: {} overlaps the simulator's own regions", kernel.file.string(), r.name);
+                return make_error("{}: {} overlaps the simulator's own regions",
+                                  kernel.file.string(), r.name);
         image.foreign.push_back(r);
     }
     return {};
@@ -484,7 +472,25 @@ Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
 
 Expected<uint64_t> need(const Vmlinux& kernel, const PathSpec& path, std::string_view name) {
     if (auto a = kernel.address_of(name)) return *a;
-    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name, path.name);
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name,
+                      path.name);
+}
+
+Expected<KernelSymbol> need_symbol(const Vmlinux& kernel, const PathSpec& path,
+                                   std::string_view name) {
+    auto s = kernel.symbols.find(name);
+    if (s != kernel.symbols.end()) return s->second;
+    return make_error("{} has no symbol '{}', which path '{}' needs", kernel.file.string(), name,
+                      path.name);
+}
+
+bool apply_phase_labels(const Vmlinux& kernel, Image& image) {
+    if (kernel.phase_labels.empty()) return false;
+    for (const auto& [name, address] : kernel.phase_labels)
+        image.set_foreign_phase(address, phase_of_label(name));
+    for (const ForeignRegion& r : kernel.regions)
+        image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
+    return true;
 }
 
 Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image) {
@@ -494,7 +500,8 @@ Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path
     if (!ops) return make_error("the {} harness defines no tracer_ops", path.arch);
     ForeignRegion* data = image.foreign_at(*op);
     if (!data || *op + 8 > data->base + data->bytes.size())
-        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section", kernel.file.string(), *op);
+        return make_error("{}: function_trace_op ({:#x}) is not in a mapped section",
+                          kernel.file.string(), *op);
     std::memcpy(data->bytes.data() + (*op - data->base), &*ops, 8);
     return {};
 }
@@ -506,269 +513,29 @@ MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
     if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return l;
     // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
     // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
-    const uint64_t base = (kernel.regions.front().base - 0x1000000) & ~0xfffffull;
+    // (load_vmlinux refused an image with no room below it)
+    if (kernel.regions.front().base < arm64_harness_gap + l.text_base)
+        return l; // no room: map_kernel says so
+    const uint64_t base = (kernel.regions.front().base - arm64_harness_gap) & ~0xfffffull;
     const uint64_t shift = base - l.text_base;
     l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
     return l;
 }
 
-std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
-    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64 ? vmlinux_detail::arm64_note(kernel, path) : "";
+VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
+    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64
+               ? vmlinux_detail::arm64_note(kernel, path)
+               : VmlinuxNote{};
 }
-
-namespace {
-
-// The first `pattern` in [begin, end) of the kernel's mapped code, or nullopt.
-std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t end, std::string_view pattern) {
-    const ForeignRegion* r = image.foreign_at(begin);
-    for (uint64_t pc = begin; r && pc + pattern.size() <= end && r->contains(pc + pattern.size() - 1); ++pc)
-        if (std::memcmp(r->bytes.data() + (pc - r->base), pattern.data(), pattern.size()) == 0) return pc;
-    return std::nullopt;
-}
-
-// A path whose kernel code is an exception entry (t.entered_by_trap): the trap delivery reaches
-// the kernel's entry (defined as t.symbol by the caller), whose call of the C handler is
-// rewritten to reach the harness's model of it. Phases without tracesim's own labels, as
-// kprobe_int3.S labels its model: save from the entry and in error_entry, dispatch from the
-// `movq %rsp, %rdi` passing the regs to the C handler through the `jmp error_return` after it,
-// trap-return in error_return, restore in restore_regs_and_return_to_kernel up to its `addq $8, %rsp`
-// (orig_ax), trap-return from there through iretq (native_irq_return_iret). The return half is
-// found by those symbols (local ones: the image's symbol table or System.map); an image without
-// them counts it as trap-return.
-Expected<void> attach_trap_entry(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
-    const uint64_t entry = *kernel.address_of(t.symbol);
-    const KernelSymbol& k = kernel.symbols.find(t.symbol)->second;
-    const uint64_t end = entry + (k.size ? k.size : 0x100);
-    const std::string_view callee = t.c_callees[0];
-    auto model = image.address_of(callee);
-    if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
-    ForeignRegion* r = image.foreign_at(entry);
-    if (!r || retarget(r->bytes, r->base, entry, end, *kernel.address_of(callee), *model) == 0)
-        return make_error("{}: {} does not call {}, which path '{}' replaces by its model", kernel.file.string(),
-                          t.symbol, callee, path.name);
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& region : kernel.regions)
-            image.set_foreign_phase(region.base + region.bytes.size(), std::nullopt);
-        return {};
-    }
-    image.set_foreign_phase(entry, Phase::save);
-    uint64_t entry_end = end;
-    for (uint64_t pc = entry; pc + 5 <= end; ++pc) {
-        const uint8_t* b = r->bytes.data() + (pc - r->base);
-        int32_t disp;
-        std::memcpy(&disp, b + 1, 4);
-        if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(disp) != *model) continue;
-        const bool regs_arg = pc >= entry + 3 && std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0; // movq %rsp, %rdi
-        image.set_foreign_phase(regs_arg ? pc - 3 : pc, Phase::dispatch); // up to error_return, as the model
-        if (!kernel.has("error_return")) image.set_foreign_phase(pc + 5, Phase::trap_return);
-        if (!k.size && r->contains(pc + 5)) // the entry ends with the call's `jmp error_return`
-            entry_end = pc + 5 + (b[5] == 0xe9 ? 5 : b[5] == 0xeb ? 2 : 0);
-        break;
-    }
-    image.set_foreign_phase(entry_end, std::nullopt);
-    if (auto save = kernel.symbols.find("error_entry"); save != kernel.symbols.end()) {
-        image.set_foreign_phase(save->second.address, Phase::save);
-        if (save->second.size) image.set_foreign_phase(save->second.address + save->second.size, std::nullopt);
-    }
-    if (auto ret = kernel.symbols.find("error_return"); ret != kernel.symbols.end()) {
-        image.set_foreign_phase(ret->second.address, Phase::trap_return);
-        if (ret->second.size) image.set_foreign_phase(ret->second.address + ret->second.size, std::nullopt);
-    }
-    if (auto restore = kernel.address_of("restore_regs_and_return_to_kernel")) {
-        image.set_foreign_phase(*restore, Phase::restore);
-        if (auto orig_ax = find_bytes(image, *restore, *restore + 0x40, "\x48\x83\xc4\x08")) // addq $8, %rsp
-            image.set_foreign_phase(*orig_ax + 4, Phase::trap_return);
-        if (auto iret = kernel.address_of("native_irq_return_iret"))
-            image.set_foreign_phase(*iret + 2, std::nullopt); // after iretq (48 cf)
-    }
-    return {};
-}
-
-
-// optprobe: arch_prepare_optimized_kprobe's detour buffer, built from the image's template as
-// opt.c builds it: the bytes optprobe_template_entry .. optprobe_template_end copied, `movabs
-// $op, %rdi` written at optprobe_template_val (synthesize_set_arg1) and `call` to the callback
-// at optprobe_template_call (synthesize_relcall; here the harness's optimized_callback), the
-// probed instruction copied after the template (the 5 bytes the jmp replaces: traced_func's
-// NOP) and `jmp` back to the next instruction (synthesize_reljump). The buffer is a page of its
-// own after the harness's text (a booted kernel takes it from the module area, within rel32 of
-// both); the path's site patch, `jmp optprobe_slot`, then reaches it. Phases as optprobe.S
-// labels its slot: save from the entry, dispatch from the `movq %rsp, %rsi` before the argument,
-// restore after the call, site for the copied instruction and the jump back.
-Expected<void> attach_template_copy(const Vmlinux& kernel, const PathSpec& path, const Trampoline& t, Image& image) {
-    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
-    auto begin = need(t.symbol), end = need(t.kernel_code[0]), val = need("optprobe_template_val"),
-         call = need("optprobe_template_call");
-    for (auto* e : {&begin, &end, &val, &call})
-        if (!*e) return e->take_error();
-    const uint64_t size = *end - *begin;
-    const ForeignRegion* r = image.foreign_at(*begin);
-    if (size == 0 || size > 0x200 || !r || !r->contains(*end - 1) || *val < *begin || *val + 10 > *end ||
-        *call < *begin || *call + 5 > *end)
-        return make_error("{}: optprobe_template_entry .. _end ({:#x} .. {:#x}) is not a template the importer knows",
-                          kernel.file.string(), *begin, *end);
-    auto callback = image.address_of(t.c_callees[0]);
-    auto op = image.address_of("optprobe_op");
-    auto probed = image.address_of("traced_func");
-    if (!callback || !op || !probed)
-        return make_error("the x86_64 harness of path '{}' has no optimized_callback / optprobe_op / traced_func",
-                          path.name);
-    constexpr uint64_t displaced = 5; // the probed instruction: traced_func's 5-byte NOP (optprobe.S)
-    const uint64_t buf = image.layout.text_base + image.layout.text_size;
-    ForeignRegion detour{fmt::format("optprobe detour buffer (copy of {}'s optprobe_template)",
-                                     kernel.file.filename().string()),
-                         buf, std::vector<uint8_t>(0x1000, 0xcc)};
-    std::vector<uint8_t>& b = detour.bytes;
-    std::memcpy(b.data(), r->bytes.data() + (*begin - r->base), size);
-    auto rel32 = [&](uint64_t at, uint64_t target) {
-        const int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target - (buf + at + 5)));
-        std::memcpy(b.data() + at + 1, &rel, 4);
-    };
-    const uint64_t val_at = *val - *begin, call_at = *call - *begin;
-    b[val_at] = 0x48, b[val_at + 1] = 0xbf; // movabs $op, %rdi
-    std::memcpy(b.data() + val_at + 2, &*op, 8);
-    b[call_at] = 0xe8; // call optimized_callback
-    rel32(call_at, *callback);
-    std::memcpy(b.data() + size, image.text.data() + (*probed - image.layout.text_base), displaced);
-    b[size + displaced] = 0xe9; // jmp back after the probed instruction
-    rel32(size + displaced, *probed + displaced);
-    const bool regs_arg = val_at >= 3 && std::memcmp(b.data() + val_at - 3, "\x48\x89\xe6", 3) == 0; // movq %rsp, %rsi
-    image.foreign.push_back(std::move(detour));
-    image.define_symbol("optprobe_slot", buf, fmt::format("the detour buffer copied from {}'s optprobe_template_entry",
-                                                          kernel.file.filename().string()));
-    image.set_foreign_phase(buf, Phase::save);
-    image.set_foreign_phase(buf + val_at - (regs_arg ? 3 : 0), Phase::dispatch);
-    image.set_foreign_phase(buf + call_at + 5, Phase::restore);
-    image.set_foreign_phase(buf + size, Phase::site);
-    image.set_foreign_phase(buf + size + displaced + 5, std::nullopt);
-    return {};
-}
-} // namespace
 
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     using namespace vmlinux_detail;
     if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
         return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
     if (path.arch == Arch::arm64)
-        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image) : attach_arm64(kernel, path, image);
-    const Trampoline& t = *trampoline_of(path);
-    const std::string file = kernel.file.filename().string();
-    auto need = [&](std::string_view name) { return vmlinux_detail::need(kernel, path, name); };
-    if (auto ok = map_kernel(kernel, image); !ok) return ok;
-
-    auto entry = need(t.symbol);
-    if (!entry) return entry.take_error();
-    const KernelSymbol& tramp = kernel.symbols.find(t.symbol)->second;
-    image.define_symbol(std::string(t.symbol), *entry, file);
-    for (std::string_view helper : {"ftrace_stub", "__x86_return_thunk"})
-        if (auto a = kernel.address_of(helper)) image.define_symbol(std::string(helper), *a, file);
-    if (t.entered_by_trap) return attach_trap_entry(kernel, path, t, image);
-    if (t.copied_template) return attach_template_copy(kernel, path, t, image);
-
-    // Phases: tracesim's own labels when the image was built from kernels/*.S; else from the
-    // kernel's labels (save until the ops pointer is loaded, dispatch up to the ftrace_call,
-    // restore after it; code outside the trampoline keeps the phase it was entered from).
-    const uint64_t tramp_end = *entry + (tramp.size ? tramp.size : 0x400);
-    if (!kernel.phase_labels.empty()) {
-        for (const auto& [name, address] : kernel.phase_labels) image.set_foreign_phase(address, phase_of_label(name));
-        for (const ForeignRegion& r : kernel.regions) image.set_foreign_phase(r.base + r.bytes.size(), std::nullopt);
-    } else {
-        image.set_foreign_phase(*entry, Phase::save);
-        std::optional<uint64_t> dispatch = kernel.address_of(t.op_ptr);
-        auto call = kernel.address_of(t.call_site);
-        if (t.dispatch_at_regs_arg && call)
-            if (const ForeignRegion* r = image.foreign_at(*call))
-                for (uint64_t pc = *call - 4; pc >= std::max(*entry, *call - 0x40) && r->contains(pc); --pc)
-                    if (std::memcmp(r->bytes.data() + (pc - r->base), "\x48\x8d\x0c\x24", 4) == 0) {
-                        dispatch = pc;
-                        break;
-                    }
-        if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
-        if (call) image.set_foreign_phase(*call + 5, Phase::restore);
-        if (tramp.size) image.set_foreign_phase(tramp_end, std::nullopt);
-    }
-
-    // The ftrace_call site: by its label, else the call in the trampoline to ftrace_stub (or to
-    // the symbol our own sources call there).
-    std::optional<uint64_t> site = kernel.address_of(t.call_site);
-    if (!site) {
-        std::vector<uint64_t> targets;
-        for (std::string_view name : {"ftrace_stub", "ftrace_ops_func"})
-            if (auto a = kernel.address_of(name)) targets.push_back(*a);
-        const ForeignRegion* r = image.foreign_at(*entry);
-        for (uint64_t pc = *entry; r && pc + 5 <= std::min(tramp_end, r->base + r->bytes.size()); ++pc) {
-            const uint8_t* b = r->bytes.data() + (pc - r->base);
-            if (b[0] != 0xe8) continue;
-            int32_t rel;
-            std::memcpy(&rel, b + 1, 4);
-            if (std::find(targets.begin(), targets.end(), pc + 5 + static_cast<int64_t>(rel)) != targets.end()) {
-                site = pc;
-                break;
-            }
-        }
-    }
-    if (!site)
-        return make_error("{} has no '{}' label and no call to ftrace_stub in {}: cannot find the site path '{}' "
-                          "patches to call its handler", kernel.file.string(), t.call_site, t.symbol, path.name);
-    if (auto ok = image.patch(*site, 5, "call ftrace_ops_func", fmt::format("{} of {}", t.call_site, file)); !ok)
-        return ok.take_error();
-
-    // The path's other kernel trampolines, and the C functions they call.
-    auto extent = [&](std::string_view name) {
-        const KernelSymbol& k = kernel.symbols.find(name)->second;
-        return std::pair{k.address, k.address + (k.size ? k.size : 0x400)};
-    };
-    for (std::string_view name : t.kernel_code) {
-        if (name.empty()) continue;
-        auto [begin, end] = extent(name);
-        auto model = image.address_of(name);
-        if (!model) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, name);
-        if (retarget(image.text, image.layout.text_base, image.layout.text_base,
-                     image.layout.text_base + image.text.size(), *model, begin) == 0)
-            return make_error("path '{}': nothing in the harness refers to {}", path.name, name);
-        image.define_symbol(std::string(name), begin, file);
-        for (std::string_view callee : t.c_callees) {
-            if (callee.empty()) continue;
-            auto stub = image.address_of(callee);
-            if (!stub) return make_error("the {} harness of path '{}' has no model of {}", path.arch, path.name, callee);
-            ForeignRegion* r = image.foreign_at(begin);
-            uint64_t callee_at = *kernel.address_of(callee);
-            if (!r || retarget(r->bytes, r->base, begin, end, callee_at, *stub) == 0)
-                return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
-                                  kernel.file.string(), name, callee, path.name);
-            if (kernel.phase_labels.empty()) {
-                // save up to the call's argument set-up, hijack for the call (the C model), restore
-                // after it, hijack again for the jump back (as return_to_handler_*.S mark them).
-                image.set_foreign_phase(begin, Phase::save);
-                for (uint64_t pc = begin; pc + 5 <= end && r->contains(pc + 4); ++pc) {
-                    const uint8_t* b = r->bytes.data() + (pc - r->base);
-                    int32_t rel;
-                    std::memcpy(&rel, b + 1, 4);
-                    if (b[0] != 0xe8 || pc + 5 + static_cast<int64_t>(rel) != *stub) continue;
-                    // the argument: `movq %rbp, %rdi` (6.1 return_to_handler) or `movq %rsp, %rdi`
-                    // (the regs: arch_rethook_trampoline, 6.14 return_to_handler)
-                    bool arg = pc >= begin + 3 && (std::memcmp(b - 3, "\x48\x89\xef", 3) == 0 ||
-                                                   std::memcmp(b - 3, "\x48\x89\xe7", 3) == 0);
-                    image.set_foreign_phase(arg ? pc - 3 : pc, Phase::hijack);
-                    image.set_foreign_phase(pc + 5, Phase::restore);
-                    // the jump back to the original return address (after t.jump_back): hijack
-                    const std::string_view back = t.jump_back;
-                    for (uint64_t q = pc + 5; !back.empty() && q + back.size() <= end && r->contains(q + back.size() - 1);
-                         ++q)
-                        if (std::memcmp(r->bytes.data() + (q - r->base), back.data(), back.size()) == 0) {
-                            image.set_foreign_phase(q + back.size(), Phase::hijack);
-                            break;
-                        }
-                    break;
-                }
-                image.set_foreign_phase(end, std::nullopt);
-            }
-        }
-    }
-
-    // function_trace_op: the ops the trampoline passes as the 3rd argument.
-    return set_function_trace_op(kernel, path, image);
+        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image)
+                                     : attach_arm64(kernel, path, image);
+    return attach_x86(kernel, path, image);
 }
 
 } // namespace tracesim

@@ -38,6 +38,9 @@ struct Vmlinux {
     // runs it, with .rela.dyn applied). Regions, symbols and phase labels hold run addresses.
     uint64_t displacement = 0;
     size_t relocations_applied = 0, relocations_skipped = 0; // RELA (R_AARCH64_RELATIVE) and RELR
+    // It has RELA / RELR relocations (.rela.dyn / .relr.dyn, a raw Image's __rela_start /
+    // __relr_start). A displaced image without them keeps link-address pointers, unmapped at run.
+    bool relocatable = false;
     bool raw_image = false; // an arm64 Image without ELF headers (symbols from System.map)
     std::vector<ForeignRegion> regions; // every allocated section in the kernel half, page-aligned
     std::map<std::string, KernelSymbol, std::less<>> symbols;
@@ -49,7 +52,8 @@ struct Vmlinux {
 
 // Reads `file` (an ELF vmlinux with a symbol table; `system_map`, when given, adds its symbols,
 // for a stripped image), or a raw arm64 Image with its System.map.
-Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file, const std::filesystem::path& system_map = {});
+Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
+                               const std::filesystem::path& system_map = {});
 
 // Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
 // replaced by stubs, and trampolines the kernel was built without.
@@ -64,8 +68,14 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
 MemoryLayout vmlinux_layout(const Vmlinux& kernel);
 
 // What differs between the kernel's ABI on `path` and the model's, when it matters for reading
-// the numbers (arm64 6.1: ftrace_caller hands a pt_regs, not a ftrace_regs); "" when nothing does.
-std::string vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
+// the numbers (arm64 6.1: ftrace_caller hands a pt_regs, not a ftrace_regs); text "" when nothing
+// does. `other_regs_struct`: the handler gets a different struct than the model's regs_struct, so
+// the register-struct checks (the model's offsets) do not apply to the image's run.
+struct VmlinuxNote {
+    std::string text;
+    bool other_regs_struct = false;
+};
+VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
 
 // Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
 Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);
