@@ -45,117 +45,71 @@ struct Trampoline {
     bool copied_template = false;
 };
 constexpr std::string_view add_rsp_16 = "\x48\x83\xc4\x10"; // addq $16, %rsp
+
+// The mechanisms; a path uses one, and differs from the others on it only by the C it stands for.
+constexpr Trampoline ftrace_entry{
+    .symbol = "ftrace_caller", .call_site = "ftrace_call", .op_ptr = "ftrace_caller_op_ptr"};
+constexpr Trampoline ftrace_regs_entry{.symbol = "ftrace_regs_caller",
+                                       .call_site = "ftrace_regs_call",
+                                       .op_ptr = "ftrace_regs_caller_op_ptr",
+                                       .dispatch_at_regs_arg = true};
+// fgraph's return: ftrace_caller at entry, the kernel's return_to_handler at return
+constexpr Trampoline graph_return = [] {
+    Trampoline t = ftrace_entry;
+    t.kernel_code = "return_to_handler";
+    t.c_callee = "ftrace_return_to_handler";
+    t.jump_back = add_rsp_16;
+    return t;
+}();
+// rethook's return: ftrace_regs_caller at entry, the kernel's arch_rethook_trampoline at return
+constexpr Trampoline rethook_return = [] {
+    Trampoline t = ftrace_regs_entry;
+    t.kernel_code = "arch_rethook_trampoline";
+    t.c_callee = "arch_rethook_trampoline_callback";
+    return t;
+}();
+// int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
+// model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
+constexpr Trampoline int3_entry{.symbol = "asm_exc_int3",
+                                .dispatch_at_regs_arg = true,
+                                .c_callee = "exc_int3",
+                                .built_with = "kprobe_int3_handler",
+                                .entered_by_trap = true};
+// optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
+// arch_prepare_optimized_kprobe does, around our model of optimized_callback
+constexpr Trampoline optprobe_template{.symbol = "optprobe_template_entry",
+                                       .dispatch_at_regs_arg = true,
+                                       .kernel_code = "optprobe_template_end",
+                                       .c_callee = "optimized_callback",
+                                       .built_with = "arch_prepare_optimized_kprobe",
+                                       .copied_template = true};
+
+constexpr Trampoline row(Trampoline mechanism, std::string_view path,
+                         std::string_view built_with = "") {
+    mechanism.path = path;
+    if (!built_with.empty()) mechanism.built_with = built_with;
+    return mechanism;
+}
+
 constexpr Trampoline x86_trampolines[] = {
-    {.path = "ftrace",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr"},
-    {.path = "ftrace-regs",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true},
-    {.path = "fgraph",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr",
-     .kernel_code = "return_to_handler",
-     .c_callee = "ftrace_return_to_handler",
-     .jump_back = add_rsp_16},
-    {.path = "fprobe",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr",
-     .kernel_code = "return_to_handler",
-     .c_callee = "ftrace_return_to_handler",
-     .jump_back = add_rsp_16,
-     .built_with = "fprobe_return"},
-    // BPF kprobe_multi on fprobe (the bench's and the session one): fprobe's trampolines, the
+    row(ftrace_entry, "ftrace"),
+    row(ftrace_regs_entry, "ftrace-regs"),
+    row(graph_return, "fgraph"),
+    // fprobe on fgraph, and BPF kprobe_multi on it (the session and the bench's links): the
     // link's handlers as our fprobe_entry / fprobe_return callbacks
-    {.path = "fprobe-bpf",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr",
-     .kernel_code = "return_to_handler",
-     .c_callee = "ftrace_return_to_handler",
-     .jump_back = add_rsp_16,
-     .built_with = "fprobe_return"},
-    {.path = "trig-kprobe-multi",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr",
-     .kernel_code = "return_to_handler",
-     .c_callee = "ftrace_return_to_handler",
-     .jump_back = add_rsp_16,
-     .built_with = "fprobe_return"},
-    {.path = "trig-kretprobe-multi",
-     .symbol = "ftrace_caller",
-     .call_site = "ftrace_call",
-     .op_ptr = "ftrace_caller_op_ptr",
-     .kernel_code = "return_to_handler",
-     .c_callee = "ftrace_return_to_handler",
-     .jump_back = add_rsp_16,
-     .built_with = "fprobe_return"},
-    {.path = "kprobe-ftrace",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true,
-     .built_with = "kprobe_ftrace_handler"},
-    {.path = "kretprobe",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true,
-     .kernel_code = "arch_rethook_trampoline",
-     .c_callee = "arch_rethook_trampoline_callback",
-     .built_with = "pre_handler_kretprobe"},
-    {.path = "fprobe-rethook",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true,
-     .kernel_code = "arch_rethook_trampoline",
-     .c_callee = "arch_rethook_trampoline_callback",
-     .built_with = "fprobe_exit_handler"},
+    row(graph_return, "fprobe", "fprobe_return"),
+    row(graph_return, "fprobe-bpf", "fprobe_return"),
+    row(graph_return, "trig-kprobe-multi", "fprobe_return"),
+    row(graph_return, "trig-kretprobe-multi", "fprobe_return"),
+    row(ftrace_regs_entry, "kprobe-ftrace", "kprobe_ftrace_handler"),
+    row(rethook_return, "kretprobe", "pre_handler_kretprobe"),
+    row(rethook_return, "fprobe-rethook", "fprobe_exit_handler"),
     // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
-    {.path = "trig-kprobe",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true,
-     .built_with = "kprobe_dispatcher"},
-    {.path = "trig-kretprobe",
-     .symbol = "ftrace_regs_caller",
-     .call_site = "ftrace_regs_call",
-     .op_ptr = "ftrace_regs_caller_op_ptr",
-     .dispatch_at_regs_arg = true,
-     .kernel_code = "arch_rethook_trampoline",
-     .c_callee = "arch_rethook_trampoline_callback",
-     .built_with = "kretprobe_dispatcher"},
-    // int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
-    // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
-    {.path = "kprobe",
-     .symbol = "asm_exc_int3",
-     .dispatch_at_regs_arg = true,
-     .c_callee = "exc_int3",
-     .built_with = "kprobe_int3_handler",
-     .entered_by_trap = true},
-    {.path = "kprobe-body",
-     .symbol = "asm_exc_int3",
-     .dispatch_at_regs_arg = true,
-     .c_callee = "exc_int3",
-     .built_with = "kprobe_int3_handler",
-     .entered_by_trap = true},
-    // optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
-    // arch_prepare_optimized_kprobe does, around our model of optimized_callback
-    {.path = "optprobe",
-     .symbol = "optprobe_template_entry",
-     .dispatch_at_regs_arg = true,
-     .kernel_code = "optprobe_template_end",
-     .c_callee = "optimized_callback",
-     .built_with = "arch_prepare_optimized_kprobe",
-     .copied_template = true},
+    row(ftrace_regs_entry, "trig-kprobe", "kprobe_dispatcher"),
+    row(rethook_return, "trig-kretprobe", "kretprobe_dispatcher"),
+    row(int3_entry, "kprobe"),
+    row(int3_entry, "kprobe-body"),
+    row(optprobe_template, "optprobe"),
 };
 
 const Trampoline* trampoline_of(const PathSpec& path) {
