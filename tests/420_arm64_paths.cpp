@@ -25,6 +25,7 @@ Record run_arm(const std::string& path, const std::string& kernel,
 // fprobe-rethook 6.1: fprobe_handler tests entry_handler and exit_handler before the rethook.
 // kprobe 6.1: brk; vectors 7 + kernel_entry 23 (18 stores, 288 B) + dispatch + kernel_exit 23
 //   (its erratum-1508412 nop included), twice (the NOP stepped out of line); 6.14: once.
+// kretprobe 6.9 (to 6.12): 6.14's BRK return with 6.1's stepped entry NOP: 3 exceptions.
 // kretprobe 6.1: 2 exceptions at entry + the 50-instruction trampoline (17 stores, 272 B);
 //   6.14: 1 exception at entry + 1 at return (brk #KRETPROBES_BRK_IMM).
 // bpf-fentry: 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of 4 instructions
@@ -41,6 +42,7 @@ const PathCounts counts[] = {
     {"kprobe-body", "6.14", 223, 96, 92, 768, 736, 2, 60, 114, 34, 0, 12},
     {"kretprobe", "6.1", 339, 153, 147, 1224, 1176, 2, 86, 134, 54, 49, 12},
     {"kretprobe", "6.14", 289, 124, 111, 988, 888, 2, 60, 118, 34, 63, 12},
+    {"kretprobe", "6.9", 385, 167, 155, 1336, 1240, 3, 90, 159, 51, 63, 18},
     {"bpf-fentry", "6.14", 67, 13, 16, 104, 128, 0, 13, 42, 11, 0, 0},
     {"bpf-fexit", "6.14", 137, 21, 25, 168, 200, 0, 13, 106, 8, 8, 0},
 };

@@ -143,7 +143,9 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
 
 TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's brk trampoline "
           "with the modeled counts") {
-    auto file = link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "kretprobe-brk");
+    auto file =
+        link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S", "kretprobe_brk_nop_sim.S"},
+                  "kretprobe-brk");
     Vmlinux kernel = load(file);
     CHECK(vmlinux_era(kernel, test::catalogue(), "kretprobe") == "6.14");
     check_paths(kernel, {"kretprobe", "trig-kretprobe", "trig-kprobe"});
@@ -158,6 +160,15 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
     CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
               .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") !=
           std::string::npos);
+    // 6.9-6.12: the same BRK trampoline, but no simulate_nop: the entry NOP is stepped out of
+    // line. The importer picks the 6.9 era (3 exceptions per hit).
+    Vmlinux stepping = kernel;
+    stepping.symbols.erase("simulate_nop");
+    CHECK(vmlinux_era(stepping, test::catalogue(), "kretprobe") == "6.9");
+    check_paths(stepping, {"kretprobe"});
+    CHECK(run("kretprobe", stepping, true).traps == 3);
+    const PathSpec& v6_9 = **test::catalogue().find_path("kretprobe", Arch::arm64, "6.9");
+    CHECK(vmlinux_unsupported_reason(stepping, v6_9).empty());
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
                                    " --path trig-kretprobe");
     CHECK(text.exit_code == 0);
@@ -195,7 +206,9 @@ TEST_CASE("x86_64 optprobe runs a detour buffer copied from a linked vmlinux's o
 
 TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reason, per arch") {
     Vmlinux x86 = load(link_more(Arch::x86_64, {"ftrace_caller.S"}, "reasons-x86"));
-    Vmlinux arm = load(link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S"}, "reasons-arm64"));
+    Vmlinux arm =
+        load(link_more(Arch::arm64, {"entry_el1.S", "kretprobe_brk.S", "kretprobe_brk_nop_sim.S"},
+                       "reasons-arm64"));
     for (const Vmlinux* kernel : {&x86, &arm}) {
         CAPTURE(kernel->arch);
         const std::string jit = fmt::format("arch/{}/net/bpf_jit_comp.c",

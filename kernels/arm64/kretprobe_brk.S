@@ -1,8 +1,10 @@
 // kretprobe from 6.9: the return trampoline is a BRK, so the exception entry builds a complete
 // pt_regs (pstate = SPSR). Follows Linux v6.14 arch/arm64/kernel/probes/kprobes_trampoline.S
 // (`brk #KRETPROBES_BRK_IMM` then a BUG) and kprobes.c kretprobe_breakpoint_handler ("arm64:
-// kretprobes: acquire the regs via a BRK exception", 6.9). The entry kprobe sits on the first
-// NOP, simulated (6.13+): one exception at entry, one at return. Written from the effects.
+// kretprobes: acquire the regs via a BRK exception", 6.9). Written from the effects.
+// The entry kprobe on the first NOP is data of the era: kretprobe_brk_nop_sim.S (6.13+: the
+// NOP simulated, one exception at entry, one at return) or kretprobe_brk_nop_xol.S (6.9-6.12:
+// the NOP stepped out of line, two exceptions at entry, one at return).
     .text
     .globl __kretprobe_trampoline
 __kretprobe_trampoline:
@@ -11,6 +13,7 @@ phase.hijack.kretprobe_trampoline_brk:
     brk     #0x800                          // ASM_BUG: never reached
 
 // kretprobe_breakpoint_handler(regs, esr)
+    .globl kretprobe_breakpoint_handler
 kretprobe_breakpoint_handler:
 phase.hijack.kretprobe_breakpoint_handler:
     stp     x29, x30, [sp, #-32]!
@@ -33,16 +36,3 @@ phase.hijack.kretprobe_breakpoint_handler:
     ldr     x19, [sp, #16]
     ldp     x29, x30, [sp], #32
     ret
-
-    .data
-    .balign 64
-    .globl probed_kprobe
-probed_kprobe:                              // addr, pre_handler, slot, simulate, restore, opcode
-    .quad   traced_func, pre_handler_kretprobe, 0, simulate_nop, 0, 0xd503201f
-    .balign 64
-    .globl kernel_break_hooks
-kernel_break_hooks:                         // registered el1 break hooks: imm, fn
-    .quad   KPROBES_BRK_IMM, kprobe_breakpoint_handler
-    .quad   KPROBES_BRK_SS_IMM, kprobe_breakpoint_ss_handler
-    .quad   KRETPROBES_BRK_IMM, kretprobe_breakpoint_handler
-    .quad   0, 0

@@ -45,12 +45,15 @@ enum class Form {
 // models stand for, each "a|b" = either name (Debian's 6.12.117 has kprobe_brk_handler /
 // kretprobe_brk_handler, 6.1 the *_breakpoint_handler names): not run, but an image without them
 // was built without the path.
+// `simulates_nop`: the era's entry kprobe simulates the NOP (simulate_nop, 6.13+) rather than
+// stepping it out of line; an image has the function or not, which picks the era.
 struct TrapPath {
     std::string_view path, era; // era "": every era of the path
     std::string_view kernel_code{};
     Form form = Form::none;
     std::string_view c_callee{};
     std::array<std::string_view, 2> built_with{};
+    bool simulates_nop = false;
 };
 constexpr std::string_view kprobe_handler = "kprobe_breakpoint_handler|kprobe_brk_handler";
 constexpr TrapPath trap_paths[] = {
@@ -67,7 +70,15 @@ constexpr TrapPath trap_paths[] = {
      "__kretprobe_trampoline",
      Form::brk,
      {},
-     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"}},
+     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"},
+     true},
+    {"kretprobe",
+     "6.9",
+     "__kretprobe_trampoline",
+     Form::brk,
+     {},
+     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"},
+     false},
     // the BPF bench's: the same entries, kprobe_dispatcher / kretprobe_dispatcher's programs
     {"trig-kprobe", "", {}, Form::none, {}, {kprobe_handler, "kprobe_dispatcher"}},
     {"trig-kretprobe",
@@ -75,7 +86,8 @@ constexpr TrapPath trap_paths[] = {
      "__kretprobe_trampoline",
      Form::brk,
      {},
-     {kprobe_handler, "kretprobe_dispatcher"}},
+     {kprobe_handler, "kretprobe_dispatcher"},
+     true},
 };
 
 const TrapPath* trap_path_of(const PathSpec& path) {
@@ -172,10 +184,18 @@ std::vector<std::string_view> arm64_trap_paths() {
     return names;
 }
 
+// Does `t`'s way of running the entry NOP match the image's (BRK-returning eras only)? It picks
+// the era; a mismatch is not a reason to refuse: the NOP's handling is our C model, not the
+// image's code, on both sides.
+bool nop_matches(const Vmlinux& kernel, const TrapPath& t) {
+    return t.form != Form::brk || t.simulates_nop == kernel.has("simulate_nop");
+}
+
 std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
     const Form form = form_of(kernel, "__kretprobe_trampoline");
     for (const TrapPath& t : trap_paths)
-        if (t.path == path && !t.era.empty() && t.form == form) return std::string(t.era);
+        if (t.path == path && !t.era.empty() && t.form == form && nop_matches(kernel, t))
+            return std::string(t.era);
     return "";
 }
 
