@@ -24,48 +24,7 @@
     .text
     bpf_fentry_trampoline bpf_trampoline_fentry, bpf_prog_fentry, tracer_entry_func, x3
 
-    .globl bpf_trampoline_fexit
-bpf_trampoline_fexit:
-phase.save.bpf_trampoline_fexit:
-    bti     jc
-    stp     x29, x9, [sp, #-16]!
-    mov     x29, sp
-    stp     x29, x30, [sp, #-16]!
-    mov     x29, sp
-    sub     sp, sp, #FEXIT_STACK
-    mov     x10, #3
-    str     x10, [sp, #NREGS_OFF]
-    str     x0, [sp, #BARGS_OFF]
-    str     x1, [sp, #BARGS_OFF + 8]
-    str     x2, [sp, #BARGS_OFF + 16]
-    str     x19, [sp, #56]
-    str     x20, [sp, #64]
-phase.dispatch.bpf_trampoline_fexit:
-    mov_addr x0, bpf_tramp_image
-    emit_call __bpf_tramp_enter
-    invoke_bpf_prog bpf_prog_fentry, tracer_entry_func, x3
-phase.hijack.bpf_trampoline_fexit_call:
-    ldr     x0, [sp, #BARGS_OFF]            // restore_args
-    ldr     x1, [sp, #BARGS_OFF + 8]
-    ldr     x2, [sp, #BARGS_OFF + 16]
-    ldr     x10, [sp, #FEXIT_STACK + 8]     // retaddr_off: the BL's return address
-    adr     x30, 2f                         // the original returns here
-    ret     x10                             // call the original function
-2:  str     x0, [sp, #RETVAL_OFF]           // ctx[3] = the return value
-    nop                                     // im->ip_after_call
-phase.dispatch.bpf_trampoline_fexit_progs:
-    invoke_bpf_prog bpf_prog_fexit, tracer_exit_func, x3
-    mov_addr x0, bpf_tramp_image
-    emit_call __bpf_tramp_exit
-phase.restore.bpf_trampoline_fexit:
-    ldr     x19, [sp, #56]
-    ldr     x20, [sp, #64]
-    ldr     x0, [sp, #RETVAL_OFF]
-    mov     sp, x29
-    ldp     x29, x30, [sp], #16
-    ldp     x29, x9, [sp], #16
-    mov     x30, x9                         // skip the patched function: back to the parent
-    ret     x9
+    bpf_fexit_trampoline bpf_trampoline_fexit, bpf_tramp_image, bpf_prog_fexit, tracer_exit_func, x3, bpf_prog_fentry, tracer_entry_func
 
 // __bpf_prog_enter_recur(prog, run_ctx): 0 = recursion, skip the program
 __bpf_prog_enter_recur:
