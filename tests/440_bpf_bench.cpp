@@ -308,6 +308,19 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
     CHECK(shared_jmp.cycles_traced->return_mispredicts_warm == 1);
     CHECK(return_mispredicts_warm(shared_jmp, Phase::restore) == 1);
     CHECK(shared_jmp.cycles_traced->mispredicts_warm == 1);
+    // fmod_ret takes the same two modes (CALL_ORIG): the bench's -22 program skips the body in
+    // both; 6.19's jmp mode drops the add $8 (one instruction) and its return mispredict.
+    for (auto [kernel, instructions, mispredicts] :
+         {std::tuple{"6.14", 63, 1}, std::tuple{"6.19", 62, 0}}) {
+        CAPTURE(kernel);
+        RunRequest request{Arch::x86_64, "trig-fmodret", kernel, "empty", 3};
+        request.core = "znver3";
+        auto r = run_path(catalogue(), request);
+        REQUIRE(r);
+        CHECK(r->checks.ok());
+        CHECK(r->per_call.instructions == instructions);
+        CHECK(r->cycles_traced->return_mispredicts_warm == mispredicts);
+    }
     // With the shipped one-level driver.S the trampoline's ret is the run's last instruction,
     // scored against the run's stop address: the classic mode's one mispredict, none in jmp mode.
     for (auto [kernel, expected] : {std::pair{"6.14", 1}, std::pair{"6.19", 0}}) {
@@ -460,9 +473,9 @@ TEST_CASE("scenarios/bpf-bench.toml: both arches, every trig-* path, the same by
     const std::vector<KnownCore> cores = {{"znver3", Arch::x86_64}, {"neoverse-v2", Arch::arm64}};
     auto s = load_scenario(tracesim_home() / "scenarios" / "bpf-bench.toml", catalogue(), cores);
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
-    // x86_64: none + 9 trig-* + trig-fexit in its second mode (@6.14 and @6.19) = 11; arm64: 10
-    // (no 6.19 trig-fexit era there); one core each.
-    CHECK(s->requests.size() == 21);
+    // x86_64: none + 9 trig-* + trig-fexit and trig-fmodret in their second mode (@6.14 and
+    // @6.19) = 12; arm64: 10 (no 6.19 eras there); one core each.
+    CHECK(s->requests.size() == 22);
     auto first = run_batch(catalogue(), s->requests, 1);
     auto again = run_batch(catalogue(), s->requests, 1);
     auto parallel = run_batch(catalogue(), s->requests, 4);
@@ -534,7 +547,7 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
     //   zeroed (xor, mov) + the saved return (mov) + cmp + jne, minus what the taken jne skips
     //   (3 arg reloads, call, rax store, ip_after_call NOP, padding NOP: 7) and the body the
     //   untraced call runs (8 with its ret); the program's return is a mov for trig_prog's xor.
-    Record fmodret = run_record("trig-fmodret");
+    Record fmodret = run_record("trig-fmodret", Arch::x86_64, "6.14");
     CHECK(fmodret.per_call.instructions == 63);
     CHECK(fmodret.per_call.bytes_stored == 200);
     // x86_64 trig-rawtp 55 = our save/restore around the block (3 pushes, 3 pops, ret: 7) +

@@ -14,7 +14,7 @@
 // (the JIT's emit_nops uses at most 8-byte NOPs).
     .include "bpf_trampoline.inc"
 
-    .macro  bpf_fmodret_trampoline name, prog, func
+    .macro  bpf_fmodret_trampoline name, prog, func, mode=call
     .text
     .globl \name
 \name:
@@ -48,9 +48,15 @@ phase.restore.\name:
     movq    -8(%rbp), %rax                  // the (possibly overridden) return value
     movq    -48(%rbp), %rbx
     leave
-    addq    $8, %rsp                        // skip the return into the traced function
+    .ifc    \mode, call
+    addq    $8, %rsp                        // SKIP_FRAME: skip the return into the traced function
+    .endif
     ret                                     // to the traced function's caller
     .endm
 
     bpf_fmodret_trampoline trig_tramp_fmodret, trig_prog, trig_bpf_func
     bpf_fmodret_trampoline trig_tramp_fmodret_bench, trig_fmodret_prog, trig_fmodret_bpf_func
+    // v6.19's jmp mode (DYNAMIC_FTRACE_WITH_JMP: CALL_ORIG without SKIP_FRAME, as for fexit,
+    // bpf_trampoline_fexit_jmp.S): the site jumps here, no `add $8`, the ret pairs with the
+    // caller's call.
+    bpf_fmodret_trampoline trig_tramp_fmodret_bench_jmp, trig_fmodret_prog, trig_fmodret_bpf_func, jmp
