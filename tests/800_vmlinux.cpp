@@ -312,6 +312,58 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
     std::filesystem::remove_all(file.parent_path());
 }
 
+TEST_CASE("arm64 fprobe and BPF kprobe_multi (6.14) run on a linked vmlinux's ftrace_caller and "
+          "return_to_handler with the modeled counts") {
+    // fprobe_return: the C whose presence says the image was built with fprobe on fgraph (never
+    // run: the harness's fprobe.S runs as fgraph's user).
+    auto file = link_glued(Arch::arm64, {"ftrace_caller.S", "fgraph.S"}, "arm64-fprobe",
+                           "    .text\n    .globl fprobe_return\nfprobe_return:\n    ret\n");
+    auto kernel = load_vmlinux(file);
+    REQUIRE_MESSAGE(kernel, (kernel ? "" : kernel.error().message));
+    Vmlinux unlabelled = *kernel;
+    unlabelled.phase_labels.clear();
+    const auto paths = {"fprobe", "fprobe-bpf", "trig-kprobe-multi", "trig-kretprobe-multi"};
+    for (const char* path : paths) {
+        CAPTURE(path);
+        CHECK(vmlinux_era(*kernel, test::catalogue(), path) == "6.14");
+        Record model = run(path, *kernel, false);
+        CHECK(model.per_call.instructions > 0);
+        for (const Vmlinux* image :
+             {static_cast<const Vmlinux*>(&*kernel), &std::as_const(unlabelled)}) {
+            CAPTURE(image->phase_labels.size());
+            check_same(model, run(path, *image, true));
+        }
+    }
+    // The kernel's return_to_handler is what runs: a brk in it faults there, named.
+    const uint32_t brk = 0xd4200000u;
+    const std::string fault =
+        fault_of("fprobe", patched(*kernel, *kernel->address_of("return_to_handler") + 4,
+                                   std::string_view(reinterpret_cast<const char*>(&brk), 4)));
+    CHECK(fault.find("return_to_handler+0x4 in vmlinux") != std::string::npos);
+    // An image without fprobe_return (built without CONFIG_FPROBE, or before 6.14): unsupported,
+    // naming the path and the symbol; fgraph still runs.
+    Vmlinux no_fprobe = *kernel;
+    no_fprobe.symbols.erase("fprobe_return");
+    for (const char* path : paths) {
+        CAPTURE(path);
+        const PathSpec* spec = *test::catalogue().find_path(path, Arch::arm64, "6.14");
+        const std::string reason = vmlinux_unsupported_reason(no_fprobe, *spec);
+        CHECK(reason.find(fmt::format("has no fprobe_return, which path '{}'", path)) !=
+              std::string::npos);
+        Image image;
+        auto attached = attach_vmlinux(no_fprobe, *spec, image);
+        REQUIRE(!attached);
+        CHECK(attached.error().message.find("fprobe_return") != std::string::npos);
+    }
+    CHECK(vmlinux_unsupported_reason(no_fprobe, spec_of("fgraph", no_fprobe)).empty());
+    auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
+                                   " --path fprobe --path trig-kprobe-multi");
+    CHECK(text.exit_code == 0);
+    CHECK(text.output.find("arm64 fprobe: modeled (kernel 6.14) vs vmlinux") != std::string::npos);
+    CHECK(text.output.find("functional checks: ok") != std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
+}
+
 TEST_CASE(
     "an arm64 WITH_ARGS-only kernel reports ftrace-regs unsupported, naming ftrace_regs_caller") {
     auto file = link_glued(Arch::arm64, {"ftrace_caller.S"}, "arm64-args-only", glue_arm64_stub);

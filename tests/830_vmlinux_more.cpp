@@ -230,9 +230,11 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
                   .find("proposal") != std::string::npos);
     }
     // Paths the importer has no row for: the reason lists what it runs, from its tables.
-    CHECK(vmlinux_unsupported_reason(arm, spec_of("fprobe", arm))
-              .find("it runs ftrace, ftrace-regs, fgraph, kprobe, kprobe-body, kretprobe, "
-                    "trig-kprobe and "
+    PathSpec unknown_arm = spec_of("ftrace", arm);
+    unknown_arm.name = "no-such-path";
+    CHECK(vmlinux_unsupported_reason(arm, unknown_arm)
+              .find("it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, trig-kprobe-multi, "
+                    "trig-kretprobe-multi, kprobe, kprobe-body, kretprobe, trig-kprobe and "
                     "trig-kretprobe") != std::string::npos);
     PathSpec unknown = spec_of("ftrace", x86);
     unknown.name = "no-such-path";

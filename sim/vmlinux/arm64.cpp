@@ -193,23 +193,55 @@ std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
     return std::nullopt;
 }
 
+// The paths on fgraph's mechanism: the kernel's ftrace_caller and return_to_handler around our C
+// models of ftrace_graph_func and ftrace_return_to_handler. They differ only by the fgraph user
+// the harness links (fgraph_tracer.S, or fprobe.S's fprobe_entry / fprobe_return with the link's
+// handlers). `built_with`: a kernel function the user's model stands for, not run; an image
+// without it was built without the path (no CONFIG_FPROBE, or fprobe before 6.14's on fgraph).
+// `only_era`: the one era whose fgraph ABI the path has a model on ("" = each era fgraph knows).
+struct GraphRow {
+    std::string_view path, built_with = "", only_era = "";
+};
+constexpr GraphRow graph_rows[] = {
+    {"fgraph"},
+    // fprobe on fgraph (6.14), and BPF kprobe_multi on it (the session and the bench's links)
+    {"fprobe", "fprobe_return", "6.14"},
+    {"fprobe-bpf", "fprobe_return", "6.14"},
+    {"trig-kprobe-multi", "fprobe_return", "6.14"},
+    {"trig-kretprobe-multi", "fprobe_return", "6.14"},
+};
+
+const GraphRow* graph_row(std::string_view path) {
+    for (const GraphRow& row : graph_rows)
+        if (row.path == path) return &row;
+    return nullptr;
+}
+
 } // namespace
 
 std::vector<std::string_view> arm64_ftrace_paths() {
-    return {"ftrace", "ftrace-regs", "fgraph"};
+    std::vector<std::string_view> names = {"ftrace", "ftrace-regs"};
+    for (const GraphRow& row : graph_rows)
+        names.push_back(row.path);
+    return names;
 }
 
 std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
-    if (path != "fgraph") return arm64_trap_era(kernel, path);
+    const GraphRow* row = graph_row(path);
+    if (!row) return arm64_trap_era(kernel, path);
+    std::string era;
     switch (graph_abi(kernel)) {
     case Graph::regs_graph_func:
     case Graph::regs_graph_caller:
-        return "6.1";
+        era = "6.1";
+        break;
     case Graph::args_fregs:
-        return "6.14";
+        era = "6.14";
+        break;
     default:
-        return "";
+        break;
     }
+    return row->only_era.empty() || era == row->only_era ? era : "";
 }
 
 VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path) {
@@ -244,11 +276,22 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
         return fmt::format("{} has no ftrace_call label and no call to ftrace_stub in {}: path "
                            "'{}' cannot find the site it patches to call its handler",
                            file, entry_symbol(path), path.name);
-    if (path.name != "fgraph") return "";
+    const GraphRow* row = graph_row(path.name);
+    if (!row) return "";
+    if (!row->built_with.empty() && !kernel.has(row->built_with))
+        return fmt::format("{} has no {}, which path '{}' stands for: built without "
+                           "CONFIG_FPROBE, or before 6.14 (fprobe on fgraph), the only era with "
+                           "a model of the path on arm64's fgraph",
+                           file, row->built_with, path.name);
     for (const char* name : {"return_to_handler", "ftrace_return_to_handler"})
         if (!kernel.has(name))
-            return fmt::format("{} has no {}, which path 'fgraph' needs", file, name);
-    switch (graph_abi(kernel)) {
+            return fmt::format("{} has no {}, which path '{}' needs", file, name, path.name);
+    const Graph graph = graph_abi(kernel);
+    if (!row->only_era.empty() && graph != Graph::args_fregs)
+        return fmt::format("{} has {}, but its return_to_handler does not pass a ftrace_regs "
+                           "(6.13+), which path '{}' (fprobe on fgraph, 6.14) needs",
+                           file, row->built_with, path.name);
+    switch (graph) {
     case Graph::regs_graph_func:
         if (path.kernel != "6.1")
             return "this image's fgraph passes fp by value to ftrace_return_to_handler and a "
@@ -322,7 +365,10 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
 
     // The ops func: the harness's `ftrace_ops_func` (the handler, or the path's C model of it), or,
     // for fgraph on a WITH_REGS kernel with ftrace_graph_func, the kernel's own compiled one.
-    const Graph graph = path.name == "fgraph" ? graph_abi(kernel) : Graph::unknown;
+    const GraphRow* row = graph_row(path.name);
+    const Graph graph = row ? graph_abi(kernel) : Graph::unknown;
+    if (row && !row->built_with.empty())
+        if (auto built = need(kernel, path, row->built_with); !built) return built.take_error();
     std::string ops_func = "ftrace_ops_func";
     if (graph == Graph::regs_graph_func) {
         auto func = need(kernel, path, "ftrace_graph_func");
@@ -370,7 +416,7 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         return ok;
     }
 
-    if (path.name == "fgraph") {
+    if (row) {
         // The kernel's return_to_handler is where the hooked function returns: the harness's
         // references to its model (the address the modeled graph func writes) now reach it, and
         // its call to ftrace_return_to_handler (C) reaches the model's.
@@ -380,13 +426,14 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         const uint64_t rth_end = code_end(kernel, "return_to_handler");
         auto model_rth = image.address_of(v6_1 ? "return_to_handler_v6_1" : "return_to_handler");
         if (!model_rth)
-            return make_error(
-                "the arm64 harness of path 'fgraph' has no model of return_to_handler");
+            return make_error("the arm64 harness of path '{}' has no model of return_to_handler",
+                              path.name);
         // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func
         // runs)
         if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
                            image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
-            return make_error("path 'fgraph': nothing in the harness refers to return_to_handler");
+            return make_error("path '{}': nothing in the harness refers to return_to_handler",
+                              path.name);
         image.define_symbol("return_to_handler", *rth, file);
         struct Stub {
             const char *caller, *callee, *model;
@@ -407,16 +454,15 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
             if (!callee) return callee.take_error();
             auto model = image.address_of(s.model);
             if (!model)
-                return make_error("the arm64 harness of path 'fgraph' has no model of {}",
+                return make_error("the arm64 harness of path '{}' has no model of {}", path.name,
                                   s.callee);
             ForeignRegion* r = image.foreign_at(*caller);
             const uint64_t end = code_end(kernel, s.caller);
             auto site = find_call(kernel, *caller, end, *callee);
             if (!r || !site ||
                 arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
-                return make_error(
-                    "{}: {} does not call {}, which path 'fgraph' replaces by its model",
-                    kernel.file.string(), s.caller, s.callee);
+                return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                                  kernel.file.string(), s.caller, s.callee, path.name);
             if (!kernel.phase_labels.empty()) continue;
             if (std::string_view(s.caller) == "return_to_handler") {
                 // as the models mark it: save the return registers, dispatch the argument and the
