@@ -5,15 +5,5 @@
 //
 // The probe address: the site patch puts the BRK at the catalogue's site_at label;
 // kprobe_handler compares the BRK's address (ELR) with p->addr below, the same label.
-    .data
-    .balign 64
-    .globl probed_kprobe
-probed_kprobe:                              // addr, pre_handler, slot, simulate, restore, opcode
-    .quad   phase.body.traced_func_probe, tracer_entry_func, xol_slot_mul, 0
-    .quad   phase.body.traced_func_probe + AARCH64_INSN_SIZE, 0x9b017c13
-    .balign 64
-    .globl kernel_break_hooks
-kernel_break_hooks:                         // registered el1 break hooks: imm, fn
-    .quad   KPROBES_BRK_IMM, kprobe_breakpoint_handler
-    .quad   KPROBES_BRK_SS_IMM, kprobe_breakpoint_ss_handler
-    .quad   0, 0
+    .include "registered_kprobe.inc"
+    registered_kprobe phase.body.traced_func_probe, tracer_entry_func, xol_slot_mul, 0, phase.body.traced_func_probe + AARCH64_INSN_SIZE, 0x9b017c13

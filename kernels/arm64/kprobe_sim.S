@@ -2,14 +2,5 @@
 // arm_probe_decode_insn simulates a NOP (simulate_nop, INSN_GOOD_NO_SLOT), so a hit takes one
 // BRK exception (Linux v6.14 arch/arm64/kernel/probes/decode-insn.c). The pre_handler is the
 // tracer's handler, given the exception's pt_regs. Data only.
-    .data
-    .balign 64
-    .globl probed_kprobe
-probed_kprobe:                              // addr, pre_handler, slot, simulate, restore, opcode
-    .quad   traced_func, tracer_entry_func, 0, simulate_nop, 0, 0xd503201f
-    .balign 64
-    .globl kernel_break_hooks
-kernel_break_hooks:                         // registered el1 break hooks: imm, fn
-    .quad   KPROBES_BRK_IMM, kprobe_breakpoint_handler
-    .quad   KPROBES_BRK_SS_IMM, kprobe_breakpoint_ss_handler
-    .quad   0, 0
+    .include "registered_kprobe.inc"
+    registered_kprobe traced_func, tracer_entry_func, 0, simulate_nop, 0, 0xd503201f

@@ -2,14 +2,5 @@
 // the NOP is a steppable hint (INSN_GOOD), so it runs from an XOL slot, and every hit takes
 // two BRK exceptions (Linux v6.1 arch/arm64/kernel/probes/decode-insn.c, kprobes.c).
 // The pre_handler is the tracer's handler, given the exception's pt_regs. Data only.
-    .data
-    .balign 64
-    .globl probed_kprobe
-probed_kprobe:                              // addr, pre_handler, slot, simulate, restore, opcode
-    .quad   traced_func, tracer_entry_func, xol_slot_nop, 0, traced_func + 4, 0xd503201f
-    .balign 64
-    .globl kernel_break_hooks
-kernel_break_hooks:                         // registered el1 break hooks: imm, fn
-    .quad   KPROBES_BRK_IMM, kprobe_breakpoint_handler
-    .quad   KPROBES_BRK_SS_IMM, kprobe_breakpoint_ss_handler
-    .quad   0, 0
+    .include "registered_kprobe.inc"
+    registered_kprobe traced_func, tracer_entry_func, xol_slot_nop, 0, traced_func + 4, 0xd503201f

@@ -1,4 +1,4 @@
 // 6.13+: the kretprobe's entry kprobe simulates the NOP (simulate_nop, "arm64: insn: Simulate
 // nop instruction for better uprobe performance"): one exception at entry. Data only.
-    .include "kretprobe_brk_probe.inc"
-    kretprobe_brk_probe 0, simulate_nop, 0
+    .include "registered_kprobe.inc"
+    registered_kprobe traced_func, pre_handler_kretprobe, 0, simulate_nop, 0, 0xd503201f, 1

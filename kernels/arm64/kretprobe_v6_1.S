@@ -34,14 +34,5 @@ phase.hijack.trampoline_probe_handler:
     ldr     x1, [x0, #S_X29]
     b       kretprobe_trampoline_handler
 
-    .data
-    .balign 64
-    .globl probed_kprobe
-probed_kprobe:                              // addr, pre_handler, slot, simulate, restore, opcode
-    .quad   traced_func, pre_handler_kretprobe, xol_slot_nop, 0, traced_func + 4, 0xd503201f
-    .balign 64
-    .globl kernel_break_hooks
-kernel_break_hooks:                         // registered el1 break hooks: imm, fn
-    .quad   KPROBES_BRK_IMM, kprobe_breakpoint_handler
-    .quad   KPROBES_BRK_SS_IMM, kprobe_breakpoint_ss_handler
-    .quad   0, 0
+    .include "registered_kprobe.inc"
+    registered_kprobe traced_func, pre_handler_kretprobe, xol_slot_nop, 0, traced_func + 4, 0xd503201f
