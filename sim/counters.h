@@ -1,4 +1,5 @@
-// Counts instructions and memory traffic per phase and in total, from the machine's events.
+// Counts instructions and memory traffic per phase and in total, from the machine's events or
+// from a recorded dynamic trace (a booted kernel's call: sim/boot/), through the same tallies.
 // Memory accesses belong to the phase of the instruction that made them; those the modeled
 // hardware makes (exception frames) belong to phase `trap`.
 #pragma once
@@ -6,6 +7,7 @@
 #include "sim/events.h"
 #include "sim/image.h"
 #include "sim/metrics.h"
+#include "sim/timing/trace.h"
 
 #include <array>
 #include <set>
@@ -14,7 +16,11 @@ namespace tracesim {
 
 class Counters : public ExecListener {
   public:
-    Counters(const Image& image) : image_(image) {}
+    Counters(const Image& image) : image_(&image) {}
+    Counters() = default; // for count_trace only
+
+    // Counts one recorded call: the stack is [stack_low, initial_sp).
+    void count_trace(const DynamicTrace& trace, uint64_t initial_sp, uint64_t stack_low);
 
     void on_run_begin(uint64_t initial_sp) override;
     void on_instruction(const InstructionEvent& event) override;
@@ -27,13 +33,18 @@ class Counters : public ExecListener {
     int64_t traps() const { return traps_; }
 
   private:
+    void begin(uint64_t initial_sp, uint64_t stack_low);
+    void tally_instruction(Phase phase);
+    void tally_access(Phase phase, uint64_t address, uint32_t size, bool is_store);
+
     struct PhaseState {
         Metrics metrics;
         std::set<uint64_t> lines;
         bool ran = false;
     };
-    const Image& image_;
+    const Image* image_ = nullptr;
     uint64_t initial_sp_ = 0;
+    uint64_t stack_low_ = 0;
     Phase current_ = Phase::caller;
     std::array<PhaseState, phase_count> phases_{};
     std::set<uint64_t> lines_;

@@ -23,12 +23,14 @@ enum class Phase : uint8_t {
     trap_return, // iretq / eret and what prepares them
     hijack,      // return-address replacement and the return trampoline's glue
     body,        // the traced function itself
+    unmapped,    // booted kernels only: code no rule of boot/<arch>.toml names (docs/boot.md)
 };
 
 // In the order a traced call goes through them; reports use this order.
-inline constexpr std::array<Phase, 10> all_phases = {
+inline constexpr std::array<Phase, 11> all_phases = {
     Phase::caller,  Phase::site,    Phase::trap,        Phase::save,   Phase::dispatch,
     Phase::handler, Phase::restore, Phase::trap_return, Phase::hijack, Phase::body,
+    Phase::unmapped,
 };
 
 inline constexpr size_t phase_count = all_phases.size();
@@ -55,6 +57,8 @@ constexpr std::string_view name_of(Phase phase) {
         return "hijack";
     case Phase::body:
         return "body";
+    case Phase::unmapped:
+        return "unmapped";
     }
     return "?";
 }

@@ -8,6 +8,7 @@
 #include "sim/timing/timing_result.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,20 @@ struct FieldCheck {
     std::optional<std::string> write_back; // "takes effect", "ignored", "partly: ..."
 };
 
+// What a booted kernel's record adds (source "boot", sim/boot/): where it ran and how many
+// calls the steady state was taken from.
+struct BootInfo {
+    std::string release, image, qemu_version, cmdline, function;
+    int calls_found = 0;       // entries of the function in the window
+    int calls_kept = 0;        // complete calls after the cold one
+    int calls_interrupted = 0; // kept calls an interrupt was cut out of
+    int interrupts_cut = 0;
+    int64_t cold_instructions = 0; // the first call after arming
+    std::optional<int64_t> hits;   // events the probe wrote
+    std::vector<std::string> run_time_regions;
+    std::map<std::string, int64_t> unmapped; // the steady call's unmapped code, by symbol
+};
+
 struct Record {
     Arch arch;
     std::string path;
@@ -92,6 +107,7 @@ struct Record {
     Checks checks;
     std::vector<FieldCheck>
         regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
+    std::optional<BootInfo> boot; // source "boot" only
 };
 
 struct Results {

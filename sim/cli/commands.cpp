@@ -3,6 +3,7 @@
 #include "sim/batch.h"
 #include "sim/catalogue.h"
 #include "sim/check.h"
+#include "sim/cli/boot.h"
 #include "sim/cli/calibrate.h"
 #include "sim/cli/compare.h"
 #include "sim/cli/kernel.h"
@@ -347,6 +348,11 @@ int run_cli(int argc, char** argv) {
         "kernel", "run paths on a built kernel's own trampolines (vmlinux) next to the models");
     add_kernel_options(kernel_cmd, kernel);
 
+    BootOptions boot;
+    CLI::App* boot_cmd = app.add_subcommand(
+        "boot", "boot a real kernel under QEMU, probe it from inside, measure the probed calls");
+    add_boot_options(boot_cmd, boot);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -362,6 +368,7 @@ int run_cli(int argc, char** argv) {
                             : trace_cmd->parsed()     ? trace_command(trace)
                             : calibrate_cmd->parsed() ? calibrate_command(calibrate)
                             : kernel_cmd->parsed()    ? kernel_command(kernel)
+                            : boot_cmd->parsed()      ? boot_command(boot)
                                                       : run_command(run);
     if (!result) {
         std::fprintf(stderr, "tracesim: %s\n", result.error().message.c_str());

@@ -32,6 +32,33 @@ const CycleMetrics* cycles_of(const Record& r, Phase phase) {
     return nullptr;
 }
 
+// Where a booted record ran and what its steady state was taken from (docs/json-schema.md).
+void write_boot(JsonWriter& json, const BootInfo& b) {
+    json.key("boot").begin_object();
+    json.field("release", b.release).field("image", b.image);
+    json.field("qemu_version", b.qemu_version).field("cmdline", b.cmdline);
+    json.field("function", b.function);
+    json.field("calls_found", static_cast<int64_t>(b.calls_found));
+    json.field("calls_kept", static_cast<int64_t>(b.calls_kept));
+    json.field("calls_interrupted", static_cast<int64_t>(b.calls_interrupted));
+    json.field("interrupts_cut", static_cast<int64_t>(b.interrupts_cut));
+    json.field("cold_instructions", b.cold_instructions);
+    json.key("hits");
+    if (b.hits)
+        json.value(*b.hits);
+    else
+        json.null();
+    json.key("run_time_regions").begin_array();
+    for (const std::string& region : b.run_time_regions)
+        json.value(region);
+    json.end_array();
+    json.key("unmapped").begin_object();
+    for (const auto& [symbol, count] : b.unmapped)
+        json.field(symbol, count);
+    json.end_object();
+    json.end_object();
+}
+
 void write_record(JsonWriter& json, const Record& r) {
     json.begin_object();
     json.field("arch", name_of(r.arch)).field("path", r.path).field("kernel", r.kernel);
@@ -43,6 +70,7 @@ void write_record(JsonWriter& json, const Record& r) {
     json.field("handler", r.handler).field("regs_struct", r.regs_struct);
     json.field("entry", r.entry).field("exit", r.exit).field("models", r.models);
     if (!r.source.empty()) json.field("source", r.source);
+    if (r.boot) write_boot(json, *r.boot);
     json.field("supported", r.supported);
     if (!r.supported) {
         json.field("reason", r.reason);

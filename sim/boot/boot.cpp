@@ -1,0 +1,527 @@
+#include "sim/boot/boot.h"
+
+#include "sim/boot/calls.h"
+#include "sim/boot/console.h"
+#include "sim/boot/initramfs.h"
+#include "sim/boot/process.h"
+#include "sim/boot/rules.h"
+#include "sim/boot/trace_file.h"
+#include "sim/catalogue.h"
+#include "sim/counters.h"
+#include "sim/timing/timing_model.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#ifndef TRACESIM_BUILD_DIR_DEFAULT
+#define TRACESIM_BUILD_DIR_DEFAULT "build"
+#endif
+
+namespace tracesim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path build_dir() {
+    const char* env = std::getenv("TRACESIM_BUILD");
+    return env && *env ? fs::path(env) : fs::path(TRACESIM_BUILD_DIR_DEFAULT);
+}
+
+fs::path cache_dir() {
+    if (const char* env = std::getenv("TRACESIM_CACHE"); env && *env) return env;
+    const char* home = std::getenv("HOME");
+    return fs::path(home && *home ? home : "/tmp") / ".cache" / "tracesim";
+}
+
+std::string_view debian_arch(Arch arch) { return arch == Arch::x86_64 ? "amd64" : "arm64"; }
+
+std::vector<uint8_t> read_bytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+bool write_file(const fs::path& file, std::string_view text) {
+    std::ofstream out(file, std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    return static_cast<bool>(out);
+}
+
+std::string tail_text(const std::vector<std::string>& lines, size_t n = 15) {
+    std::string out;
+    size_t from = lines.size() > n ? lines.size() - n : 0;
+    for (size_t i = from; i < lines.size(); ++i)
+        out += "\n  | " + lines[i];
+    return out.empty() ? "\n  | (the console printed nothing)" : out;
+}
+
+// Runs scripts/fetch-boot-kernel.sh and returns its key=value lines.
+Expected<std::map<std::string, std::string>> fetch_script(const std::vector<std::string>& args,
+                                                          const fs::path& work) {
+    std::vector<std::string> argv = {"bash", (tracesim_home() / "scripts" /
+                                              "fetch-boot-kernel.sh").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    fs::path out = work / "fetch.out", err = work / "fetch.err";
+    auto ran = run_process(argv, out, err, 900);
+    if (!ran) return ran.take_error();
+    std::string error = read_text_file(err);
+    if (ran->timed_out) return make_error("fetching a Debian kernel took over 15 minutes");
+    if (ran->exit_status != 0) {
+        // The script's own message is its last line starting with its name.
+        std::string message;
+        std::istringstream lines(error);
+        for (std::string line; std::getline(lines, line);)
+            if (line.starts_with("fetch-boot-kernel:")) message = line;
+        Error e = make_error("{}", message.empty() ? "fetch-boot-kernel failed: " + error : message);
+        if (ran->exit_status == 2) e.exit_code = ExitCode::usage_error;
+        return e;
+    }
+    std::map<std::string, std::string> values;
+    std::istringstream lines(read_text_file(out));
+    for (std::string line; std::getline(lines, line);)
+        if (size_t eq = line.find('='); eq != std::string::npos)
+            values[line.substr(0, eq)] = line.substr(eq + 1);
+    return values;
+}
+
+struct TempDir {
+    fs::path path;
+    bool keep = false;
+    ~TempDir() {
+        std::error_code ec;
+        if (!keep && !path.empty()) fs::remove_all(path, ec);
+    }
+};
+
+Expected<fs::path> make_work_dir(const fs::path& keep, TempDir& temp) {
+    if (!keep.empty()) {
+        std::error_code ec;
+        fs::create_directories(keep, ec);
+        if (ec) return make_error("cannot create {}: {}", keep.string(), ec.message());
+        temp.path = keep;
+        temp.keep = true;
+        return keep;
+    }
+    std::string pattern = (fs::temp_directory_path() / "tracesim-boot.XXXXXX").string();
+    if (!mkdtemp(pattern.data())) return make_error("cannot create a temporary directory");
+    temp.path = pattern;
+    return temp.path;
+}
+
+// Which arch a kernel image is for, from its boot header.
+Expected<Arch> image_arch(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return usage_error("cannot read the kernel image {}", file.string());
+    std::vector<uint8_t> head(0x240, 0);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    if (in.gcount() < 0x240) return usage_error("{} is too short for a kernel image", file.string());
+    if (head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r' && head[0x205] == 'S')
+        return Arch::x86_64; // the x86 boot protocol's header
+    if (head[0x38] == 'A' && head[0x39] == 'R' && head[0x3a] == 'M' && head[0x3b] == 0x64)
+        return Arch::arm64; // the arm64 Image header's magic
+    if (head[0] == 'M' && head[1] == 'Z' && head[4] == 'z' && head[5] == 'i' && head[6] == 'm' &&
+        head[7] == 'g')
+        return usage_error("{} is an EFI zboot image (compressed): QEMU's -kernel cannot boot "
+                           "it; give the Image inside it (make Image, not vmlinuz.efi)",
+                           file.string());
+    if (head[0] == 0x1f && head[1] == 0x8b)
+        return usage_error("{} is gzip-compressed: give the uncompressed Image", file.string());
+    if (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F')
+        return usage_error("{} is an ELF vmlinux: boot takes a bzImage or an arm64 Image "
+                           "(the vmlinux is for `tracesim kernel`)",
+                           file.string());
+    return usage_error("{} is not a kernel image QEMU can boot (no x86 bzImage or arm64 Image "
+                       "header)",
+                       file.string());
+}
+
+Expected<fs::path> busybox_for(Arch arch, const fs::path& work) {
+    auto values = fetch_script({"busybox", std::string(debian_arch(arch))}, work);
+    if (!values) return values.take_error();
+    fs::path path = (*values)["busybox"];
+    if (path.empty() || !fs::exists(path))
+        return make_error("fetch-boot-kernel gave no busybox for {}", arch);
+    return path;
+}
+
+uint64_t fnv1a(const std::vector<uint8_t>& bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint8_t b : bytes)
+        h = (h ^ b) * 0x100000001b3ull;
+    return h;
+}
+
+std::string qemu_version(const fs::path& qemu, const fs::path& work) {
+    auto ran = run_process({qemu.string(), "--version"}, work / "qemu-version", work / "qemu-err", 30);
+    if (!ran || ran->exit_status != 0) return "";
+    std::string text = read_text_file(work / "qemu-version");
+    std::string first = text.substr(0, text.find('\n'));
+    constexpr std::string_view prefix = "QEMU emulator version ";
+    return first.starts_with(prefix) ? first.substr(prefix.size()) : first;
+}
+
+// The kprobes/list line's address, as an offset into the function ("ffffffff810be355  k ...").
+std::optional<uint64_t> probe_offset_from(const std::vector<std::string>& kprobes, uint64_t entry) {
+    for (const std::string& line : kprobes) {
+        uint64_t address = 0;
+        if (sscanf(line.c_str(), "%lx", &address) == 1 && address >= entry &&
+            address - entry < 0x1000)
+            return address - entry;
+    }
+    return std::nullopt;
+}
+
+// The stack a call used: x86_64 knows the return slot exactly; arm64 (no registers in a
+// plugin-v1 trace) takes the highest sp-based access of the call as the entry SP's estimate.
+std::pair<uint64_t, uint64_t> stack_range(Arch arch, const BootCall& call,
+                                          const DynamicTrace& trace) {
+    if (arch == Arch::x86_64) {
+        uint64_t sp = call.return_slot ? call.return_slot + 8 : 0;
+        return {sp, sp > 0x8000 ? sp - 0x8000 : 0};
+    }
+    uint64_t top = 0;
+    for (const TraceInstruction& insn : trace.instructions) {
+        uint32_t w = insn.bytes[0] | insn.bytes[1] << 8 | insn.bytes[2] << 16 |
+                     static_cast<uint32_t>(insn.bytes[3]) << 24;
+        bool load_store = ((w >> 25) & 0x5) == 0x4; // op0 x1x0: the load/store class
+        if (!load_store || ((w >> 5) & 31) != 31) continue;
+        for (uint32_t a = 0; a < insn.access_count; ++a) {
+            const TraceAccess& acc = trace.accesses[insn.first_access + a];
+            top = std::max(top, (acc.address + acc.size + 15) & ~uint64_t(15));
+        }
+    }
+    return {top, top > 0x8000 ? top - 0x8000 : 0};
+}
+
+} // namespace
+
+const BootedPath* BootRun::find(std::string_view name) const {
+    for (const BootedPath& p : paths)
+        if (p.spec && p.spec->name == name) return &p;
+    return nullptr;
+}
+
+std::string nearest_era(const std::vector<std::string>& eras, const std::string& release) {
+    std::string version = release.substr(0, release.find_first_not_of("0123456789."));
+    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
+        version.resize(dot);
+    std::string best, oldest;
+    for (const std::string& era : eras) {
+        if (oldest.empty() || kernel_older(era, oldest)) oldest = era;
+        if (!kernel_older(version, era) && (best.empty() || kernel_older(best, era))) best = era;
+    }
+    return best.empty() ? oldest : best;
+}
+
+Expected<BootImage> fetch_debian_kernel(Arch arch, const std::string& version) {
+    TempDir temp;
+    auto work = make_work_dir({}, temp);
+    if (!work) return work.take_error();
+    auto values = fetch_script({"kernel", std::string(debian_arch(arch)), version}, *work);
+    if (!values) return values.take_error();
+    BootImage image;
+    image.arch = arch;
+    image.image = (*values)["image"];
+    image.config = (*values)["config"];
+    std::string abi = image.image.parent_path().filename().string();
+    image.label = "Debian " + (abi.empty() ? version : abi);
+    if (image.image.empty() || !fs::exists(image.image))
+        return make_error("fetch-boot-kernel gave no image for {} {}", arch, version);
+    return image;
+}
+
+Expected<BootImage> user_kernel(const fs::path& file, std::optional<Arch> arch,
+                                const fs::path& config) {
+    if (!fs::is_regular_file(file)) return usage_error("{} is not a kernel image file", file.string());
+    auto found = image_arch(file);
+    if (!found) return found.take_error();
+    if (arch && *arch != *found)
+        return usage_error("{} is an {} kernel, not {}", file.string(), *found, *arch);
+    if (!config.empty() && !fs::is_regular_file(config))
+        return usage_error("{}: no such .config", config.string());
+    return BootImage{*found, file, config, file.filename().string()};
+}
+
+Expected<BootRun> boot_and_capture(const BootRequest& request) {
+    const Arch arch = request.kernel.arch;
+    auto found = image_arch(request.kernel.image);
+    if (!found) return found.take_error();
+    if (*found != arch)
+        return usage_error("{} is an {} kernel, not {}", request.kernel.image.string(), *found,
+                           arch);
+    auto catalogue = load_boot_paths(tracesim_home() / "boot" / "paths.toml");
+    if (!catalogue) return catalogue.take_error();
+    auto rules = load_boot_rules(tracesim_home() / "boot", arch);
+    if (!rules) return rules.take_error();
+
+    PlanRequest plan{arch, request.function, request.syscall, request.calls};
+    if (request.calls < 2) return usage_error("--calls must be at least 2 (a cold and a steady call)");
+    std::vector<std::string> names = request.paths;
+    if (names.empty())
+        for (const BootPath& p : catalogue->paths)
+            if (p.on(arch)) names.push_back(p.name);
+    if (std::find(names.begin(), names.end(), "none") == names.end())
+        names.insert(names.begin(), "none"); // the baseline every per-call figure needs
+    for (const std::string& name : names) {
+        const BootPath* p = catalogue->find(name);
+        if (!p) {
+            std::vector<std::string> known;
+            for (const BootPath& q : catalogue->paths)
+                known.push_back(q.name);
+            return usage_error("unknown booted path '{}' (known: {})", name, fmt::join(known, ", "));
+        }
+        if (!p->on(arch)) return usage_error("booted path '{}' is not on {}", name, arch);
+        plan.paths.push_back(p);
+    }
+
+    // The tools: QEMU, our plugin and agent, busybox.
+    const fs::path qemu =
+        find_program(arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64");
+    if (qemu.empty())
+        return make_error("{} is not installed (Debian package {}; make deps installs it)",
+                          arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64",
+                          arch == Arch::x86_64 ? "qemu-system-x86" : "qemu-system-arm");
+    const fs::path plugin = build_dir() / "boot" / "plugin" / "libtracesim_plugin.so";
+    const fs::path agent = build_dir() / "boot" / "agent" / fmt::format("agent-{}", arch);
+    if (!fs::exists(plugin)) return make_error("the QEMU plugin is not built: {}", plugin.string());
+    if (!fs::exists(agent))
+        return make_error("the {} guest agent is not built: {}{}", arch, agent.string(),
+                          arch == Arch::arm64 && find_program("aarch64-linux-gnu-gcc").empty()
+                              ? " (aarch64-linux-gnu-gcc is missing: Debian package "
+                                "gcc-aarch64-linux-gnu)"
+                              : "");
+    TempDir temp;
+    auto work = make_work_dir(request.keep_dir, temp);
+    if (!work) return work.take_error();
+    auto busybox = busybox_for(arch, *work);
+    if (!busybox) return busybox.take_error();
+
+    // The static symbols are the same on every boot of one image (nokaslr): cached by its hash.
+    const std::vector<uint8_t> image_bytes = read_bytes(request.kernel.image);
+    const fs::path symbol_cache =
+        cache_dir() / "boot" / "symbols" / fmt::format("{:016x}.txt", fnv1a(image_bytes));
+    KernelSymbols cached;
+    bool have_cache = false;
+    if (fs::exists(symbol_cache)) {
+        std::istringstream lines(read_text_file(symbol_cache));
+        for (std::string line; std::getline(lines, line);)
+            cached.add_line(line);
+        cached.seal();
+        have_cache = cached.size() > 1000;
+    }
+    plan.symbols = !have_cache;
+    auto plan_text = write_plan(*catalogue, plan);
+    if (!plan_text) return plan_text.take_error();
+
+    Initramfs initramfs;
+    for (const char* dir : {"bin", "proc", "sys", "dev", "tmp"})
+        initramfs.directory(dir);
+    auto init_script = read_bytes(tracesim_home() / "boot" / "agent" / "init");
+    initramfs.file("init", init_script, 0755);
+    initramfs.file("agent", read_bytes(agent), 0755);
+    initramfs.file("plan", {plan_text->begin(), plan_text->end()});
+    initramfs.file("bin/busybox", read_bytes(*busybox), 0755);
+    initramfs.symlink("bin/sh", "busybox");
+    initramfs.char_device("dev/console", 5, 1);
+    const fs::path initrd = *work / "initramfs.cpio", trace = *work / "trace.bin",
+                   console = *work / "console.log", qemu_err = *work / "qemu.err",
+                   plugin_log = *work / "plugin.log";
+    std::vector<uint8_t> archive = initramfs.bytes();
+    if (!write_file(initrd, {reinterpret_cast<const char*>(archive.data()), archive.size()}) ||
+        !write_file(*work / "plan", *plan_text))
+        return make_error("cannot write the initramfs in {}", work->string());
+
+    std::string cmdline = fmt::format("console={} nokaslr quiet panic=-1{}",
+                                      arch == Arch::x86_64 ? "ttyS0" : "ttyAMA0",
+                                      request.extra_cmdline.empty() ? "" : " " + request.extra_cmdline);
+    std::vector<std::string> argv = {qemu.string()};
+    if (arch == Arch::arm64) argv.insert(argv.end(), {"-M", "virt", "-cpu", "cortex-a72"});
+    argv.insert(argv.end(),
+                {"-accel", "tcg", "-smp", "1", "-m", "512", "-nographic", "-no-reboot",
+                 "-kernel", request.kernel.image.string(), "-initrd", initrd.string(), "-append",
+                 cmdline, "-plugin", plugin.string() + ",out=" + trace.string(), "-d", "plugin",
+                 "-D", plugin_log.string()});
+    auto ran = run_process(argv, console, qemu_err, request.time_limit);
+    if (!ran) return ran.take_error();
+    ConsoleLog log = parse_console(read_text_file(console));
+    const std::string where = fmt::format("{} ({})", request.kernel.label, arch);
+    if (ran->timed_out)
+        return make_error("{}: the boot did not finish within {:.0f} s (--time-limit); the "
+                          "console's last lines:{}",
+                          where, request.time_limit, tail_text(log.tail));
+    if (!log.done) {
+        std::string qemu_said = read_text_file(qemu_err);
+        if (!qemu_said.empty() && log.tail.empty())
+            return make_error("{}: QEMU failed (exit {}): {}", where, ran->exit_status, qemu_said);
+        return make_error("{}: the guest stopped before the agent finished{}; the console's last "
+                          "lines:{}",
+                          where, log.fatal.empty() ? "" : " (" + log.fatal + ")",
+                          tail_text(log.tail));
+    }
+    KernelSymbols statics = have_cache ? cached : log.symbols;
+    if (!have_cache) {
+        if (log.symbols.size() < 1000 ||
+            static_cast<int64_t>(log.symbols.size()) != log.symbols_announced)
+            return make_error("{}: the guest's symbol table arrived incomplete ({} of {} lines)",
+                              where, log.symbols.size(), log.symbols_announced);
+        std::error_code ec;
+        fs::create_directories(symbol_cache.parent_path(), ec);
+        std::string text;
+        for (const KernelSymbol& s : log.symbols.all())
+            text += fmt::format("{:016x} {} {}\n", s.address, s.type, s.name);
+        fs::path part = symbol_cache;
+        part += fmt::format(".{}.part", getpid());
+        if (!ec && write_file(part, text)) fs::rename(part, symbol_cache, ec);
+    }
+    auto windows = read_boot_trace(trace);
+    if (!windows) return windows.take_error();
+
+    BootRun run;
+    run.kernel = request.kernel;
+    run.release = log.release;
+    run.cmdline = log.cmdline;
+    run.qemu_version = qemu_version(qemu, *work);
+    run.boot_seconds = ran->seconds;
+    run.symbols_cached = have_cache;
+    const BootArchDefaults& defaults = catalogue->defaults.at(arch);
+    run.function = request.function.empty() ? defaults.function : request.function;
+    auto entry = statics.address_of(run.function);
+    if (!entry)
+        return usage_error("{} (release {}) has no function '{}' in its kallsyms", where,
+                           run.release, run.function);
+
+    for (const BootPath* spec : plan.paths) {
+        BootedPath out;
+        out.spec = spec;
+        out.entry = *entry;
+        out.calls_requested = request.calls;
+        const ConsolePath* cp = log.find(spec->name);
+        if (!cp) return make_error("{}: the agent never reached path '{}'", where, spec->name);
+        out.warnings = cp->warnings;
+        out.kprobes = cp->kprobes;
+        out.hits = cp->hits;
+        if (!cp->failure.empty()) {
+            out.reason = "the kernel refused it: " + cp->failure;
+            run.paths.push_back(std::move(out));
+            continue;
+        }
+        const BootWindow* window = nullptr;
+        for (const BootWindow& w : *windows)
+            if (cp->window && w.index == *cp->window) window = &w;
+        if (!window) {
+            out.reason = "the plugin recorded no window for it";
+            run.paths.push_back(std::move(out));
+            continue;
+        }
+        KernelSymbols symbols = statics;
+        for (const KernelSymbol& s : cp->run_time_symbols) {
+            symbols.add(s);
+            out.run_time_regions.push_back(s.name + " [" + s.module + "]");
+        }
+        symbols.seal();
+        if (spec->probe_in_body) out.probe_offset = probe_offset_from(cp->kprobes, *entry);
+        std::vector<BootCall> calls = find_calls(*window, symbols, *rules, *entry);
+        out.calls_found = static_cast<int>(calls.size());
+        for (const BootCall& call : calls) {
+            if (!call.complete) continue;
+            if (call.interrupts_cut) {
+                ++out.calls_interrupted;
+                out.interrupts_cut += call.interrupts_cut;
+            }
+            out.calls.push_back(booted_trace(*window, call, symbols, *rules, *entry, out.probe_offset));
+            auto [sp, low] = stack_range(arch, call, out.calls.back().trace);
+            out.calls.back().initial_sp = sp;
+            out.calls.back().stack_low = low;
+        }
+        if (out.calls.size() < 2) {
+            out.reason = fmt::format("only {} complete call(s) of {} captured{}", out.calls.size(),
+                                     run.function, window->overflowed ? " (the plugin's event limit was hit)" : "");
+            run.paths.push_back(std::move(out));
+            continue;
+        }
+        // The steady state: the median by instructions of the calls after the cold one.
+        std::vector<size_t> order;
+        for (size_t i = 1; i < out.calls.size(); ++i)
+            order.push_back(i);
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return out.calls[a].trace.instructions.size() < out.calls[b].trace.instructions.size();
+        });
+        out.steady = order[(order.size() - 1) / 2];
+        out.ran = true;
+        run.paths.push_back(std::move(out));
+    }
+    return run;
+}
+
+Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
+                               const BootedPath* baseline, const CoreProfile& core) {
+    const Arch arch = run.kernel.arch;
+    Record r;
+    r.arch = arch;
+    r.path = path.spec->name;
+    r.kernel = run.release;
+    r.source = "boot";
+    r.handler = path.spec->name == "none" ? "none" : "the kernel's";
+    r.regs_struct = "-";
+    r.models = fmt::format("booted {} ({})", run.kernel.label, run.kernel.image.string());
+    BootInfo info;
+    info.release = run.release;
+    info.image = run.kernel.label;
+    info.qemu_version = run.qemu_version;
+    info.cmdline = run.cmdline;
+    info.function = run.function;
+    info.calls_found = path.calls_found;
+    info.calls_kept = path.calls.empty() ? 0 : static_cast<int>(path.calls.size()) - 1;
+    info.calls_interrupted = path.calls_interrupted;
+    info.interrupts_cut = path.interrupts_cut;
+    info.hits = path.hits;
+    info.run_time_regions = path.run_time_regions;
+    if (!path.ran) {
+        r.supported = false;
+        r.reason = path.reason;
+        r.boot = info;
+        return r;
+    }
+    auto count = [&](const BootedCallTrace& call) {
+        Counters counters;
+        counters.count_trace(call.trace, call.initial_sp, call.stack_low);
+        return counters;
+    };
+    const BootedCallTrace& steady = path.calls[path.steady];
+    Counters counters = count(steady);
+    r.calls = info.calls_kept;
+    r.traced = counters.total();
+    r.traps = counters.traps();
+    for (Phase p : all_phases)
+        if (counters.phase_ran(p)) r.phases.push_back({p, counters.phase(p)});
+    info.cold_instructions = count(path.calls.front()).total().instructions;
+    info.unmapped = steady.unmapped;
+    const BootedCallTrace* base =
+        baseline && baseline->ran ? &baseline->calls[baseline->steady] : nullptr;
+    if (base) r.per_call = r.traced - count(*base).total();
+    auto model = TimingModel::create(core);
+    if (!model) return model.take_error();
+    auto timed = (*model)->time_call(steady.trace);
+    if (!timed) return make_error("timing booted {}: {}", r.path, timed.error().message);
+    r.core = core.name;
+    r.cycles_traced = timed->total;
+    r.phase_cycles = timed->phases;
+    r.unpriced = timed->unpriced;
+    if (base) {
+        auto timed_base = (*model)->time_call(base->trace);
+        if (!timed_base) return timed_base.take_error();
+        r.cycles_per_call = timed->total - timed_base->total;
+    }
+    // The functional check a booted probe has: it fired once per call.
+    r.checks.return_value = r.checks.callee_saved = r.checks.stack_balanced = true;
+    if (path.spec->name != "none" && path.hits && *path.hits < path.calls_requested)
+        r.checks.problems.push_back(fmt::format("the probe wrote {} events for {} calls",
+                                                *path.hits, path.calls_requested));
+    r.boot = info;
+    return r;
+}
+
+} // namespace tracesim

@@ -1,0 +1,90 @@
+#include "sim/boot/phases.h"
+
+#include "sim/boot/flow.h"
+
+#include <algorithm>
+#include <set>
+
+namespace tracesim {
+
+namespace {
+
+// Where the patchable entry starts: after an instruction the site may follow (endbr64, bti c).
+uint64_t site_start(const BootWindow& w, const BootCall& call, const BootRules& rules) {
+    if (call.stream.empty()) return 0;
+    const BootInstruction& first = w.stream[call.stream.front()];
+    for (const std::vector<uint8_t>& after : rules.site_after)
+        if (after.size() == first.size && std::equal(after.begin(), after.end(), first.bytes.begin()))
+            return first.size;
+    return 0;
+}
+
+} // namespace
+
+BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
+                             const KernelSymbols& symbols, const BootRules& rules,
+                             uint64_t entry, std::optional<uint64_t> probe_offset) {
+    BootedCallTrace out;
+    DynamicTrace& t = out.trace;
+    t.arch = rules.arch;
+    t.next_pc = call.complete ? call.return_address : 0;
+    const uint64_t site_begin = site_start(w, call, rules);
+    const uint64_t site_end = site_begin + rules.site_bytes;
+    auto entry_hit = symbols.lookup(entry);
+    const KernelSymbol* target = entry_hit ? entry_hit->symbol : nullptr;
+    std::set<uint32_t> trapped(call.trapped.begin(), call.trapped.end());
+
+    std::vector<Phase> callers{Phase::body}; // the phase each live frame was called from
+    std::set<const KernelSymbol*> restoring; // save+restore trampolines returned into
+    Flow prev_flow = Flow::other;
+    for (uint32_t index : call.stream) {
+        const BootInstruction& insn = w.stream[index];
+        Flow flow = classify_flow(rules.arch, {insn.bytes.data(), insn.size});
+        auto hit = symbols.lookup(insn.pc);
+        const KernelSymbol* symbol = hit ? hit->symbol : nullptr;
+        Phase phase;
+        if (symbol && symbol == target) {
+            uint64_t offset = hit->offset;
+            bool at_site = (offset >= site_begin && offset < site_end) ||
+                           (probe_offset && offset == *probe_offset);
+            phase = at_site ? Phase::site : Phase::body;
+        } else if (flow == Flow::exception_return) {
+            phase = Phase::trap_return;
+        } else if (const PhaseRule* rule = symbol ? rules.rule_for(symbol->name) : nullptr) {
+            phase = rule->phase;
+            if (rule->save_then_restore) {
+                if (hit->offset == 0) restoring.erase(symbol);
+                if (prev_flow == Flow::ret) restoring.insert(symbol);
+                phase = restoring.count(symbol) ? Phase::restore : Phase::save;
+            }
+        } else {
+            Phase inherited = callers.back();
+            phase = (!symbol || inherited == Phase::site) ? Phase::unmapped : inherited;
+        }
+        if (phase == Phase::unmapped) ++out.unmapped[symbol ? symbol->name : "?"];
+
+        TraceInstruction ti{};
+        ti.pc = insn.pc;
+        ti.size = insn.size;
+        std::copy_n(insn.bytes.begin(), insn.size, ti.bytes.begin());
+        ti.phase = phase;
+        ti.first_access = static_cast<uint32_t>(t.accesses.size());
+        ti.access_count = insn.access_count;
+        ti.trapped = trapped.count(index) > 0;
+        for (uint32_t a = 0; a < insn.access_count; ++a) {
+            const BootAccess& acc = w.accesses[insn.first_access + a];
+            t.accesses.push_back({acc.address, acc.size, acc.is_store, false});
+        }
+        t.instructions.push_back(ti);
+
+        if (flow == Flow::call || ti.trapped) {
+            if (callers.size() < 4096) callers.push_back(phase);
+        } else if ((flow == Flow::ret || flow == Flow::exception_return) && callers.size() > 1) {
+            callers.pop_back();
+        }
+        prev_flow = flow;
+    }
+    return out;
+}
+
+} // namespace tracesim

@@ -1,0 +1,31 @@
+// Turns one booted call into the dynamic trace every other part of tracesim reads
+// (sim/timing/trace.h): each instruction with its bytes, accesses and phase.
+//
+// Phases come from the kernel's symbols through boot/<arch>.toml: the probed function's own
+// instructions are `site` (its patchable entry, or the probe's offset in its body) and `body`;
+// a listed symbol starts its phase; an unlisted function inherits the phase of the code that
+// called it (so __rcu_read_lock is dispatch when the dispatcher calls it and handler when the
+// handler does), except what the site itself calls, which must be listed or shows as
+// `unmapped`. Exception returns are `trap-return`.
+#pragma once
+
+#include "sim/boot/calls.h"
+#include "sim/timing/trace.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace tracesim {
+
+struct BootedCallTrace {
+    DynamicTrace trace;
+    std::map<std::string, int64_t> unmapped; // symbol (or "?" for no symbol) -> instructions
+    uint64_t initial_sp = 0, stack_low = 0;  // the stack the call used (sim/boot/boot.cpp)
+};
+
+BootedCallTrace booted_trace(const BootWindow& window, const BootCall& call,
+                             const KernelSymbols& symbols, const BootRules& rules,
+                             uint64_t entry, std::optional<uint64_t> probe_offset = {});
+
+} // namespace tracesim

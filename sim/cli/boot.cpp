@@ -1,0 +1,155 @@
+#include "sim/cli/boot.h"
+
+#include "sim/boot/boot.h"
+#include "sim/catalogue.h"
+#include "sim/output.h"
+#include "sim/report/boot.h"
+#include "sim/report/render.h"
+#include "sim/runner.h"
+
+#include <CLI/CLI.hpp>
+
+namespace tracesim {
+
+namespace {
+
+// The model record of a booted path: its catalogue path at the era nearest the release.
+Expected<Record> model_record(const Catalogue& catalogue, const BootRun& run,
+                              const BootPath& path, const std::string& core) {
+    const Arch arch = run.kernel.arch;
+    auto name = path.model.find(arch);
+    Record none{arch, path.name};
+    none.supported = false;
+    if (name == path.model.end() || !catalogue.has_path(name->second, arch)) {
+        none.reason = "not modeled";
+        return none;
+    }
+    std::vector<std::string> eras;
+    for (const PathSpec& p : catalogue.paths)
+        if (p.name == name->second && p.arch == arch) eras.push_back(p.kernel);
+    std::string era = nearest_era(eras, run.release);
+    auto spec = catalogue.find_path(name->second, arch, era);
+    if (!spec) return spec.take_error();
+    if (!(*spec)->supported) {
+        Record r{arch, name->second, era};
+        r.supported = false;
+        r.reason = (*spec)->reason;
+        return r;
+    }
+    RunRequest request{arch, name->second, (*spec)->kernel};
+    request.core = core;
+    return run_path(catalogue, request);
+}
+
+} // namespace
+
+void add_boot_options(CLI::App* cmd, BootOptions& o) {
+    cmd->add_option("--debian", o.debian,
+                    "a Debian kernel: ABI name (6.1.0-57-cloud-amd64) or suite[:flavour] "
+                    "(bookworm, trixie, trixie-backports, sid); twice for an A/B");
+    cmd->add_option("--image", o.images,
+                    "your own build's bzImage / arm64 Image; twice for an A/B (before and "
+                    "after a patch)");
+    cmd->add_option("--config", o.configs, "the image's .config (per --image)");
+    cmd->add_option("--arch", o.arch, "x86_64 | arm64 (default: from --image, else x86_64)");
+    cmd->add_option("--path", o.paths, "booted paths (repeatable; default: every one)");
+    cmd->add_option("--calls", o.calls, "calls per path (the first is the cold one)")
+        ->capture_default_str();
+    cmd->add_option("--function", o.function, "the probed function (default: getpid's)");
+    cmd->add_option("--syscall", o.syscall,
+                    "the syscall that reaches it: getpid getppid gettid getuid getgid close_bad");
+    cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
+    cmd->add_option("--time-limit", o.time_limit, "seconds one boot may take")
+        ->capture_default_str();
+    cmd->add_option("--append", o.cmdline, "more kernel command line (e.g. mitigations=off)");
+    cmd->add_option("--keep", o.keep, "keep the console, plan, initramfs and trace in this folder");
+    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
+    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+}
+
+Expected<void> boot_command(const BootOptions& o) {
+    auto format = parse_format(o.format);
+    if (!format) return format.take_error();
+    if (*format != Format::text && *format != Format::markdown && *format != Format::json)
+        return usage_error("boot prints text, md or json");
+    if (o.debian.size() + o.images.size() == 0)
+        return usage_error("boot needs a kernel: --debian VERSION or --image FILE");
+    if (o.debian.size() + o.images.size() > 2)
+        return usage_error("boot compares at most two kernels (an A/B)");
+    if (o.configs.size() > o.images.size())
+        return usage_error("--config is given per --image");
+    std::optional<Arch> arch;
+    if (!o.arch.empty()) {
+        arch = parse_arch(o.arch);
+        if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    }
+    std::vector<BootImage> kernels;
+    for (const std::string& version : o.debian) {
+        auto k = fetch_debian_kernel(arch.value_or(Arch::x86_64), version);
+        if (!k) return k.take_error();
+        kernels.push_back(*k);
+    }
+    for (size_t i = 0; i < o.images.size(); ++i) {
+        auto k = user_kernel(o.images[i], arch, i < o.configs.size() ? o.configs[i] : "");
+        if (!k) return k.take_error();
+        kernels.push_back(*k);
+    }
+    if (kernels.size() == 2 && kernels[0].arch != kernels[1].arch)
+        return usage_error("an A/B needs two kernels of one arch ({} and {})", kernels[0].arch,
+                           kernels[1].arch);
+    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    if (!catalogue) return catalogue.take_error();
+    auto cores = core_profiles();
+    if (!cores) return cores.take_error();
+    const Arch kernel_arch = kernels[0].arch;
+    auto core = find_core(**cores, o.core.empty() ? default_core_name(kernel_arch) : o.core,
+                          kernel_arch);
+    if (!core) return core.take_error();
+
+    std::vector<BootRun> runs;
+    for (size_t i = 0; i < kernels.size(); ++i) {
+        BootRequest request{kernels[i], o.paths, o.function, o.syscall, o.calls, o.time_limit,
+                            o.cmdline};
+        if (!o.keep.empty())
+            request.keep_dir = kernels.size() == 1 ? o.keep : fmt::format("{}/{}", o.keep, i);
+        auto run = boot_and_capture(request);
+        if (!run) return run.take_error();
+        runs.push_back(std::move(*run));
+    }
+
+    Results results;
+    BootReport report;
+    for (const BootRun& run : runs)
+        report.kernels.push_back({run.kernel.arch, run.kernel.label, run.release,
+                                  run.qemu_version, run.cmdline, run.function, run.boot_seconds,
+                                  run.symbols_cached});
+    const BootRun& a = runs[0];
+    for (const BootedPath& path : a.paths) {
+        auto booted = booted_record(a, path, a.find("none"), **core);
+        if (!booted) return booted.take_error();
+        BootRow row{*booted, std::nullopt, a.kernel.label, ""};
+        if (runs.size() == 2) {
+            const BootRun& b = runs[1];
+            const BootedPath* other = b.find(path.spec->name);
+            if (other) {
+                auto rb = booted_record(b, *other, b.find("none"), **core);
+                if (!rb) return rb.take_error();
+                row.other = *rb;
+                row.other_label = b.kernel.label;
+            }
+        } else {
+            auto model = model_record(*catalogue, a, *path.spec, (*core)->name);
+            if (!model) return model.take_error();
+            row.other = *model;
+            row.other_label = "model";
+        }
+        results.records.push_back(row.booted);
+        if (row.other) results.records.push_back(*row.other);
+        report.rows.push_back(std::move(row));
+    }
+    return emit_output(*format == Format::json ? render(results, Format::json)
+                                               : render_boot(report, *format),
+                       o.output);
+}
+
+} // namespace tracesim

@@ -1,0 +1,37 @@
+// `tracesim boot`: boots a real kernel under QEMU TCG, attaches each booted path's probe from
+// inside the guest, captures the probed calls with our plugin and measures them with the same
+// counters and timing model as the models, side by side with the model of the nearest era, or
+// with the same paths on a second kernel (A/B of a patch). docs/boot.md.
+#pragma once
+
+#include "isa/expected.h"
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace tracesim {
+
+struct BootOptions {
+    std::vector<std::string> debian; // Debian kernels: ABI name or suite (at most two)
+    std::vector<std::string> images; // a user's bzImage / Image (at most two)
+    std::vector<std::string> configs;
+    std::string arch; // "" = from the image, else x86_64
+    std::vector<std::string> paths;
+    int calls = 20;
+    std::string function, syscall;
+    std::string core;
+    double time_limit = 300;
+    std::string cmdline;
+    std::string keep;
+    std::string format = "text";
+    std::string output;
+};
+
+void add_boot_options(CLI::App* command, BootOptions& options);
+Expected<void> boot_command(const BootOptions& options);
+
+} // namespace tracesim
