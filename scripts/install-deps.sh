@@ -12,6 +12,10 @@ packages=(
     libtomlplusplus-dev  # scenario, catalogue and core-profile files
     libcli11-dev         # command line
     librsvg2-bin         # rsvg-convert: the tests render tracesim's SVG charts to PNG
+    qemu-system-x86      # tracesim boot: real x86_64 kernels under TCG, with our plugin
+    qemu-system-arm      # tracesim boot: real arm64 kernels (qemu-system-aarch64)
+    busybox-static       # the x86_64 guest's shell and tools (arm64's is fetched from Debian)
+    gcc-aarch64-linux-gnu libc6-dev-arm64-cross # the arm64 guest agent, linked static
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -78,6 +78,13 @@ struct BootInfo {
     std::optional<int64_t> hits;   // events the probe wrote
     std::vector<std::string> run_time_regions;
     std::map<std::string, int64_t> unmapped; // the steady call's unmapped code, by symbol
+    // Where the steady call's instructions went, by kernel function, most first.
+    struct Function {
+        std::string symbol;
+        Phase phase; // of its first instruction in the call
+        int64_t instructions = 0;
+    };
+    std::vector<Function> functions;
 };
 
 struct Record {

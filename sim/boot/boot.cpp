@@ -11,6 +11,7 @@
 #include "sim/timing/timing_model.h"
 
 #include <algorithm>
+#include <set>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -196,11 +197,22 @@ std::pair<uint64_t, uint64_t> stack_range(Arch arch, const BootCall& call,
     return {top, top > 0x8000 ? top - 0x8000 : 0};
 }
 
+// The options a .config sets (=y or =m); empty when there is no config.
+std::set<std::string> config_options(const fs::path& config) {
+    std::set<std::string> set;
+    if (config.empty()) return set;
+    std::istringstream lines(read_text_file(config));
+    for (std::string line; std::getline(lines, line);)
+        if (line.starts_with("CONFIG_") && (line.ends_with("=y") || line.ends_with("=m")))
+            set.insert(line.substr(0, line.find('=')));
+    return set;
+}
+
 } // namespace
 
 const BootedPath* BootRun::find(std::string_view name) const {
     for (const BootedPath& p : paths)
-        if (p.spec && p.spec->name == name) return &p;
+        if (p.spec.name == name) return &p;
     return nullptr;
 }
 
@@ -393,9 +405,10 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         return usage_error("{} (release {}) has no function '{}' in its kallsyms", where,
                            run.release, run.function);
 
+    const std::set<std::string> config = config_options(request.kernel.config);
     for (const BootPath* spec : plan.paths) {
         BootedPath out;
-        out.spec = spec;
+        out.spec = *spec;
         out.entry = *entry;
         out.calls_requested = request.calls;
         const ConsolePath* cp = log.find(spec->name);
@@ -405,6 +418,12 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         out.hits = cp->hits;
         if (!cp->failure.empty()) {
             out.reason = "the kernel refused it: " + cp->failure;
+            std::vector<std::string> lacking;
+            for (const std::string& option : spec->needs_config)
+                if (!config.empty() && !config.count(option)) lacking.push_back(option);
+            if (!lacking.empty())
+                out.reason = fmt::format("its .config does not set {}; ", fmt::join(lacking, ", ")) +
+                             out.reason;
             run.paths.push_back(std::move(out));
             continue;
         }
@@ -419,9 +438,13 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         KernelSymbols symbols = statics;
         for (const KernelSymbol& s : cp->run_time_symbols) {
             symbols.add(s);
-            out.run_time_regions.push_back(s.name + " [" + s.module + "]");
+            std::string region = fmt::format("{} [{}] at {:#x}", s.name, s.module, s.address);
+            if (std::find(out.run_time_regions.begin(), out.run_time_regions.end(), region) ==
+                out.run_time_regions.end())
+                out.run_time_regions.push_back(region);
         }
         symbols.seal();
+        out.symbols = symbols;
         if (spec->probe_in_body) out.probe_offset = probe_offset_from(cp->kprobes, *entry);
         std::vector<BootCall> calls = find_calls(*window, symbols, *rules, *entry);
         out.calls_found = static_cast<int>(calls.size());
@@ -461,10 +484,10 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     const Arch arch = run.kernel.arch;
     Record r;
     r.arch = arch;
-    r.path = path.spec->name;
+    r.path = path.spec.name;
     r.kernel = run.release;
     r.source = "boot";
-    r.handler = path.spec->name == "none" ? "none" : "the kernel's";
+    r.handler = path.spec.name == "none" ? "none" : "the kernel's";
     r.regs_struct = "-";
     r.models = fmt::format("booted {} ({})", run.kernel.label, run.kernel.image.string());
     BootInfo info;
@@ -478,7 +501,6 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     info.calls_interrupted = path.calls_interrupted;
     info.interrupts_cut = path.interrupts_cut;
     info.hits = path.hits;
-    info.run_time_regions = path.run_time_regions;
     if (!path.ran) {
         r.supported = false;
         r.reason = path.reason;
@@ -498,6 +520,24 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     for (Phase p : all_phases)
         if (counters.phase_ran(p)) r.phases.push_back({p, counters.phase(p)});
     info.cold_instructions = count(path.calls.front()).total().instructions;
+    std::map<std::string, size_t> by_symbol;
+    for (const TraceInstruction& insn : steady.trace.instructions) {
+        auto hit = path.symbols.lookup(insn.pc);
+        std::string name = !hit ? "?"
+                           : hit->symbol->module.empty()
+                               ? hit->symbol->name
+                               : hit->symbol->name + " [" + hit->symbol->module + "]";
+        auto [it, fresh] = by_symbol.emplace(name, info.functions.size());
+        if (fresh) info.functions.push_back({name, insn.phase, 0});
+        ++info.functions[it->second].instructions;
+    }
+    // The run-time code this call ran (kallsyms names more: what earlier paths left armed).
+    for (const BootInfo::Function& f : info.functions)
+        if (f.symbol.ends_with("]")) info.run_time_regions.push_back(f.symbol);
+    std::stable_sort(info.functions.begin(), info.functions.end(),
+                     [](const BootInfo::Function& a, const BootInfo::Function& b) {
+                         return a.instructions > b.instructions;
+                     });
     info.unmapped = steady.unmapped;
     const BootedCallTrace* base =
         baseline && baseline->ran ? &baseline->calls[baseline->steady] : nullptr;
@@ -517,7 +557,7 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     }
     // The functional check a booted probe has: it fired once per call.
     r.checks.return_value = r.checks.callee_saved = r.checks.stack_balanced = true;
-    if (path.spec->name != "none" && path.hits && *path.hits < path.calls_requested)
+    if (path.spec.name != "none" && path.hits && *path.hits < path.calls_requested)
         r.checks.problems.push_back(fmt::format("the probe wrote {} events for {} calls",
                                                 *path.hits, path.calls_requested));
     r.boot = info;

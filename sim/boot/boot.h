@@ -47,7 +47,7 @@ struct BootRequest {
 };
 
 struct BootedPath {
-    const BootPath* spec = nullptr;
+    BootPath spec; // its entry of boot/paths.toml
     bool ran = false;
     std::string reason; // why it did not run: the kernel's refusal, or what went wrong
     std::vector<BootedCallTrace> calls; // complete calls in window order; [0] is the cold one
@@ -62,6 +62,7 @@ struct BootedPath {
     std::vector<std::string> kprobes;          // debugfs kprobes/list lines
     std::optional<int64_t> hits;
     std::vector<std::string> warnings;
+    KernelSymbols symbols; // the kernel's, with the run-time regions armed for this path
 };
 
 struct BootRun {

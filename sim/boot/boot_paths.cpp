@@ -87,7 +87,8 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         if (!t) return make_error("{}: [[path]] must be a table", where(file, node));
         for (auto&& [key, value] : *t)
             if (key != "name" && key != "about" && key != "model" && key != "arches" &&
-                key != "probe_in_body" && key != "setup" && key != "teardown")
+                key != "probe_in_body" && key != "setup" && key != "teardown" &&
+                key != "requires")
                 return make_error("{}: unknown key '{}' in [[path]]", where(file, value),
                                   key.str());
         BootPath p;
@@ -113,7 +114,8 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         auto arches = strings(file, *t, "arches");
         auto setup = strings(file, *t, "setup");
         auto teardown = strings(file, *t, "teardown");
-        for (auto* r : {&arches, &setup, &teardown})
+        auto needs = strings(file, *t, "requires");
+        for (auto* r : {&arches, &setup, &teardown, &needs})
             if (!*r) return r->take_error();
         for (const std::string& a : *arches) {
             auto arch = parse_arch(a);
@@ -122,6 +124,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         }
         p.setup = *setup;
         p.teardown = *teardown;
+        p.needs_config = *needs;
         for (const auto* steps : {&p.setup, &p.teardown})
             for (const std::string& step : *steps)
                 if (!step.starts_with("write ") && !step.starts_with("append ") &&

@@ -20,6 +20,7 @@ struct BootPath {
     std::vector<Arch> arches;          // empty: both
     bool probe_in_body = false;        // the probe's site is inside the body, not the entry
     std::vector<std::string> setup, teardown;
+    std::vector<std::string> needs_config; // config options the mechanism needs (CONFIG_...)
     bool on(Arch arch) const;
 };
 

@@ -130,7 +130,7 @@ Expected<void> boot_command(const BootOptions& o) {
         BootRow row{*booted, std::nullopt, a.kernel.label, ""};
         if (runs.size() == 2) {
             const BootRun& b = runs[1];
-            const BootedPath* other = b.find(path.spec->name);
+            const BootedPath* other = b.find(path.spec.name);
             if (other) {
                 auto rb = booted_record(b, *other, b.find("none"), **core);
                 if (!rb) return rb.take_error();
@@ -138,7 +138,7 @@ Expected<void> boot_command(const BootOptions& o) {
                 row.other_label = b.kernel.label;
             }
         } else {
-            auto model = model_record(*catalogue, a, *path.spec, (*core)->name);
+            auto model = model_record(*catalogue, a, path.spec, (*core)->name);
             if (!model) return model.take_error();
             row.other = *model;
             row.other_label = "model";

@@ -21,6 +21,16 @@ std::string what_the_boot_says(const Record& r) {
     if (!b.run_time_regions.empty())
         text += fmt::format("; run-time code: {}", fmt::join(b.run_time_regions, ", "));
     text += "\n";
+    if (!b.functions.empty()) {
+        std::vector<std::string> top;
+        for (size_t i = 0; i < b.functions.size() && i < 8; ++i)
+            top.push_back(fmt::format("{} {} ({})", b.functions[i].symbol,
+                                      b.functions[i].instructions, b.functions[i].phase));
+        text += fmt::format("most instructions: {}{}\n", fmt::join(top, ", "),
+                            b.functions.size() > 8
+                                ? fmt::format(", and {} more functions", b.functions.size() - 8)
+                                : "");
+    }
     if (!b.unmapped.empty()) {
         std::vector<std::string> parts;
         for (const auto& [symbol, count] : b.unmapped)

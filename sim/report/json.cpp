@@ -56,6 +56,14 @@ void write_boot(JsonWriter& json, const BootInfo& b) {
     for (const auto& [symbol, count] : b.unmapped)
         json.field(symbol, count);
     json.end_object();
+    json.key("functions").begin_array();
+    for (const BootInfo::Function& f : b.functions)
+        json.begin_object()
+            .field("symbol", f.symbol)
+            .field("phase", name_of(f.phase))
+            .field("instructions", f.instructions)
+            .end_object();
+    json.end_array();
     json.end_object();
 }
 

@@ -1,0 +1,67 @@
+// What the booted tests share: the Debian kernel each arch boots (the newest of bookworm's
+// cloud flavour, fetched once into the cache outside the repository) and one boot of every
+// path, done once per process.
+#pragma once
+
+#include "sim/boot/boot.h"
+#include "sim/boot/process.h"
+#include "sim/catalogue.h"
+#include "sim/runner.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+#include <string>
+
+namespace tracesim::test {
+
+inline constexpr int boot_calls = 40;
+
+// The kernel the tests boot, or the reason there is none (then the tests are skipped).
+inline const Expected<BootImage>& boot_kernel(Arch arch) {
+    static std::map<Arch, Expected<BootImage>> kernels;
+    auto it = kernels.find(arch);
+    if (it == kernels.end())
+        it = kernels.emplace(arch, fetch_debian_kernel(arch, "bookworm")).first;
+    return it->second;
+}
+
+inline std::string boot_prerequisites(Arch arch) {
+    const char* qemu = arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64";
+    if (find_program(qemu).empty()) return fmt::format("{} is not installed", qemu);
+    const Expected<BootImage>& kernel = boot_kernel(arch);
+    if (!kernel)
+        return fmt::format("no Debian {} kernel could be fetched: {}", arch,
+                           kernel.error().message);
+    return "";
+}
+
+// One boot of every booted path of the arch, shared by the test cases.
+inline const BootRun& full_boot(Arch arch) {
+    static std::map<Arch, BootRun> runs;
+    auto it = runs.find(arch);
+    if (it == runs.end()) {
+        BootRequest request{*boot_kernel(arch)};
+        request.calls = boot_calls;
+        auto run = boot_and_capture(request);
+        REQUIRE_MESSAGE(run, (run ? "" : run.error().message));
+        it = runs.emplace(arch, std::move(*run)).first;
+    }
+    return it->second;
+}
+
+inline Record booted(const BootRun& run, std::string_view path) {
+    const BootedPath* p = run.find(path);
+    REQUIRE_MESSAGE(p, std::string(path));
+    auto cores = core_profiles();
+    REQUIRE(cores);
+    auto core = find_core(**cores, default_core_name(run.kernel.arch), run.kernel.arch);
+    REQUIRE(core);
+    auto record = booted_record(run, *p, run.find("none"), **core);
+    REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
+    return *record;
+}
+
+} // namespace tracesim::test
