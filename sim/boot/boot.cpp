@@ -346,7 +346,9 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         !write_file(*work / "plan", *plan_text))
         return make_error("cannot write the initramfs in {}", work->string());
 
-    std::string cmdline = fmt::format("console={} nokaslr quiet panic=-1{}",
+    // nokaslr: the same addresses every boot (the symbol cache); randomize_kstack_offset=off: the
+    // same kernel stack addresses every syscall (else the lines a call touches vary per call).
+    std::string cmdline = fmt::format("console={} nokaslr randomize_kstack_offset=off quiet panic=-1{}",
                                       arch == Arch::x86_64 ? "ttyS0" : "ttyAMA0",
                                       request.extra_cmdline.empty() ? "" : " " + request.extra_cmdline);
     std::vector<std::string> argv = {qemu.string()};
@@ -368,10 +370,12 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         std::string qemu_said = read_text_file(qemu_err);
         if (!qemu_said.empty() && log.tail.empty())
             return make_error("{}: QEMU failed (exit {}): {}", where, ran->exit_status, qemu_said);
+        std::string why = !log.panic.empty()   ? " (" + log.panic + ")"
+                          : !log.fatal.empty() ? " (" + log.fatal + ")"
+                                               : "";
         return make_error("{}: the guest stopped before the agent finished{}; the console's last "
                           "lines:{}",
-                          where, log.fatal.empty() ? "" : " (" + log.fatal + ")",
-                          tail_text(log.tail));
+                          where, why, tail_text(log.tail));
     }
     KernelSymbols statics = have_cache ? cached : log.symbols;
     if (!have_cache) {

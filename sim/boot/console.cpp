@@ -63,6 +63,8 @@ ConsoleLog parse_console(std::string_view text) {
         }
         if (tag == std::string_view::npos) {
             if (line.empty()) continue;
+            if (log.panic.empty() && line.find("Kernel panic") != std::string_view::npos)
+                log.panic = std::string(line.substr(line.find("Kernel panic")));
             tail.emplace_back(line);
             if (tail.size() > 40) tail.pop_front();
             continue;

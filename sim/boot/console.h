@@ -31,6 +31,7 @@ struct ConsoleLog {
     std::vector<ConsolePath> paths;
     bool done = false;
     std::string fatal;                   // the agent's or /init's fatal line
+    std::string panic;                   // the kernel's "Kernel panic - ..." line, if any
     std::vector<std::string> tail;       // the last lines that are not the agent's
     const ConsolePath* find(std::string_view name) const;
 };
