@@ -5,6 +5,8 @@
 #include "isa/expected.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 #include <toml++/toml.h>
 
 namespace tracesim {
@@ -21,6 +23,28 @@ inline Expected<toml::table> parse_toml_file(const std::filesystem::path& file,
     } catch (const std::exception& e) { // e.g. the file cannot be read
         return Error{fmt::format("{}: {}", file.string(), e.what()), kind};
     }
+}
+
+// "file:line" of a node, for messages.
+inline std::string toml_where(const std::filesystem::path& file, const toml::node& node) {
+    return fmt::format("{}:{}", file.string(), node.source().begin.line);
+}
+
+// An optional array of strings (absent: empty); anything else is an error naming file:line.
+inline Expected<std::vector<std::string>>
+toml_strings(const std::filesystem::path& file, const toml::table& table, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (!node) return out;
+    const toml::array* array = node->as_array();
+    if (!array)
+        return make_error("{}: '{}' must be an array of strings", toml_where(file, *node), key);
+    for (const toml::node& item : *array) {
+        auto s = item.value<std::string>();
+        if (!s) return make_error("{}: '{}' must hold strings", toml_where(file, item), key);
+        out.push_back(*s);
+    }
+    return out;
 }
 
 } // namespace tracesim

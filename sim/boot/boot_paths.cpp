@@ -8,24 +8,6 @@ namespace tracesim {
 
 namespace {
 
-std::string where(const std::filesystem::path& file, const toml::node& node) {
-    return fmt::format("{}:{}", file.string(), node.source().begin.line);
-}
-
-Expected<std::vector<std::string>> strings(const std::filesystem::path& file,
-                                           const toml::table& t, std::string_view key) {
-    std::vector<std::string> out;
-    const toml::node* node = t.get(key);
-    if (!node) return out;
-    const toml::array* array = node->as_array();
-    if (!array) return make_error("{}: '{}' must be an array of strings", where(file, *node), key);
-    for (const toml::node& item : *array) {
-        auto s = item.value<std::string>();
-        if (!s) return make_error("{}: '{}' must hold strings", where(file, item), key);
-        out.push_back(*s);
-    }
-    return out;
-}
 
 std::vector<std::string> split_alternatives(const std::string& text) {
     std::vector<std::string> out;
@@ -68,14 +50,14 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         for (auto&& [key, node] : *arches) {
             auto arch = parse_arch(key.str());
             const toml::table* t = node.as_table();
-            if (!arch || !t) return make_error("{}: unknown arch '{}'", where(file, node), key.str());
+            if (!arch || !t) return make_error("{}: unknown arch '{}'", toml_where(file, node), key.str());
             BootArchDefaults d;
             d.function = (*t)["function"].value_or(std::string());
             d.alias = (*t)["alias"].value_or(std::string());
             d.syscall = (*t)["syscall"].value_or(std::string());
             d.body_probe = (*t)["body_probe"].value_or(std::string());
             if (d.function.empty() || d.syscall.empty())
-                return make_error("{}: [arch.{}] needs function and syscall", where(file, node),
+                return make_error("{}: [arch.{}] needs function and syscall", toml_where(file, node),
                                   key.str());
             out.defaults[*arch] = d;
         }
@@ -84,18 +66,18 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
     if (!paths) return make_error("{}: no [[path]]", file.string());
     for (const toml::node& node : *paths) {
         const toml::table* t = node.as_table();
-        if (!t) return make_error("{}: [[path]] must be a table", where(file, node));
+        if (!t) return make_error("{}: [[path]] must be a table", toml_where(file, node));
         for (auto&& [key, value] : *t)
             if (key != "name" && key != "about" && key != "model" && key != "arches" &&
                 key != "probe_in_body" && key != "setup" && key != "teardown" &&
                 key != "requires")
-                return make_error("{}: unknown key '{}' in [[path]]", where(file, value),
+                return make_error("{}: unknown key '{}' in [[path]]", toml_where(file, value),
                                   key.str());
         BootPath p;
         p.name = (*t)["name"].value_or(std::string());
         p.about = (*t)["about"].value_or(std::string());
         p.probe_in_body = (*t)["probe_in_body"].value_or(false);
-        if (p.name.empty()) return make_error("{}: [[path]] needs a name", where(file, node));
+        if (p.name.empty()) return make_error("{}: [[path]] needs a name", toml_where(file, node));
         if (const toml::node* m = t->get("model")) {
             if (auto one = m->value<std::string>()) {
                 for (Arch a : all_arches)
@@ -105,21 +87,21 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
                     auto arch = parse_arch(key.str());
                     auto name = value.value<std::string>();
                     if (!arch || !name)
-                        return make_error("{}: model.{} must name a path", where(file, value),
+                        return make_error("{}: model.{} must name a path", toml_where(file, value),
                                           key.str());
                     p.model[*arch] = *name;
                 }
             }
         }
-        auto arches = strings(file, *t, "arches");
-        auto setup = strings(file, *t, "setup");
-        auto teardown = strings(file, *t, "teardown");
-        auto needs = strings(file, *t, "requires");
+        auto arches = toml_strings(file, *t, "arches");
+        auto setup = toml_strings(file, *t, "setup");
+        auto teardown = toml_strings(file, *t, "teardown");
+        auto needs = toml_strings(file, *t, "requires");
         for (auto* r : {&arches, &setup, &teardown, &needs})
             if (!*r) return r->take_error();
         for (const std::string& a : *arches) {
             auto arch = parse_arch(a);
-            if (!arch) return make_error("{}: unknown arch '{}'", where(file, node), a);
+            if (!arch) return make_error("{}: unknown arch '{}'", toml_where(file, node), a);
             p.arches.push_back(*arch);
         }
         p.setup = *setup;
@@ -130,7 +112,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
                 if (!step.starts_with("write ") && !step.starts_with("append ") &&
                     !step.starts_with("sleep "))
                     return make_error("{}: path '{}': step '{}' is not write, append or sleep",
-                                      where(file, node), p.name, step);
+                                      toml_where(file, node), p.name, step);
         out.paths.push_back(std::move(p));
     }
     return out;

@@ -6,24 +6,6 @@ namespace tracesim {
 
 namespace {
 
-std::string where(const std::filesystem::path& file, const toml::node& node) {
-    return fmt::format("{}:{}", file.string(), node.source().begin.line);
-}
-
-Expected<std::vector<std::string>> strings(const std::filesystem::path& file,
-                                           const toml::table& t, std::string_view key) {
-    std::vector<std::string> out;
-    const toml::node* node = t.get(key);
-    if (!node) return out;
-    const toml::array* array = node->as_array();
-    if (!array) return make_error("{}: '{}' must be an array of strings", where(file, *node), key);
-    for (const toml::node& item : *array) {
-        auto s = item.value<std::string>();
-        if (!s) return make_error("{}: '{}' must hold strings", where(file, item), key);
-        out.push_back(*s);
-    }
-    return out;
-}
 
 Expected<std::vector<uint64_t>> integers(const std::filesystem::path& file, const toml::table& t,
                                          std::string_view key) {
@@ -31,10 +13,10 @@ Expected<std::vector<uint64_t>> integers(const std::filesystem::path& file, cons
     const toml::node* node = t.get(key);
     if (!node) return out;
     const toml::array* array = node->as_array();
-    if (!array) return make_error("{}: '{}' must be an array of integers", where(file, *node), key);
+    if (!array) return make_error("{}: '{}' must be an array of integers", toml_where(file, *node), key);
     for (const toml::node& item : *array) {
         auto v = item.value<int64_t>();
-        if (!v || *v < 0) return make_error("{}: '{}' must hold offsets", where(file, item), key);
+        if (!v || *v < 0) return make_error("{}: '{}' must hold offsets", toml_where(file, item), key);
         out.push_back(static_cast<uint64_t>(*v));
     }
     return out;
@@ -44,11 +26,11 @@ Expected<std::vector<uint8_t>> hex_bytes(const std::filesystem::path& file, cons
                                          const std::string& text) {
     std::vector<uint8_t> out;
     if (text.size() % 2 || text.empty())
-        return make_error("{}: '{}' is not an instruction's bytes in hex", where(file, n), text);
+        return make_error("{}: '{}' is not an instruction's bytes in hex", toml_where(file, n), text);
     for (size_t i = 0; i < text.size(); i += 2) {
         unsigned value = 0;
         if (sscanf(text.c_str() + i, "%2x", &value) != 1)
-            return make_error("{}: '{}' is not hex", where(file, n), text);
+            return make_error("{}: '{}' is not hex", toml_where(file, n), text);
         out.push_back(static_cast<uint8_t>(value));
     }
     return out;
@@ -79,10 +61,10 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
     for (auto&& [key, node] : root)
         if (key != "site" && key != "exceptions" && key != "phase")
             return make_error("{}: unknown key '{}' (known: site, exceptions, phase)",
-                              where(file, node), key.str());
+                              toml_where(file, node), key.str());
     if (const toml::table* site = root["site"].as_table()) {
         rules.site_bytes = static_cast<uint32_t>(site->get("bytes") ? (*site)["bytes"].value_or(0) : 0);
-        auto after = strings(file, *site, "after");
+        auto after = toml_strings(file, *site, "after");
         if (!after) return after.take_error();
         for (const std::string& text : *after) {
             auto bytes = hex_bytes(file, *site, text);
@@ -95,11 +77,11 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
         for (auto&& [key, node] : *e)
             if (key != "async" && key != "async_tables" && key != "sync" &&
                 key != "vector_table" && key != "async_offsets" && key != "sync_offsets")
-                return make_error("{}: unknown key '{}' in [exceptions]", where(file, node),
+                return make_error("{}: unknown key '{}' in [exceptions]", toml_where(file, node),
                                   key.str());
-        auto async = strings(file, *e, "async");
-        auto tables = strings(file, *e, "async_tables");
-        auto sync = strings(file, *e, "sync");
+        auto async = toml_strings(file, *e, "async");
+        auto tables = toml_strings(file, *e, "async_tables");
+        auto sync = toml_strings(file, *e, "sync");
         auto async_offsets = integers(file, *e, "async_offsets");
         auto sync_offsets = integers(file, *e, "sync_offsets");
         for (auto* r : {&async, &tables, &sync})
@@ -116,7 +98,7 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
     if (const toml::array* phases = root["phase"].as_array()) {
         for (const toml::node& node : *phases) {
             const toml::table* t = node.as_table();
-            if (!t) return make_error("{}: [[phase]] must be a table", where(file, node));
+            if (!t) return make_error("{}: [[phase]] must be a table", toml_where(file, node));
             std::string name = (*t)["phase"].value_or(std::string());
             PhaseRule rule;
             if (name == "save+restore") {
@@ -125,12 +107,12 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
             } else if (auto phase = parse_phase(name)) {
                 rule.phase = *phase;
             } else {
-                return make_error("{}: unknown phase '{}'", where(file, node), name);
+                return make_error("{}: unknown phase '{}'", toml_where(file, node), name);
             }
-            auto symbols = strings(file, *t, "symbols");
+            auto symbols = toml_strings(file, *t, "symbols");
             if (!symbols) return symbols.take_error();
             if (symbols->empty())
-                return make_error("{}: [[phase]] '{}' names no symbols", where(file, node), name);
+                return make_error("{}: [[phase]] '{}' names no symbols", toml_where(file, node), name);
             rule.symbols = *symbols;
             rules.phases.push_back(std::move(rule));
         }
