@@ -75,9 +75,6 @@ void qemu_plugin_reset(qemu_plugin_id_t id, qemu_plugin_simple_cb_t cb);
 /* cb runs for each block QEMU translates, before the block is first executed. */
 void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
                                            qemu_plugin_vcpu_tb_trans_cb_t cb);
-/* cb runs after each flush of the translated code (QEMU's own or a reset's), once QEMU has
- * freed the callback lists of the flushed code. */
-void qemu_plugin_register_flush_cb(qemu_plugin_id_t id, qemu_plugin_simple_cb_t cb);
 /* cb runs when QEMU exits. */
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
                                     void *userdata);

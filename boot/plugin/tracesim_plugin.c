@@ -7,31 +7,32 @@
  * the probed kernel function: that stream is what the host turns into the path's records.
  *
  * Why windows: instrumenting every instruction slows a TCG boot about five-fold, and nearly
- * all of a boot is of no interest. So the plugin has two modes:
- *   idle       only the marker instructions get an exec callback (found at translation time
- *              by their bytes); the boot runs at nearly full TCG speed.
- *   recording  every instruction gets an exec callback and a memory callback.
- * A mode switch goes through qemu_plugin_reset: it drops all our callbacks and flushes all
- * translated code, so every block is translated again under the new mode's translation
- * callback. The reset is asynchronous (it completes at the vCPU's next safe point), so
- * callbacks of the old mode can still arrive in between; each instrumented instruction
- * carries the generation it was translated in, and callbacks of another generation, or
- * arriving while a switch is pending, are ignored.
+ * all of a boot is of no interest. So the plugin has three modes:
+ *   idle       (until the first ARM) only the marker instructions get an exec callback (found
+ *              at translation time by their bytes); the boot runs at nearly full TCG speed.
+ *   recording  every instruction gets an exec callback and a memory callback, and is recorded.
+ *   paused     (between windows) as recording, but nothing is written.
+ * The first ARM goes through qemu_plugin_reset: it drops all our callbacks and flushes all
+ * translated code, so every block is translated again, instrumented. The reset is
+ * asynchronous (it completes at the vCPU's next safe point), so callbacks of idle mode can
+ * still arrive in between; each instrumented instruction carries the generation it was
+ * translated in, and callbacks of another generation are ignored.
  *
- * QEMU 7.2 bug worked around here (QEMU issue #1381, fixed in 8.0): an instruction that has
- * memory callbacks and calls a helper stores its callback list in the vCPU's plugin_mem_cbs
- * for the helper's accesses, and if it ends its block the pointer is never cleared. A flush
- * frees those lists, and the next access made outside translated code (interrupt delivery)
- * follows the dangling pointer: QEMU aborts in qemu_plugin_vcpu_mem_cb right after the first
- * DISARM. Our flush callback clears the pointer, with QEMU's own (exported, not public)
- * qemu_plugin_disable_mem_helpers on the current vCPU, looked up at run time.
+ * Why no reset back to idle at DISARM: QEMU 7.2 (issue #1381, fixed in 8.0) leaves the vCPU's
+ * plugin_mem_cbs pointing at the callback list of an instruction that called a helper and
+ * ended its block; a flush frees those lists, and the next access made outside translated
+ * code (interrupt delivery) follows the dangling pointer: QEMU aborts in
+ * qemu_plugin_vcpu_mem_cb right after a second reset. Idle mode registers no memory callback,
+ * so the one reset at the first ARM is safe; after it the plugin only pauses. The documented
+ * API has no way to clear that pointer, and the boot's work between windows (tracefs writes)
+ * is small, so paused costs a few seconds per boot. The same stale pointer makes QEMU report
+ * interrupt delivery's own accesses under the last such instruction: those are dropped (an
+ * access is kept only for the instruction whose exec callback ran last).
  *
  * Arguments: out=FILE (required), limit=N (events per window, default 20000000).
  * The guest runs on one vCPU (-smp 1); callbacks from any other vCPU are ignored. */
-#define _GNU_SOURCE  /* RTLD_DEFAULT */
 #include "qemu_plugin_api.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ enum mode {
     IDLE,       /* only markers instrumented */
     ARMING,     /* ARM seen, reset to recording pending */
     RECORDING,  /* everything instrumented and recorded */
-    DISARMING,  /* DISARM seen, reset to idle pending */
+    PAUSED,     /* everything instrumented, nothing recorded: between windows */
     FINISHED,   /* atexit ran: the trace file is closed */
 };
 
@@ -94,6 +95,7 @@ static int overflowed;              /* the current window hit `limit` */
 static const struct insn *last_exec; /* the instruction of the last exec callback */
 static uint64_t total_events;
 static uint32_t windows_opened;
+static uint64_t dropped_accesses;   /* memory callbacks not of the last executed instruction */
 
 /* ---- trace records (little endian whatever the host) ---- */
 
@@ -178,36 +180,28 @@ static int marker_op(uint64_t vaddr, const uint8_t *b, size_t size)
     return (b[3] == OP_ARM || b[3] == OP_DISARM) ? b[3] : OP_NONE;
 }
 
-/* ---- the QEMU 7.2 workaround (see the top) ---- */
-
-static void (*disable_mem_helpers)(void *cpu);  /* QEMU's, NULL if it does not export it */
-
-/* Runs right after QEMU freed the callback lists of a flush (ours or QEMU's own when its code
- * buffer fills), in the flushing vCPU's thread, before any guest code runs again. */
-static void on_flush(qemu_plugin_id_t id)
-{
-    (void)id;
-    if (!disable_mem_helpers)
-        return;
-    /* current_cpu is QEMU's thread-local CPUState pointer: dlsym gives this thread's copy. */
-    void **cpu = dlsym(RTLD_DEFAULT, "current_cpu");
-    if (cpu && *cpu)
-        disable_mem_helpers(*cpu);
-}
-
 /* ---- mode switches ---- */
 
 static void at_exit(qemu_plugin_id_t id, void *userdata);
 static void tb_trans_idle(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
 static void tb_trans_recording(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
 
-/* A reset drops every callback, atexit included: each mode registers its whole set. (The
- * flush callback still runs for the reset's own flush: QEMU flushes before unregistering.) */
+/* A reset drops every callback, atexit included: each mode registers its whole set. */
 static void register_mode(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t trans)
 {
     qemu_plugin_register_vcpu_tb_trans_cb(id, trans);
-    qemu_plugin_register_flush_cb(id, on_flush);
     qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+}
+
+/* Opens a window: its 'A' record, fresh counts. */
+static void open_window(void)
+{
+    mode = RECORDING;
+    window_events = 0;
+    overflowed = 0;
+    last_exec = NULL;
+    windows_opened++;
+    rec_u32('A', window);
 }
 
 /* Reset completed after ARM: all code is flushed, so from now on every block is translated
@@ -217,23 +211,8 @@ static void now_recording(qemu_plugin_id_t id)
     if (mode != ARMING)
         return;
     gen++;
-    mode = RECORDING;
-    window_events = 0;
-    overflowed = 0;
-    last_exec = NULL;
-    windows_opened++;
-    rec_u32('A', window);
+    open_window();
     register_mode(id, tb_trans_recording);
-}
-
-/* Reset completed after DISARM. */
-static void now_idle(qemu_plugin_id_t id)
-{
-    if (mode != DISARMING)
-        return;
-    gen++;
-    mode = IDLE;
-    register_mode(id, tb_trans_idle);
 }
 
 /* ---- idle mode ---- */
@@ -272,7 +251,14 @@ static void tb_trans_idle(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 static void exec_recording(unsigned int vcpu_index, void *userdata)
 {
     const struct insn *in = userdata;
-    if (vcpu_index != 0 || mode != RECORDING || in->gen != gen)
+    if (vcpu_index != 0 || in->gen != gen)
+        return;
+    if (mode == PAUSED) {
+        if (in->op == OP_ARM)
+            open_window(); /* its first record is the instruction after the marker */
+        return;
+    }
+    if (mode != RECORDING)
         return;
     last_exec = in;
     /* The DISARM marker is the window's last recorded instruction ('X' then 'D'). */
@@ -281,8 +267,7 @@ static void exec_recording(unsigned int vcpu_index, void *userdata)
     if (in->op == OP_DISARM) {
         rec_u32('D', window);
         window++;
-        mode = DISARMING;
-        qemu_plugin_reset(self, now_idle);
+        mode = PAUSED;
     }
 }
 
@@ -299,8 +284,10 @@ static void mem_recording(unsigned int vcpu_index, qemu_plugin_meminfo_t info, u
     const struct insn *in = userdata;
     if (vcpu_index != 0 || mode != RECORDING || in->gen != gen)
         return;
-    if (in != last_exec)
+    if (in != last_exec) {
+        dropped_accesses++; /* QEMU 7.2's stale list: interrupt delivery's own accesses */
         return;
+    }
     if (take_event())
         rec_mem(qemu_plugin_mem_is_store(info) ? 'S' : 'L', vaddr,
                 1u << qemu_plugin_mem_size_shift(info));
@@ -319,10 +306,8 @@ static void tb_trans_recording(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         in->id = next_id++;
         in->gen = gen;
         in->op = (uint8_t)marker_op(vaddr, bytes, size);
-        /* Translated while a switch is pending or after the limit: its 'X' can never be
-         * written (the next 'A' comes after a flush), so its 'I' is not needed either. */
-        if (mode == RECORDING && !overflowed)
-            rec_insn(in->id, vaddr, bytes, size);
+        /* Paused or over the limit, it may still run in a later window: always defined. */
+        rec_insn(in->id, vaddr, bytes, size);
         qemu_plugin_register_vcpu_insn_exec_cb(qi, exec_recording, QEMU_PLUGIN_CB_NO_REGS, in);
         qemu_plugin_register_vcpu_mem_cb(qi, mem_recording, QEMU_PLUGIN_CB_NO_REGS,
                                          QEMU_PLUGIN_MEM_RW, in);
@@ -339,8 +324,10 @@ static void at_exit(qemu_plugin_id_t id, void *userdata)
     if (mode == FINISHED)
         return;
     mode = FINISHED;
-    snprintf(line, sizeof line, "tracesim-plugin: windows=%" PRIu32 " events=%" PRIu64 "\n",
-             windows_opened, total_events);
+    snprintf(line, sizeof line,
+             "tracesim-plugin: windows=%" PRIu32 " events=%" PRIu64 " dropped_accesses=%" PRIu64
+             "\n",
+             windows_opened, total_events, dropped_accesses);
     qemu_plugin_outs(line);
     if (fclose(out) != 0)
         fprintf(stderr, "tracesim-plugin: writing the trace failed: %s\n", strerror(errno));
@@ -397,12 +384,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (out_buf)
         setvbuf(out, out_buf, _IOFBF, OUT_BUF_SIZE);
     fwrite("TSTRACE1", 1, 8, out);
-
-    void *fn = dlsym(RTLD_DEFAULT, "qemu_plugin_disable_mem_helpers");
-    memcpy(&disable_mem_helpers, &fn, sizeof fn);  /* object to function pointer, POSIX way */
-    if (!disable_mem_helpers)
-        qemu_plugin_outs("tracesim-plugin: qemu_plugin_disable_mem_helpers not found: "
-                         "QEMU 7.2 may crash after a window\n");
 
     self = id;
     register_mode(id, tb_trans_idle);
