@@ -10,6 +10,7 @@
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
+#include "sim/report/boot.h"
 
 #include <cstring>
 #include <doctest/doctest.h>
@@ -311,4 +312,55 @@ TEST_CASE("the nearest era is the newest one not newer than the release") {
     CHECK(nearest_era(eras, "6.12.117+deb13-cloud-arm64") == "6.1");
     CHECK(nearest_era(eras, "7.3.4+deb13-cloud-amd64") == "6.19");
     CHECK(nearest_era(eras, "5.10.0-30-amd64") == "6.1");
+}
+
+TEST_CASE("the boot view puts kernel A next to kernel B, phase by phase") {
+    auto booted = [](const std::string& release, int64_t save) {
+        Record r{Arch::x86_64, "kprobe", release};
+        r.source = "boot";
+        r.core = "znver3";
+        r.phases = {{Phase::site, {1}}, {Phase::save, {save}}, {Phase::body, {67}}};
+        r.per_call.instructions = 1 + save;
+        r.cycles_per_call = CycleMetrics{};
+        r.cycles_per_call->cycles_warm = 10 * save;
+        BootInfo info;
+        info.release = release;
+        info.calls_kept = 19;
+        info.calls_interrupted = 2;
+        info.interrupts_cut = 3;
+        info.cold_instructions = 900;
+        info.hits = 20;
+        info.functions = {{"kprobe_ftrace_handler", Phase::dispatch, 83}};
+        r.boot = info;
+        return r;
+    };
+    BootReport report;
+    report.kernels.push_back({Arch::x86_64, "Debian 6.1.0-57-cloud-amd64", "6.1.0-57-cloud-amd64",
+                              "7.2.22", "console=ttyS0", "__x64_sys_getpid", 12.5, true});
+    BootRow row{booted("6.1.0-57-cloud-amd64", 34), booted("7.3.4+deb13-cloud-amd64", 36),
+                "Debian 6.1", "Debian 7.3"};
+    report.rows.push_back(row);
+    std::string text = render_boot(report, Format::text);
+    CHECK(text.find("x86_64 kprobe: Debian 6.1 vs Debian 7.3") != std::string::npos);
+    CHECK(text.find("(2 with 3 interrupts cut out)") != std::string::npos);
+    CHECK(text.find("the probe wrote 20 events") != std::string::npos);
+    CHECK(text.find("kprobe_ftrace_handler 83 (dispatch)") != std::string::npos);
+    CHECK(text.find("instrs A") != std::string::npos);
+    CHECK(text.find("instrs B") != std::string::npos);
+    // The save row: 34 on A, 36 on B, +2.
+    size_t save = text.find("\nsave ");
+    REQUIRE(save != std::string::npos);
+    std::string line = text.substr(save + 1, text.find('\n', save + 1) - save - 1);
+    CHECK(line.find("34") != std::string::npos);
+    CHECK(line.find("36") != std::string::npos);
+    CHECK(line.find("+2") != std::string::npos);
+    CHECK(text.find("cycles per call (znver3, warm / cold): A 340 / 0, B 360 / 0") !=
+          std::string::npos);
+
+    BootRow refused{booted("6.1.0-57-cloud-amd64", 0), std::nullopt, "Debian 6.1", ""};
+    refused.booted.supported = false;
+    refused.booted.reason = "the kernel refused it: write dynamic_events f:tracesim x: Invalid argument";
+    report.rows = {refused};
+    CHECK(render_boot(report, Format::markdown).find("not run on Debian 6.1: the kernel refused it") !=
+          std::string::npos);
 }

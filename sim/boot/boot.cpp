@@ -493,7 +493,7 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     r.source = "boot";
     r.handler = path.spec.name == "none" ? "none" : "the kernel's";
     r.regs_struct = "-";
-    r.models = fmt::format("booted {} ({})", run.kernel.label, run.kernel.image.string());
+    r.models = "booted " + run.kernel.label; // the label, not the cache path: results are committed
     BootInfo info;
     info.release = run.release;
     info.image = run.kernel.label;

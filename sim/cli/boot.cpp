@@ -2,12 +2,16 @@
 
 #include "sim/boot/boot.h"
 #include "sim/catalogue.h"
+#include "sim/check.h"
+#include "sim/json_reader.h"
+#include "sim/boot/process.h"
 #include "sim/output.h"
 #include "sim/report/boot.h"
 #include "sim/report/render.h"
 #include "sim/runner.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 namespace tracesim {
 
@@ -63,6 +67,9 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
         ->capture_default_str();
     cmd->add_option("--append", o.cmdline, "more kernel command line (e.g. mitigations=off)");
     cmd->add_option("--keep", o.keep, "keep the console, plan, initramfs and trace in this folder");
+    cmd->add_option("--baseline", o.baseline,
+                    "a boot's earlier --format json: compare this one with it, as check does "
+                    "(counts exactly; exit 3 on a regression)");
     cmd->add_option("--format", o.format, "text | md | json | csv | latex | svg")
         ->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
@@ -147,17 +154,41 @@ Expected<void> boot_command(const BootOptions& o) {
         if (row.other) results.records.push_back(*row.other);
         report.rows.push_back(std::move(row));
     }
+    // The gate: this boot's records against a committed one's, exactly as `check` compares a
+    // scenario with its baseline (records matched by arch, path, kernel, core, handler).
+    std::optional<CheckReport> gate;
+    if (!o.baseline.empty()) {
+        if (!std::filesystem::is_regular_file(o.baseline))
+            return usage_error("{}: no such baseline file", o.baseline);
+        auto base = parse_json(read_text_file(o.baseline), o.baseline);
+        if (!base) return base.take_error();
+        auto current = parse_json(render(results, Format::json), "this boot");
+        if (!current) return current.take_error();
+        Scenario scenario;
+        scenario.name = std::filesystem::path(o.baseline).stem().string();
+        scenario.file = o.baseline;
+        gate.emplace();
+        if (auto compared = compare_with_baseline(scenario, *base, *current, *gate); !compared)
+            return compared.take_error();
+    }
+    auto finish = [&](Expected<void> written) -> Expected<void> {
+        if (!written || !gate) return written;
+        std::string text = render_check_text(*gate);
+        if (gate->regressed(false)) return Error{text, ExitCode::regression};
+        std::fputs(text.c_str(), stderr);
+        return {};
+    };
     // text and md: the side-by-side view; the table formats and the chart: the records as
     // `run` renders them (booted rows labelled by their release, models by their era).
     if (*format == Format::text || *format == Format::markdown)
-        return emit_output(render_boot(report, *format), o.output);
+        return finish(emit_output(render_boot(report, *format), o.output));
     RenderOptions options;
     options.spec = default_report_spec();
     options.spec.title = fmt::format("Booted {} next to the models, per traced call",
                                      report.kernels[0].label);
     options.spec.metrics = {"instructions", "loads", "stores", "bytes_stored", "cycles_warm"};
     options.spec.chart_metric = "instructions";
-    return emit_output(render(results, *format, options), o.output);
+    return finish(emit_output(render(results, *format, options), o.output));
 }
 
 } // namespace tracesim
