@@ -37,7 +37,7 @@ case "$2" in
     *) usage "unknown arch '$2' (amd64 or arm64)" ;;
 esac
 
-cache=${TRACESIM_CACHE:-$HOME/.cache/tracesim}/boot
+cache=${TRACESIM_CACHE:-${HOME:-/tmp}/.cache/tracesim}/boot
 P=$cache/apt
 mkdir -p "$cache/$arch" "$P/lists/partial" "$P/cache/archives/partial"
 
