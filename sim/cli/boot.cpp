@@ -8,6 +8,8 @@
 #include "sim/output.h"
 #include "sim/report/boot.h"
 #include "sim/report/render.h"
+#include "sim/report/timeline.h"
+#include "sim/timing/timing_model.h"
 #include "sim/runner.h"
 
 #include <CLI/CLI.hpp>
@@ -67,6 +69,9 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
         ->capture_default_str();
     cmd->add_option("--append", o.cmdline, "more kernel command line (e.g. mitigations=off)");
     cmd->add_option("--keep", o.keep, "keep the console, plan, initramfs and trace in this folder");
+    cmd->add_option("--trace", o.trace,
+                    "print this booted path's steady call instruction by instruction, with "
+                    "where in the kernel and the timing model's timeline");
     cmd->add_option("--baseline", o.baseline,
                     "a boot's earlier --format json: compare this one with it, as check does "
                     "(counts exactly; exit 3 on a regression)");
@@ -122,6 +127,26 @@ Expected<void> boot_command(const BootOptions& o) {
         auto run = boot_and_capture(request);
         if (!run) return run.take_error();
         runs.push_back(std::move(*run));
+    }
+
+    if (!o.trace.empty()) { // the view of `tracesim trace`, on the booted call
+        const BootedPath* path = runs[0].find(o.trace);
+        if (!path) return usage_error("--trace {}: not a booted path of this boot", o.trace);
+        if (!path->ran)
+            return make_error("--trace {}: not run on {}: {}", o.trace, runs[0].kernel.label,
+                              path->reason);
+        auto model = TimingModel::create(**core, TimingOptions{4, true, true});
+        if (!model) return model.take_error();
+        const DynamicTrace& trace = path->calls[path->steady].trace;
+        auto timing = (*model)->time_call(trace);
+        if (!timing) return timing.take_error();
+        auto text = render_timeline(
+            fmt::format("{} {} booted on {} (release {}), on {}: the steady call, instruction "
+                        "by instruction",
+                        kernel_arch, o.trace, runs[0].kernel.label, runs[0].release, (*core)->name),
+            trace, *timing, [&](uint64_t pc) { return describe(path->symbols, pc); });
+        if (!text) return text.take_error();
+        return emit_output(*text, o.output);
     }
 
     Results results;

@@ -27,6 +27,7 @@ struct BootOptions {
     double time_limit = 300;
     std::string cmdline;
     std::string keep;
+    std::string trace;    // a booted path: its steady call instruction by instruction instead
     std::string baseline; // a committed `boot --format json` to gate against (exit 3)
     std::string format = "text";
     std::string output;

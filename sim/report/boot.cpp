@@ -4,6 +4,7 @@
 #include "sim/report/table.h"
 
 #include <fmt/format.h>
+#include <map>
 
 namespace tracesim {
 
@@ -47,8 +48,22 @@ std::string cycles_line(const Record& a, const Record& b, const std::string& a_l
                                                r.cycles_per_call->cycles_cold)
                                  : std::string("not modeled");
     };
-    return fmt::format("cycles per call ({}, warm / cold): {} {}, {} {}\n",
-                       b.core.empty() ? a.core : b.core, a_label, one(a), b_label, one(b));
+    std::string text = fmt::format("cycles per call ({}, warm / cold): {} {}, {} {}\n",
+                                   b.core.empty() ? a.core : b.core, a_label, one(a), b_label,
+                                   one(b));
+    // Unpriced instructions still occupy the model's placeholder cost: say which, never hide.
+    for (const auto* r : {&a, &b}) {
+        std::map<std::string, int64_t> by_text;
+        for (const UnpricedInstruction& u : r->unpriced)
+            by_text[fmt::format("{} ({})", u.text, u.reason)] += u.count;
+        if (by_text.empty()) continue;
+        std::vector<std::string> parts;
+        for (const auto& [what, count] : by_text)
+            parts.push_back(fmt::format("{} x{}", what, count));
+        text += fmt::format("  {} unpriced: {}\n", r == &a ? a_label : b_label,
+                            fmt::join(parts, ", "));
+    }
+    return text;
 }
 
 std::string row_text(const BootRow& row, bool markdown) {
