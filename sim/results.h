@@ -70,6 +70,7 @@ struct FieldCheck {
 // calls the steady state was taken from.
 struct BootInfo {
     std::string release, image, qemu_version, cmdline, function;
+    std::string clock; // "real" (TCG follows the host's clock) or "icount" (from instructions)
     int calls_found = 0;       // entries of the function in the window
     int calls_kept = 0;        // complete calls after the cold one
     int calls_interrupted = 0; // kept calls an interrupt was cut out of

@@ -43,6 +43,7 @@ struct BootRequest {
     int calls = 20;                 // per path; the first is the cold call
     double time_limit = 300;        // seconds for the whole boot
     std::string extra_cmdline;
+    bool icount = false; // QEMU's -icount: virtual time from instructions (docs/boot.md)
     std::filesystem::path keep_dir; // keep the console, plan and trace there ("" = temporary)
 };
 
@@ -58,6 +59,7 @@ struct BootedPath {
     int calls_interrupted = 0; // complete calls an interrupt was cut out of
     int interrupts_cut = 0;
     size_t steady = 0; // index into calls: the median of the kept (non-cold) calls
+                       // (sim/boot/boot.cpp steady_call says which of equal counts)
     std::vector<std::string> run_time_regions; // "ftrace_trampoline [__builtin__ftrace]"
     std::vector<std::string> kprobes;          // debugfs kprobes/list lines
     std::optional<int64_t> hits;
@@ -71,6 +73,7 @@ struct BootRun {
     std::string function;
     double boot_seconds = 0;
     bool symbols_cached = false;
+    bool icount = false;
     std::vector<BootedPath> paths;
     const BootedPath* find(std::string_view name) const;
 };

@@ -68,6 +68,9 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--time-limit", o.time_limit, "seconds one boot may take")
         ->capture_default_str();
     cmd->add_option("--append", o.cmdline, "more kernel command line (e.g. mitigations=off)");
+    cmd->add_flag("--icount", o.icount,
+                  "QEMU's -icount: virtual time from the instruction count, so every value "
+                  "repeats bit for bit (slower; the kernel's clock then runs on instructions)");
     cmd->add_option("--keep", o.keep, "keep the console, plan, initramfs and trace in this folder");
     cmd->add_option("--trace", o.trace,
                     "print this booted path's steady call instruction by instruction, with "
@@ -121,7 +124,7 @@ Expected<void> boot_command(const BootOptions& o) {
     std::vector<BootRun> runs;
     for (size_t i = 0; i < kernels.size(); ++i) {
         BootRequest request{kernels[i], o.paths, o.function, o.syscall, o.calls, o.time_limit,
-                            o.cmdline};
+                            o.cmdline, o.icount};
         if (!o.keep.empty())
             request.keep_dir = kernels.size() == 1 ? o.keep : fmt::format("{}/{}", o.keep, i);
         auto run = boot_and_capture(request);

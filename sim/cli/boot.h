@@ -26,6 +26,7 @@ struct BootOptions {
     std::string core;
     double time_limit = 300;
     std::string cmdline;
+    bool icount = false;
     std::string keep;
     std::string trace;    // a booted path: its steady call instruction by instruction instead
     std::string baseline; // a committed `boot --format json` to gate against (exit 3)

@@ -37,7 +37,7 @@ void write_boot(JsonWriter& json, const BootInfo& b) {
     json.key("boot").begin_object();
     json.field("release", b.release).field("image", b.image);
     json.field("qemu_version", b.qemu_version).field("cmdline", b.cmdline);
-    json.field("function", b.function);
+    json.field("function", b.function).field("clock", b.clock);
     json.field("calls_found", static_cast<int64_t>(b.calls_found));
     json.field("calls_kept", static_cast<int64_t>(b.calls_kept));
     json.field("calls_interrupted", static_cast<int64_t>(b.calls_interrupted));
