@@ -70,7 +70,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         for (auto&& [key, value] : *t)
             if (key != "name" && key != "about" && key != "model" && key != "arches" &&
                 key != "probe_in_body" && key != "setup" && key != "teardown" &&
-                key != "requires")
+                key != "requires" && key != "model_before")
                 return make_error("{}: unknown key '{}' in [[path]]", toml_where(file, value),
                                   key.str());
         BootPath p;
@@ -91,6 +91,15 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
                                           key.str());
                     p.model[*arch] = *name;
                 }
+            }
+        }
+        if (const toml::table* before = (*t)["model_before"].as_table()) {
+            for (auto&& [era, value] : *before) {
+                auto name = value.value<std::string>();
+                if (!name)
+                    return make_error("{}: model_before.{} must name a path",
+                                      toml_where(file, value), era.str());
+                p.model_before.emplace_back(std::string(era.str()), *name);
             }
         }
         auto arches = toml_strings(file, *t, "arches");

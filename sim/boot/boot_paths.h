@@ -17,6 +17,8 @@ struct BootPath {
     std::string name;
     std::string about;
     std::map<Arch, std::string> model; // the model path it is compared with, per arch
+    // Kernels older than an era are compared with another model: {era, path}.
+    std::vector<std::pair<std::string, std::string>> model_before;
     std::vector<Arch> arches;          // empty: both
     bool probe_in_body = false;        // the probe's site is inside the body, not the entry
     std::vector<std::string> setup, teardown;

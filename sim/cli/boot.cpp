@@ -23,26 +23,35 @@ namespace {
 Expected<Record> model_record(const Catalogue& catalogue, const BootRun& run,
                               const BootPath& path, const std::string& core) {
     const Arch arch = run.kernel.arch;
-    auto name = path.model.find(arch);
+    auto found = path.model.find(arch);
     Record none{arch, path.name};
     none.supported = false;
-    if (name == path.model.end() || !catalogue.has_path(name->second, arch)) {
+    if (found == path.model.end()) {
+        none.reason = "not modeled";
+        return none;
+    }
+    std::string name = found->second;
+    // "6.12.118+deb13-cloud-amd64" -> "6.12.118"
+    const std::string version = run.release.substr(0, run.release.find_first_not_of("0123456789."));
+    for (const auto& [era, other] : path.model_before)
+        if (kernel_older(version, era)) name = other;
+    if (!catalogue.has_path(name, arch)) {
         none.reason = "not modeled";
         return none;
     }
     std::vector<std::string> eras;
     for (const PathSpec& p : catalogue.paths)
-        if (p.name == name->second && p.arch == arch) eras.push_back(p.kernel);
+        if (p.name == name && p.arch == arch) eras.push_back(p.kernel);
     std::string era = nearest_era(eras, run.release);
-    auto spec = catalogue.find_path(name->second, arch, era);
+    auto spec = catalogue.find_path(name, arch, era);
     if (!spec) return spec.take_error();
     if (!(*spec)->supported) {
-        Record r{arch, name->second, era};
+        Record r{arch, name, era};
         r.supported = false;
         r.reason = (*spec)->reason;
         return r;
     }
-    RunRequest request{arch, name->second, (*spec)->kernel};
+    RunRequest request{arch, name, (*spec)->kernel};
     request.core = core;
     return run_path(catalogue, request);
 }
