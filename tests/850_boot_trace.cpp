@@ -286,6 +286,13 @@ TEST_CASE("the plan expands the function and the body probe's alternatives") {
                      "__x64_sys_getpid+9\n") != std::string::npos);
     request.syscall = "reboot";
     CHECK_FALSE(write_plan(*catalogue, request));
+
+    // Before 6.14 an fprobe ran on ftrace + rethook: another model stands next to it.
+    const BootPath* fprobe = catalogue->find("fprobe");
+    REQUIRE(fprobe);
+    REQUIRE(fprobe->model_before.size() == 1);
+    CHECK(fprobe->model_before[0] == std::pair<std::string, std::string>{"6.14", "fprobe-rethook"});
+    CHECK(fprobe->needs_config == std::vector<std::string>{"CONFIG_FPROBE_EVENTS"});
 }
 
 TEST_CASE("the initramfs is a newc archive the kernel can unpack") {
