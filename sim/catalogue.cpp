@@ -224,6 +224,13 @@ bool kernel_older(std::string_view a, std::string_view b) {
     return parts(a) < parts(b);
 }
 
+std::string kernel_version(std::string_view release) {
+    std::string version(release.substr(0, release.find_first_not_of("0123456789.")));
+    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
+        version.resize(dot);
+    return version;
+}
+
 Expected<const PathSpec*> Catalogue::find_path(std::string_view name, Arch arch,
                                                std::string_view kernel) const {
     const PathSpec* best = nullptr;

@@ -66,6 +66,9 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir);
 // "6.14" < "6.1"? No: compares numerically, so 6.1 < 6.2 < 6.14.
 bool kernel_older(std::string_view a, std::string_view b);
 
+// A release's major.minor, the form eras are written in: "6.12.118+deb13-cloud-amd64" -> "6.12".
+std::string kernel_version(std::string_view release);
+
 // Where kernels/, isa/cores/ and scenarios/ live: $TRACESIM_HOME or the source tree built from.
 std::filesystem::path tracesim_home();
 

@@ -8,6 +8,7 @@
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
+#include "sim/output.h"
 #include "sim/timing/timing_model.h"
 
 #include <algorithm>
@@ -17,7 +18,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #ifndef TRACESIM_BUILD_DIR_DEFAULT
 #define TRACESIM_BUILD_DIR_DEFAULT "build"
@@ -45,12 +45,6 @@ std::string_view debian_arch(Arch arch) { return arch == Arch::x86_64 ? "amd64" 
 std::vector<uint8_t> read_bytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
-}
-
-bool write_file(const fs::path& file, std::string_view text) {
-    std::ofstream out(file, std::ios::binary);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    return static_cast<bool>(out);
 }
 
 std::string tail_text(const std::vector<std::string>& lines, size_t n = 15) {
@@ -250,9 +244,7 @@ const BootedPath* BootRun::find(std::string_view name) const {
 }
 
 std::string nearest_era(const std::vector<std::string>& eras, const std::string& release) {
-    std::string version = release.substr(0, release.find_first_not_of("0123456789."));
-    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
-        version.resize(dot);
+    const std::string version = kernel_version(release);
     std::string best, oldest;
     for (const std::string& era : eras) {
         if (oldest.empty() || kernel_older(era, oldest)) oldest = era;
@@ -375,9 +367,12 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
                    console = *work / "console.log", qemu_err = *work / "qemu.err",
                    plugin_log = *work / "plugin.log";
     std::vector<uint8_t> archive = initramfs.bytes();
-    if (!write_file(initrd, {reinterpret_cast<const char*>(archive.data()), archive.size()}) ||
-        !write_file(*work / "plan", *plan_text))
-        return make_error("cannot write the initramfs in {}", work->string());
+    if (auto written = write_file_atomically(
+            initrd, {reinterpret_cast<const char*>(archive.data()), archive.size()});
+        !written)
+        return written.take_error();
+    if (auto written = write_file_atomically(*work / "plan", *plan_text); !written)
+        return written.take_error();
 
     // nokaslr: the same addresses every boot (the symbol cache); randomize_kstack_offset=off: the
     // same kernel stack addresses every syscall (else the lines a call touches vary per call).
@@ -424,9 +419,7 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
         std::string text;
         for (const KernelSymbol& s : log.symbols.all())
             text += fmt::format("{:016x} {} {}\n", s.address, s.type, s.name);
-        fs::path part = symbol_cache;
-        part += fmt::format(".{}.part", getpid());
-        if (!ec && write_file(part, text)) fs::rename(part, symbol_cache, ec);
+        if (!ec) (void)write_file_atomically(symbol_cache, text); // a cache: best effort
     }
     auto windows = read_boot_trace(trace);
     if (!windows) return windows.take_error();

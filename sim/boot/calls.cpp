@@ -103,16 +103,18 @@ std::vector<BootCall> find_calls(const BootWindow& w, const KernelSymbols& symbo
     // pops. While any asynchronous entry is open, instructions belong to the interrupt.
     std::vector<bool> nesting;
     int async_open = 0;
-    uint64_t prev_pc = 0;                  // previous instruction, any
+    // An entry counts only from outside vector code: a stub's jump to the common entry, or
+    // the common entry's own instructions, are the same exception.
+    bool prev_in_vector = true; // the window's first instruction enters nothing
 
     for (uint32_t i = 0; i < w.stream.size(); ++i) {
         const BootInstruction& insn = w.stream[i];
         std::span<const uint8_t> bytes(insn.bytes.data(), insn.size);
         Flow flow = classify_flow(rules.arch, bytes);
+        const bool in_vector = is_vector_code(rules, symbols, insn.pc);
         VectorEntry vector = VectorEntry::none;
-        if (i > 0 && !is_vector_code(rules, symbols, prev_pc))
-            vector = vector_entry_at(rules, symbols, insn.pc);
-        prev_pc = insn.pc;
+        if (in_vector && !prev_in_vector) vector = vector_entry_at(rules, symbols, insn.pc);
+        prev_in_vector = in_vector;
 
         if (vector != VectorEntry::none) {
             nesting.push_back(vector == VectorEntry::async);

@@ -97,8 +97,8 @@ ConsoleLog parse_console(std::string_view text) {
         } else if (verb == "warn" && path) {
             path->warnings.push_back(fields["step"] + ": " + fields["err"]);
         } else if (verb == "sym" && path) {
-            KernelSymbols one;
-            if (one.add_line(rest)) path->run_time_symbols.push_back(one.all().front());
+            if (auto symbol = parse_kallsyms_line(rest))
+                path->run_time_symbols.push_back(std::move(*symbol));
         } else if (verb == "kprobe" && path) {
             path->kprobes.emplace_back(rest);
         } else if (verb == "window" && path) {

@@ -6,15 +6,15 @@
 
 namespace tracesim {
 
-bool KernelSymbols::add_line(std::string_view line) {
+std::optional<KernelSymbol> parse_kallsyms_line(std::string_view line) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
         line.remove_suffix(1);
     size_t space = line.find(' ');
-    if (space == std::string_view::npos || space == 0 || space > 16) return false;
+    if (space == std::string_view::npos || space == 0 || space > 16) return std::nullopt;
     uint64_t address = 0;
     auto [end, ec] = std::from_chars(line.data(), line.data() + space, address, 16);
-    if (ec != std::errc() || end != line.data() + space) return false;
-    if (line.size() < space + 4 || line[space + 2] != ' ') return false;
+    if (ec != std::errc() || end != line.data() + space) return std::nullopt;
+    if (line.size() < space + 4 || line[space + 2] != ' ') return std::nullopt;
     char type = line[space + 1];
     std::string_view rest = line.substr(space + 3);
     std::string_view module;
@@ -26,14 +26,18 @@ bool KernelSymbols::add_line(std::string_view line) {
         if (open != std::string_view::npos && close != std::string_view::npos && close > open)
             module = tail.substr(open + 1, close - open - 1);
     }
-    if (name.empty()) return false;
-    add({address, type, std::string(name), std::string(module)});
-    return true;
+    if (name.empty()) return std::nullopt;
+    return KernelSymbol{address, type, std::string(name), std::string(module)};
+}
+
+bool KernelSymbols::add_line(std::string_view line) {
+    auto symbol = parse_kallsyms_line(line);
+    if (symbol) add(std::move(*symbol));
+    return symbol.has_value();
 }
 
 void KernelSymbols::add(KernelSymbol symbol) {
     symbols_.push_back(std::move(symbol));
-    sealed_ = false;
 }
 
 void KernelSymbols::seal() {
@@ -43,7 +47,6 @@ void KernelSymbols::seal() {
                      [](const KernelSymbol& a, const KernelSymbol& b) {
                          return a.address < b.address;
                      });
-    sealed_ = true;
 }
 
 std::optional<SymbolHit> KernelSymbols::lookup(uint64_t pc, uint64_t max_size) const {

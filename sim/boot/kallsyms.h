@@ -25,10 +25,13 @@ struct SymbolHit {
     uint64_t offset; // pc - symbol address
 };
 
+// One kallsyms line: "ffffffff81000000 T _stext" or "... t ftrace_trampoline
+// [__builtin__ftrace]"; nullopt if it is not one.
+std::optional<KernelSymbol> parse_kallsyms_line(std::string_view line);
+
 class KernelSymbols {
   public:
-    // One kallsyms line: "ffffffff81000000 T _stext" or "... t ftrace_trampoline
-    // [__builtin__ftrace]"; false if it is not one.
+    // Adds parse_kallsyms_line(line); false if it is not a kallsyms line.
     bool add_line(std::string_view line);
     void add(KernelSymbol symbol);
     // Sorts; call once after the last add.
@@ -43,7 +46,6 @@ class KernelSymbols {
 
   private:
     std::vector<KernelSymbol> symbols_;
-    bool sealed_ = false;
 };
 
 // "__x64_sys_getpid+0x4" or "ftrace_trampoline+0x20 [__builtin__ftrace]" or "0xffff..."

@@ -63,7 +63,7 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
             return make_error("{}: unknown key '{}' (known: site, exceptions, phase)",
                               toml_where(file, node), key.str());
     if (const toml::table* site = root["site"].as_table()) {
-        rules.site_bytes = static_cast<uint32_t>(site->get("bytes") ? (*site)["bytes"].value_or(0) : 0);
+        rules.site_bytes = static_cast<uint32_t>((*site)["bytes"].value_or(0));
         auto after = toml_strings(file, *site, "after");
         if (!after) return after.take_error();
         for (const std::string& text : *after) {

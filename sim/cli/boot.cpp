@@ -31,8 +31,7 @@ Expected<Record> model_record(const Catalogue& catalogue, const BootRun& run,
         return none;
     }
     std::string name = found->second;
-    // "6.12.118+deb13-cloud-amd64" -> "6.12.118"
-    const std::string version = run.release.substr(0, run.release.find_first_not_of("0123456789."));
+    const std::string version = kernel_version(run.release);
     for (const auto& [era, other] : path.model_before)
         if (kernel_older(version, era)) name = other;
     if (!catalogue.has_path(name, arch)) {

@@ -99,8 +99,7 @@ std::string row_text(const BootRow& row, bool markdown) {
         text += (markdown ? table.markdown() : table.str()) + "\n";
         text += cycles_line(left, right, left_label, right_label);
     } else {
-        Record alone = booted;
-        TextTable table = phase_diff_table(alone, alone, "booted", "booted");
+        TextTable table = phase_diff_table(booted, booted, "booted", "booted");
         text += (markdown ? table.markdown() : table.str()) + "\n";
     }
     if (!booted.checks.ok())

@@ -442,9 +442,7 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
     std::string era;
     if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
     if (!era.empty() || kernel.release.empty()) return era;
-    std::string version = kernel.release.substr(0, kernel.release.find_first_not_of("0123456789."));
-    if (auto dot = version.find('.', version.find('.') + 1); dot != std::string::npos)
-        version.resize(dot);
+    const std::string version = kernel_version(kernel.release);
     for (const PathSpec& p : catalogue.paths)
         if (p.name == path && p.arch == kernel.arch && !kernel_older(version, p.kernel) &&
             (era.empty() || kernel_older(era, p.kernel)))
