@@ -20,10 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/reboot.h>
+#include <linux/bpf.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bpf_bench.h"
 
 #define TRACING "/sys/kernel/tracing/"
 
@@ -53,6 +56,26 @@ static inline long raw_syscall1(long nr, long a0)
     register long x8 __asm__("x8") = nr;
     register long x0 __asm__("x0") = a0;
     __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory");
+    return x0;
+#endif
+}
+
+/* bpf(2) by its instruction, for the window's BPF_PROG_TEST_RUN (as raw_syscall1). */
+static inline long raw_syscall3(long nr, long a0, long a1, long a2)
+{
+#if defined(__x86_64__)
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"(nr), "D"(a0), "S"(a1), "d"(a2)
+                     : "rcx", "r11", "memory");
+    return ret;
+#else
+    register long x8 __asm__("x8") = nr;
+    register long x0 __asm__("x0") = a0;
+    register long x1 __asm__("x1") = a1;
+    register long x2 __asm__("x2") = a2;
+    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
     return x0;
 #endif
 }
@@ -135,12 +158,12 @@ static void fatal(const char *fmt, ...)
 
 /* ---- the plan (section 2) ---- */
 
-enum kind { C_PATH, C_WRITE, C_APPEND, C_SLEEP, C_RUN };
+enum kind { C_PATH, C_WRITE, C_APPEND, C_SLEEP, C_RUN, C_BPF };
 
 struct cmd {
     enum kind kind;
     char *text;  /* the line as written, trimmed: the step= of fail and warn lines */
-    char *arg;   /* path: its name; write/append: the file's absolute path */
+    char *arg;   /* path: its name; write/append: the file's absolute path; bpf: its arguments */
     char **alts; /* write/append: the texts to try in order */
     int nalts;
     long ms; /* sleep */
@@ -272,6 +295,10 @@ static void read_plan(const char *file)
             strcpy(c.arg, *file == '/' ? "" : TRACING);
             strcat(c.arg, file);
             split_alternatives(&c, value);
+        } else if (!strcmp(s, "bpf")) {
+            c.kind = C_BPF;
+            if (!*rest) fatal("plan:%d: bpf wants KIND PROGRAM TARGET or driver PROGRAM", lineno);
+            c.arg = xstrdup(rest);
         } else if (!strcmp(s, "sleep")) {
             c.kind = C_SLEEP;
             if (!parse_num(rest, 0, 600000, &c.ms))
@@ -341,9 +368,12 @@ static int write_one(const char *file, int flags, const char *text)
     return err;
 }
 
-/* Runs one setup or teardown command; 0 or the errno of its last alternative. */
-static int execute(const struct cmd *c)
+/* Runs one setup or teardown command; 0 or the errno of its last alternative. A bpf step's
+ * reason for failing (the verifier's log, the kernel's refusal) goes to `why`. */
+static int execute(const struct cmd *c, char *why, size_t why_size)
 {
+    why[0] = '\0';
+    if (c->kind == C_BPF) return bpf_step(c->arg, calls, why, why_size);
     if (c->kind == C_SLEEP) {
         struct timespec ts = {c->ms / 1000, (c->ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
@@ -359,14 +389,17 @@ static int execute(const struct cmd *c)
     return err;
 }
 
-static void report(const char *verb, const char *path, const struct cmd *c, int err)
+static void report(const char *verb, const char *path, const struct cmd *c, int err,
+                   const char *why)
 {
     begin(verb);
     field("path", path);
     field("step", c->text);
     field_num("errno", err);
     field("err", strerror(err));
-    if (!strcmp(verb, "fail")) {
+    if (*why) {
+        field("log", why);
+    } else if (!strcmp(verb, "fail")) {
         char reason[1024];
         error_log_reason(reason, sizeof reason);
         field("log", reason);
@@ -500,15 +533,40 @@ static void window(const char *path, long index)
     field_num("calls", n);
     end();
 
-    MARKER(1);
-    for (long i = 0; i < n; i++) raw_syscall1(nr, arg);
-    MARKER(2);
+    const int bpf = bpf_path_active();
+    long driver_ret = 0;
+    if (bpf) bpf_counter_reset();
+    if (bpf_has_driver()) {
+        /* The bench's loop: one BPF_PROG_TEST_RUN of the driver, which makes the calls. */
+        size_t size;
+        void *attr = bpf_driver_attr(&size);
+        MARKER(1);
+        driver_ret = raw_syscall3(SYS_bpf, BPF_PROG_TEST_RUN, (long)attr, (long)size);
+        MARKER(2);
+    } else {
+        MARKER(1);
+        for (long i = 0; i < n; i++) raw_syscall1(nr, arg);
+        MARKER(2);
+    }
 
     begin("windowend");
     field("path", path);
     field_num("index", index);
     end();
-    long hits = count_hits();
+    if (bpf_has_driver()) {
+        char why[512];
+        int err = bpf_driver_result(driver_ret, why, sizeof why);
+        if (err) {
+            begin("warn");
+            field("path", path);
+            field("step", "run the driver");
+            field_num("errno", err);
+            field("err", why);
+            end();
+        }
+    }
+    /* A BPF path's hits are its programs' counter (the bench's hits), not trace lines. */
+    long hits = bpf ? bpf_counter_total() : count_hits();
     if (cleared >= 0) close(cleared);
     if (hits < 0) {
         begin("warn");
@@ -540,10 +598,11 @@ static int run_path(int first, long *windows)
     field("name", name);
     end();
     int failed = 0;
+    char why[1024];
     for (int i = first + 1; i < setup_end; i++) {
-        int err = execute(&cmds[i]);
+        int err = execute(&cmds[i], why, sizeof why);
         if (err) {
-            report("fail", name, &cmds[i], err);
+            report("fail", name, &cmds[i], err, why);
             failed = 1;
             break;
         }
@@ -552,9 +611,10 @@ static int run_path(int first, long *windows)
     /* Teardown always runs: a failed setup may have attached half of the probe. */
     if (run >= 0)
         for (int i = run + 1; i < last; i++) {
-            int err = execute(&cmds[i]);
-            if (err) report("warn", name, &cmds[i], err);
+            int err = execute(&cmds[i], why, sizeof why);
+            if (err) report("warn", name, &cmds[i], err, why);
         }
+    bpf_path_end(); /* what the path's bpf steps attached and loaded */
     return last;
 }
 

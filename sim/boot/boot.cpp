@@ -299,9 +299,7 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
     std::vector<std::string> names = request.paths;
     if (names.empty())
         for (const BootPath& p : catalogue->paths)
-            if (p.on(arch)) names.push_back(p.name);
-    if (std::find(names.begin(), names.end(), "none") == names.end())
-        names.insert(names.begin(), "none"); // the baseline every per-call figure needs
+            if (p.on(arch) && p.group.empty()) names.push_back(p.name);
     for (const std::string& name : names) {
         const BootPath* p = catalogue->find(name);
         if (!p) {
@@ -311,7 +309,13 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
             return usage_error("unknown booted path '{}' (known: {})", name, fmt::join(known, ", "));
         }
         if (!p->on(arch)) return usage_error("booted path '{}' is not on {}", name, arch);
-        plan.paths.push_back(p);
+        // Each path's baseline runs first (`none`, or the BPF bench's bare driver call): every
+        // per-call figure needs it.
+        const BootPath* base = catalogue->find(p->baseline);
+        if (std::find(plan.paths.begin(), plan.paths.end(), base) == plan.paths.end())
+            plan.paths.push_back(base);
+        if (std::find(plan.paths.begin(), plan.paths.end(), p) == plan.paths.end())
+            plan.paths.push_back(p);
     }
 
     // The tools: QEMU, our plugin and agent, busybox.
@@ -363,6 +367,20 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
     initramfs.file("bin/busybox", read_bytes(*busybox), 0755);
     initramfs.symlink("bin/sh", "busybox");
     initramfs.char_device("dev/console", 5, 1);
+    // The BPF bench's programs (boot/bpf/trigger.s), for the paths with bpf steps.
+    const bool wants_bpf = std::any_of(plan.paths.begin(), plan.paths.end(), [](const BootPath* p) {
+        return std::any_of(p->setup.begin(), p->setup.end(),
+                           [](const std::string& step) { return step.starts_with("bpf "); });
+    });
+    if (wants_bpf) {
+        const fs::path programs = build_dir() / "boot" / "bpf" / "trigger.o";
+        if (!fs::exists(programs))
+            return make_error("the BPF bench's programs are not built: {} (llvm-mc-19, Debian "
+                              "package llvm-19)",
+                              programs.string());
+        initramfs.directory("bpf");
+        initramfs.file("bpf/trigger.o", read_bytes(programs));
+    }
     const fs::path initrd = *work / "initramfs.cpio", trace = *work / "trace.bin",
                    console = *work / "console.log", qemu_err = *work / "qemu.err",
                    plugin_log = *work / "plugin.log";
@@ -434,16 +452,14 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
     run.symbols_cached = have_cache;
     const BootArchDefaults& defaults = catalogue->defaults.at(arch);
     run.function = request.function.empty() ? defaults.function : request.function;
-    auto entry = statics.address_of(run.function);
-    if (!entry)
+    if (!statics.address_of(run.function))
         return usage_error("{} (release {}) has no function '{}' in its kallsyms", where,
                            run.release, run.function);
-
     const std::set<std::string> config = config_options(request.kernel.config);
     for (const BootPath* spec : plan.paths) {
         BootedPath out;
         out.spec = *spec;
-        out.entry = *entry;
+        out.function = spec->function.empty() ? run.function : spec->function;
         out.calls_requested = request.calls;
         const ConsolePath* cp = log.find(spec->name);
         if (!cp) return make_error("{}: the agent never reached path '{}'", where, spec->name);
@@ -461,6 +477,13 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
             run.paths.push_back(std::move(out));
             continue;
         }
+        auto entry = statics.address_of(out.function);
+        if (!entry) {
+            out.reason = fmt::format("the kernel has no function '{}' in its kallsyms", out.function);
+            run.paths.push_back(std::move(out));
+            continue;
+        }
+        out.entry = *entry;
         const BootWindow* window = nullptr;
         for (const BootWindow& w : *windows)
             if (cp->window && w.index == *cp->window) window = &w;
@@ -488,14 +511,15 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
                 ++out.calls_interrupted;
                 out.interrupts_cut += call.interrupts_cut;
             }
-            out.calls.push_back(booted_trace(*window, call, symbols, *rules, *entry, out.probe_offset));
+            out.calls.push_back(booted_trace(*window, call, symbols, *rules, *entry, out.probe_offset,
+                                                   spec->name));
             auto [sp, low] = stack_range(arch, call, out.calls.back().trace);
             out.calls.back().initial_sp = sp;
             out.calls.back().stack_low = low;
         }
         if (out.calls.size() < 2) {
             out.reason = fmt::format("only {} complete call(s) of {} captured{}", out.calls.size(),
-                                     run.function, window->overflowed ? " (the plugin's event limit was hit)" : "");
+                                     out.function, window->overflowed ? " (the plugin's event limit was hit)" : "");
             run.paths.push_back(std::move(out));
             continue;
         }
@@ -514,7 +538,10 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     r.path = path.spec.name;
     r.kernel = run.release;
     r.source = "boot";
-    r.handler = path.spec.name == "none" ? "none" : "the kernel's";
+    const bool is_baseline = path.spec.name == path.spec.baseline;
+    r.handler = is_baseline                       ? "none"
+                : path.spec.group == "bpf-bench" ? "the bench's program"
+                                                  : "the kernel's";
     r.regs_struct = "-";
     r.models = "booted " + run.kernel.label; // the label, not the cache path: results are committed
     BootInfo info;
@@ -523,7 +550,7 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     info.qemu_version = run.qemu_version;
     info.cmdline = run.cmdline;
     info.clock = run.icount ? "icount" : "real";
-    info.function = run.function;
+    info.function = path.function.empty() ? run.function : path.function;
     info.calls_found = path.calls_found;
     info.calls_kept = path.calls.empty() ? 0 : static_cast<int>(path.calls.size()) - 1;
     info.calls_interrupted = path.calls_interrupted;
@@ -585,7 +612,7 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     }
     // The functional check a booted probe has: it fired once per call.
     r.checks.return_value = r.checks.callee_saved = r.checks.stack_balanced = true;
-    if (path.spec.name != "none" && path.hits && *path.hits < path.calls_requested)
+    if (!is_baseline && path.hits && *path.hits < path.calls_requested)
         r.checks.problems.push_back(fmt::format("the probe wrote {} events for {} calls",
                                                 *path.hits, path.calls_requested));
     r.boot = info;

@@ -52,6 +52,7 @@ struct BootedPath {
     bool ran = false;
     std::string reason; // why it did not run: the kernel's refusal, or what went wrong
     std::vector<BootedCallTrace> calls; // complete calls in window order; [0] is the cold one
+    std::string function; // the probed function (the arch's, or the path's own)
     uint64_t entry = 0;
     int calls_requested = 0;
     std::optional<uint64_t> probe_offset;

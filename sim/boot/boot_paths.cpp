@@ -70,13 +70,17 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         for (auto&& [key, value] : *t)
             if (key != "name" && key != "about" && key != "model" && key != "arches" &&
                 key != "probe_in_body" && key != "setup" && key != "teardown" &&
-                key != "requires" && key != "model_before")
+                key != "requires" && key != "model_before" && key != "function" &&
+                key != "baseline" && key != "group")
                 return make_error("{}: unknown key '{}' in [[path]]", toml_where(file, value),
                                   key.str());
         BootPath p;
         p.name = (*t)["name"].value_or(std::string());
         p.about = (*t)["about"].value_or(std::string());
         p.probe_in_body = (*t)["probe_in_body"].value_or(false);
+        p.function = (*t)["function"].value_or(std::string());
+        p.baseline = (*t)["baseline"].value_or(std::string("none"));
+        p.group = (*t)["group"].value_or(std::string());
         if (p.name.empty()) return make_error("{}: [[path]] needs a name", toml_where(file, node));
         if (const toml::node* m = t->get("model")) {
             if (auto one = m->value<std::string>()) {
@@ -119,11 +123,15 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         for (const auto* steps : {&p.setup, &p.teardown})
             for (const std::string& step : *steps)
                 if (!step.starts_with("write ") && !step.starts_with("append ") &&
-                    !step.starts_with("sleep "))
-                    return make_error("{}: path '{}': step '{}' is not write, append or sleep",
+                    !step.starts_with("sleep ") && !step.starts_with("bpf "))
+                    return make_error("{}: path '{}': step '{}' is not write, append, sleep or bpf",
                                       toml_where(file, node), p.name, step);
         out.paths.push_back(std::move(p));
     }
+    for (const BootPath& p : out.paths)
+        if (p.name != p.baseline && !out.find(p.baseline))
+            return make_error("{}: path '{}': baseline '{}' is not a booted path", file.string(),
+                              p.name, p.baseline);
     return out;
 }
 

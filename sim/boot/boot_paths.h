@@ -23,6 +23,9 @@ struct BootPath {
     bool probe_in_body = false;        // the probe's site is inside the body, not the entry
     std::vector<std::string> setup, teardown;
     std::vector<std::string> needs_config; // config options the mechanism needs (CONFIG_...)
+    std::string function; // the probed function, when not the arch's (the BPF bench's)
+    std::string baseline = "none"; // the booted path per-call values are measured against
+    std::string group; // "" = a default path; "bpf-bench": only when asked for by name or set
     bool on(Arch arch) const;
 };
 

@@ -3,6 +3,7 @@
 #include "sim/boot/flow.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace tracesim {
@@ -23,7 +24,8 @@ uint64_t site_start(const BootWindow& w, const BootCall& call, const BootRules& 
 
 BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
                              const KernelSymbols& symbols, const BootRules& rules,
-                             uint64_t entry, std::optional<uint64_t> probe_offset) {
+                             uint64_t entry, std::optional<uint64_t> probe_offset,
+                             std::string_view path) {
     BootedCallTrace out;
     DynamicTrace& t = out.trace;
     t.arch = rules.arch;
@@ -36,6 +38,9 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
 
     std::vector<Phase> callers{Phase::body}; // the phase each live frame was called from
     std::set<const KernelSymbol*> restoring; // save+restore trampolines returned into
+    std::set<const KernelSymbol*> called_out; // save+dispatch+restore trampolines past a call
+    std::map<const KernelSymbol*, size_t> last_return; // ... and where their last return landed
+    std::vector<const KernelSymbol*> owner;            // each instruction's symbol
     Flow prev_flow = Flow::other;
     for (uint32_t index : call.stream) {
         const BootInstruction& insn = w.stream[index];
@@ -50,9 +55,17 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
             phase = at_site ? Phase::site : Phase::body;
         } else if (flow == Flow::exception_return) {
             phase = Phase::trap_return;
-        } else if (const PhaseRule* rule = symbol ? rules.rule_for(symbol->name) : nullptr) {
+        } else if (const PhaseRule* rule = symbol ? rules.rule_for(symbol->name, path) : nullptr) {
             phase = rule->phase;
-            if (rule->save_then_restore) {
+            if (rule->save_dispatch_restore) {
+                if (hit->offset == 0) {
+                    called_out.erase(symbol);
+                    last_return.erase(symbol);
+                }
+                if (prev_flow == Flow::ret) last_return[symbol] = t.instructions.size();
+                if (flow == Flow::call) called_out.insert(symbol);
+                phase = called_out.count(symbol) ? Phase::dispatch : Phase::save;
+            } else if (rule->save_then_restore) {
                 if (hit->offset == 0) restoring.erase(symbol);
                 if (prev_flow == Flow::ret) restoring.insert(symbol);
                 phase = restoring.count(symbol) ? Phase::restore : Phase::save;
@@ -76,6 +89,7 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
             t.accesses.push_back({acc.address, acc.size, acc.is_store, false});
         }
         t.instructions.push_back(ti);
+        owner.push_back(symbol);
 
         if (flow == Flow::call || ti.trapped) {
             if (callers.size() < 4096) callers.push_back(phase);
@@ -84,6 +98,10 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
         }
         prev_flow = flow;
     }
+    // A BPF trampoline's code after its last return is its epilogue: the restore.
+    for (const auto& [symbol, from] : last_return)
+        for (size_t i = from; i < t.instructions.size(); ++i)
+            if (owner[i] == symbol) t.instructions[i].phase = Phase::restore;
     return out;
 }
 

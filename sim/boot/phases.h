@@ -6,7 +6,10 @@
 // a listed symbol starts its phase; an unlisted function inherits the phase of the code that
 // called it (so __rcu_read_lock is dispatch when the dispatcher calls it and handler when the
 // handler does), except what the site itself calls, which must be listed or shows as
-// `unmapped`. Exception returns are `trap-return`.
+// `unmapped`. Exception returns are `trap-return`. A BPF trampoline (save+dispatch+restore) is
+// save up to its first call out, restore after its last return, dispatch between. `path` picks
+// the rules meant for it (the BPF bench's kprobe_dispatcher dispatches, a kprobe event's
+// handles).
 #pragma once
 
 #include "sim/boot/calls.h"
@@ -26,6 +29,7 @@ struct BootedCallTrace {
 
 BootedCallTrace booted_trace(const BootWindow& window, const BootCall& call,
                              const KernelSymbols& symbols, const BootRules& rules,
-                             uint64_t entry, std::optional<uint64_t> probe_offset = {});
+                             uint64_t entry, std::optional<uint64_t> probe_offset = {},
+                             std::string_view path = {});
 
 } // namespace tracesim

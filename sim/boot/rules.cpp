@@ -2,6 +2,8 @@
 
 #include "sim/toml_file.h"
 
+#include <fnmatch.h>
+
 namespace tracesim {
 
 namespace {
@@ -39,14 +41,19 @@ Expected<std::vector<uint8_t>> hex_bytes(const std::filesystem::path& file, cons
 } // namespace
 
 bool symbol_matches(std::string_view pattern, std::string_view name) {
-    if (pattern.ends_with('*')) return name.starts_with(pattern.substr(0, pattern.size() - 1));
-    return pattern == name;
+    if (pattern.find('*') == std::string_view::npos) return pattern == name;
+    return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
 }
 
-const PhaseRule* BootRules::rule_for(std::string_view symbol) const {
-    for (const PhaseRule& rule : phases)
+const PhaseRule* BootRules::rule_for(std::string_view symbol, std::string_view path) const {
+    for (const PhaseRule& rule : phases) {
+        bool applies = rule.paths.empty();
+        for (const std::string& pattern : rule.paths)
+            applies = applies || symbol_matches(pattern, path);
+        if (!applies) continue;
         for (const std::string& pattern : rule.symbols)
             if (symbol_matches(pattern, symbol)) return &rule;
+    }
     return nullptr;
 }
 
@@ -104,13 +111,24 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
             if (name == "save+restore") {
                 rule.phase = Phase::save;
                 rule.save_then_restore = true;
+            } else if (name == "save+dispatch+restore") {
+                rule.phase = Phase::save;
+                rule.save_dispatch_restore = true;
             } else if (auto phase = parse_phase(name)) {
                 rule.phase = *phase;
             } else {
                 return make_error("{}: unknown phase '{}'", toml_where(file, node), name);
             }
+            for (auto&& [key, value] : *t)
+                if (key != "phase" && key != "symbols" && key != "paths")
+                    return make_error("{}: unknown key '{}' in [[phase]] (known: phase, symbols, "
+                                      "paths)",
+                                      toml_where(file, value), key.str());
             auto symbols = toml_strings(file, *t, "symbols");
             if (!symbols) return symbols.take_error();
+            auto paths = toml_strings(file, *t, "paths");
+            if (!paths) return paths.take_error();
+            rule.paths = *paths;
             if (symbols->empty())
                 return make_error("{}: [[phase]] '{}' names no symbols", toml_where(file, node), name);
             rule.symbols = *symbols;

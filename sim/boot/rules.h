@@ -14,11 +14,14 @@
 
 namespace tracesim {
 
-// A rule's phase: one phase, or a trampoline's save-then-restore split at its call out.
+// A rule's phase: one phase, or a trampoline's save-then-restore split at its call out, or a
+// BPF trampoline's save / dispatch / restore split at its first call out and its last return.
 struct PhaseRule {
     Phase phase;
     bool save_then_restore = false;
-    std::vector<std::string> symbols; // exact names, or prefixes ending in '*'
+    bool save_dispatch_restore = false;
+    std::vector<std::string> symbols; // exact names, or patterns with '*' (fnmatch)
+    std::vector<std::string> paths;   // the booted paths it applies to (patterns); empty: all
 };
 
 struct BootRules {
@@ -33,8 +36,8 @@ struct BootRules {
     std::vector<uint64_t> async_offsets, sync_offsets; // slots in vector_table
     std::vector<PhaseRule> phases;
 
-    // The first rule naming `symbol`, or nullptr.
-    const PhaseRule* rule_for(std::string_view symbol) const;
+    // The first rule naming `symbol` that applies to booted path `path`, or nullptr.
+    const PhaseRule* rule_for(std::string_view symbol, std::string_view path = {}) const;
 };
 
 // Loads boot/<arch>.toml (a bad file: file:line and the reason).

@@ -168,14 +168,14 @@ Expected<void> boot_command(const BootOptions& o) {
                                   run.symbols_cached});
     const BootRun& a = runs[0];
     for (const BootedPath& path : a.paths) {
-        auto booted = booted_record(a, path, a.find("none"), **core);
+        auto booted = booted_record(a, path, a.find(path.spec.baseline), **core);
         if (!booted) return booted.take_error();
         BootRow row{*booted, std::nullopt, a.kernel.label, ""};
         if (runs.size() == 2) {
             const BootRun& b = runs[1];
             const BootedPath* other = b.find(path.spec.name);
             if (other) {
-                auto rb = booted_record(b, *other, b.find("none"), **core);
+                auto rb = booted_record(b, *other, b.find(other->spec.baseline), **core);
                 if (!rb) return rb.take_error();
                 row.other = *rb;
                 row.other_label = b.kernel.label;

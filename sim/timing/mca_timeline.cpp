@@ -265,6 +265,14 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
     } else {
         s.text = m.target->print_whole(inst, whole, insn.pc);
         m.classify(s, inst);
+        // ENDBR64 (f3 0f 1e fa, in the reserved-NOP space) executes nothing: a NOP where IBT is
+        // absent or off, a marker the decoder checks where it is on. LLVM's x86 models give it
+        // the 100-cycle placeholder, which an IBT kernel (every function entry) would pay per
+        // call: it runs as the NOP it is.
+        if (s.text.starts_with("endbr64")) {
+            inst = m.nop;
+            s.unpriced = Unpriced::no;
+        }
     }
     // Overrides price what MCA cannot: an overridden instruction is never unpriced. What MCA
     // cannot run at all runs as a NOP (priced by the override if there is one).
