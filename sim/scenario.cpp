@@ -1,5 +1,6 @@
 #include "sim/scenario.h"
 
+#include "sim/runner.h"
 #include "sim/toml_file.h"
 
 #include <algorithm>
@@ -264,6 +265,15 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
         }
     }
     return s;
+}
+
+Expected<std::vector<KnownCore>> known_cores() {
+    auto profiles = core_profiles();
+    if (!profiles) return profiles.take_error();
+    std::vector<KnownCore> cores;
+    for (const CoreProfile& p : **profiles)
+        cores.push_back({p.name, p.arch});
+    return cores;
 }
 
 } // namespace tracesim

@@ -46,6 +46,9 @@ struct Scenario {
 // Metrics a scenario may show (per_call values; cycles ones once the timing model runs).
 const std::vector<std::string>& scenario_metrics();
 
+// The shipped core profiles' names and arches (isa/cores/*.toml), as load_scenario wants them.
+Expected<std::vector<KnownCore>> known_cores();
+
 Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalogue& catalogue,
                                  const std::vector<KnownCore>& cores);
 

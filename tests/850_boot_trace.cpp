@@ -371,3 +371,80 @@ TEST_CASE("the boot view puts kernel A next to kernel B, phase by phase") {
     CHECK(render_boot(report, Format::markdown).find("not run on Debian 6.1: the kernel refused it") !=
           std::string::npos);
 }
+
+// An fentry hit on bpf_get_numa_node_id as the kernel runs it: the site calls the BPF
+// trampoline, which saves, calls __bpf_prog_enter_recur, the JITed program and
+// __bpf_prog_exit_recur, then restores and returns into the body. And a kprobe hit whose
+// dispatcher hands it to trace_call_bpf.
+TEST_CASE("a BPF trampoline is save / dispatch / restore; the bench's kprobe dispatcher dispatches") {
+    KernelSymbols s;
+    for (const char* line : {"0000000000001000 t bpf_prog_0123456789abcdef_driver_helper\t[bpf]",
+                             "0000000000002000 T bpf_get_numa_node_id",
+                             "0000000000003000 t bpf_trampoline_6442506251\t[bpf]",
+                             "0000000000004000 T __bpf_prog_enter_recur",
+                             "0000000000004100 T __bpf_prog_exit_recur",
+                             "0000000000004200 T kprobe_dispatcher",
+                             "0000000000005000 t bpf_prog_adb0b5a15ff4e7db_count\t[bpf]"})
+        REQUIRE(s.add_line(line));
+    s.seal();
+    TraceWriter t;
+    t.window('A', 0);
+    t.exec(0x1000, call, {{'S', 0x9ff8}}); // the driver calls the helper
+    t.exec(0x2000, call, {{'S', 0x9ff0}}); // site: call the trampoline
+    t.exec(0x3000, push, {{'S', 0x9fe8}}); // save
+    t.exec(0x3001, nop);                   // save: the args
+    t.exec(0x3002, call, {{'S', 0x9fe0}}); // call __bpf_prog_enter_recur
+    t.exec(0x4000, ret, {{'L', 0x9fe0}});
+    t.exec(0x3007, call, {{'S', 0x9fe0}}); // call the program
+    t.exec(0x5000, ret, {{'L', 0x9fe0}});
+    t.exec(0x300c, call, {{'S', 0x9fe0}}); // call __bpf_prog_exit_recur
+    t.exec(0x4100, ret, {{'L', 0x9fe0}});
+    t.exec(0x3011, nop);                   // restore: the args
+    t.exec(0x3012, pop, {{'L', 0x9fe8}});
+    t.exec(0x3013, ret, {{'L', 0x9ff0}});
+    t.exec(0x2005, ret, {{'L', 0x9ff8}});  // body
+    t.exec(0x1005, nop);
+    t.window('D', 0);
+    auto windows = parse_boot_trace(t.bytes);
+    REQUIRE(windows);
+    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
+    REQUIRE(calls.size() == 1);
+    REQUIRE(calls[0].complete);
+    BootedCallTrace trace = booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000, {},
+                                         "trig-fentry");
+    std::vector<Phase> phases;
+    for (const TraceInstruction& insn : trace.trace.instructions)
+        phases.push_back(insn.phase);
+    using P = Phase;
+    CHECK(phases == std::vector<P>{P::site, P::save, P::save, P::dispatch, P::dispatch,
+                                   P::dispatch, P::handler, P::dispatch, P::dispatch,
+                                   P::restore, P::restore, P::restore, P::body});
+    CHECK(trace.unmapped.empty());
+
+    // kprobe_dispatcher is a kprobe event's handler, and dispatch on the bench's paths.
+    const PhaseRule* event = x86_rules().rule_for("kprobe_dispatcher", "kprobe");
+    const PhaseRule* bench = x86_rules().rule_for("kprobe_dispatcher", "trig-kprobe");
+    REQUIRE(event);
+    REQUIRE(bench);
+    CHECK(event->phase == Phase::handler);
+    CHECK(bench->phase == Phase::dispatch);
+    CHECK(symbol_matches("bpf_prog_*_count", "bpf_prog_adb0b5a15ff4e7db_count"));
+    CHECK_FALSE(symbol_matches("bpf_prog_*_count", "bpf_prog_adb0b5a15ff4e7db_count_einval"));
+}
+
+TEST_CASE("booted paths: the BPF bench's have their function, baseline and group, and bpf steps") {
+    auto catalogue = load_boot_paths(tracesim_home() / "boot" / "paths.toml");
+    REQUIRE_MESSAGE(catalogue, (catalogue ? "" : catalogue.error().message));
+    const BootPath* fmodret = catalogue->find("trig-fmodret");
+    REQUIRE(fmodret);
+    CHECK(fmodret->function == "bpf_modify_return_test_tp");
+    CHECK(fmodret->baseline == "trig-base-kfunc");
+    CHECK(fmodret->group == "bpf-bench");
+    CHECK(catalogue->find("kprobe")->baseline == "none");
+    PlanRequest plan{Arch::x86_64};
+    plan.paths = {catalogue->find("trig-base"), fmodret};
+    auto text = write_plan(*catalogue, plan);
+    REQUIRE(text);
+    CHECK(text->find("bpf fmod_ret count_einval bpf_modify_return_test_tp\nbpf driver driver_kfunc\nrun\n") !=
+          std::string::npos);
+}

@@ -289,7 +289,9 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
     if (*found != arch)
         return usage_error("{} is an {} kernel, not {}", request.kernel.image.string(), *found,
                            arch);
-    auto catalogue = load_boot_paths(tracesim_home() / "boot" / "paths.toml");
+    auto catalogue = load_boot_paths(request.paths_file.empty()
+                                         ? tracesim_home() / "boot" / "paths.toml"
+                                         : request.paths_file);
     if (!catalogue) return catalogue.take_error();
     auto rules = load_boot_rules(tracesim_home() / "boot", arch);
     if (!rules) return rules.take_error();

@@ -45,6 +45,7 @@ struct BootRequest {
     std::string extra_cmdline;
     bool icount = false; // QEMU's -icount: virtual time from instructions (docs/boot.md)
     std::filesystem::path keep_dir; // keep the console, plan and trace there ("" = temporary)
+    std::filesystem::path paths_file; // the booted paths ("" = boot/paths.toml)
 };
 
 struct BootedPath {

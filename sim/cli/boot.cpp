@@ -19,43 +19,81 @@ namespace tracesim {
 
 namespace {
 
-// The model record of a booted path: its catalogue path at the era nearest the release.
-Expected<Record> model_record(const Catalogue& catalogue, const BootRun& run,
-                              const BootPath& path, const std::string& core) {
+// The model a booted path stands next to on this kernel: {path, era}, or why there is none.
+struct ModelChoice {
+    std::string name, era;
+    std::string not_modeled; // non-empty: no model
+};
+
+ModelChoice model_of(const Catalogue& catalogue, const BootRun& run, const BootPath& path) {
     const Arch arch = run.kernel.arch;
     auto found = path.model.find(arch);
-    Record none{arch, path.name};
-    none.supported = false;
-    if (found == path.model.end()) {
-        none.reason = "not modeled";
-        return none;
-    }
+    if (found == path.model.end()) return {"", "", "not modeled"};
     std::string name = found->second;
     const std::string version = kernel_version(run.release);
     for (const auto& [era, other] : path.model_before)
         if (kernel_older(version, era)) name = other;
-    if (!catalogue.has_path(name, arch)) {
-        none.reason = "not modeled";
-        return none;
-    }
+    if (!catalogue.has_path(name, arch)) return {name, "", "not modeled"};
     std::vector<std::string> eras;
     for (const PathSpec& p : catalogue.paths)
         if (p.name == name && p.arch == arch) eras.push_back(p.kernel);
-    std::string era = nearest_era(eras, run.release);
-    auto spec = catalogue.find_path(name, arch, era);
+    return {name, nearest_era(eras, run.release), ""};
+}
+
+} // namespace
+
+// The model record of a booted path: its catalogue path at the era nearest the release.
+Expected<Record> booted_model_record(const Catalogue& catalogue, const BootRun& run,
+                                     const BootPath& path, const std::string& core,
+                                     const std::string& handler) {
+    const Arch arch = run.kernel.arch;
+    ModelChoice m = model_of(catalogue, run, path);
+    if (!m.not_modeled.empty()) {
+        Record none{arch, path.name};
+        none.supported = false;
+        none.reason = m.not_modeled;
+        return none;
+    }
+    auto spec = catalogue.find_path(m.name, arch, m.era);
     if (!spec) return spec.take_error();
     if (!(*spec)->supported) {
-        Record r{arch, name, era};
+        Record r{arch, m.name, m.era};
         r.supported = false;
         r.reason = (*spec)->reason;
         return r;
     }
-    RunRequest request{arch, name, (*spec)->kernel};
+    RunRequest request{arch, m.name, (*spec)->kernel};
     request.core = core;
+    if (!handler.empty()) request.handler = handler;
     return run_path(catalogue, request);
 }
 
-} // namespace
+Expected<void> emit_boot_results(const Results& results, const std::string& rendered,
+                                 const BootOptions& o) {
+    // The gate: this boot's records against a committed one's, exactly as `check` compares a
+    // scenario with its baseline (records matched by arch, path, kernel, core, handler).
+    std::optional<CheckReport> gate;
+    if (!o.baseline.empty()) {
+        if (!std::filesystem::is_regular_file(o.baseline))
+            return usage_error("{}: no such baseline file", o.baseline);
+        auto base = parse_json(read_text_file(o.baseline), o.baseline);
+        if (!base) return base.take_error();
+        auto current = parse_json(render(results, Format::json), "this boot");
+        if (!current) return current.take_error();
+        Scenario scenario;
+        scenario.name = std::filesystem::path(o.baseline).stem().string();
+        scenario.file = o.baseline;
+        gate.emplace();
+        if (auto compared = compare_with_baseline(scenario, *base, *current, *gate); !compared)
+            return compared.take_error();
+    }
+    auto written = emit_output(rendered, o.output);
+    if (!written || !gate) return written;
+    std::string text = render_check_text(*gate);
+    if (gate->regressed(false)) return Error{text, ExitCode::regression};
+    std::fputs(text.c_str(), stderr);
+    return {};
+}
 
 void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--debian", o.debian,
@@ -67,6 +105,9 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--config", o.configs, "the image's .config (per --image)");
     cmd->add_option("--arch", o.arch, "x86_64 | arm64 (default: from --image, else x86_64)");
     cmd->add_option("--path", o.paths, "booted paths (repeatable; default: every one)");
+    cmd->add_option("--scenario", o.scenario,
+                    "a scenario file (scenarios/bpf-bench.toml): boot its paths and show its "
+                    "table, booted and modeled, with its ratios from both");
     cmd->add_option("--calls", o.calls, "calls per path (the first is the cold one)")
         ->capture_default_str();
     cmd->add_option("--function", o.function, "the probed function (default: getpid's)");
@@ -122,6 +163,12 @@ Expected<void> boot_command(const BootOptions& o) {
                            kernels[1].arch);
     auto catalogue = load_catalogue(tracesim_home() / "kernels");
     if (!catalogue) return catalogue.take_error();
+    if (!o.scenario.empty()) {
+        if (kernels.size() != 1) return usage_error("boot --scenario boots one kernel");
+        if (!o.paths.empty() || !o.trace.empty())
+            return usage_error("a scenario chooses the paths; drop --path/--trace");
+        return boot_scenario_command(o, kernels[0], *catalogue);
+    }
     auto cores = core_profiles();
     if (!cores) return cores.take_error();
     const Arch kernel_arch = kernels[0].arch;
@@ -157,7 +204,24 @@ Expected<void> boot_command(const BootOptions& o) {
                         kernel_arch, o.trace, runs[0].kernel.label, runs[0].release, (*core)->name),
             trace, *timing, [&](uint64_t pc) { return describe(path->symbols, pc); });
         if (!text) return text.take_error();
-        return emit_output(*text, o.output);
+        // Next to it, the model's traced call (the same view as `tracesim trace`): the JIT's
+        // real program and trampoline beside our JIT-shaped ones.
+        ModelChoice m = model_of(*catalogue, runs[0], path->spec);
+        std::string beside = fmt::format("\nthe model: {}\n", m.not_modeled);
+        if (m.not_modeled.empty()) {
+            RunRequest request{kernel_arch, m.name, m.era, "read-all", 2};
+            request.core = (*core)->name;
+            auto traced = trace_path(*catalogue, request);
+            if (!traced) return traced.take_error();
+            auto model_text = render_timeline(
+                fmt::format("{} {} modeled (kernel {}) on {}: the traced call, instruction by "
+                            "instruction",
+                            kernel_arch, m.name, m.era, (*core)->name),
+                traced->trace, traced->timing);
+            if (!model_text) return model_text.take_error();
+            beside = "\n" + *model_text;
+        }
+        return emit_output(*text + beside, o.output);
     }
 
     Results results;
@@ -181,7 +245,7 @@ Expected<void> boot_command(const BootOptions& o) {
                 row.other_label = b.kernel.label;
             }
         } else {
-            auto model = model_record(*catalogue, a, path.spec, (*core)->name);
+            auto model = booted_model_record(*catalogue, a, path.spec, (*core)->name);
             if (!model) return model.take_error();
             row.other = *model;
             row.other_label = "model";
@@ -190,41 +254,17 @@ Expected<void> boot_command(const BootOptions& o) {
         if (row.other) results.records.push_back(*row.other);
         report.rows.push_back(std::move(row));
     }
-    // The gate: this boot's records against a committed one's, exactly as `check` compares a
-    // scenario with its baseline (records matched by arch, path, kernel, core, handler).
-    std::optional<CheckReport> gate;
-    if (!o.baseline.empty()) {
-        if (!std::filesystem::is_regular_file(o.baseline))
-            return usage_error("{}: no such baseline file", o.baseline);
-        auto base = parse_json(read_text_file(o.baseline), o.baseline);
-        if (!base) return base.take_error();
-        auto current = parse_json(render(results, Format::json), "this boot");
-        if (!current) return current.take_error();
-        Scenario scenario;
-        scenario.name = std::filesystem::path(o.baseline).stem().string();
-        scenario.file = o.baseline;
-        gate.emplace();
-        if (auto compared = compare_with_baseline(scenario, *base, *current, *gate); !compared)
-            return compared.take_error();
-    }
-    auto finish = [&](Expected<void> written) -> Expected<void> {
-        if (!written || !gate) return written;
-        std::string text = render_check_text(*gate);
-        if (gate->regressed(false)) return Error{text, ExitCode::regression};
-        std::fputs(text.c_str(), stderr);
-        return {};
-    };
     // text and md: the side-by-side view; the table formats and the chart: the records as
     // `run` renders them (booted rows labelled by their release, models by their era).
     if (*format == Format::text || *format == Format::markdown)
-        return finish(emit_output(render_boot(report, *format), o.output));
+        return emit_boot_results(results, render_boot(report, *format), o);
     RenderOptions options;
     options.spec = default_report_spec();
     options.spec.title = fmt::format("Booted {} next to the models, per traced call",
                                      report.kernels[0].label);
     options.spec.metrics = {"instructions", "loads", "stores", "bytes_stored", "cycles_warm"};
     options.spec.chart_metric = "instructions";
-    return finish(emit_output(render(results, *format, options), o.output));
+    return emit_boot_results(results, render(results, *format, options), o);
 }
 
 } // namespace tracesim

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "isa/expected.h"
+#include "sim/results.h"
 
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct BootOptions {
     std::vector<std::string> configs;
     std::string arch; // "" = from the image, else x86_64
     std::vector<std::string> paths;
+    std::string scenario; // a scenario file: its paths booted, its table from both sources
     int calls = 20;
     std::string function, syscall;
     std::string core;
@@ -36,5 +38,21 @@ struct BootOptions {
 
 void add_boot_options(CLI::App* command, BootOptions& options);
 Expected<void> boot_command(const BootOptions& options);
+
+// Shared by the two forms of the command (sim/cli/boot.cpp, sim/cli/boot_scenario.cpp).
+struct BootImage;
+struct BootRun;
+struct BootPath;
+struct Catalogue;
+// The scenario form: boots `kernel` once with the scenario's booted paths.
+Expected<void> boot_scenario_command(const BootOptions& options, const BootImage& kernel,
+                                     const Catalogue& catalogue);
+// The model of a booted path: its catalogue path at the era nearest the booted release.
+Expected<Record> booted_model_record(const Catalogue& catalogue, const BootRun& run,
+                                     const BootPath& path, const std::string& core,
+                                     const std::string& handler = "");
+// Writes the rendered output and, with --baseline, gates `results` against it (exit 3).
+Expected<void> emit_boot_results(const Results& results, const std::string& rendered,
+                                 const BootOptions& options);
 
 } // namespace tracesim

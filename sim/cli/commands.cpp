@@ -50,16 +50,6 @@ Expected<Catalogue> load_default_catalogue() {
     return load_catalogue(tracesim_home() / "kernels");
 }
 
-// The shipped core profiles' names and arches (isa/cores/*.toml).
-Expected<std::vector<KnownCore>> known_cores() {
-    auto profiles = core_profiles();
-    if (!profiles) return profiles.take_error();
-    std::vector<KnownCore> cores;
-    for (const CoreProfile& p : **profiles)
-        cores.push_back({p.name, p.arch});
-    return cores;
-}
-
 unsigned job_count(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }

@@ -18,7 +18,10 @@ std::string what_the_boot_says(const Record& r) {
         text += fmt::format(" ({} with {} interrupt{} cut out)", b.calls_interrupted,
                             b.interrupts_cut, b.interrupts_cut == 1 ? "" : "s");
     text += fmt::format("; cold call {} instructions", b.cold_instructions);
-    if (b.hits && r.path != "none") text += fmt::format("; the probe wrote {} events", *b.hits);
+    if (b.hits && r.handler == "the bench's program")
+        text += fmt::format("; the program counted {} hits", *b.hits);
+    else if (b.hits && r.handler != "none")
+        text += fmt::format("; the probe wrote {} events", *b.hits);
     if (!b.run_time_regions.empty())
         text += fmt::format("; run-time code: {}", fmt::join(b.run_time_regions, ", "));
     text += "\n";
@@ -113,9 +116,9 @@ std::string render_boot(const BootReport& report, Format format) {
     const bool markdown = format == Format::markdown;
     std::string text;
     for (const BootedKernelSummary& k : report.kernels) {
-        text += fmt::format("{}{} booted: {} {}, release {}, QEMU {} (TCG), {:.1f} s{}\n",
+        text += fmt::format("{}{} booted: {}{}, release {}, QEMU {} (TCG), {:.1f} s{}\n",
                             markdown ? "- " : "", k.arch, k.label,
-                            k.function.empty() ? "" : "probing " + k.function, k.release,
+                            k.function.empty() ? "" : " probing " + k.function, k.release,
                             k.qemu_version, k.boot_seconds,
                             k.symbols_cached ? " (symbols from the cache)" : "");
         text += fmt::format("{}  kernel command line: {}\n", markdown ? "" : "", k.cmdline);
@@ -126,6 +129,35 @@ std::string render_boot(const BootReport& report, Format format) {
     text += "Booted counts are one steady call (the median of the kept calls) minus the booted "
             "`none` call; cycles are the timing model's on that call's trace (docs/boot.md).\n";
     return text;
+}
+
+std::string render_boot_scenario(const BootScenarioReport& report, Format format) {
+    const bool markdown = format == Format::markdown;
+    auto table = [&](const ReportTable& t) {
+        return markdown ? render_report_markdown(t) : render_report_text(t);
+    };
+    std::string text = (markdown ? "# " : "") + report.title + "\n\n";
+    for (const std::string& note : report.notes)
+        text += (markdown ? "- " : "") + note + "\n";
+    text += "\n" + table(report.booted) + "\n" + table(report.model) + "\n";
+    // The scenario's ratios as each source gives them, side by side.
+    std::map<std::tuple<Arch, std::string, std::string, std::string>, std::optional<double>> model;
+    for (const RatioRow& r : report.model.ratios)
+        model[{r.arch, r.core, r.numerator, r.denominator}] = r.value;
+    TextTable ratios({"arch", "core", "ratio", "booted", "model"}, {false, false, false, true, true});
+    auto cell = [](const std::optional<double>& v) {
+        return v ? fmt::format("{:.2f}", *v) : std::string("-");
+    };
+    for (const RatioRow& r : report.booted.ratios) {
+        auto m = model.find({r.arch, r.core, r.numerator, r.denominator});
+        ratios.add_row({fmt::format("{}", r.arch), r.core, r.numerator + " / " + r.denominator,
+                        cell(r.value), m == model.end() ? "-" : cell(m->second)});
+    }
+    text += fmt::format("{}The scenario's ratios ({} per call), booted and modeled\n\n",
+                        markdown ? "## " : "", label_of(report.booted.spec.chart_metric));
+    text += (markdown ? ratios.markdown() : ratios.str()) + "\n";
+    text += fmt::format("{}Phase by phase\n\n", markdown ? "## " : "");
+    return text + render_boot(report.phases, format);
 }
 
 } // namespace tracesim

@@ -42,4 +42,15 @@ struct BootReport {
 // text or markdown; json is render(Results) of every record.
 std::string render_boot(const BootReport& report, Format format);
 
+// `tracesim boot --scenario`: the scenario's table from the booted kernel and from the models
+// (the era nearest the release), the scenario's ratios from both, then phase by phase.
+struct BootScenarioReport {
+    std::string title;
+    std::vector<std::string> notes; // the bare calls, the scenario's paths not booted
+    ReportTable booted, model;
+    BootReport phases;
+};
+
+std::string render_boot_scenario(const BootScenarioReport& report, Format format);
+
 } // namespace tracesim
