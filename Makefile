@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan check results boot-results bench clean
+.PHONY: all deps configure build demo test test-asan check results boot-results bpf-bench-boot-results bench clean
 
 all: build
 
@@ -53,6 +53,16 @@ boot-results: build
 	@for k in $(BOOT_KERNELS); do a=$${k%%:*}; r=$${k#*:}; v=$${r%%:*}; n=$${r#*:}; \
 	  $(BUILD)/tracesim boot --arch $$a --debian $$v --format md -o results/boot-$$n.md && \
 	  $(BUILD)/tracesim boot --arch $$a --debian $$v --format json -o results/boot-$$n.json || exit 1; done
+
+# The BPF trigger bench booted (scenarios/bpf-bench.toml, docs/bpf-bench.md): Debian's 6.12 and
+# its newest kernel, both arches.
+BPF_BENCH_KERNELS = x86_64:trixie:6.12-amd64 x86_64:7.3.4+deb13-cloud-amd64:7.3-amd64 \
+  arm64:trixie:6.12-arm64 arm64:7.3.4+deb13-cloud-arm64:7.3-arm64
+bpf-bench-boot-results: build
+	@for k in $(BPF_BENCH_KERNELS); do a=$${k%%:*}; r=$${k#*:}; v=$${r%%:*}; n=$${r#*:}; \
+	  for f in md json; do $(BUILD)/tracesim boot --arch $$a --debian $$v \
+	    --scenario scenarios/bpf-bench.toml --format $$f -o results/bpf-bench-boot-$$n.$$f || exit 1; \
+	  done; done
 
 bench: build
 	cmake --build $(BUILD) --target tracesim_bench
