@@ -19,24 +19,22 @@ namespace tracesim::test {
 
 inline constexpr int boot_calls = 40;
 
-// The kernel the tests boot, or the reason there is none (then the tests are skipped).
-inline const Expected<BootImage>& boot_kernel(Arch arch) {
-    static std::map<Arch, Expected<BootImage>> kernels;
-    auto it = kernels.find(arch);
+// A Debian kernel of a suite, fetched once per process, or the reason there is none (then the
+// tests are skipped).
+inline const Expected<BootImage>& debian_kernel(Arch arch, const std::string& suite) {
+    static std::map<std::pair<Arch, std::string>, Expected<BootImage>> kernels;
+    auto it = kernels.find({arch, suite});
     if (it == kernels.end())
-        it = kernels.emplace(arch, fetch_debian_kernel(arch, "bookworm")).first;
+        it = kernels.emplace(std::pair{arch, suite}, fetch_debian_kernel(arch, suite)).first;
     return it->second;
 }
 
+// The kernel most tests boot: bookworm's (6.1).
+inline const Expected<BootImage>& boot_kernel(Arch arch) { return debian_kernel(arch, "bookworm"); }
+
 // The kernel the BPF bench tests boot: trixie's (6.12), the first Debian kernel with the bench's
 // kfunc driver and bpf_trigger_tp tracepoint (6.10+).
-inline const Expected<BootImage>& bpf_bench_kernel(Arch arch) {
-    static std::map<Arch, Expected<BootImage>> kernels;
-    auto it = kernels.find(arch);
-    if (it == kernels.end())
-        it = kernels.emplace(arch, fetch_debian_kernel(arch, "trixie")).first;
-    return it->second;
-}
+inline const Expected<BootImage>& bpf_bench_kernel(Arch arch) { return debian_kernel(arch, "trixie"); }
 
 inline std::string boot_prerequisites(Arch arch) {
     const char* qemu = arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64";
