@@ -1,6 +1,7 @@
 #include "assembler.h"
 
 #include "isa.h"
+#include "isa/include_scan.h"
 #include "llvm_target.h"
 
 #include "llvm/BinaryFormat/ELF.h"
@@ -151,7 +152,8 @@ Expected<ObjectFile> read_elf(const llvm::SmallVectorImpl<char>& elf, std::strin
 
 } // namespace
 
-Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_view file_name) {
+Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_view file_name,
+                              const std::vector<std::string>& include_dirs) {
     using namespace llvm;
     std::string error;
     std::unique_ptr<LlvmTarget> t = LlvmTarget::create(arch, "", error);
@@ -166,9 +168,14 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
         MemoryBuffer::getMemBufferCopy(prelude + std::string(source), std::string(file_name)),
         SMLoc());
     sources.setDiagHandler(report, &diags);
-    // `.include "file"` finds files next to the one being assembled (shared macros).
+    // `.include "file"` finds files next to the one being assembled, then in `include_dirs`
+    // (kernels/<arch>/: a user's variant elsewhere can include our macros).
     std::string directory = std::filesystem::path(std::string(file_name)).parent_path().string();
-    sources.setIncludeDirs({directory.empty() ? std::string(".") : directory});
+    std::vector<std::string> dirs{directory.empty() ? std::string(".") : directory};
+    dirs.insert(dirs.end(), include_dirs.begin(), include_dirs.end());
+    if (auto ok = check_includes(source, std::string(file_name), dirs); !ok)
+        return ok.take_error();
+    sources.setIncludeDirs(dirs);
 
     // The parser, streamer and context must be destroyed in reverse order of creation before the
     // object is read: the parser's destructor still touches the streamer.

@@ -54,6 +54,8 @@ struct ObjectFile {
 };
 
 // Assembles `source`; `file_name` names it in diagnostics.
-Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_view file_name);
+// `include_dirs`: where `.include` looks after the source's own folder.
+Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_view file_name,
+                              const std::vector<std::string>& include_dirs = {});
 
 } // namespace tracesim

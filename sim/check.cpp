@@ -64,6 +64,11 @@ FlatRecord flatten(const JsonValue& record) {
             for (const auto& [metric, value] : metrics.object)
                 put(out, phase, metric, value);
     if (const JsonValue* traps = record.get("traps")) put(out, "per call", "traps", *traps);
+    // Functional truth: a path that returns the wrong value or clobbers a register is no
+    // "improvement" however few instructions it runs.
+    if (const JsonValue* checks = record.get("checks"))
+        for (const char* field : {"return_value", "callee_saved", "stack_balanced"})
+            if (const JsonValue* v = checks->get(field)) put(out, "checks", field, *v);
     if (const JsonValue* regs = record.get("regs_check"))
         for (const JsonValue& field : regs->array)
             if (const JsonValue* status = field.get("status"))
@@ -113,10 +118,18 @@ Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& 
                               scenario.name, key);
         FlatRecord before = flatten(old_record), after = flatten(*found->second);
         ++report.records;
+        // A functional check that fails now gates, whatever the baseline held.
+        for (const auto& [id, value] : after)
+            if (id.first == "checks" && value.text == "false")
+                report.changes.push_back(Change{scenario.name, key, "checks", id.second,
+                                                before.count(id) ? before.at(id).text : "(absent)",
+                                                "false (functional check failed)", 0, 0, false,
+                                                ChangeKind::regression});
         for (const auto& [id, old_value] : before) {
             ++report.values;
             auto it = after.find(id);
             std::string new_text = it == after.end() ? "(absent)" : it->second.text;
+            if (id.first == "checks" && new_text == "false") continue; // reported above
             Change c{scenario.name, key, id.first, id.second, old_value.text, new_text};
             if (it != after.end() && old_value.number && it->second.number) {
                 double a = *old_value.number, b = *it->second.number;
@@ -132,8 +145,10 @@ Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& 
                 }
                 bool worse = higher_is_better(id.second) ? b < a : b > a;
                 c.kind = worse ? ChangeKind::regression : ChangeKind::improvement;
-            } else if (old_value.text == new_text) {
-                continue;
+            } else if (old_value.text == new_text &&
+                       old_value.number.has_value() ==
+                           (it != after.end() && it->second.number.has_value())) {
+                continue; // the same value of the same kind ("39" is not 39)
             }
             report.changes.push_back(std::move(c));
         }

@@ -1,6 +1,8 @@
 #include "sim/json_reader.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace tracesim {
@@ -153,16 +155,48 @@ class Parser {
             return v;
         }
         if (consume("null")) return v;
+        // RFC 8259's number: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
         size_t start = pos_;
-        while (pos_ < text_.size() &&
-               (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
-                std::string_view("+-.eE").find(text_[pos_]) != std::string_view::npos))
+        auto digits = [&] {
+            size_t from = pos_;
+            while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+                ++pos_;
+            return pos_ - from;
+        };
+        if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+        size_t int_start = pos_;
+        size_t int_digits = digits();
+        if (int_digits == 0)
+            return fail(start == pos_ ? fmt::format("unexpected character '{}'", c)
+                                      : std::string("a '-' without digits"));
+        if (int_digits > 1 && text_[int_start] == '0') return fail("a number with a leading 0");
+        bool integral = true;
+        if (pos_ < text_.size() && text_[pos_] == '.') {
             ++pos_;
-        if (start == pos_) return fail(fmt::format("unexpected character '{}'", c));
+            if (digits() == 0) return fail("no digits after the decimal point");
+            integral = false;
+        }
+        if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+            ++pos_;
+            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+            if (digits() == 0) return fail("no digits in the exponent");
+            integral = false;
+        }
+        if (pos_ < text_.size() &&
+            (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' ||
+             text_[pos_] == '+' || text_[pos_] == '-'))
+            return fail("a malformed number");
         std::string number(text_.substr(start, pos_ - start));
         v.kind = JsonValue::Kind::number;
         v.number = std::strtod(number.c_str(), nullptr);
-        v.integer = std::strtoll(number.c_str(), nullptr, 10);
+        if (!std::isfinite(v.number)) return fail("a number out of range");
+        if (integral) {
+            errno = 0;
+            v.integer = std::strtoll(number.c_str(), nullptr, 10);
+            if (errno == ERANGE) return fail("an integer out of range");
+        } else if (v.number == std::floor(v.number) && std::fabs(v.number) < 9.2e18) {
+            v.integer = static_cast<int64_t>(v.number); // 1e3 is 1000
+        }
         return v;
     }
 

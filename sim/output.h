@@ -9,7 +9,10 @@
 
 namespace tracesim {
 
-Expected<void> write_file_atomically(const std::filesystem::path& file, std::string_view content);
+// Replaces only a regular file, and never one this run read, unless `replaces_input` says the
+// replacement is the point (check --update rewrites the baselines it read).
+Expected<void> write_file_atomically(const std::filesystem::path& file, std::string_view content,
+                                     bool replaces_input = false);
 
 // A command's output: to stdout when `output` is empty or "-", else atomically to that file.
 Expected<void> emit_output(std::string_view text, const std::string& output);

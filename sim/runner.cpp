@@ -1,5 +1,7 @@
 #include "sim/runner.h"
 
+#include "isa/input_file.h"
+
 #include "isa/isa.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
@@ -18,11 +20,11 @@ namespace tracesim {
 namespace {
 
 Expected<ObjectFile> assemble_file(Arch arch, const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) return make_error("cannot read {}", file.string());
-    std::stringstream text;
-    text << in.rdbuf();
-    return assemble(arch, text.str(), file.string());
+    auto text = read_input_file(file);
+    if (!text) return text.take_error();
+    // A user's variant outside kernels/ can include our macros (bpf_trampoline.inc, ...).
+    return assemble(arch, *text, file.string(),
+                    {(tracesim_home() / "kernels" / fmt::format("{}", arch)).string()});
 }
 
 struct CallOutcome {

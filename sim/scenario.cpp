@@ -4,6 +4,7 @@
 #include "sim/toml_file.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tracesim {
 
@@ -161,9 +162,19 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
         if (auto ok = choose(r, root.get("metrics"), "metric", m, scenario_metrics()); !ok)
             return ok.take_error();
 
+    // "name" or "name@era": a listed path, and with an era, one the scenario runs at that era
+    // (listed so, or listed without an era and modeled at it): else it would vanish.
     auto listed = [&](const std::string& path) {
-        std::string name = path.substr(0, path.find('@'));
-        return std::any_of(wanted.begin(), wanted.end(), [&](auto& w) { return w.first == name; });
+        size_t at = path.find('@');
+        std::string name = path.substr(0, at);
+        std::string era = at == std::string::npos ? "" : path.substr(at + 1);
+        return std::any_of(wanted.begin(), wanted.end(), [&](auto& w) {
+            if (w.first != name) return false;
+            if (era.empty() || w.second == era) return true;
+            if (!w.second.empty()) return false;
+            return std::any_of(catalogue.paths.begin(), catalogue.paths.end(),
+                               [&](const PathSpec& p) { return p.name == name && p.kernel == era; });
+        });
     };
     if (!s.reference.empty() && !listed(s.reference))
         return usage_error("{}: reference '{}' is not one of the scenario's paths",
@@ -171,7 +182,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
 
     if (const toml::node* clock = root.get("clock_ghz")) {
         auto ghz = clock->value<double>();
-        if (!ghz || *ghz <= 0 || *ghz > 10)
+        if (!ghz || !std::isfinite(*ghz) || *ghz <= 0 || *ghz > 10)
             return usage_error("{}: 'clock_ghz' must be a number above 0 and at most 10",
                                r.at(*clock));
         s.clock_ghz = *ghz;
@@ -229,8 +240,8 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
             Tolerance tol;
             for (const auto& [key, number] : *entry) {
                 auto v = number.value<double>();
-                if (!v || *v < 0)
-                    return usage_error("{}: tolerance.{}.{} must be a number >= 0", r.at(number),
+                if (!v || !std::isfinite(*v) || *v < 0)
+                    return usage_error("{}: tolerance.{}.{} must be a finite number >= 0", r.at(number),
                                        metric.str(), key.str());
                 if (key.str() == "relative")
                     tol.relative = *v;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "isa/expected.h"
+#include "isa/input_file.h"
 
 #include <filesystem>
 #include <string>
@@ -14,8 +15,10 @@ namespace tracesim {
 // `kind`: a bad catalogue or profile is a tool error, a bad scenario the user's (usage).
 inline Expected<toml::table> parse_toml_file(const std::filesystem::path& file,
                                              ExitCode kind = ExitCode::tool_error) {
+    auto text = read_input_file(file, max_text_input, kind);
+    if (!text) return text.take_error();
     try {
-        return toml::parse_file(file.string());
+        return toml::parse(*text, file.string());
     } catch (const toml::parse_error& e) {
         return Error{fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line,
                                  e.source().begin.column, e.description()),

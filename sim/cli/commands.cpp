@@ -1,5 +1,7 @@
 #include "sim/cli/commands.h"
 
+#include "isa/input_file.h"
+
 #include "sim/batch.h"
 #include "sim/catalogue.h"
 #include "sim/check.h"
@@ -44,6 +46,7 @@ struct RunOptions {
     bool phases = false;
     unsigned jobs = 0;
     std::vector<std::string> cores;
+    std::vector<std::string> flags_given; // the selection flags the user gave (a scenario has its own)
 };
 
 Expected<Catalogue> load_default_catalogue() {
@@ -116,6 +119,20 @@ Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue
         for (const std::string& name : catalogue.path_names())
             if (name != "none") paths.push_back(name);
     }
+    // A core must exist (for one arch or the other: --core names one per arch).
+    for (const std::string& core : options.cores) {
+        auto profiles = core_profiles();
+        if (!profiles) return profiles.take_error();
+        bool known = false;
+        for (Arch arch : all_arches)
+            known = known || static_cast<bool>(find_core(**profiles, core, arch));
+        if (!known) {
+            std::vector<std::string> names;
+            for (const CoreProfile& p : **profiles)
+                names.push_back(p.name);
+            return usage_error("unknown core '{}' (known: {})", core, fmt::join(names, ", "));
+        }
+    }
     std::vector<RunRequest> requests;
     for (Arch arch : arches)
         for (const std::string& path : paths) {
@@ -143,8 +160,12 @@ Expected<void> run_command(const RunOptions& options) {
     RenderOptions render_options{default_report_spec(), options.phases};
     std::vector<RunRequest> requests;
     if (!options.scenario.empty()) {
-        if (!options.arches.empty() || !options.paths.empty())
-            return usage_error("a scenario file chooses arches and paths; drop --arch/--path");
+        if (!options.arches.empty() || !options.paths.empty() || !options.flags_given.empty())
+            return usage_error("a scenario file chooses arches, paths, kernels, handlers, cores "
+                               "and calls; drop {}",
+                               options.flags_given.empty()
+                                   ? std::string("--arch/--path")
+                                   : fmt::format("{}", fmt::join(options.flags_given, " ")));
         auto cores = known_cores();
         if (!cores) return cores.take_error();
         auto scenario = load_scenario(options.scenario, *catalogue, *cores);
@@ -160,7 +181,15 @@ Expected<void> run_command(const RunOptions& options) {
     }
     auto results = run_batch(*catalogue, requests, job_count(options.jobs), progress_line());
     if (!results) return results.take_error();
-    return emit_output(render(*results, *format, render_options), options.output);
+    if (auto written = emit_output(render(*results, *format, render_options), options.output);
+        !written)
+        return written;
+    // The table says FAIL; the exit status says it too, so a script cannot miss it.
+    for (const Record& r : results->records)
+        if (!r.checks.ok())
+            return make_error("{} {} {}: functional check failed: {}", r.arch, r.path, r.kernel,
+                              fmt::join(r.checks.problems, "; "));
+    return {};
 }
 
 Expected<void> regs_command(RunOptions options, bool all) {
@@ -214,7 +243,14 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
     std::filesystem::path dir = options.baseline_dir.empty()
                                     ? tracesim_home() / "results" / "baseline"
                                     : std::filesystem::path(options.baseline_dir);
+    std::error_code dir_error;
+    if (std::filesystem::exists(dir, dir_error) && !std::filesystem::is_directory(dir, dir_error))
+        return usage_error("--baseline {}: is not a directory (baselines are one JSON file per "
+                           "scenario in it)",
+                           dir.string());
     CheckReport report;
+    // --update writes nothing until every scenario has run: all baselines or none.
+    std::vector<std::pair<std::filesystem::path, std::string>> updates;
     for (const std::filesystem::path& file : files) {
         auto cores = known_cores();
         if (!cores) return cores.take_error();
@@ -225,10 +261,15 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
         std::string current = render(*results, Format::json);
         std::filesystem::path baseline_file = dir / (scenario->name + ".json");
         std::string old_text;
-        if (std::ifstream in{baseline_file}) {
-            std::stringstream buffer;
-            buffer << in.rdbuf();
-            old_text = buffer.str();
+        std::error_code exists_error;
+        if (std::filesystem::exists(baseline_file, exists_error)) {
+            auto text = read_input_file(baseline_file);
+            if (!text) return text.take_error();
+            if (text->find_first_not_of(" \t\r\n") == std::string::npos)
+                return usage_error("{}: the baseline is empty (tracesim check --update {} "
+                                   "writes it)",
+                                   baseline_file.string(), file.string());
+            old_text = std::move(*text);
         } else if (!options.update) {
             return make_error(
                 "no baseline {} for scenario {}: create it with tracesim check --update {}",
@@ -247,14 +288,25 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
             }
         }
         if (options.update) {
-            std::filesystem::create_directories(dir);
-            if (auto ok = write_file_atomically(baseline_file, current); !ok) return ok;
+            for (const Record& r : results->records)
+                if (!r.checks.ok())
+                    return make_error("{} {} {}: its functional check fails ({}); a baseline "
+                                      "must hold working paths",
+                                      r.arch, r.path, r.kernel, fmt::join(r.checks.problems, "; "));
+            updates.emplace_back(baseline_file, std::move(current));
         }
+    }
+    if (options.update) {
+        std::error_code made;
+        std::filesystem::create_directories(dir, made);
+        if (made) return make_error("cannot create {}: {}", dir.string(), made.message());
+        for (const auto& [baseline_file, text] : updates)
+            if (auto ok = write_file_atomically(baseline_file, text, true); !ok) return ok;
     }
     std::string out =
         *format == Format::markdown ? render_check_markdown(report) : render_check_text(report);
     if (options.update) out = "updated baselines in " + dir.string() + "\n" + out;
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (auto written = emit_output(out, ""); !written) return written;
     regressed = !options.update && report.regressed(options.strict);
     return {};
 }
@@ -290,7 +342,8 @@ int run_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
     run_cmd->add_option("--budget", run.budget, "instruction budget per call")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}));
     run_cmd->add_option("--format", run.format, "text | md | csv | latex | svg | json")
         ->capture_default_str();
     run_cmd->add_flag("--phases", run.phases, "text: add the per-phase breakdown");
@@ -343,12 +396,26 @@ int run_cli(int argc, char** argv) {
         "boot", "boot a real kernel under QEMU, probe it from inside, measure the probed calls");
     add_boot_options(boot_cmd, boot);
 
+    // An unknown command is named (CLI11 would only say that one is required).
+    if (argc > 1 && argv[1][0] != '-') {
+        std::vector<std::string> names;
+        for (const CLI::App* sub : app.get_subcommands({}))
+            names.push_back(sub->get_name());
+        if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+            std::fprintf(stderr, "tracesim: unknown command '%s' (known: %s)\n", argv[1],
+                         fmt::format("{}", fmt::join(names, ", ")).c_str());
+            return static_cast<int>(ExitCode::usage_error);
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? 0 : static_cast<int>(ExitCode::usage_error);
     }
+
+    for (const char* flag : {"--kernel", "--handler", "--core", "--calls", "--budget"})
+        if (run_cmd->count(flag) > 0) run.flags_given.push_back(flag);
 
     bool regressed = false;
     Expected<void> result = list_cmd->parsed()        ? list_command(list)

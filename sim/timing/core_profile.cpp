@@ -55,9 +55,12 @@ struct Reader {
     }
 
     // { value = N, source = "..." } or { value = N, estimate = "..." }; N a non-negative integer.
+    // Bounded above too: a core has no 1 TiB cache, and the cache and return-stack models
+    // allocate and divide by these.
     Expected<Sourced> sourced(const toml::table& parent, std::string_view key,
-                              int64_t minimum = 0) const {
+                              int64_t minimum = 0, int64_t maximum = 1'000'000) const {
         const toml::node* node = parent.get(key);
+        if (!node) return make_error("{}: '{}' is missing", file.string(), key);
         const toml::table* t = node->as_table();
         if (!t)
             return make_error("{}: '{}' must be {{ value = N, source = \"...\" }} or "
@@ -74,8 +77,9 @@ struct Reader {
                               key);
         Sourced out;
         out.value = value->value<int64_t>().value_or(0);
-        if (out.value < minimum)
-            return make_error("{}: '{}.value' must be at least {}", where(*value), key, minimum);
+        if (out.value < minimum || out.value > maximum)
+            return make_error("{}: '{}.value' must be from {} to {}", where(*value), key, minimum,
+                              maximum);
         const toml::node* source = t->get("source");
         const toml::node* estimate = t->get("estimate");
         if ((source != nullptr) == (estimate != nullptr))
@@ -148,19 +152,19 @@ Expected<CoreProfile> load_core_profile(const std::filesystem::path& file) {
     TRY_ASSIGN(p.call_latency, r.sourced(*t, "call_latency"));
     TRY_ASSIGN(p.load_latency_l1, r.sourced(*t, "load_latency_l1", 1));
     TRY_ASSIGN(t, r.table(root, "l1d", {"size_kib", "ways", "line_bytes"}));
-    TRY_ASSIGN(p.l1d.size_kib, r.sourced(*t, "size_kib", 1));
-    TRY_ASSIGN(p.l1d.ways, r.sourced(*t, "ways", 1));
-    TRY_ASSIGN(p.l1d.line_bytes, r.sourced(*t, "line_bytes", 1));
+    TRY_ASSIGN(p.l1d.size_kib, r.sourced(*t, "size_kib", 1, 1 << 20));
+    TRY_ASSIGN(p.l1d.ways, r.sourced(*t, "ways", 1, 256));
+    TRY_ASSIGN(p.l1d.line_bytes, r.sourced(*t, "line_bytes", 8, 4096));
     p.l1d.latency = p.load_latency_l1;
     TRY_ASSIGN(t, r.table(root, "l2", {"size_kib", "ways", "latency"}));
-    TRY_ASSIGN(p.l2.size_kib, r.sourced(*t, "size_kib", 1));
-    TRY_ASSIGN(p.l2.ways, r.sourced(*t, "ways", 1));
+    TRY_ASSIGN(p.l2.size_kib, r.sourced(*t, "size_kib", 1, 1 << 20));
+    TRY_ASSIGN(p.l2.ways, r.sourced(*t, "ways", 1, 256));
     TRY_ASSIGN(p.l2.latency, r.sourced(*t, "latency", 1));
     p.l2.line_bytes = p.l1d.line_bytes;
     TRY_ASSIGN(t, r.table(root, "memory", {"latency"}));
     TRY_ASSIGN(p.memory_latency, r.sourced(*t, "latency", 1));
     TRY_ASSIGN(t, r.table(root, "branch", {"return_stack_entries", "mispredict_penalty"}));
-    TRY_ASSIGN(p.return_stack_entries, r.sourced(*t, "return_stack_entries", 1));
+    TRY_ASSIGN(p.return_stack_entries, r.sourced(*t, "return_stack_entries", 1, 4096));
     TRY_ASSIGN(p.mispredict_penalty, r.sourced(*t, "mispredict_penalty"));
     TRY_ASSIGN(t, r.table(root, "exception", {"entry", "return"}));
     TRY_ASSIGN(p.exception_entry, r.sourced(*t, "entry"));

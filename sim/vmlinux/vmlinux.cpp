@@ -2,7 +2,10 @@
 
 #include "sim/vmlinux/attach.h"
 
+#include "isa/input_file.h"
+
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <llvm/BinaryFormat/ELF.h>
@@ -184,7 +187,8 @@ Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::
         if (symbol.address >= kernel.displacement) symbol.address -= kernel.displacement;
     uint64_t image_size;
     std::memcpy(&image_size, bytes.data() + 0x10, 8);
-    image_size = (std::max<uint64_t>(image_size, bytes.size()) + page - 1) / page * page;
+    image_size = std::max<uint64_t>(image_size, bytes.size());
+    if (image_size <= max_mapped) image_size = (image_size + page - 1) / page * page; // no wrap
     if (image_size > max_mapped)
         return make_error("{}: image_size {:#x} is beyond {} MiB", file.string(), image_size,
                           max_mapped >> 20);
@@ -201,15 +205,20 @@ Expected<Vmlinux> load_raw_arm64_image(const std::filesystem::path& file, llvm::
 }
 
 Expected<void> read_system_map(const std::filesystem::path& file, Vmlinux& kernel) {
-    std::ifstream in(file);
-    if (!in) return make_error("cannot read {}", file.string());
+    auto text = read_input_file(file);
+    if (!text) return text.take_error();
+    std::istringstream lines(*text);
     std::string line;
-    while (std::getline(in, line)) {
+    for (int lineno = 1; std::getline(lines, line); ++lineno) {
         std::istringstream fields(line);
         std::string address, type, name;
         if (!(fields >> address >> type >> name) || phase_label_name(name)) continue;
         KernelSymbol s;
-        s.address = std::stoull(address, nullptr, 16);
+        const char* end = address.data() + address.size();
+        auto [at, ec] = std::from_chars(address.data(), end, s.address, 16);
+        if (ec != std::errc() || at != end)
+            return usage_error("{}:{}: '{}' is not a 64-bit hexadecimal address", file.string(),
+                               lineno, address);
         if (s.address >= kernel.displacement) s.address -= kernel.displacement;
         s.code = type == "T" || type == "t";
         kernel.symbols.emplace(name, s);
@@ -227,6 +236,9 @@ std::optional<uint64_t> Vmlinux::address_of(std::string_view name) const {
 
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
                                const std::filesystem::path& system_map) {
+    if (std::string why = input_problem(file, max_binary_input); !why.empty())
+        return usage_error("{}: {}", file.string(), why);
+    note_input(file);
     auto buffer = llvm::MemoryBuffer::getFile(file.string(), /*IsText=*/false,
                                               /*RequiresNullTerminator=*/false);
     if (!buffer)
@@ -267,6 +279,10 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
         if (!(es.getFlags() & llvm::ELF::SHF_ALLOC) || s.getSize() == 0 ||
             s.getAddress() < kernel_half)
             continue;
+        if (s.getSize() > ~uint64_t(0) - s.getAddress() - page) // would wrap past the top
+            return make_error("{}: section at {:#x} of {:#x} bytes runs past the top of the "
+                              "address space",
+                              file.string(), s.getAddress(), s.getSize());
         sections.push_back({s.getAddress(), s, es.getType() == llvm::ELF::SHT_NOBITS});
     }
     std::sort(sections.begin(), sections.end(),
