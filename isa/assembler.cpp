@@ -49,7 +49,11 @@ void report(const llvm::SMDiagnostic& d, void* context) {
     std::string where = line > 0 ? fmt::format("{}:{}:{}", file, line, d.getColumnNo() + 1)
                                  : fmt::format("{}: <asm-offsets prelude>", file);
     if (!diags.text.empty()) diags.text += '\n';
-    diags.text += fmt::format("{}: {}: {}", where, kind, d.getMessage().str());
+    std::string message = d.getMessage().str();
+    // MC suggests a command-line flag tracesim does not have: say what usually causes it.
+    if (size_t flag = message.find(" Use -asm-macro-max-nesting-depth"); flag != std::string::npos)
+        message = message.substr(0, flag) + " (does a macro expand itself?)";
+    diags.text += fmt::format("{}: {}: {}", where, kind, message);
     if (line > 0 && !d.getLineContents().empty()) {
         diags.text += fmt::format("\n    {}\n    {}^", d.getLineContents().str(),
                                   std::string(std::max(d.getColumnNo(), 0), ' '));
@@ -212,7 +216,9 @@ Expected<ObjectFile> assemble(Arch arch, std::string_view source, std::string_vi
                                         ? std::string(file_name) + ": assembly failed"
                                         : diags.text);
     }
-    return read_elf(elf, file_name);
+    auto object = read_elf(elf, file_name);
+    if (object) object->warnings = diags.text; // no error: what is left is warnings and notes
+    return object;
 }
 
 } // namespace tracesim

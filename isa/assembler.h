@@ -48,6 +48,7 @@ struct ObjectRelocation {
 
 struct ObjectFile {
     std::string file;
+    std::string warnings; // the assembler's warnings (file:line: warning: ...), "" for none
     std::vector<ObjectSection> sections;
     std::vector<ObjectSymbol> symbols;
     std::vector<ObjectRelocation> relocations;

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <mutex>
 #include <set>
+#include <sstream>
+#include <cctype>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +92,25 @@ bool is_noted_input(const std::filesystem::path& file) {
     if (::stat(file.c_str(), &st) != 0) return false;
     std::lock_guard lock(inputs_mutex);
     return inputs().count({st.st_dev, st.st_ino}) > 0;
+}
+
+// Where `symbol` is first used in `file`: "file:line", or the file's name.
+std::string first_use(const std::string& file, const std::string& symbol) {
+    auto text = read_input_file(file);
+    if (!text) return file;
+    std::istringstream lines(*text);
+    std::string line;
+    for (int lineno = 1; std::getline(lines, line); ++lineno)
+        for (size_t at = line.find(symbol); at != std::string::npos;
+             at = line.find(symbol, at + 1)) {
+            auto word = [&](size_t i) {
+                return i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) ||
+                                           line[i] == '_' || line[i] == '.');
+            };
+            if ((at == 0 || !word(at - 1)) && !word(at + symbol.size()))
+                return fmt::format("{}:{}", file, lineno);
+        }
+    return file;
 }
 
 } // namespace tracesim

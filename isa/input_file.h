@@ -23,6 +23,10 @@ Expected<std::string> read_input_file(const std::filesystem::path& file,
                                       uint64_t limit = max_text_input,
                                       ExitCode kind = ExitCode::usage_error);
 
+// Where `symbol` is first used in `file` as a whole word: "file:line", or the file's name (an
+// undefined symbol's message points at the line that needs it).
+std::string first_use(const std::string& file, const std::string& symbol);
+
 // Inputs read so far in this process (by identity: device and inode).
 void note_input(const std::filesystem::path& file);
 bool is_noted_input(const std::filesystem::path& file);

@@ -1,5 +1,7 @@
 #include "sim/image.h"
 
+#include "isa/input_file.h"
+
 #include "isa/relocate.h"
 
 #include <algorithm>
@@ -97,7 +99,7 @@ Expected<Image> link(Arch arch, std::span<const ObjectFile> objects, const LinkO
                 if (found == image.globals_.end()) found = image.phase_labels_.find(name);
                 if (found == image.phase_labels_.end())
                     return make_error(
-                        "{}: undefined symbol '{}'{}", objects[o].file, r.symbol,
+                        "{}: undefined symbol '{}'{}", first_use(objects[o].file, r.symbol), r.symbol,
                         alias != options.aliases.end() ? " (standing for '" + name + "')" : "");
                 S = found->second;
             }

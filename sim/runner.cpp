@@ -12,6 +12,10 @@
 #include "sim/trap.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 
@@ -23,9 +27,20 @@ Expected<ObjectFile> assemble_file(Arch arch, const std::filesystem::path& file)
     auto text = read_input_file(file);
     if (!text) return text.take_error();
     // A user's variant outside kernels/ can include our macros (bpf_trampoline.inc, ...).
-    return assemble(arch, *text, file.string(),
-                    {(tracesim_home() / "kernels" / fmt::format("{}", arch)).string()});
+    auto object = assemble(arch, *text, file.string(),
+                           {(tracesim_home() / "kernels" / fmt::format("{}", arch)).string()});
+    if (!object) return object;
+    // Warnings are the user's to see, once per file (a file assembled again is quiet).
+    if (!object->warnings.empty()) {
+        static std::mutex printed_mutex;
+        static std::set<std::string> printed;
+        std::lock_guard lock(printed_mutex);
+        if (printed.insert(file.string()).second)
+            std::fprintf(stderr, "tracesim: %s\n", object->warnings.c_str());
+    }
+    return object;
 }
+
 
 struct CallOutcome {
     Metrics total;
@@ -178,6 +193,39 @@ Expected<const std::vector<CoreProfile>*> core_profiles() {
     return &*profiles;
 }
 
+// A variant standing for one of the path's files must define what the path needs of that file:
+// its globals that the site patch or another of the path's files names. Else the link would
+// blame the catalogue ("site patch of path ...: undefined symbol") for the variant's lack.
+Expected<void> variant_defines_what_is_needed(const Catalogue& catalogue, const PathSpec& path,
+                                              const std::string& replaced,
+                                              const ObjectFile& variant) {
+    auto original = assemble_file(path.arch, catalogue.kernels_dir /
+                                                 std::string(name_of(path.arch)) / replaced);
+    if (!original) return {}; // nothing to compare with: the link says what is missing
+    std::set<std::string> defined;
+    for (const ObjectSymbol& sym : variant.symbols)
+        if (sym.global) defined.insert(sym.name);
+    for (const ObjectSymbol& sym : original->symbols) {
+        if (!sym.global || defined.count(sym.name)) continue;
+        bool in_site = false;
+        for (size_t at = path.site.find(sym.name); at != std::string::npos;
+             at = path.site.find(sym.name, at + 1)) {
+            size_t end = at + sym.name.size();
+            auto word = [&](size_t i) {
+                return std::isalnum(static_cast<unsigned char>(path.site[i])) || path.site[i] == '_';
+            };
+            in_site = in_site || ((at == 0 || !word(at - 1)) && (end >= path.site.size() || !word(end)));
+        }
+        if (in_site)
+            return usage_error("{}: defines no '{}', which the path's site calls (`{}`, {}) and "
+                               "{} defines{}",
+                               variant.file, sym.name, path.site, path.defined_at, replaced,
+                               variant.symbols.empty() ? "; the variant defines no symbol at all"
+                                                       : "");
+    }
+    return {};
+}
+
 Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                             const HandlerSpec& handler,
                             const std::map<std::string, std::filesystem::path>& replaced_sources,
@@ -194,6 +242,9 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
                                                    : catalogue.kernels_dir /
                                                          std::string(name_of(path.arch)) / f);
         if (!object) return object.take_error();
+        if (replaced != replaced_sources.end())
+            if (auto ok = variant_defines_what_is_needed(catalogue, path, f, *object); !ok)
+                return ok.take_error();
         objects.push_back(std::move(*object));
     }
     // Each handler: its variant for the struct it is given when the arch has one, else generic.

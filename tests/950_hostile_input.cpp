@@ -211,3 +211,22 @@ TEST_CASE("hostile: a failed functional check gates, and \"39\" is not 39") {
     REQUIRE(compare_with_baseline(s, *base, *as_string, strings));
     CHECK_FALSE(strings.changes.empty());
 }
+
+TEST_CASE("hostile: a variant's faults are its own, with their lines") {
+    TempDir t;
+    auto empty = t.write("empty.S", "");
+    auto undef = t.write("undef.S", "    .text\n    .globl ftrace_caller\nftrace_caller:\n"
+                                    "phase.save.v:\n    call no_such_function\n    ret\n");
+    auto recursive = t.write("rec.S", ".macro m\n m\n.endm\n m\n");
+    auto warns = t.write("warn.S", "    .warning \"careful\"\n");
+    refused(run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + empty.string()), 2,
+            "empty.S: defines no 'ftrace_caller', which the path's site calls");
+    refused(run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + undef.string()), 1,
+            "undef.S:5: undefined symbol 'no_such_function'");
+    Outcome rec = run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + recursive.string());
+    CHECK(rec.exit_code != 0);
+    CHECK(rec.output.find("does a macro expand itself?") != std::string::npos);
+    CHECK(rec.output.find("-asm-macro-max-nesting-depth") == std::string::npos);
+    Outcome warn = run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + warns.string());
+    CHECK(warn.output.find("warn.S:1:5: warning: careful") != std::string::npos);
+}
