@@ -230,3 +230,45 @@ TEST_CASE("hostile: a variant's faults are its own, with their lines") {
     Outcome warn = run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + warns.string());
     CHECK(warn.output.find("warn.S:1:5: warning: careful") != std::string::npos);
 }
+
+#include "sim/calibrate/native.h"
+#include "sim/calibrate/sandbox.h"
+
+#include <sys/syscall.h>
+
+// The sandbox native calibration runs a path's code in: a system call, an exit or a hang of the
+// code ends the child, never tracesim, and each is reported as what it was.
+TEST_CASE("hostile: native code runs in a sandboxed child" *
+          doctest::skip(!tracesim::native_supported())) {
+    using tracesim::enter_sandbox;
+    using tracesim::run_sandboxed;
+    auto fine = run_sandboxed([] { return enter_sandbox() ? std::string("done") : "no filter"; }, 10);
+    REQUIRE(fine);
+    CHECK(*fine == "done");
+    auto calls = run_sandboxed(
+        [] {
+            if (!enter_sandbox()) return std::string("no filter");
+            syscall(SYS_getpid); // what a user's variant might do
+            return std::string("not stopped");
+        },
+        10);
+    REQUIRE_FALSE(calls);
+    CHECK(calls.error().message.find("made a system call natively") != std::string::npos);
+    auto exits = run_sandboxed(
+        [] {
+            if (enter_sandbox()) syscall(SYS_exit_group, 42); // exit(42) in a variant
+            return std::string("not exited");
+        },
+        10);
+    REQUIRE_FALSE(exits);
+    CHECK(exits.error().message.find("exited with status 42") != std::string::npos);
+    auto hangs = run_sandboxed(
+        [] {
+            if (enter_sandbox())
+                for (volatile int spin = 0;; spin = spin + 1) {}
+            return std::string("not hung");
+        },
+        1);
+    REQUIRE_FALSE(hangs);
+    CHECK(hangs.error().message.find("took over 1 s") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 
 #include "isa/disassembler.h"
 #include "sim/calibrate/native.h"
+#include "sim/calibrate/sandbox.h"
 #include "sim/call_state.h"
 #include "sim/machine.h"
 #include "sim/runner.h"
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #if defined(__linux__)
 #include <sched.h>
@@ -157,39 +159,67 @@ double measure_tsc_mhz() {
     return double(t1 - t0) / ns * 1000.0;
 }
 
-// Keeps the measuring thread on the CPU it is on for the measurement's duration.
-class PinToCurrentCpu {
-  public:
-    PinToCurrentCpu() {
+// Keeps the measuring process on the CPU it is on (the sandboxed child: nothing to restore).
+void pin_to_current_cpu() {
 #if defined(__linux__)
-        if (sched_getaffinity(0, sizeof old_, &old_) != 0) return;
-        int cpu = sched_getcpu();
-        if (cpu < 0) return;
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        pinned_ = sched_setaffinity(0, sizeof one, &one) == 0;
+    int cpu = sched_getcpu();
+    if (cpu < 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
 #endif
-    }
-    ~PinToCurrentCpu() {
-#if defined(__linux__)
-        if (pinned_) sched_setaffinity(0, sizeof old_, &old_);
-#endif
-    }
-
-  private:
-#if defined(__linux__)
-    cpu_set_t old_{};
-#endif
-    bool pinned_ = false;
-};
+}
 
 struct SiteBytes {
     uint64_t address = 0;
     std::vector<uint8_t> untraced, traced;
 };
 
-// Runs the path natively: functional check, then the timed rounds.
+// The seconds a sandboxed native run may take (the default 200k iterations take about one).
+constexpr double native_time_limit = 120;
+
+// What the child hands back: the native half of a PathCalibration, one field a line.
+std::string native_payload(const PathCalibration& c) {
+    std::string out = fmt::format("ok {} {} {}\n", c.functional_ok ? 1 : 0, c.native_result,
+                                  c.emulated_result);
+    out += fmt::format("seen {} {} {} {} {} {} {} {}\n", c.native_seen[0], c.native_seen[1],
+                       c.native_seen[2], c.native_seen[3], c.emulated_seen[0], c.emulated_seen[1],
+                       c.emulated_seen[2], c.emulated_seen[3]);
+    for (const Spread* sp : {&c.traced_ticks, &c.untraced_ticks, &c.per_call_ticks})
+        out += fmt::format("spread {:.17g} {:.17g} {:.17g}\n", sp->median, sp->p25, sp->p75);
+    for (const std::string& p : c.problems)
+        out += "problem " + p + "\n";
+    return out;
+}
+
+void read_native_payload(const std::string& payload, PathCalibration& c) {
+    std::istringstream lines(payload);
+    Spread* spreads[] = {&c.traced_ticks, &c.untraced_ticks, &c.per_call_ticks};
+    size_t spread = 0;
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream f(line);
+        std::string key;
+        f >> key;
+        if (key == "ok") {
+            int ok = 0;
+            f >> ok >> c.native_result >> c.emulated_result;
+            c.functional_ok = ok == 1;
+        } else if (key == "seen") {
+            for (uint64_t& v : c.native_seen)
+                f >> v;
+            for (uint64_t& v : c.emulated_seen)
+                f >> v;
+        } else if (key == "spread" && spread < 3) {
+            Spread& sp = *spreads[spread++];
+            f >> sp.median >> sp.p25 >> sp.p75;
+        } else if (key == "problem") {
+            c.problems.push_back(line.substr(8));
+        }
+    }
+}
+
+// Runs the path natively: functional check, then the timed rounds. In the sandboxed child only.
 Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Emulated& emu_traced,
                           const Emulated& emu_untraced, bool uses_gs,
                           const CalibrateRequest& request, PathCalibration& out) {
@@ -201,6 +231,14 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
     auto seen_address = untraced.address_of("handler_seen");
     uint8_t* seen = seen_address ? n.data_at(*seen_address) : nullptr;
     if (!seen) return make_error("handler_seen is not in the mapped data");
+    // From here on the path's code runs: the filter first (sim/calibrate/sandbox.h). The image
+    // is never unmapped (its destructor's arch_prctl is not allowed): the child just ends.
+    pin_to_current_cpu();
+    if (auto ok = enter_sandbox(); !ok) return ok;
+    struct Leak {
+        std::unique_ptr<NativeImage>& image;
+        ~Leak() { (void)image.release(); }
+    } leak{*native};
 
     // Functional: one traced call and one untraced call from a cleared handler_seen.
     if (auto ok = n.set_site(site.address, site.traced); !ok) return ok;
@@ -235,7 +273,6 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
         size_t(std::max<int64_t>(1, request.iterations / rounds / int64_t(per_sample)));
     std::vector<uint64_t> samples(per_round), warm(1);
     std::vector<double> traced_medians, untraced_medians, differences, per_call(per_round);
-    PinToCurrentCpu pin;
     for (int r = 0; r < rounds; ++r) {
         double medians[2] = {};
         for (int k = 0; k < 2; ++k) {
@@ -261,6 +298,21 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
 }
 
 } // namespace
+
+// The allow-list: what a path's code may be made of to run natively (in the sandboxed child,
+// which stops anything else that reaches the kernel). LLVM's AT&T mnemonics, by prefix.
+bool runs_natively(std::string_view mnemonic) {
+    static const char* const allowed[] = {
+        "mov",   "add",    "sub",     "adc",    "sbb",  "and",   "or",     "xor",   "not",
+        "neg",   "inc",    "dec",     "cmp",    "test", "sh",    "sa",     "ro",    "j",
+        "set",   "cmov",   "imul",    "mul",    "div",  "idiv",  "bt",     "bs",    "lzcnt",
+        "tzcnt", "popcnt", "lock",    "rep",    "stos", "lea",   "push",   "pop",   "call",
+        "ret",   "nop",    "endbr64", "leave",  "lfence", "mfence", "sfence", "pause", "cltq",
+        "cqto",  "cwtl",   "cltd",    "xchg",   "xadd", "rdtsc", "prefetch", "cld"};
+    for (const char* prefix : allowed)
+        if (mnemonic.starts_with(prefix)) return true;
+    return false;
+}
 
 PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
     static const std::set<std::string, std::less<>> privileged = {
@@ -302,6 +354,11 @@ PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
                              text));
         else if (text.find("%fs:") != std::string::npos)
             note("a %fs-relative access (the host's thread pointer)");
+        else if (!runs_natively(mnemonic))
+            note(fmt::format("'{}' is not an instruction native calibration runs (an allow-list: "
+                             "moves, arithmetic, branches, calls, the stack, fences, atomics; "
+                             "docs/reliability.md)",
+                             mnemonic));
         if (text.find("%gs:") != std::string::npos) scan.uses_gs = true;
         if (mnemonic.rfind("popf", 0) == 0) popf = true;
     }
@@ -372,8 +429,7 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
     report.rounds = request.rounds;
     const bool native = native_supported();
     if (native && request.measure) {
-        PinToCurrentCpu pin;
-        report.tsc_mhz = measure_tsc_mhz();
+            report.tsc_mhz = measure_tsc_mhz();
         report.tsc_per_cycle = measure_tsc_per_cycle();
         report.tsc_per_cycle_imul = measure_tsc_per_cycle_imul();
     }
@@ -434,11 +490,26 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
             out.calibratable = true;
         }
         if (out.calibratable) {
-            if (auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan.uses_gs,
-                                     request, out);
-                !ok)
+            // In a sandboxed child: the code is not ours to trust (sim/calibrate/sandbox.h).
+            auto payload = run_sandboxed(
+                [&] {
+                    PathCalibration child = out;
+                    auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced,
+                                         scan.uses_gs, request, child);
+                    return ok ? native_payload(child) : "error " + ok.error().message;
+                },
+                native_time_limit);
+            if (!payload) {
+                out.calibratable = false;
+                out.reason = payload.error().message;
+            } else if (payload->starts_with("error ")) {
                 return make_error("x86_64 {} (kernel {}) native: {}", spec->name, spec->kernel,
-                                  ok.error().message);
+                                  payload->substr(6));
+            } else {
+                read_native_payload(*payload, out);
+            }
+        }
+        if (out.calibratable) {
             if (out.functional_ok && request.measure && report.tsc_per_cycle > 0) {
                 out.per_call_cycles = out.per_call_ticks.median / report.tsc_per_cycle;
                 if (std::fabs(*out.per_call_cycles) >= 0.5)

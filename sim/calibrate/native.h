@@ -1,4 +1,5 @@
-// Runs a linked x86_64 image natively, inside the tracesim process: its text, data and per-CPU
+// Runs a linked x86_64 image natively, in the calling process (calibrate: a sandboxed child,
+// sim/calibrate/sandbox.h): its text, data and per-CPU
 // regions are mapped at exactly the addresses the image was linked for (MAP_FIXED_NOREPLACE; text
 // read+execute, data read+write), the emulated stack region is mapped too and the calls run on
 // it, from the same stack pointer the emulated driver starts with, so every address the code
