@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan check results boot-results bpf-bench-boot-results bench clean
+.PHONY: all deps configure build demo test test-asan fuzz check results boot-results bpf-bench-boot-results bench clean
 
 all: build
 
@@ -26,9 +26,18 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# The test suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The test suite again, built by clang with AddressSanitizer + UndefinedBehaviorSanitizer, and
+# with the libFuzzer targets of tests/fuzz/ (their short smoke runs are tests of this build).
+ASAN_FLAGS = -DTRACESIM_SANITIZE=ON -DTRACESIM_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-19
 test-asan:
-	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DTRACESIM_SANITIZE=ON"
+	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="$(ASAN_FLAGS)"
+
+# Each fuzz target for FUZZ_SECONDS (default: a million executions or more per target here),
+# from a seed corpus of the shipped files; crashes land in build-asan/fuzz/crash-*.
+FUZZ_SECONDS ?= 300
+fuzz:
+	@$(MAKE) --no-print-directory build BUILD=build-asan CMAKE_FLAGS="$(ASAN_FLAGS)"
+	@bash tests/fuzz/run.sh build-asan $(FUZZ_SECONDS)
 
 # The regression gate: every shipped scenario against results/baseline (exit 3 on regression).
 check: build

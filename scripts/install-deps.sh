@@ -16,6 +16,7 @@ packages=(
     qemu-system-arm      # tracesim boot: real arm64 kernels (qemu-system-aarch64)
     busybox-static       # the x86_64 guest's shell and tools (arm64's is fetched from Debian)
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross # the arm64 guest agent, linked static
+    clang-19 libclang-rt-19-dev # make test-asan / make fuzz: libFuzzer targets (gcc has none)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -130,7 +130,7 @@ class Parser {
                 auto item = parse_value(depth + 1);
                 if (!item) return item;
                 if (object)
-                    v.object.emplace_back(std::move(key), std::move(*item));
+                    v.object.push_back(JsonMember{std::move(key), std::move(*item)});
                 else
                     v.array.push_back(std::move(*item));
                 skip_space();

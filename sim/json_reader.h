@@ -12,6 +12,8 @@
 
 namespace tracesim {
 
+struct JsonMember; // one key and its value, in file order (complete below)
+
 struct JsonValue {
     enum class Kind { null, boolean, number, string, array, object };
     Kind kind = Kind::null;
@@ -20,10 +22,16 @@ struct JsonValue {
     int64_t integer = 0; // exact when the number was written without fraction or exponent
     std::string string;
     std::vector<JsonValue> array;
-    std::vector<std::pair<std::string, JsonValue>> object; // in file order
+    std::vector<JsonMember> object; // in file order
 
     const JsonValue* get(std::string_view key) const;
     bool is(Kind k) const { return kind == k; }
+};
+
+// Named first/second as a pair's are: `for (auto& [key, value] : v.object)` reads as before.
+struct JsonMember {
+    std::string first;
+    JsonValue second;
 };
 
 Expected<JsonValue> parse_json(std::string_view text, std::string_view file_name);

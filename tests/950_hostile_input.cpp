@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
 namespace {
@@ -271,4 +272,33 @@ TEST_CASE("hostile: native code runs in a sandboxed child" *
         1);
     REQUIRE_FALSE(hangs);
     CHECK(hangs.error().message.find("took over 1 s") != std::string::npos);
+}
+
+TEST_CASE("hostile: a path that clobbers a callee-saved register fails run and check") {
+    TempDir t;
+    fs::path source = TRACESIM_SOURCE_DIR;
+    for (const char* dir : {"kernels", "isa", "scenarios"})
+        fs::copy(source / dir, t.path / dir, fs::copy_options::recursive);
+    fs::create_directories(t.path / "results" / "baseline");
+    fs::copy(source / "results" / "baseline" / "default.json",
+             t.path / "results" / "baseline" / "default.json");
+    fs::path file = t.path / "kernels" / "x86_64" / "ftrace_caller.S";
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const std::string restore = "    movq    PT_BP(%rsp), %rbp\n";
+    size_t at = s.find(restore);
+    REQUIRE(at != std::string::npos);
+    s.replace(at, restore.size(), "    movq    $0x1234, %rbp\n"); // fewer loads, wrong rbp
+    std::ofstream(file) << s;
+    const std::string home = "TRACESIM_HOME=" + t.path.string();
+    refused(run_tracesim("run --arch x86_64 --path ftrace", home), 1, "functional check failed");
+    Outcome gate = run_tracesim("check " + (t.path / "scenarios" / "default.toml").string(), home);
+    CHECK(gate.exit_code == 3);
+    CHECK(gate.output.find("functional check failed") != std::string::npos);
+    Outcome update =
+        run_tracesim("check --update " + (t.path / "scenarios" / "default.toml").string(), home);
+    CHECK(update.exit_code == 1);
+    CHECK(update.output.find("a baseline must hold working paths") != std::string::npos);
 }

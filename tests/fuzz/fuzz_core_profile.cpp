@@ -1,0 +1,11 @@
+// Fuzz target: the core-profile loader (isa/cores/*.toml).
+#include "sim/timing/core_profile.h"
+#include "tests/fuzz/fuzz_input.h"
+
+using namespace tracesim;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    // The file name is the profile's name (load_core_profile checks they agree).
+    (void)load_core_profile(fuzz::as_file(data, size, "znver3.toml"));
+    return 0;
+}

@@ -1,0 +1,32 @@
+// What the fuzz targets share: the input written to a file (the parsers under test take files,
+// as tracesim does), in a per-process folder in memory.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace tracesim::fuzz {
+
+inline std::filesystem::path work_dir() {
+    static const std::filesystem::path dir = [] {
+        std::filesystem::path base =
+            std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+        auto d = base / ("tracesim-fuzz-" + std::to_string(getpid()));
+        std::filesystem::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+inline std::filesystem::path as_file(const uint8_t* data, size_t size, const std::string& name) {
+    std::filesystem::path file = work_dir() / name;
+    std::ofstream(file, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    return file;
+}
+
+} // namespace tracesim::fuzz

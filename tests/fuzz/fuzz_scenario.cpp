@@ -1,0 +1,13 @@
+// Fuzz target: the scenario loader (a user's scenarios/*.toml).
+#include "sim/catalogue.h"
+#include "sim/scenario.h"
+#include "tests/fuzz/fuzz_input.h"
+
+using namespace tracesim;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static const Catalogue catalogue = *load_catalogue(tracesim_home() / "kernels");
+    static const std::vector<KnownCore> cores = *known_cores();
+    (void)load_scenario(fuzz::as_file(data, size, "scenario.toml"), catalogue, cores);
+    return 0;
+}
