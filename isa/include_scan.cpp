@@ -18,7 +18,8 @@ std::pair<std::string, std::string> directive(const std::string& line) {
     if (at == std::string::npos || line[at] != '.') return {};
     size_t end = line.find_first_of(" \t", at);
     if (end == std::string::npos) return {line.substr(at), ""};
-    return {line.substr(at, end - at), line.substr(line.find_first_not_of(" \t", end))};
+    size_t rest = line.find_first_not_of(" \t", end); // npos: only blanks follow (fuzz found)
+    return {line.substr(at, end - at), rest == std::string::npos ? "" : line.substr(rest)};
 }
 
 std::string resolve(const std::string& name, const std::vector<std::string>& dirs) {

@@ -117,6 +117,13 @@ TEST_CASE("hostile: a variant that includes itself, /dev/zero, or makes 4 GiB is
     auto self = t.write("self.S", ".include \"self.S\"\n");
     auto zero = t.write("zero.S", "    .include \"/dev/zero\"\n");
     auto fill = t.write("fill.S", "    .fill 0x100000000, 1, 0\n");
+    // Found by the assembler fuzz target (tests/fuzz/regressions/assembler/): a directive with
+    // only blanks after it threw std::out_of_range out of the include scan.
+    auto blanks = t.write("blanks.S", "    .include \t \n");
+    Outcome b = run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + blanks.string());
+    CHECK(b.exit_code != 0);
+    CHECK(b.output.find("tracesim: ") != std::string::npos);
+    CHECK(b.output.find("terminate") == std::string::npos);
     refused(run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + self.string()), 2,
             "self.S\" includes a file that is already being included");
     refused(run_tracesim("compare --arch x86_64 --path ftrace --asm-b " + zero.string()), 2,

@@ -8,7 +8,7 @@
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::assembler(const uint8_t* data, size_t size) {
     static const std::string macros = (tracesim_home() / "kernels" / "x86_64").string();
     std::filesystem::path file = fuzz::as_file(data, size, "variant.S");
     std::string_view source(reinterpret_cast<const char*>(data), size);

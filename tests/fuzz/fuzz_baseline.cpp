@@ -1,12 +1,13 @@
 // Fuzz target: the baseline reader and the gate's comparison (results/baseline/*.json).
 #include "sim/check.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "sim/json_reader.h"
 
 #include <string_view>
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::baseline(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
     auto parsed = parse_json(text, "baseline.json");
     if (!parsed) return 0;

@@ -6,7 +6,7 @@
 using namespace tracesim;
 namespace fs = std::filesystem;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::catalogue(const uint8_t* data, size_t size) {
     static const fs::path kernels = [] {
         fs::path dir = fuzz::work_dir() / "kernels";
         fs::create_directories(dir / "x86_64");

@@ -4,7 +4,7 @@
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::core_profile(const uint8_t* data, size_t size) {
     // The file name is the profile's name (load_core_profile checks they agree).
     (void)load_core_profile(fuzz::as_file(data, size, "znver3.toml"));
     return 0;

@@ -4,7 +4,7 @@
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::image(const uint8_t* data, size_t size) {
     static const std::filesystem::path map = [] {
         const char text[] = "ffffffc008000000 T _text\nffffffc008010000 T ftrace_caller\n";
         return fuzz::as_file(reinterpret_cast<const uint8_t*>(text), sizeof text - 1, "System.map");

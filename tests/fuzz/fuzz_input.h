@@ -29,4 +29,13 @@ inline std::filesystem::path as_file(const uint8_t* data, size_t size, const std
     return file;
 }
 
+// The targets (fuzz_<name>.cpp), one binary: TRACESIM_FUZZ_TARGET picks one (fuzz_main.cpp).
+int scenario(const uint8_t* data, size_t size);
+int catalogue(const uint8_t* data, size_t size);
+int core_profile(const uint8_t* data, size_t size);
+int baseline(const uint8_t* data, size_t size);
+int system_map(const uint8_t* data, size_t size);
+int image(const uint8_t* data, size_t size);
+int assembler(const uint8_t* data, size_t size);
+
 } // namespace tracesim::fuzz

@@ -5,7 +5,7 @@
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::scenario(const uint8_t* data, size_t size) {
     static const Catalogue catalogue = *load_catalogue(tracesim_home() / "kernels");
     static const std::vector<KnownCore> cores = *known_cores();
     (void)load_scenario(fuzz::as_file(data, size, "scenario.toml"), catalogue, cores);

@@ -6,7 +6,7 @@
 
 using namespace tracesim;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int fuzz::system_map(const uint8_t* data, size_t size) {
     static const std::filesystem::path image = [] {
         uint8_t header[0x40] = {};
         std::memcpy(header + 0x38, "ARM\x64", 4);

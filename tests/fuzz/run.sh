@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs tracesim's fuzz targets: run.sh BUILD_DIR SECONDS [TARGET...] (default: every target).
+# Runs tracesim's fuzz targets: run.sh BUILD_DIR SECONDS [TARGET...] (default: every target),
+# each for SECONDS or, with FUZZ_RUNS set, that many executions if they come first.
 # Each gets a corpus folder of its own under BUILD_DIR/fuzz/ (new inputs land there) and a seed
 # folder of the shipped files it parses; a crash leaves its input as BUILD_DIR/fuzz/crash-* and
 # fails the run. Prints the executions and coverage of each.
@@ -29,23 +30,26 @@ seed() { # seed TARGET: the shipped files it parses
         head -c 64 /dev/zero > "$dir/Image"; printf 'ARM\x64' | dd of="$dir/Image" bs=1 seek=56 conv=notrunc status=none ;;
     assembler) cp "$src"/kernels/x86_64/*.S "$dir/" ;;
     esac
+    # Inputs that once crashed (fixed; kept so every run tries them first).
+    [ -d "$src/tests/fuzz/regressions/$t" ] && cp "$src/tests/fuzz/regressions/$t"/* "$dir/"
     echo "$dir"
 }
 
 status=0
 for t in "${targets[@]}"; do
-    bin=$build/tests/fuzz/fuzz_$t
+    bin=$build/tests/fuzz/tracesim_fuzz
     [ -x "$bin" ] || { echo "fuzz: $bin is not built (configure with -DTRACESIM_FUZZ=ON)"; exit 1; }
     seeds=$(seed "$t")
     mkdir -p "$out/corpus-$t"
     log=$out/$t.log
     # Leak checking off: the loaders' static tables live for the process by design.
-    if TRACESIM_HOME=$src "$bin" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
+    if TRACESIM_FUZZ_TARGET=$t TRACESIM_HOME=$src "$bin" -max_total_time="$seconds" \
+        ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=30 -rss_limit_mb=4096 \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/" \
         "$out/corpus-$t" "$seeds" > "$log" 2>&1; then
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
-        echo "fuzz $t: $runs executions in ${seconds} s, $cov, no crash"
+        echo "fuzz $t: $runs executions, $cov, no crash"
     else
         echo "fuzz $t: FAILED (log: $log)"; tail -30 "$log"; status=1
     fi
