@@ -43,7 +43,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$out/corpus-$t"
     log=$out/$t.log
     # Leak checking off: the loaders' static tables live for the process by design.
-    if TRACESIM_FUZZ_TARGET=$t TRACESIM_HOME=$src "$bin" -max_total_time="$seconds" \
+    if ASAN_OPTIONS=detect_leaks=0 TRACESIM_FUZZ_TARGET=$t TRACESIM_HOME=$src "$bin" -max_total_time="$seconds" \
         ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=30 -rss_limit_mb=4096 \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/" \
         "$out/corpus-$t" "$seeds" > "$log" 2>&1; then
