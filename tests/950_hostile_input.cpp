@@ -87,6 +87,10 @@ TEST_CASE("hostile: kernel images and System.maps that once crashed") {
     refused(run_tracesim("kernel --vmlinux " + t.write("wraps.elf", elf_with_wrapping_section()).string()),
             1, "runs past the top of the address space");
     refused(run_tracesim("kernel --vmlinux /dev/zero"), 2, "/dev/zero: is a character device");
+    // Found by the image fuzz target: a symbol table larger than the file took minutes.
+    refused(run_tracesim("kernel --vmlinux " + std::string(TRACESIM_SOURCE_DIR) +
+                         "/tests/fuzz/regressions/image/symtab-past-the-file"),
+            1, "its symbol table runs past the end of the file");
 }
 
 TEST_CASE("hostile: inputs are regular files — a FIFO or a directory is refused, not waited on") {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs tracesim's fuzz targets: run.sh BUILD_DIR SECONDS [TARGET...] (default: every target),
-# each for SECONDS or, with FUZZ_RUNS set, that many executions if they come first.
+# each for SECONDS or, with FUZZ_RUNS set, that many executions if they come first. The ctest
+# smoke runs set FUZZ_SEED and FUZZ_FRESH (a fixed seed from an empty corpus): the same inputs
+# on every run, so CI is not at the mercy of what a random run happens to reach.
 # Each gets a corpus folder of its own under BUILD_DIR/fuzz/ (new inputs land there) and a seed
 # folder of the shipped files it parses; a crash leaves its input as BUILD_DIR/fuzz/crash-* and
 # fails the run. Prints the executions and coverage of each.
@@ -40,11 +42,12 @@ for t in "${targets[@]}"; do
     bin=$build/tests/fuzz/tracesim_fuzz
     [ -x "$bin" ] || { echo "fuzz: $bin is not built (configure with -DTRACESIM_FUZZ=ON)"; exit 1; }
     seeds=$(seed "$t")
+    [ -n "${FUZZ_FRESH:-}" ] && rm -rf "$out/corpus-$t"
     mkdir -p "$out/corpus-$t"
     log=$out/$t.log
     # Leak checking off: the loaders' static tables live for the process by design.
     if ASAN_OPTIONS=detect_leaks=0 TRACESIM_FUZZ_TARGET=$t TRACESIM_HOME=$src "$bin" -max_total_time="$seconds" \
-        ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=30 -rss_limit_mb=4096 \
+        ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} ${FUZZ_SEED:+-seed=$FUZZ_SEED} -timeout=30 -rss_limit_mb=4096 \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/" \
         "$out/corpus-$t" "$seeds" > "$log" 2>&1; then
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
