@@ -1,12 +1,12 @@
 #include "isa/input_file.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <cctype>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,22 +94,23 @@ bool is_noted_input(const std::filesystem::path& file) {
     return inputs().count({st.st_dev, st.st_ino}) > 0;
 }
 
-// Where `symbol` is first used in `file`: "file:line", or the file's name.
+bool has_word(std::string_view text, std::string_view word) {
+    auto name_char = [&](size_t i) {
+        return i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) ||
+                                   text[i] == '_' || text[i] == '.');
+    };
+    for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1))
+        if ((at == 0 || !name_char(at - 1)) && !name_char(at + word.size())) return true;
+    return false;
+}
+
 std::string first_use(const std::string& file, const std::string& symbol) {
     auto text = read_input_file(file);
     if (!text) return file;
     std::istringstream lines(*text);
     std::string line;
     for (int lineno = 1; std::getline(lines, line); ++lineno)
-        for (size_t at = line.find(symbol); at != std::string::npos;
-             at = line.find(symbol, at + 1)) {
-            auto word = [&](size_t i) {
-                return i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) ||
-                                           line[i] == '_' || line[i] == '.');
-            };
-            if ((at == 0 || !word(at - 1)) && !word(at + symbol.size()))
-                return fmt::format("{}:{}", file, lineno);
-        }
+        if (has_word(line, symbol)) return fmt::format("{}:{}", file, lineno);
     return file;
 }
 

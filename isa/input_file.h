@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace tracesim {
 
@@ -22,6 +23,10 @@ std::string input_problem(const std::filesystem::path& file, uint64_t limit = ma
 Expected<std::string> read_input_file(const std::filesystem::path& file,
                                       uint64_t limit = max_text_input,
                                       ExitCode kind = ExitCode::usage_error);
+
+// Whether `word` stands in `text` as a whole word (not inside a longer name: letters, digits,
+// '_' and '.' continue a name).
+bool has_word(std::string_view text, std::string_view word);
 
 // Where `symbol` is first used in `file` as a whole word: "file:line", or the file's name (an
 // undefined symbol's message points at the line that needs it).

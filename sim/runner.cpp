@@ -207,16 +207,7 @@ Expected<void> variant_defines_what_is_needed(const Catalogue& catalogue, const 
         if (sym.global) defined.insert(sym.name);
     for (const ObjectSymbol& sym : original->symbols) {
         if (!sym.global || defined.count(sym.name)) continue;
-        bool in_site = false;
-        for (size_t at = path.site.find(sym.name); at != std::string::npos;
-             at = path.site.find(sym.name, at + 1)) {
-            size_t end = at + sym.name.size();
-            auto word = [&](size_t i) {
-                return std::isalnum(static_cast<unsigned char>(path.site[i])) || path.site[i] == '_';
-            };
-            in_site = in_site || ((at == 0 || !word(at - 1)) && (end >= path.site.size() || !word(end)));
-        }
-        if (in_site)
+        if (has_word(path.site, sym.name))
             return usage_error("{}: defines no '{}', which the path's site calls (`{}`, {}) and "
                                "{} defines{}",
                                variant.file, sym.name, path.site, path.defined_at, replaced,

@@ -41,6 +41,14 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
     std::set<const KernelSymbol*> called_out; // save+dispatch+restore trampolines past a call
     std::map<const KernelSymbol*, size_t> last_return; // ... and where their last return landed
     std::vector<const KernelSymbol*> owner;            // each instruction's symbol
+    // A symbol's rule is the same for every instruction of the call: looked up once per symbol
+    // (rule_for walks every pattern, some with fnmatch).
+    std::map<const KernelSymbol*, const PhaseRule*> rule_of;
+    auto rule_for = [&](const KernelSymbol* symbol) {
+        auto [it, fresh] = rule_of.try_emplace(symbol, nullptr);
+        if (fresh) it->second = rules.rule_for(symbol->name, path);
+        return it->second;
+    };
     Flow prev_flow = Flow::other;
     for (uint32_t index : call.stream) {
         const BootInstruction& insn = w.stream[index];
@@ -55,7 +63,7 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
             phase = at_site ? Phase::site : Phase::body;
         } else if (flow == Flow::exception_return) {
             phase = Phase::trap_return;
-        } else if (const PhaseRule* rule = symbol ? rules.rule_for(symbol->name, path) : nullptr) {
+        } else if (const PhaseRule* rule = symbol ? rule_for(symbol) : nullptr) {
             phase = rule->phase;
             if (rule->save_dispatch_restore) {
                 if (hit->offset == 0) {

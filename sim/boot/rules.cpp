@@ -41,7 +41,10 @@ Expected<std::vector<uint8_t>> hex_bytes(const std::filesystem::path& file, cons
 } // namespace
 
 bool symbol_matches(std::string_view pattern, std::string_view name) {
-    if (pattern.find('*') == std::string_view::npos) return pattern == name;
+    size_t star = pattern.find('*');
+    if (star == std::string_view::npos) return pattern == name;
+    // A trailing '*' is a prefix (most patterns; find_calls asks per instruction): no fnmatch.
+    if (star == pattern.size() - 1) return name.starts_with(pattern.substr(0, star));
     return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
 }
 

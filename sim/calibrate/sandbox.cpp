@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstddef>
 #include <cstring>
-#include <thread>
 #include <unistd.h>
 
 #if defined(__linux__) && defined(__x86_64__)
