@@ -11,7 +11,8 @@ packages=(
     doctest-dev          # tests
     libtomlplusplus-dev  # scenario, catalogue and core-profile files
     libcli11-dev         # command line
-    librsvg2-bin         # rsvg-convert: the tests render tracesim's SVG charts to PNG
+    librsvg2-bin         # rsvg-convert: --format png/pdf, and the tests render the charts
+    chromium             # tests/charts: the charts laid out in a real browser (text overlap)
     qemu-system-x86      # tracesim boot: real x86_64 kernels under TCG, with our plugin
     qemu-system-arm      # tracesim boot: real arm64 kernels (qemu-system-aarch64)
     busybox-static       # the x86_64 guest's shell and tools (arm64's is fetched from Debian)

@@ -106,11 +106,15 @@ struct Record {
     Metrics per_call;                 // traced minus untraced, one call
     Metrics traced;                   // the traced call, absolute
     std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
+    // The untraced call's phases (caller, site, body): traced minus these, phase by phase, is
+    // each phase's share of per_call (the stacked charts). Not in the JSON (its schema is unchanged).
+    std::vector<PhaseMetrics> untraced_phases;
     int64_t traps = 0;                // exceptions taken per traced call
     // The timing model's view of the same calls (empty when timing was not run).
     std::optional<CycleMetrics> cycles_per_call; // traced minus untraced
     std::optional<CycleMetrics> cycles_traced;
     std::vector<PhaseCycles> phase_cycles;     // of the traced call
+    std::vector<PhaseCycles> untraced_phase_cycles;
     std::vector<UnpricedInstruction> unpriced; // of the traced call
     Checks checks;
     std::vector<FieldCheck>

@@ -344,6 +344,7 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
     record.traced = traced->total;
     record.per_call = traced->total - untraced->total;
     record.phases = traced->phases;
+    record.untraced_phases = untraced->phases;
     record.traps = traced->traps;
     record.regs_check = traced->regs_check;
     if (core) {
@@ -357,6 +358,7 @@ Expected<Record> run_path(const Catalogue& catalogue, const RunRequest& request)
         record.cycles_traced = traced_cycles->total;
         record.cycles_per_call = traced_cycles->total - untraced_cycles->total;
         record.phase_cycles = traced_cycles->phases;
+        record.untraced_phase_cycles = untraced_cycles->phases;
         record.unpriced = traced_cycles->unpriced;
     }
     if (has_regs && request.write_back) {

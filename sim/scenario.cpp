@@ -216,13 +216,22 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
         if (!t)
             return usage_error("{}: 'chart' must be a table {{ metric = \"...\" }}", r.at(*chart));
         for (const auto& [key, value] : *t)
-            if (key.str() != "metric")
-                return usage_error("{}: unknown key '{}' in chart (known: metric)", r.at(value),
-                                   key.str());
+            if (key.str() != "metric" && key.str() != "stack")
+                return usage_error("{}: unknown key '{}' in chart (known: metric, stack)",
+                                   r.at(value), key.str());
         auto metric = r.string(*t, "metric", s.chart_metric);
         if (!metric) return metric.take_error();
         if (auto ok = choose(r, chart, "chart metric", *metric, scenario_metrics()); !ok)
             return ok.take_error();
+        auto stack = r.string(*t, "stack", "none");
+        if (!stack) return stack.take_error();
+        if (auto ok = choose(r, chart, "chart stack", *stack, {"none", "phase"}); !ok)
+            return ok.take_error();
+        if (*stack == "phase" && !stacks_by_phase(*metric))
+            return usage_error("{}: chart metric '{}' is not a sum over the call's phases, so it "
+                               "cannot be stacked by phase (use stack = \"none\")",
+                               r.at(*chart), *metric);
+        s.chart_stack = *stack == "phase" ? ChartStack::phase : ChartStack::none;
         s.chart_metric = *metric;
     }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "sim/catalogue.h"
+#include "sim/report/report_table.h"
 #include "sim/runner.h"
 
 #include <filesystem>
@@ -37,6 +38,7 @@ struct Scenario {
     std::vector<std::string> metrics; // columns, in order
     std::string reference;            // path deltas are computed against ("" = none)
     std::string chart_metric;         // the SVG's metric (default: the first metric)
+    ChartStack chart_stack = ChartStack::none; // chart = { stack = "phase" }: bars split by phase
     double clock_ghz = 0;             // > 0: the hits_per_s_warm metric at this clock
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
     std::map<std::string, Tolerance> tolerances;             // metric -> tolerance (cycles only)

@@ -2,6 +2,7 @@
 // tests/golden/. After a deliberate change: TRACESIM_UPDATE_GOLDEN=1 build/tests/tracesim_tests
 // -tc="*golden*" rewrites them; review the diff like code.
 #include "sim/report/render.h"
+#include "sim/report/text_metrics.h"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -111,4 +112,95 @@ TEST_CASE("the SVG chart renders to a non-empty PNG") {
     REQUIRE_MESSAGE(status == 0, "rsvg-convert failed (is librsvg2-bin installed?)");
     REQUIRE(std::filesystem::exists(png));
     CHECK(std::filesystem::file_size(png) > 5000); // bars, labels and legend, not a blank page
+}
+
+namespace {
+
+// A traced call with phases, and its untraced call (caller and body only), as the runner leaves
+// them: the phase split is traced minus untraced, phase by phase.
+Results phased_results() {
+    Results results;
+    Record r;
+    r.arch = Arch::x86_64;
+    r.path = "fgraph";
+    r.kernel = "6.14";
+    r.handler = "read-all";
+    r.checks = {true, true, true, true, std::nullopt, {}};
+    auto phase = [](Phase p, int64_t instructions) { return PhaseMetrics{p, {instructions}}; };
+    r.phases = {phase(Phase::caller, 3), phase(Phase::site, 1), phase(Phase::save, 20),
+                phase(Phase::dispatch, 30), phase(Phase::hijack, 12), phase(Phase::body, 2)};
+    r.untraced_phases = {phase(Phase::caller, 3), phase(Phase::site, 1), phase(Phase::body, 6)};
+    r.per_call.instructions = 3 + 1 + 20 + 30 + 12 + 2 - (3 + 1 + 6);
+    results.records.push_back(r);
+    Record unsplit = r; // a record with no untraced phases: its phases do not sum to per_call
+    unsplit.arch = Arch::arm64;
+    unsplit.untraced_phases.clear();
+    results.records.push_back(unsplit);
+    return results;
+}
+
+ReportSpec stacked_spec() {
+    ReportSpec spec{"Stacked", {"instructions"}, "", "instructions"};
+    spec.chart_stack = ChartStack::phase;
+    return spec;
+}
+
+} // namespace
+
+TEST_CASE("a stacked chart splits each bar by phase: traced minus untraced, summing to per call") {
+    ReportTable t = build_report(phased_results(), stacked_spec());
+    REQUIRE(t.rows.size() == 2);
+    using P = std::pair<Phase, int64_t>;
+    // caller and site cancel; the body ran 4 fewer instructions traced (a skipped part shows < 0)
+    CHECK(t.rows[0].phase_values ==
+          std::vector<P>{{Phase::save, 20}, {Phase::dispatch, 30}, {Phase::hijack, 12},
+                         {Phase::body, -4}});
+    CHECK(t.rows[0].chart_value == 58);
+    CHECK(t.rows[1].phase_values.empty()); // not split, rather than split wrongly
+    std::string svg = render(phased_results(), Format::svg, RenderOptions{stacked_spec(), false});
+    CHECK(svg.find("x86_64 fgraph: dispatch 30 insns") != std::string::npos); // segment tooltip
+    CHECK(svg.find(">not split by phase</text>") != std::string::npos);        // legend says so
+    CHECK(svg.find("below 0: what the probe skipped") != std::string::npos);
+}
+
+TEST_CASE("golden stacked SVG chart and pgfplots") {
+    for (auto [format, file] : {std::pair{Format::svg, "stacked.svg"},
+                                std::pair{Format::pgfplots, "stacked.tex"}}) {
+        std::string actual = render(phased_results(), format, RenderOptions{stacked_spec(), false});
+        std::filesystem::path path =
+            std::filesystem::path(TRACESIM_SOURCE_DIR) / "tests" / "golden" / file;
+        if (std::getenv("TRACESIM_UPDATE_GOLDEN")) {
+            std::ofstream(path, std::ios::binary) << actual;
+            continue;
+        }
+        std::ifstream in(path, std::ios::binary);
+        REQUIRE_MESSAGE(in, "missing golden file ", path.string());
+        std::stringstream expected;
+        expected << in.rdbuf();
+        CHECK_MESSAGE(actual == expected.str(), "golden ", file, " differs; actual:\n", actual);
+    }
+}
+
+TEST_CASE("chart text is measured and wrapped as DejaVu Sans lays it out") {
+    CHECK(text_width("mmmm", 10) > text_width("iiii", 10) * 3);
+    CHECK(text_width("abc", 20, true) > text_width("abc", 20));
+    auto lines = wrap_text("trig-kretprobe-multi", 12, 70, false, "-");
+    CHECK(lines == std::vector<std::string>{"trig-", "kretprobe-", "multi"});
+    auto words = wrap_text("one two three four", 12, 60);
+    CHECK(words.size() >= 2);
+    for (const std::string& l : words)
+        CHECK((text_width(l, 12) <= 60 || l.find(' ') == std::string::npos));
+}
+
+TEST_CASE("pgfplots: one stacked axis per series, the phases' colours defined once") {
+    std::string tex = render(fixed_results(), Format::pgfplots, fixed_options());
+    CHECK(tex.find("\\begin{axis}[ybar,") != std::string::npos); // grouped: one axis
+    CHECK(tex.find("% n/s: arm64 kprobe: a reason") != std::string::npos);
+    std::string stacked =
+        render(phased_results(), Format::pgfplots, RenderOptions{stacked_spec(), false});
+    CHECK(stacked.find("\\definecolor{tracesimdispatch}{HTML}{F28E2B}") != std::string::npos);
+    size_t axes = 0;
+    for (size_t at = 0; (at = stacked.find("ybar stacked", at)) != std::string::npos; ++at)
+        ++axes;
+    CHECK(axes == 2); // x86_64 and arm64
 }

@@ -598,7 +598,13 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     info.unmapped = steady.unmapped;
     const BootedCallTrace* base =
         baseline && baseline->ran ? &baseline->calls[baseline->steady] : nullptr;
-    if (base) r.per_call = r.traced - count(*base).total();
+    if (base) {
+        Counters base_counters = count(*base);
+        r.per_call = r.traced - base_counters.total();
+        for (Phase p : all_phases)
+            if (base_counters.phase_ran(p))
+                r.untraced_phases.push_back({p, base_counters.phase(p)});
+    }
     auto model = TimingModel::create(core);
     if (!model) return model.take_error();
     auto timed = (*model)->time_call(steady.trace);
@@ -611,6 +617,7 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
         auto timed_base = (*model)->time_call(base->trace);
         if (!timed_base) return timed_base.take_error();
         r.cycles_per_call = timed->total - timed_base->total;
+        r.untraced_phase_cycles = timed_base->phases;
     }
     // The functional check a booted probe has: it fired once per call.
     r.checks.return_value = r.checks.callee_saved = r.checks.stack_balanced = true;

@@ -1,4 +1,5 @@
 #include "sim/cli/boot.h"
+#include "sim/cli/chart_file.h"
 
 #include "sim/boot/boot.h"
 #include "sim/catalogue.h"
@@ -127,7 +128,7 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--baseline", o.baseline,
                     "a boot's earlier --format json: compare this one with it, as check does "
                     "(counts exactly; exit 3 on a regression)");
-    cmd->add_option("--format", o.format, "text | md | json | csv | latex | svg")
+    cmd->add_option("--format", o.format, "text | md | json | csv | latex | svg | png | pdf | pgfplots")
         ->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
@@ -264,7 +265,9 @@ Expected<void> boot_command(const BootOptions& o) {
                                      report.kernels[0].label);
     options.spec.metrics = {"instructions", "loads", "stores", "bytes_stored", "cycles_warm"};
     options.spec.chart_metric = "instructions";
-    return emit_boot_results(results, render(results, *format, options), o);
+    auto rendered = render_output(results, *format, options);
+    if (!rendered) return rendered.take_error();
+    return emit_boot_results(results, *rendered, o);
 }
 
 } // namespace tracesim

@@ -5,6 +5,7 @@
 #include "sim/boot/boot.h"
 #include "sim/catalogue.h"
 #include "sim/cli/boot.h"
+#include "sim/cli/chart_file.h"
 #include "sim/report/boot.h"
 #include "sim/report/render.h"
 #include "sim/runner.h"
@@ -114,6 +115,7 @@ Expected<void> boot_scenario_command(const BootOptions& o, const BootImage& kern
     report.notes = notes;
     ReportSpec spec{scenario->title,        scenario->metrics,   without_era(scenario->reference),
                     scenario->chart_metric, scenario->clock_ghz, ratios_of_one_era(scenario->ratios)};
+    spec.chart_stack = scenario->chart_stack;
     spec.title = fmt::format("Booted {} (release {})", kernel.label, run->release);
     report.booted = build_report(booted, spec);
     spec.title = fmt::format("The models, each at the era nearest {}", run->release);
@@ -126,7 +128,9 @@ Expected<void> boot_scenario_command(const BootOptions& o, const BootImage& kern
     RenderOptions options;
     options.spec = spec;
     options.spec.title = report.title;
-    return emit_boot_results(all, render(all, *format, options), o);
+    auto rendered = render_output(all, *format, options);
+    if (!rendered) return rendered.take_error();
+    return emit_boot_results(all, *rendered, o);
 }
 
 } // namespace tracesim

@@ -9,6 +9,7 @@
 #include "sim/cli/calibrate.h"
 #include "sim/cli/compare.h"
 #include "sim/cli/kernel.h"
+#include "sim/cli/chart_file.h"
 #include "sim/cli/trace.h"
 #include "sim/output.h"
 #include "sim/report/regs.h"
@@ -174,6 +175,8 @@ Expected<void> run_command(const RunOptions& options) {
         render_options.spec =
             ReportSpec{scenario->title,        scenario->metrics,   scenario->reference,
                        scenario->chart_metric, scenario->clock_ghz, scenario->ratios};
+        render_options.spec.chart_stack = scenario->chart_stack;
+        render_options.spec.description = scenario->description;
     } else {
         auto flagged = requests_from_flags(*catalogue, options, false);
         if (!flagged) return flagged.take_error();
@@ -181,9 +184,9 @@ Expected<void> run_command(const RunOptions& options) {
     }
     auto results = run_batch(*catalogue, requests, job_count(options.jobs), progress_line());
     if (!results) return results.take_error();
-    if (auto written = emit_output(render(*results, *format, render_options), options.output);
-        !written)
-        return written;
+    auto rendered = render_output(*results, *format, render_options);
+    if (!rendered) return rendered.take_error();
+    if (auto written = emit_output(*rendered, options.output); !written) return written;
     // The table says FAIL; the exit status says it too, so a script cannot miss it.
     for (const Record& r : results->records)
         if (!r.checks.ok())
@@ -344,7 +347,8 @@ int run_cli(int argc, char** argv) {
     run_cmd->add_option("--budget", run.budget, "instruction budget per call")
         ->capture_default_str()
         ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}));
-    run_cmd->add_option("--format", run.format, "text | md | csv | latex | svg | json")
+    run_cmd->add_option("--format", run.format,
+                        "text | md | csv | latex | svg | png | pdf | pgfplots | json")
         ->capture_default_str();
     run_cmd->add_flag("--phases", run.phases, "text: add the per-phase breakdown");
     run_cmd->add_option("--core", run.cores,

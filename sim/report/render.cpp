@@ -12,8 +12,12 @@ Expected<Format> parse_format(std::string_view name) {
     if (name == "csv") return Format::csv;
     if (name == "latex" || name == "tex") return Format::latex;
     if (name == "svg") return Format::svg;
+    if (name == "png") return Format::png;
+    if (name == "pdf") return Format::pdf;
+    if (name == "pgfplots" || name == "tikz") return Format::pgfplots;
     if (name == "json") return Format::json;
-    return usage_error("unknown format '{}' (known: text, md, csv, latex, svg, json)", name);
+    return usage_error(
+        "unknown format '{}' (known: text, md, csv, latex, svg, png, pdf, pgfplots, json)", name);
 }
 
 ReportSpec default_report_spec() {
@@ -36,7 +40,11 @@ std::string render(const Results& results, Format format, const RenderOptions& o
     case Format::latex:
         return render_report_latex(table);
     case Format::svg:
+    case Format::png:
+    case Format::pdf:
         return render_report_svg(table);
+    case Format::pgfplots:
+        return render_report_pgfplots(table);
     default:
         break;
     }

@@ -12,7 +12,9 @@
 
 namespace tracesim {
 
-enum class Format { text, markdown, csv, latex, svg, json };
+// png and pdf: the SVG chart, converted by rsvg-convert where the output is written
+// (cli/chart_file.h); render() gives their SVG.
+enum class Format { text, markdown, csv, latex, svg, png, pdf, pgfplots, json };
 
 Expected<Format> parse_format(std::string_view name);
 
@@ -27,12 +29,13 @@ ReportSpec default_report_spec();
 std::string render(const Results& results, Format format, const RenderOptions& options = {});
 std::string render_paths(const Catalogue& catalogue, Format format);
 
-// Each format in its own file: report/tables.cpp, report/svg.cpp, report/json.cpp, report/text.cpp.
+// Each format in its own file: report/tables.cpp, report/svg.cpp, report/pgfplots.cpp, report/json.cpp, report/text.cpp.
 std::string render_report_text(const ReportTable& table);
 std::string render_report_markdown(const ReportTable& table);
 std::string render_report_latex(const ReportTable& table);
 std::string render_report_csv(const ReportTable& table);
 std::string render_report_svg(const ReportTable& table);
+std::string render_report_pgfplots(const ReportTable& table);
 std::string render_json(const Results& results);
 std::string render_phases_text(const Results& results);
 std::string render_paths_text(const Catalogue& catalogue);

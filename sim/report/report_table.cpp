@@ -2,6 +2,7 @@
 
 #include "sim/catalogue.h"
 
+#include <array>
 #include <cmath>
 #include <set>
 #include <tuple>
@@ -11,6 +12,28 @@ namespace tracesim {
 
 namespace {
 
+int64_t metric_of(const Metrics& m, std::string_view metric) {
+    int64_t out = 0;
+    for_each_metric(m, [&](std::string_view name, int64_t value) {
+        if (name == metric) out = value;
+    });
+    return out;
+}
+
+int64_t metric_of(const CycleMetrics& m, std::string_view metric) {
+    int64_t out = 0;
+    for_each_cycle_metric(m, [&](std::string_view name, auto value) {
+        if constexpr (std::is_integral_v<decltype(value)>)
+            if (name == metric) out = value;
+    });
+    return out;
+}
+
+bool is_cycle_metric(std::string_view metric) {
+    return metric.starts_with("cycles") || metric.find("misses") != std::string_view::npos ||
+           metric.find("mispredicts") != std::string_view::npos || metric == "unpriced";
+}
+
 int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz) {
     if (metric == "traps") return r.traps;
     if (metric == "hits_per_s_warm") // a whole traced call per hit, as the bench's loop runs it
@@ -18,23 +41,42 @@ int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz)
                    ? std::llround(clock_ghz * 1e9 /
                                   static_cast<double>(r.cycles_traced->cycles_warm))
                    : 0;
-    int64_t out = 0;
-    if (metric.starts_with("cycles") || metric.find("misses") != std::string_view::npos ||
-        metric.find("mispredicts") != std::string_view::npos || metric == "unpriced") {
-        if (!r.cycles_per_call) return 0;
-        for_each_cycle_metric(*r.cycles_per_call, [&](std::string_view name, auto value) {
-            if constexpr (std::is_integral_v<decltype(value)>)
-                if (name == metric) out = value;
-        });
-        return out;
+    if (is_cycle_metric(metric)) return r.cycles_per_call ? metric_of(*r.cycles_per_call, metric) : 0;
+    return metric_of(r.per_call, metric);
+}
+
+// `metric` per call, phase by phase: each phase of the traced call minus the same phase of the
+// untraced one. Every instruction (and, for cycles, every cycle) is in exactly one phase, so the
+// values sum to the per-call value. Phases whose share is 0 are left out.
+std::vector<std::pair<Phase, int64_t>> phase_values(const Record& r, std::string_view metric) {
+    std::array<int64_t, phase_count> by_phase{};
+    auto slot = [](Phase p) { return static_cast<size_t>(p); };
+    if (is_cycle_metric(metric)) {
+        for (const PhaseCycles& p : r.phase_cycles) {
+            by_phase[slot(p.phase)] += metric_of(p.metrics, metric);
+        }
+        for (const PhaseCycles& p : r.untraced_phase_cycles)
+            by_phase[slot(p.phase)] -= metric_of(p.metrics, metric);
+    } else {
+        for (const PhaseMetrics& p : r.phases) {
+            by_phase[slot(p.phase)] += metric_of(p.metrics, metric);
+        }
+        for (const PhaseMetrics& p : r.untraced_phases)
+            by_phase[slot(p.phase)] -= metric_of(p.metrics, metric);
     }
-    for_each_metric(r.per_call, [&](std::string_view name, int64_t value) {
-        if (name == metric) out = value;
-    });
+    std::vector<std::pair<Phase, int64_t>> out;
+    for (Phase p : all_phases)
+        if (by_phase[slot(p)] != 0)
+            out.emplace_back(p, by_phase[slot(p)]);
     return out;
 }
 
 } // namespace
+
+bool stacks_by_phase(std::string_view metric) {
+    return metric != "lines_touched" && metric != "max_stack_depth" && metric != "traps" &&
+           metric != "hits_per_s_warm";
+}
 
 std::string_view unit_of(std::string_view metric) {
     if (metric == "instructions") return "insns";
@@ -166,6 +208,14 @@ ReportTable build_report(const Results& results, const ReportSpec& spec) {
                         v.factor = static_cast<double>(v.value) / static_cast<double>(base);
                 }
                 row.values.push_back(v);
+            }
+            row.chart_value = metric_value(r, table.spec.chart_metric, spec.clock_ghz);
+            if (spec.chart_stack == ChartStack::phase) {
+                row.phase_values = phase_values(r, table.spec.chart_metric);
+                int64_t sum = 0;
+                for (const auto& [phase, value] : row.phase_values)
+                    sum += value;
+                if (sum != row.chart_value) row.phase_values.clear(); // no untraced phases
             }
         }
         table.rows.push_back(std::move(row));

@@ -12,6 +12,9 @@
 
 namespace tracesim {
 
+// How a chart draws each record: one bar (grouped by path), or one bar split by phase.
+enum class ChartStack { none, phase };
+
 struct ReportSpec {
     std::string title;
     std::vector<std::string> metrics; // per_call metric names (scenario_metrics())
@@ -19,6 +22,8 @@ struct ReportSpec {
     std::string chart_metric; // the chart's and the ratios' metric; build_report: "" = the first
     double clock_ghz = 0;     // > 0: hits_per_s_warm = clock / warm cycles of the whole traced call
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
+    ChartStack chart_stack = ChartStack::none;
+    std::string description; // the chart's subtitle (a scenario's description)
 };
 
 struct ReportValue {
@@ -35,6 +40,10 @@ struct ReportRow {
     bool is_reference = false;
     bool checks_ok = true;
     std::vector<ReportValue> values; // one per spec metric
+    int64_t chart_value = 0; // the chart metric per call
+    // The chart metric per call, phase by phase (traced minus untraced in each phase; they sum
+    // to the per-call value), phases that ran in call order; only with ChartStack::phase.
+    std::vector<std::pair<Phase, int64_t>> phase_values;
 };
 
 // One of the spec's ratios on one arch/core/handler: numerator / denominator of the chart metric
@@ -55,6 +64,10 @@ struct ReportTable {
 };
 
 ReportTable build_report(const Results& results, const ReportSpec& spec);
+
+// Can the metric be split by phase (a sum over the call's instructions)? Stack depth, lines
+// touched, traps and hits/s are not.
+bool stacks_by_phase(std::string_view metric);
 
 // The unit a metric is counted in, as shown in column headers.
 std::string_view unit_of(std::string_view metric);
