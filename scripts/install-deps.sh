@@ -23,6 +23,9 @@ missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches speedscope for the timeline-export test (tests/charts/speedscope.sh); a machine
+# whose Node.js already brings npm keeps it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "tracesim: installing missing Debian packages: ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then

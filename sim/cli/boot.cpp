@@ -1,5 +1,6 @@
 #include "sim/cli/boot.h"
 #include "sim/cli/chart_file.h"
+#include "sim/report/trace_events.h"
 
 #include "sim/boot/boot.h"
 #include "sim/catalogue.h"
@@ -128,13 +129,18 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--baseline", o.baseline,
                     "a boot's earlier --format json: compare this one with it, as check does "
                     "(counts exactly; exit 3 on a regression)");
-    cmd->add_option("--format", o.format, "text | md | json | csv | latex | svg | png | pdf | pgfplots")
+    cmd->add_option("--format", o.format,
+                    "text | md | json | csv | latex | svg | png | pdf | pgfplots; with --trace: "
+                    "text | perfetto")
         ->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
 
 Expected<void> boot_command(const BootOptions& o) {
-    auto format = parse_format(o.format);
+    const bool perfetto = o.format == "perfetto"; // the --trace call as trace events
+    if (perfetto && o.trace.empty())
+        return usage_error("--format perfetto is the timeline of one call: add --trace PATH");
+    auto format = perfetto ? Expected<Format>(Format::text) : parse_format(o.format);
     if (!format) return format.take_error();
 
     if (o.debian.size() + o.images.size() == 0)
@@ -199,11 +205,17 @@ Expected<void> boot_command(const BootOptions& o) {
         const DynamicTrace& trace = path->calls[path->steady].trace;
         auto timing = (*model)->time_call(trace);
         if (!timing) return timing.take_error();
-        auto text = render_timeline(
+        const std::string title =
             fmt::format("{} {} booted on {} (release {}), on {}: the steady call, instruction "
                         "by instruction",
-                        kernel_arch, o.trace, runs[0].kernel.label, runs[0].release, (*core)->name),
-            trace, *timing, [&](uint64_t pc) { return describe(path->symbols, pc); });
+                        kernel_arch, o.trace, runs[0].kernel.label, runs[0].release, (*core)->name);
+        auto where = [&](uint64_t pc) { return describe(path->symbols, pc); };
+        if (perfetto) {
+            auto events = render_trace_events(title, trace, *timing, where);
+            if (!events) return events.take_error();
+            return emit_output(*events, o.output);
+        }
+        auto text = render_timeline(title, trace, *timing, where);
         if (!text) return text.take_error();
         // Next to it, the model's traced call (the same view as `tracesim trace`): the JIT's
         // real program and trampoline beside our JIT-shaped ones.

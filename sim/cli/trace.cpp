@@ -4,6 +4,7 @@
 
 #include "sim/output.h"
 #include "sim/report/timeline.h"
+#include "sim/report/trace_events.h"
 #include "sim/runner.h"
 
 #include <CLI/CLI.hpp>
@@ -17,10 +18,16 @@ void add_trace_options(CLI::App* cmd, TraceOptions& o) {
     cmd->add_option("--kernel", o.kernel, "kernel era (default: newest)");
     cmd->add_option("--core", o.core, "timing core (default: the arch's)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
+    cmd->add_option("--format", o.format,
+                    "text (llvm-mca-style timeline) | perfetto (Chrome trace-event JSON for "
+                    "ui.perfetto.dev, chrome://tracing, speedscope)")
+        ->capture_default_str();
     cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
 }
 
 Expected<void> trace_command(const TraceOptions& o) {
+    if (o.format != "text" && o.format != "perfetto")
+        return usage_error("unknown trace format '{}' (known: text, perfetto)", o.format);
     auto catalogue = load_catalogue(tracesim_home() / "kernels");
     if (!catalogue) return catalogue.take_error();
     auto arch = parse_arch(o.arch);
@@ -31,10 +38,12 @@ Expected<void> trace_command(const TraceOptions& o) {
     auto traced = trace_path(*catalogue, request);
     if (!traced) return traced.take_error();
     const Record& r = traced->record;
-    auto out = render_timeline(
+    const std::string title =
         fmt::format("{} {} (kernel {}) on {}: the traced call, instruction by instruction", r.arch,
-                    r.path, r.kernel, traced->timing.core),
-        traced->trace, traced->timing);
+                    r.path, r.kernel, traced->timing.core);
+    auto out = o.format == "perfetto"
+                   ? render_trace_events(title, traced->trace, traced->timing)
+                   : render_timeline(title, traced->trace, traced->timing);
     if (!out) return out.take_error();
     return emit_output(*out, o.output);
 }

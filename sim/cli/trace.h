@@ -17,6 +17,7 @@ struct TraceOptions {
     std::string kernel;
     std::string core;
     std::string handler = "read-all";
+    std::string format = "text"; // text | perfetto
     std::string output;
 };
 
