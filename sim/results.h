@@ -70,9 +70,9 @@ struct FieldCheck {
 // calls the steady state was taken from.
 struct BootInfo {
     std::string release, image, qemu_version, cmdline, function;
-    std::string clock; // "real" (TCG follows the host's clock) or "icount" (from instructions)
-    int calls_found = 0;       // entries of the function in the window
-    int calls_kept = 0;        // complete calls after the cold one
+    std::string clock;   // "real" (TCG follows the host's clock) or "icount" (from instructions)
+    int calls_found = 0; // entries of the function in the window
+    int calls_kept = 0;  // complete calls after the cold one
     int calls_interrupted = 0; // kept calls an interrupt was cut out of
     int interrupts_cut = 0;
     int64_t cold_instructions = 0; // the first call after arming
@@ -107,18 +107,19 @@ struct Record {
     Metrics traced;                   // the traced call, absolute
     std::vector<PhaseMetrics> phases; // of the traced call, phases that ran
     // The untraced call's phases (caller, site, body): traced minus these, phase by phase, is
-    // each phase's share of per_call (the stacked charts). Not in the JSON (its schema is unchanged).
+    // each phase's share of per_call (the stacked charts). Not in the JSON (its schema is
+    // unchanged).
     std::vector<PhaseMetrics> untraced_phases;
-    int64_t traps = 0;                // exceptions taken per traced call
+    int64_t traps = 0; // exceptions taken per traced call
     // The timing model's view of the same calls (empty when timing was not run).
     std::optional<CycleMetrics> cycles_per_call; // traced minus untraced
     std::optional<CycleMetrics> cycles_traced;
-    std::vector<PhaseCycles> phase_cycles;     // of the traced call
+    std::vector<PhaseCycles> phase_cycles; // of the traced call
     std::vector<PhaseCycles> untraced_phase_cycles;
     std::vector<UnpricedInstruction> unpriced; // of the traced call
     Checks checks;
     std::vector<FieldCheck>
-        regs_check; // what the handlers were given vs the truth (sim/regs_check.h)
+        regs_check;               // what the handlers were given vs the truth (sim/regs_check.h)
     std::optional<BootInfo> boot; // source "boot" only
 };
 

@@ -172,8 +172,9 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
             if (w.first != name) return false;
             if (era.empty() || w.second == era) return true;
             if (!w.second.empty()) return false;
-            return std::any_of(catalogue.paths.begin(), catalogue.paths.end(),
-                               [&](const PathSpec& p) { return p.name == name && p.kernel == era; });
+            return std::any_of(
+                catalogue.paths.begin(), catalogue.paths.end(),
+                [&](const PathSpec& p) { return p.name == name && p.kernel == era; });
         });
     };
     if (!s.reference.empty() && !listed(s.reference))
@@ -250,8 +251,8 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
             for (const auto& [key, number] : *entry) {
                 auto v = number.value<double>();
                 if (!v || !std::isfinite(*v) || *v < 0)
-                    return usage_error("{}: tolerance.{}.{} must be a finite number >= 0", r.at(number),
-                                       metric.str(), key.str());
+                    return usage_error("{}: tolerance.{}.{} must be a finite number >= 0",
+                                       r.at(number), metric.str(), key.str());
                 if (key.str() == "relative")
                     tol.relative = *v;
                 else if (key.str() == "absolute")

@@ -35,11 +35,11 @@ struct Scenario {
     std::vector<std::string> cores;    // empty: the default core of each arch
     std::vector<std::string> handlers; // default {"read-all"}
     int calls = 1;
-    std::vector<std::string> metrics; // columns, in order
-    std::string reference;            // path deltas are computed against ("" = none)
-    std::string chart_metric;         // the SVG's metric (default: the first metric)
+    std::vector<std::string> metrics;          // columns, in order
+    std::string reference;                     // path deltas are computed against ("" = none)
+    std::string chart_metric;                  // the SVG's metric (default: the first metric)
     ChartStack chart_stack = ChartStack::none; // chart = { stack = "phase" }: bars split by phase
-    double clock_ghz = 0;             // > 0: the hits_per_s_warm metric at this clock
+    double clock_ghz = 0;                      // > 0: the hits_per_s_warm metric at this clock
     std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
     std::map<std::string, Tolerance> tolerances;             // metric -> tolerance (cycles only)
     std::vector<RunRequest> requests;                        // the expanded matrix, in output order

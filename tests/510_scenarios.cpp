@@ -80,8 +80,9 @@ TEST_CASE("bad scenarios: one message with file:line and the valid choices") {
     CHECK(error_of("paths = [\"ftrace\"]\nreference = \"kprobe\"\n")
               .find("reference 'kprobe' is not one of the scenario's paths") != std::string::npos);
     CHECK(error_of("paths = [\"ftrace\"\n").find(".toml:1:") != std::string::npos); // TOML syntax
-    CHECK(error_of("paths = [\"ftrace\"]\nchart = { metric = \"instructions\", stack = \"arch\" }\n")
-              .find(":2: unknown chart stack 'arch' (known: none, phase)") != std::string::npos);
+    CHECK(
+        error_of("paths = [\"ftrace\"]\nchart = { metric = \"instructions\", stack = \"arch\" }\n")
+            .find(":2: unknown chart stack 'arch' (known: none, phase)") != std::string::npos);
     CHECK(error_of("paths = [\"ftrace\"]\nmetrics = [\"max_stack_depth\"]\n"
                    "chart = { metric = \"max_stack_depth\", stack = \"phase\" }\n")
               .find("'max_stack_depth' is not a sum over the call's phases") != std::string::npos);

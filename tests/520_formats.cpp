@@ -59,8 +59,9 @@ RenderOptions fixed_options() {
                          false};
 }
 
-void check_golden(Format format, const std::string& file) {
-    std::string actual = render(fixed_results(), format, fixed_options());
+void check_golden(Format format, const std::string& file, const Results& results = fixed_results(),
+                  const RenderOptions& options = fixed_options()) {
+    std::string actual = render(results, format, options);
     std::filesystem::path path =
         std::filesystem::path(TRACESIM_SOURCE_DIR) / "tests" / "golden" / file;
     if (std::getenv("TRACESIM_UPDATE_GOLDEN")) {
@@ -127,7 +128,7 @@ Results phased_results() {
     r.handler = "read-all";
     r.checks = {true, true, true, true, std::nullopt, {}};
     auto phase = [](Phase p, int64_t instructions) { return PhaseMetrics{p, {instructions}}; };
-    r.phases = {phase(Phase::caller, 3), phase(Phase::site, 1), phase(Phase::save, 20),
+    r.phases = {phase(Phase::caller, 3),    phase(Phase::site, 1),    phase(Phase::save, 20),
                 phase(Phase::dispatch, 30), phase(Phase::hijack, 12), phase(Phase::body, 2)};
     r.untraced_phases = {phase(Phase::caller, 3), phase(Phase::site, 1), phase(Phase::body, 6)};
     r.per_call.instructions = 3 + 1 + 20 + 30 + 12 + 2 - (3 + 1 + 6);
@@ -153,32 +154,21 @@ TEST_CASE("a stacked chart splits each bar by phase: traced minus untraced, summ
     using P = std::pair<Phase, int64_t>;
     // caller and site cancel; the body ran 4 fewer instructions traced (a skipped part shows < 0)
     CHECK(t.rows[0].phase_values ==
-          std::vector<P>{{Phase::save, 20}, {Phase::dispatch, 30}, {Phase::hijack, 12},
-                         {Phase::body, -4}});
+          std::vector<P>{
+              {Phase::save, 20}, {Phase::dispatch, 30}, {Phase::hijack, 12}, {Phase::body, -4}});
     CHECK(t.rows[0].chart_value == 58);
     CHECK(t.rows[1].phase_values.empty()); // not split, rather than split wrongly
     std::string svg = render(phased_results(), Format::svg, RenderOptions{stacked_spec(), false});
     CHECK(svg.find("x86_64 fgraph: dispatch 30 insns") != std::string::npos); // segment tooltip
-    CHECK(svg.find(">not split by phase</text>") != std::string::npos);        // legend says so
+    CHECK(svg.find(">not split by phase</text>") != std::string::npos);       // legend says so
     CHECK(svg.find("below 0: what the probe skipped") != std::string::npos);
 }
 
 TEST_CASE("golden stacked SVG chart and pgfplots") {
-    for (auto [format, file] : {std::pair{Format::svg, "stacked.svg"},
-                                std::pair{Format::pgfplots, "stacked.tex"}}) {
-        std::string actual = render(phased_results(), format, RenderOptions{stacked_spec(), false});
-        std::filesystem::path path =
-            std::filesystem::path(TRACESIM_SOURCE_DIR) / "tests" / "golden" / file;
-        if (std::getenv("TRACESIM_UPDATE_GOLDEN")) {
-            std::ofstream(path, std::ios::binary) << actual;
-            continue;
-        }
-        std::ifstream in(path, std::ios::binary);
-        REQUIRE_MESSAGE(in, "missing golden file ", path.string());
-        std::stringstream expected;
-        expected << in.rdbuf();
-        CHECK_MESSAGE(actual == expected.str(), "golden ", file, " differs; actual:\n", actual);
-    }
+    check_golden(Format::svg, "stacked.svg", phased_results(),
+                 RenderOptions{stacked_spec(), false});
+    check_golden(Format::pgfplots, "stacked.tex", phased_results(),
+                 RenderOptions{stacked_spec(), false});
 }
 
 TEST_CASE("chart text is measured and wrapped as DejaVu Sans lays it out") {

@@ -2,7 +2,6 @@
 // format's rules as its consumers read them (Chrome's trace-event format document, Perfetto's
 // JSON importer, speedscope's): a speedscope import in headless Chromium is tests/charts/.
 #include "helpers.h"
-
 #include "sim/json_reader.h"
 #include "sim/report/trace_events.h"
 #include "sim/runner.h"
@@ -29,8 +28,9 @@ std::vector<std::string> trace_event_problems(const JsonValue& root) {
     for (const JsonValue& e : events->array) {
         const JsonValue *name = e.get("name"), *ph = e.get("ph"), *pid = e.get("pid"),
                         *tid = e.get("tid"), *ts = e.get("ts");
-        if (!name || !name->is(JsonValue::Kind::string) || !ph || !ph->is(JsonValue::Kind::string) ||
-            !pid || !pid->is(JsonValue::Kind::number) || !tid || !tid->is(JsonValue::Kind::number)) {
+        if (!name || !name->is(JsonValue::Kind::string) || !ph ||
+            !ph->is(JsonValue::Kind::string) || !pid || !pid->is(JsonValue::Kind::number) || !tid ||
+            !tid->is(JsonValue::Kind::number)) {
             problems.push_back("an event without name, ph, pid or tid");
             continue;
         }
@@ -64,8 +64,8 @@ std::vector<std::string> trace_event_problems(const JsonValue& root) {
     // Slices on one thread must nest or follow each other (a viewer stacks them by that).
     for (auto& [track, list] : slices) {
         if (!named[track])
-            problems.push_back(fmt::format("track {}/{} has no thread_name", track.first,
-                                           track.second));
+            problems.push_back(
+                fmt::format("track {}/{} has no thread_name", track.first, track.second));
         std::stable_sort(list.begin(), list.end(),
                          [](const Slice& a, const Slice& b) { return a.start < b.start; });
         std::vector<double> open;
@@ -86,7 +86,8 @@ std::vector<std::string> trace_event_problems(const JsonValue& root) {
 } // namespace
 
 TEST_CASE("the trace-event export keeps the format's rules, for every instruction, warm and cold") {
-    for (auto [arch, path] : {std::pair{Arch::x86_64, "kretprobe"}, std::pair{Arch::arm64, "kprobe"}}) {
+    for (auto [arch, path] :
+         {std::pair{Arch::x86_64, "kretprobe"}, std::pair{Arch::arm64, "kprobe"}}) {
         CAPTURE(path);
         RunRequest request{arch, path, "", "read-all", 2};
         auto traced = trace_path(catalogue(), request);
@@ -99,8 +100,7 @@ TEST_CASE("the trace-event export keeps the format's rules, for every instructio
         // Each instruction is one slice per call (process), named by its disassembly.
         size_t instructions = 0, phases = 0;
         for (const JsonValue& e : root->get("traceEvents")->array)
-            if (e.get("ph")->string == "X")
-                ++(e.get("tid")->integer == 1 ? phases : instructions);
+            if (e.get("ph")->string == "X") ++(e.get("tid")->integer == 1 ? phases : instructions);
         CHECK(instructions == 2 * traced->trace.instructions.size());
         CHECK(phases >= 2 * traced->record.phases.size());
         CHECK(root->get("otherData")->get("cycles_warm")->integer ==
@@ -119,7 +119,8 @@ TEST_CASE("the rules checker itself rejects what the format forbids") {
         {"name": "thread_name", "ph": "M", "pid": 1, "tid": 1, "args": {"name": "x"}}]})")
                     .empty()); // partial overlap
     CHECK_FALSE(problems_of(R"({"traceEvents": [{"name": "a", "ph": "i", "pid": 1, "tid": 1,
-        "ts": 0}]})").empty()); // instant without scope
+        "ts": 0}]})")
+                    .empty()); // instant without scope
     CHECK_FALSE(problems_of(R"({"events": []})").empty());
     CHECK(problems_of(R"({"traceEvents": [{"name": "a", "ph": "X", "pid": 1, "tid": 1,
         "ts": 0, "dur": 5}, {"name": "b", "ph": "X", "pid": 1, "tid": 1, "ts": 1, "dur": 2},

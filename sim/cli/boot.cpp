@@ -1,18 +1,18 @@
 #include "sim/cli/boot.h"
-#include "sim/cli/chart_file.h"
-#include "sim/report/trace_events.h"
 
 #include "sim/boot/boot.h"
+#include "sim/boot/process.h"
 #include "sim/catalogue.h"
 #include "sim/check.h"
+#include "sim/cli/chart_file.h"
 #include "sim/json_reader.h"
-#include "sim/boot/process.h"
 #include "sim/output.h"
 #include "sim/report/boot.h"
 #include "sim/report/render.h"
 #include "sim/report/timeline.h"
-#include "sim/timing/timing_model.h"
+#include "sim/report/trace_events.h"
 #include "sim/runner.h"
+#include "sim/timing/timing_model.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -147,8 +147,7 @@ Expected<void> boot_command(const BootOptions& o) {
         return usage_error("boot needs a kernel: --debian VERSION or --image FILE");
     if (o.debian.size() + o.images.size() > 2)
         return usage_error("boot compares at most two kernels (an A/B)");
-    if (o.configs.size() > o.images.size())
-        return usage_error("--config is given per --image");
+    if (o.configs.size() > o.images.size()) return usage_error("--config is given per --image");
     std::optional<Arch> arch;
     if (!o.arch.empty()) {
         arch = parse_arch(o.arch);
@@ -179,14 +178,14 @@ Expected<void> boot_command(const BootOptions& o) {
     auto cores = core_profiles();
     if (!cores) return cores.take_error();
     const Arch kernel_arch = kernels[0].arch;
-    auto core = find_core(**cores, o.core.empty() ? default_core_name(kernel_arch) : o.core,
-                          kernel_arch);
+    auto core =
+        find_core(**cores, o.core.empty() ? default_core_name(kernel_arch) : o.core, kernel_arch);
     if (!core) return core.take_error();
 
     std::vector<BootRun> runs;
     for (size_t i = 0; i < kernels.size(); ++i) {
-        BootRequest request{kernels[i], o.paths, o.function, o.syscall, o.calls, o.time_limit,
-                            o.cmdline, o.icount};
+        BootRequest request{kernels[i], o.paths,      o.function, o.syscall,
+                            o.calls,    o.time_limit, o.cmdline,  o.icount};
         if (!o.keep.empty())
             request.keep_dir = kernels.size() == 1 ? o.keep : fmt::format("{}/{}", o.keep, i);
         auto run = boot_and_capture(request);
@@ -240,9 +239,8 @@ Expected<void> boot_command(const BootOptions& o) {
     Results results;
     BootReport report;
     for (const BootRun& run : runs)
-        report.kernels.push_back({run.kernel.arch, run.kernel.label, run.release,
-                                  run.qemu_version, run.cmdline, run.function, run.boot_seconds,
-                                  run.symbols_cached});
+        report.kernels.push_back({run.kernel.arch, run.kernel.label, run.release, run.qemu_version,
+                                  run.cmdline, run.function, run.boot_seconds, run.symbols_cached});
     const BootRun& a = runs[0];
     for (const BootedPath& path : a.paths) {
         auto booted = booted_record(a, path, a.find(path.spec.baseline), **core);
@@ -273,8 +271,8 @@ Expected<void> boot_command(const BootOptions& o) {
         return emit_boot_results(results, render_boot(report, *format), o);
     RenderOptions options;
     options.spec = default_report_spec();
-    options.spec.title = fmt::format("Booted {} next to the models, per traced call",
-                                     report.kernels[0].label);
+    options.spec.title =
+        fmt::format("Booted {} next to the models, per traced call", report.kernels[0].label);
     options.spec.metrics = {"instructions", "loads", "stores", "bytes_stored", "cycles_warm"};
     options.spec.chart_metric = "instructions";
     auto rendered = render_output(results, *format, options);

@@ -31,8 +31,8 @@ Expected<std::string> render_output(const Results& results, Format format,
     std::ofstream(dir / "chart.svg", std::ios::binary) << text;
     const char* type = format == Format::png ? "png" : "pdf";
     // SOURCE_DATE_EPOCH: cairo then dates the PDF 1970, so the same chart gives the same bytes.
-    auto ran = run_process({"/usr/bin/env", "SOURCE_DATE_EPOCH=0", converter.string(), "-f", type, "-o", (dir / "chart.out").string(),
-                            (dir / "chart.svg").string()},
+    auto ran = run_process({"/usr/bin/env", "SOURCE_DATE_EPOCH=0", converter.string(), "-f", type,
+                            "-o", (dir / "chart.out").string(), (dir / "chart.svg").string()},
                            dir / "stdout", dir / "stderr", 60);
     if (!ran) return ran.take_error();
     if (ran->exit_status != 0 || !std::filesystem::exists(dir / "chart.out"))

@@ -41,9 +41,8 @@ Expected<void> trace_command(const TraceOptions& o) {
     const std::string title =
         fmt::format("{} {} (kernel {}) on {}: the traced call, instruction by instruction", r.arch,
                     r.path, r.kernel, traced->timing.core);
-    auto out = o.format == "perfetto"
-                   ? render_trace_events(title, traced->trace, traced->timing)
-                   : render_timeline(title, traced->trace, traced->timing);
+    auto out = o.format == "perfetto" ? render_trace_events(title, traced->trace, traced->timing)
+                                      : render_timeline(title, traced->trace, traced->timing);
     if (!out) return out.take_error();
     return emit_output(*out, o.output);
 }

@@ -78,14 +78,13 @@ ChartData chart_data(const ReportTable& t) {
             }
         } else if (stacked && bar.value != 0) { // no untraced phases to split by: said so
             any_unsplit = true;
-            bar.segments.push_back({"not split", bar.value, "#cccccc",
-                                    fmt::format("{}: {} {} (not split by phase)", who,
-                                                bar.value, unit)});
-        } else {
             bar.segments.push_back(
-                {c.series[bar.series], bar.value,
-                 series_colours[bar.series % std::size(series_colours)],
-                 fmt::format("{}: {} {}", who, bar.value, unit)});
+                {"not split", bar.value, "#cccccc",
+                 fmt::format("{}: {} {} (not split by phase)", who, bar.value, unit)});
+        } else {
+            bar.segments.push_back({c.series[bar.series], bar.value,
+                                    series_colours[bar.series % std::size(series_colours)],
+                                    fmt::format("{}: {} {}", who, bar.value, unit)});
         }
         int64_t up = 0, down = 0;
         for (const ChartData::Segment& s : bar.segments)

@@ -30,8 +30,8 @@ struct ChartData {
         size_t group = 0, series = 0;
         bool supported = true;
         std::string reason;
-        int64_t value = 0;  // the per-call value (the segments sum to it)
-        std::string label;  // as printed over the bar
+        int64_t value = 0; // the per-call value (the segments sum to it)
+        std::string label; // as printed over the bar
         std::vector<Segment> segments;
     };
     std::string metric;

@@ -41,7 +41,8 @@ int64_t metric_value(const Record& r, std::string_view metric, double clock_ghz)
                    ? std::llround(clock_ghz * 1e9 /
                                   static_cast<double>(r.cycles_traced->cycles_warm))
                    : 0;
-    if (is_cycle_metric(metric)) return r.cycles_per_call ? metric_of(*r.cycles_per_call, metric) : 0;
+    if (is_cycle_metric(metric))
+        return r.cycles_per_call ? metric_of(*r.cycles_per_call, metric) : 0;
     return metric_of(r.per_call, metric);
 }
 
@@ -66,8 +67,7 @@ std::vector<std::pair<Phase, int64_t>> phase_values(const Record& r, std::string
     }
     std::vector<std::pair<Phase, int64_t>> out;
     for (Phase p : all_phases)
-        if (by_phase[slot(p)] != 0)
-            out.emplace_back(p, by_phase[slot(p)]);
+        if (by_phase[slot(p)] != 0) out.emplace_back(p, by_phase[slot(p)]);
     return out;
 }
 

@@ -40,7 +40,7 @@ struct ReportRow {
     bool is_reference = false;
     bool checks_ok = true;
     std::vector<ReportValue> values; // one per spec metric
-    int64_t chart_value = 0; // the chart metric per call
+    int64_t chart_value = 0;         // the chart metric per call
     // The chart metric per call, phase by phase (traced minus untraced in each phase; they sum
     // to the per-call value), phases that ran in call order; only with ChartStack::phase.
     std::vector<std::pair<Phase, int64_t>> phase_values;

@@ -64,15 +64,20 @@ std::string text_at(double x, double y, std::string_view content, const TextStyl
     if (s.fill != "#000") attributes += fmt::format(" fill=\"{}\"", s.fill);
     if (s.anchor != "start") attributes += fmt::format(" text-anchor=\"{}\"", s.anchor);
     if (vertical)
-        return fmt::format("<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" {}>{}</text>\n",
-                           x, y, attributes, xml(content));
+        return fmt::format(
+            "<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" {}>{}</text>\n", x, y,
+            attributes, xml(content));
     return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" {}>{}</text>\n", x, y, attributes,
                        xml(content));
 }
 
 // Ascent of DejaVu Sans (0.93 em, rounded up) and the line pitch used between wrapped lines.
-double ascent(double size) { return std::ceil(size * 0.93); }
-double line_pitch(double size) { return std::ceil(size * 1.3); }
+double ascent(double size) {
+    return std::ceil(size * 0.93);
+}
+double line_pitch(double size) {
+    return std::ceil(size * 1.3);
+}
 
 // A round tick step giving about `ticks` ticks over `span`.
 double tick_step(double span, int ticks) {
@@ -90,8 +95,8 @@ struct Label {
     double extent = 0; // height it takes below its top
 };
 
-Label fit_label(const std::string& text, const std::string& vertical_text, double size,
-                double slot, size_t max_lines) {
+Label fit_label(const std::string& text, const std::string& vertical_text, double size, double slot,
+                size_t max_lines) {
     Label l;
     l.lines = wrap_text(text, size, slot, false, "-@/_");
     bool fits = l.lines.size() <= max_lines;
@@ -130,8 +135,8 @@ std::string render_report_svg(const ReportTable& t) {
     const size_t groups = std::max<size_t>(1, chart.groups.size());
     const size_t series = std::max<size_t>(1, chart.series.size());
     // The canvas widens when the bars would be narrower than a label's line height.
-    const double width = std::ceil(std::max(
-        min_width, plot_left + margin + groups * series * min_slot / 0.84));
+    const double width =
+        std::ceil(std::max(min_width, plot_left + margin + groups * series * min_slot / 0.84));
     const double plot_right = width - margin, plot_w = plot_right - plot_left;
     const double group_w = plot_w / static_cast<double>(groups);
     const double slot_w = group_w * 0.84 / static_cast<double>(series);
@@ -172,8 +177,8 @@ std::string render_report_svg(const ReportTable& t) {
             y += line_pitch(legend_size) + 4;
         }
         body += fmt::format(
-            "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", x,
-            y + 1, swatch, swatch, e.colour);
+            "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", x, y + 1,
+            swatch, swatch, e.colour);
         body += text_at(x + swatch + 6, y + ascent(legend_size), e.label, {legend_size});
         x += w + 18;
     }
@@ -203,15 +208,15 @@ std::string render_report_svg(const ReportTable& t) {
             series_vertical = series_vertical || series_labels.back().vertical;
         }
     for (size_t s = 0; s < series_labels.size(); ++s) { // all one way: they sit side by side
-        if (series_vertical) series_labels[s] = {{chart.series[s]}, true,
-                                                 text_width(chart.series[s], 11) + 4};
+        if (series_vertical)
+            series_labels[s] = {{chart.series[s]}, true, text_width(chart.series[s], 11) + 4};
         series_extent = std::max(series_extent, series_labels[s].extent);
     }
     bool groups_vertical = false;
     for (const ChartData::Group& g : chart.groups)
-        groups_vertical =
-            groups_vertical || fit_label(g.name, g.name, 12, group_w * 0.95, 3).vertical ||
-            (!g.kernel.empty() && text_width(g.kernel, 11) > group_w * 0.95);
+        groups_vertical = groups_vertical ||
+                          fit_label(g.name, g.name, 12, group_w * 0.95, 3).vertical ||
+                          (!g.kernel.empty() && text_width(g.kernel, 11) > group_w * 0.95);
     std::vector<Label> group_labels;
     double group_extent = 0;
     for (const ChartData::Group& g : chart.groups) {
@@ -236,7 +241,9 @@ std::string render_report_svg(const ReportTable& t) {
     const double height = std::ceil(std::max(min_height, plot_top + min_plot_height + below));
     const double plot_h = height - plot_top - below;
     const double plot_bottom = plot_top + plot_h;
-    auto y_of = [&](double v) { return plot_bottom - (v - axis_min) / (axis_max - axis_min) * plot_h; };
+    auto y_of = [&](double v) {
+        return plot_bottom - (v - axis_min) / (axis_max - axis_min) * plot_h;
+    };
 
     // Grid, ticks and the axis title.
     for (double v : ticks) {
@@ -270,8 +277,7 @@ std::string render_report_svg(const ReportTable& t) {
             double top = y_of(std::max(from, to)), bottom = y_of(std::min(from, to));
             body += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                                 "height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>\n",
-                                cx - bar_w / 2, top, bar_w, bottom - top, s.colour,
-                                xml(s.tooltip));
+                                cx - bar_w / 2, top, bar_w, bottom - top, s.colour, xml(s.tooltip));
         }
         double label_y = y_of(std::max(0.0, up)) - 3;
         if (values_vertical)
@@ -285,13 +291,12 @@ std::string render_report_svg(const ReportTable& t) {
     if (!series_labels.empty()) {
         for (const ChartData::Bar& b : chart.bars) {
             const Label& l = series_labels[b.series];
-            double cx =
-                plot_left + b.group * group_w + group_w * 0.08 + (b.series + 0.5) * slot_w;
+            double cx = plot_left + b.group * group_w + group_w * 0.08 + (b.series + 0.5) * slot_w;
             if (l.vertical)
                 body += text_at(cx + 4, label_top, l.lines[0], {11, false, "#555", "end"}, true);
             else
-                body += text_at(cx, label_top + ascent(11), l.lines[0],
-                                {11, false, "#555", "middle"});
+                body +=
+                    text_at(cx, label_top + ascent(11), l.lines[0], {11, false, "#555", "middle"});
         }
         label_top += series_extent + 6;
     }

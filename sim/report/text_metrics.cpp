@@ -73,7 +73,8 @@ double text_width(std::string_view text, double font_size, bool bold) {
 
 std::vector<std::string> wrap_text(std::string_view text, double font_size, double max_width,
                                    bool bold, std::string_view break_after) {
-    // Words: what lies between break opportunities; `space_before` says whether a space separated it from the word before.
+    // Words: what lies between break opportunities; `space_before` says whether a space separated
+    // it from the word before.
     struct Word {
         std::string text;
         bool space_before;

@@ -77,7 +77,9 @@ void write_call(JsonWriter& j, int64_t pid, const char* name, bool warm, const D
         }
         lane_free[lane] = stop;
         j.begin_object().field("name", t.text).field("ph", "X").field("pid", pid);
-        j.field("tid", first_lane_tid + int64_t(lane)).field("ts", start).field("dur", stop - start);
+        j.field("tid", first_lane_tid + int64_t(lane))
+            .field("ts", start)
+            .field("dur", stop - start);
         j.key("args").begin_object();
         j.field("pc", fmt::format("{:#x}", t.pc));
         if (where) j.field("where", where(t.pc));
@@ -89,8 +91,10 @@ void write_call(JsonWriter& j, int64_t pid, const char* name, bool warm, const D
         j.end_object().end_object();
 
         int64_t at = c.retired;
-        if (c.l2_misses) instant(j, pid, at, fmt::format("L2 miss x{}", c.l2_misses), t.pc);
-        else if (c.l1d_misses) instant(j, pid, at, fmt::format("L1D miss x{}", c.l1d_misses), t.pc);
+        if (c.l2_misses)
+            instant(j, pid, at, fmt::format("L2 miss x{}", c.l2_misses), t.pc);
+        else if (c.l1d_misses)
+            instant(j, pid, at, fmt::format("L1D miss x{}", c.l1d_misses), t.pc);
         if (c.mispredict != MispredictKind::none)
             instant(j, pid, at, fmt::format("{} mispredict", name_of(c.mispredict)), t.pc);
         if (t.trapped) instant(j, pid, at, "exception entry", t.pc);
