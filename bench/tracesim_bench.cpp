@@ -11,7 +11,7 @@
 #include "path_calls.h"
 #include "sim/batch.h"
 #include "sim/counters.h"
-#include "sim/timing/timing_model.h"
+#include "timing/timing_model.h"
 #include "sim/trace_recorder.h"
 
 #include <chrono>

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "arch.h"
-#include "expected.h"
+#include "base/expected.h"
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #include "isa/include_scan.h"
 
-#include "isa/input_file.h"
+#include "base/input_file.h"
 
 #include <cstdlib>
 #include <filesystem>

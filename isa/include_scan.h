@@ -5,7 +5,7 @@
 // / `.skip` / `.zero` larger than an input may be is refused too (MC would allocate it).
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <string>
 #include <string_view>

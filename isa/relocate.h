@@ -2,7 +2,7 @@
 #pragma once
 
 #include "arch.h"
-#include "expected.h"
+#include "base/expected.h"
 
 #include <cstdint>
 #include <span>

@@ -1,6 +1,6 @@
 #include "sim/catalogue.h"
 
-#include "sim/toml_file.h"
+#include "base/toml_file.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,63 +10,19 @@ namespace tracesim {
 
 namespace {
 
-std::string where(const std::filesystem::path& file, const toml::node& node) {
-    return fmt::format("{}:{}", file.string(), node.source().begin.line);
-}
-
-// Rejects keys the schema does not know, naming the file, line and valid keys.
-Expected<void> check_keys(const std::filesystem::path& file, const toml::table& table,
-                          const std::vector<std::string_view>& known, std::string_view what) {
-    for (const auto& [key, value] : table) {
-        if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-        return make_error("{}: unknown key '{}' in {} (known: {})", where(file, value), key.str(),
-                          what, fmt::join(known, ", "));
-    }
-    return {};
-}
-
-Expected<std::string> get_string(const std::filesystem::path& file, const toml::table& table,
-                                 std::string_view key, std::optional<std::string> fallback) {
-    const toml::node* node = table.get(key);
-    if (!node) {
-        if (fallback) return *fallback;
-        return make_error("{}: missing key '{}'", where(file, table), key);
-    }
-    if (auto s = node->value<std::string>()) return *s;
-    return make_error("{}: '{}' must be a string", where(file, *node), key);
-}
-
-Expected<std::vector<std::string>> get_strings(const std::filesystem::path& file,
-                                               const toml::table& table, std::string_view key) {
-    std::vector<std::string> out;
-    const toml::node* node = table.get(key);
-    if (!node) return out;
-    if (auto s = node->value<std::string>()) return std::vector<std::string>{*s};
-    const toml::array* array = node->as_array();
-    if (!array)
-        return make_error("{}: '{}' must be a string or a list of strings", where(file, *node),
-                          key);
-    for (const toml::node& item : *array) {
-        auto s = item.value<std::string>();
-        if (!s) return make_error("{}: '{}' must list strings", where(file, item), key);
-        out.push_back(*s);
-    }
-    return out;
-}
-
-Expected<void> read_path(const std::filesystem::path& file, const toml::table& t, Catalogue& out) {
-    if (auto ok = check_keys(file, t,
-                             {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
-                              "exit", "regs_struct", "exit_regs_struct", "models", "sources",
-                              "site", "site_at", "returns"},
-                             "[[path]]");
+Expected<void> read_path(const TomlReader& r, const toml::table& t, Catalogue& out) {
+    if (auto ok = r.check_keys(t,
+                               {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
+                                "exit", "regs_struct", "exit_regs_struct", "models", "sources",
+                                "site", "site_at", "returns"},
+                               "[[path]]");
         !ok)
         return ok;
-    auto arches = get_strings(file, t, "arch");
+    auto arches = r.strings(t, "arch");
     if (!arches) return arches.take_error();
-    if (arches->empty()) return make_error("{}: [[path]] needs 'arch'", where(file, t));
+    if (arches->empty()) return make_error("{}: [[path]] needs 'arch'", r.at(t));
     PathSpec spec;
-    spec.defined_at = where(file, t);
+    spec.defined_at = r.at(t);
     struct Field {
         std::string PathSpec::*member;
         std::string_view key;
@@ -80,51 +36,48 @@ Expected<void> read_path(const std::filesystem::path& file, const toml::table& t
           Field{&PathSpec::exit_regs_struct, "exit_regs_struct", ""},
           Field{&PathSpec::models, "models", ""}, Field{&PathSpec::site, "site", ""},
           Field{&PathSpec::site_at, "site_at", "phase.site.traced_func"}}) {
-        auto value = get_string(file, t, f.key, f.fallback);
+        auto value = f.fallback ? r.string(t, f.key, *f.fallback) : r.string(t, f.key);
         if (!value) return value.take_error();
         spec.*f.member = *value;
     }
-    if (const toml::node* s = t.get("supported")) {
-        auto b = s->value<bool>();
-        if (!b) return make_error("{}: 'supported' must be true or false", where(file, *s));
+    if (t.contains("supported")) {
+        auto b = r.boolean(t, "supported");
+        if (!b) return b.take_error();
         spec.supported = *b;
     }
-    if (const toml::node* r = t.get("returns")) {
-        auto value = r->value<int64_t>();
+    if (const toml::node* returns = t.get("returns")) {
+        auto value = returns->value<int64_t>();
         if (!value)
             return make_error("{}: 'returns' must be an integer (the traced call's value)",
-                              where(file, *r));
+                              r.at(*returns));
         spec.returns = static_cast<uint64_t>(*value);
     }
     if (!spec.supported && spec.reason.empty())
-        return make_error("{}: an unsupported path must say why ('reason')", where(file, t));
-    auto sources = get_strings(file, t, "sources");
+        return make_error("{}: an unsupported path must say why ('reason')", r.at(t));
+    auto sources = r.strings(t, "sources");
     if (!sources) return sources.take_error();
     spec.sources = *sources;
     for (const std::string& a : *arches) {
         auto arch = parse_arch(a);
-        if (!arch)
-            return make_error("{}: unknown arch '{}' (known: x86_64, arm64)", where(file, t), a);
+        if (!arch) return make_error("{}: unknown arch '{}' (known: x86_64, arm64)", r.at(t), a);
         spec.arch = *arch;
         for (const PathSpec& other : out.paths)
             if (other.name == spec.name && other.arch == spec.arch && other.kernel == spec.kernel)
                 return make_error("{}: path '{}' on {} for kernel {} is already defined at {}",
-                                  where(file, t), spec.name, a, spec.kernel, other.defined_at);
+                                  r.at(t), spec.name, a, spec.kernel, other.defined_at);
         out.paths.push_back(spec);
     }
     return {};
 }
 
-Expected<void> read_handler(const std::filesystem::path& file, const toml::table& t,
-                            Catalogue& out) {
-    if (auto ok =
-            check_keys(file, t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]");
+Expected<void> read_handler(const TomlReader& r, const toml::table& t, Catalogue& out) {
+    if (auto ok = r.check_keys(t, {"name", "entry", "exit", "records", "summary"}, "[[handler]]");
         !ok)
         return ok;
     HandlerSpec h;
     auto read = [&](std::string& member, std::string_view key,
                     std::optional<std::string> fallback) -> Expected<void> {
-        auto value = get_string(file, t, key, std::move(fallback));
+        auto value = fallback ? r.string(t, key, std::move(*fallback)) : r.string(t, key);
         if (!value) return value.take_error();
         member = *value;
         return {};
@@ -133,16 +86,16 @@ Expected<void> read_handler(const std::filesystem::path& file, const toml::table
          {read(h.name, "name", std::nullopt), read(h.entry_symbol, "entry", "handler_empty"),
           read(h.exit_symbol, "exit", "handler_empty"), read(h.summary, "summary", "")})
         if (!ok) return ok;
-    auto records = get_strings(file, t, "records");
+    auto records = r.strings(t, "records");
     if (!records) return records.take_error();
-    for (const std::string& r : *records) {
-        if (r == "args")
+    for (const std::string& record : *records) {
+        if (record == "args")
             h.records_args = true;
-        else if (r == "ret")
+        else if (record == "ret")
             h.records_ret = true;
         else
-            return make_error("{}: 'records' lists \"args\" and/or \"ret\", not \"{}\"",
-                              where(file, t), r);
+            return make_error("{}: 'records' lists \"args\" and/or \"ret\", not \"{}\"", r.at(t),
+                              record);
     }
     out.handlers.push_back(h);
     return {};
@@ -152,18 +105,18 @@ Expected<void> read_file(const std::filesystem::path& file, bool top_level, Cata
     auto parsed = parse_toml_file(file);
     if (!parsed) return parsed.take_error();
     const toml::table& root = *parsed;
+    const TomlReader r(file);
     std::vector<std::string_view> keys = {"path"};
     if (top_level) keys = {"arch", "path", "handler"};
-    if (auto ok = check_keys(file, root, keys, "the catalogue"); !ok) return ok;
+    if (auto ok = r.check_keys(root, keys, "the catalogue"); !ok) return ok;
     if (const toml::table* arches = root["arch"].as_table()) {
         for (const auto& [key, value] : *arches) {
             auto arch = parse_arch(key.str());
             const toml::table* t = value.as_table();
             if (!arch || !t)
-                return make_error("{}: [arch.{}] is not a known arch", where(file, value),
-                                  key.str());
-            if (auto ok = check_keys(file, *t, {"common"}, "[arch.*]"); !ok) return ok;
-            auto common = get_strings(file, *t, "common");
+                return make_error("{}: [arch.{}] is not a known arch", r.at(value), key.str());
+            if (auto ok = r.check_keys(*t, {"common"}, "[arch.*]"); !ok) return ok;
+            auto common = r.strings(*t, "common");
             if (!common) return common.take_error();
             out.common_sources[*arch] = *common;
         }
@@ -171,15 +124,15 @@ Expected<void> read_file(const std::filesystem::path& file, bool top_level, Cata
     if (const toml::array* paths = root["path"].as_array()) {
         for (const toml::node& node : *paths) {
             const toml::table* t = node.as_table();
-            if (!t) return make_error("{}: [[path]] must be a table", where(file, node));
-            if (auto ok = read_path(file, *t, out); !ok) return ok;
+            if (!t) return make_error("{}: [[path]] must be a table", r.at(node));
+            if (auto ok = read_path(r, *t, out); !ok) return ok;
         }
     }
     if (const toml::array* handlers = root["handler"].as_array()) {
         for (const toml::node& node : *handlers) {
             const toml::table* t = node.as_table();
-            if (!t) return make_error("{}: [[handler]] must be a table", where(file, node));
-            if (auto ok = read_handler(file, *t, out); !ok) return ok;
+            if (!t) return make_error("{}: [[handler]] must be a table", r.at(node));
+            if (auto ok = read_handler(r, *t, out); !ok) return ok;
         }
     }
     return {};

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "isa/arch.h"
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <filesystem>
 #include <map>

@@ -38,7 +38,4 @@ struct CheckReport {
 Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& baseline,
                                      const JsonValue& current, CheckReport& report);
 
-std::string render_check_text(const CheckReport& report);
-std::string render_check_markdown(const CheckReport& report);
-
 } // namespace tracesim

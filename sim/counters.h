@@ -7,7 +7,7 @@
 #include "sim/events.h"
 #include "sim/image.h"
 #include "sim/metrics.h"
-#include "sim/timing/trace.h"
+#include "timing/trace.h"
 
 #include <array>
 #include <set>

@@ -1,6 +1,6 @@
 #include "sim/image.h"
 
-#include "isa/input_file.h"
+#include "base/input_file.h"
 
 #include "isa/relocate.h"
 

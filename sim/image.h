@@ -1,10 +1,10 @@
 // A linked program: every object's code placed in the text region, data in the data region,
-// relocations resolved, and the phase of every code byte known (from phase labels, sim/phase.h).
+// relocations resolved, and the phase of every code byte known (from phase labels, base/phase.h).
 #pragma once
 
 #include "isa/assembler.h"
 #include "sim/layout.h"
-#include "sim/phase.h"
+#include "base/phase.h"
 
 #include <map>
 #include <optional>

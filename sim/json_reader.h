@@ -2,7 +2,7 @@
 // numbers, booleans, null. Errors name the line and column.
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <cstdint>
 #include <map>

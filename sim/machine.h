@@ -9,7 +9,7 @@
 #pragma once
 
 #include "isa/disassembler.h"
-#include "isa/expected.h"
+#include "base/expected.h"
 #include "isa/isa.h"
 #include "sim/events.h"
 #include "sim/image.h"

@@ -4,8 +4,8 @@
 
 #include "isa/arch.h"
 #include "sim/metrics.h"
-#include "sim/phase.h"
-#include "sim/timing/timing_result.h"
+#include "base/phase.h"
+#include "timing/timing_result.h"
 
 #include <cstdint>
 #include <map>

@@ -1,13 +1,13 @@
 #include "sim/runner.h"
 
-#include "isa/input_file.h"
+#include "base/input_file.h"
 
 #include "isa/isa.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
 #include "sim/regs_check.h"
-#include "sim/timing/timing_model.h"
+#include "timing/timing_model.h"
 #include "sim/trace_recorder.h"
 #include "sim/trap.h"
 

@@ -6,8 +6,8 @@
 #include "sim/catalogue.h"
 #include "sim/image.h"
 #include "sim/results.h"
-#include "sim/timing/core_profile.h"
-#include "sim/timing/trace.h"
+#include "timing/core_profile.h"
+#include "timing/trace.h"
 
 #include <filesystem>
 #include <functional>

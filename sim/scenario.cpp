@@ -1,7 +1,8 @@
 #include "sim/scenario.h"
 
+#include "base/toml_file.h"
+#include "sim/metric_table.h"
 #include "sim/runner.h"
-#include "sim/toml_file.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,58 +11,27 @@ namespace tracesim {
 
 namespace {
 
-struct Reader {
-    const std::filesystem::path& file;
-
-    std::string at(const toml::node& node) const {
-        return fmt::format("{}:{}", file.string(), node.source().begin.line);
-    }
-
-    Expected<std::vector<std::string>> strings(const toml::table& t, std::string_view key) const {
-        std::vector<std::string> out;
-        const toml::node* node = t.get(key);
-        if (!node) return out;
-        if (auto s = node->value<std::string>()) return std::vector<std::string>{*s};
-        const toml::array* array = node->as_array();
-        if (!array)
-            return usage_error("{}: '{}' must be a string or a list of strings", at(*node), key);
-        for (const toml::node& item : *array) {
-            auto s = item.value<std::string>();
-            if (!s) return usage_error("{}: '{}' must list strings", at(item), key);
-            out.push_back(*s);
-        }
-        return out;
-    }
-
-    Expected<std::string> string(const toml::table& t, std::string_view key,
-                                 std::string fallback) const {
-        const toml::node* node = t.get(key);
-        if (!node) return fallback;
-        if (auto s = node->value<std::string>()) return *s;
-        return usage_error("{}: '{}' must be a string", at(*node), key);
-    }
-};
-
 const std::vector<std::string_view> scenario_keys = {
     "title",   "description", "arches", "paths",     "cores",     "handlers", "calls",
     "metrics", "reference",   "chart",  "tolerance", "clock_ghz", "ratios"};
 
 // `where` may be null (a default value): the message then names the file alone.
-Expected<void> choose(const Reader& r, const toml::node* where, std::string_view what,
+Expected<void> choose(const TomlReader& r, const toml::node* where, std::string_view what,
                       const std::string& value, const std::vector<std::string>& valid) {
     if (std::find(valid.begin(), valid.end(), value) != valid.end()) return {};
-    return usage_error("{}: unknown {} '{}' (known: {})", where ? r.at(*where) : r.file.string(),
+    return usage_error("{}: unknown {} '{}' (known: {})", where ? r.at(*where) : r.file().string(),
                        what, value, fmt::join(valid, ", "));
 }
 
 } // namespace
 
 const std::vector<std::string>& scenario_metrics() {
-    static const std::vector<std::string> metrics = {
-        "instructions", "loads",          "stores",          "bytes_loaded",
-        "bytes_stored", "lines_touched",  "max_stack_depth", "traps",
-        "cycles_cold",  "cycles_warm",    "l1d_misses_cold", "mispredicts_warm",
-        "unpriced",     "hits_per_s_warm"};
+    static const std::vector<std::string> metrics = [] {
+        std::vector<std::string> out;
+        for (const MetricInfo& m : metric_table())
+            if (m.reportable) out.emplace_back(m.name);
+        return out;
+    }();
     return metrics;
 }
 
@@ -70,7 +40,7 @@ Expected<Scenario> load_scenario(const std::filesystem::path& file, const Catalo
     auto parsed = parse_toml_file(file, ExitCode::usage_error);
     if (!parsed) return parsed.take_error();
     const toml::table& root = *parsed;
-    Reader r{file};
+    const TomlReader r(file, ExitCode::usage_error);
     for (const auto& [key, value] : root)
         if (std::find(scenario_keys.begin(), scenario_keys.end(), key.str()) == scenario_keys.end())
             return usage_error("{}: unknown key '{}' (known: {})", r.at(value), key.str(),

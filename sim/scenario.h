@@ -5,7 +5,7 @@
 #pragma once
 
 #include "sim/catalogue.h"
-#include "sim/report/report_table.h"
+#include "sim/report_spec.h"
 #include "sim/runner.h"
 
 #include <filesystem>

@@ -1,9 +1,9 @@
-// Records the dynamic trace (sim/timing/trace.h) of every run of a machine: one run = one call.
+// Records the dynamic trace (timing/trace.h) of every run of a machine: one run = one call.
 #pragma once
 
 #include "sim/events.h"
 #include "sim/image.h"
-#include "sim/timing/trace.h"
+#include "timing/trace.h"
 
 namespace tracesim {
 

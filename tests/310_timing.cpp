@@ -2,9 +2,9 @@
 #include "helpers.h"
 #include "isa/disassembler.h"
 #include "sim/machine.h"
-#include "sim/timing/cache_model.h"
-#include "sim/timing/override_table.h"
-#include "sim/timing/timing_model.h"
+#include "timing/cache_model.h"
+#include "timing/override_table.h"
+#include "timing/timing_model.h"
 #include "sim/trace_recorder.h"
 
 #include <algorithm>

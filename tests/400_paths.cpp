@@ -2,7 +2,7 @@
 // for our own assembly (a changed count is a deliberate, explained update of this table).
 #include "path_counts.h"
 #include "sim/call_state.h"
-#include "sim/report/render.h"
+#include "report/render.h"
 
 #include <thread>
 

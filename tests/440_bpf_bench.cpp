@@ -6,7 +6,7 @@
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
-#include "sim/report/render.h"
+#include "report/render.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/trap.h"

@@ -1,7 +1,7 @@
 // Layer 5: renderers format the one Results struct; JSON carries the versioned schema.
 #include "helpers.h"
-#include "sim/report/json_writer.h"
-#include "sim/report/render.h"
+#include "report/json_writer.h"
+#include "report/render.h"
 
 using namespace tracesim;
 

@@ -2,7 +2,7 @@
 // one message naming file:line and the valid choices.
 #include "helpers.h"
 #include "sim/batch.h"
-#include "sim/report/render.h"
+#include "report/render.h"
 #include "sim/scenario.h"
 
 #include <cmath>

@@ -1,8 +1,8 @@
 // Layer 5: every table format from one fixed result set, compared with golden files in
 // tests/golden/. After a deliberate change: TRACESIM_UPDATE_GOLDEN=1 build/tests/tracesim_tests
 // -tc="*golden*" rewrites them; review the diff like code.
-#include "sim/report/render.h"
-#include "sim/report/text_metrics.h"
+#include "report/render.h"
+#include "report/text_metrics.h"
 
 #include <cstdlib>
 #include <doctest/doctest.h>

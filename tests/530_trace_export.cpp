@@ -3,7 +3,7 @@
 // JSON importer, speedscope's): a speedscope import in headless Chromium is tests/charts/.
 #include "helpers.h"
 #include "sim/json_reader.h"
-#include "sim/report/trace_events.h"
+#include "report/trace_events.h"
 #include "sim/runner.h"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 #include "sim/calibrate/calibrate.h"
 #include "sim/calibrate/native.h"
 #include "sim/call_state.h"
-#include "sim/timing/trace.h"
+#include "timing/trace.h"
 
 #include <cstdio>
 #include <doctest/doctest.h>

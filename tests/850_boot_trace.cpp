@@ -10,7 +10,7 @@
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
-#include "sim/report/boot.h"
+#include "report/boot.h"
 
 #include <cstring>
 #include <doctest/doctest.h>

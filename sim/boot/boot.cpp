@@ -8,8 +8,8 @@
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
-#include "sim/output.h"
-#include "sim/timing/timing_model.h"
+#include "base/output.h"
+#include "timing/timing_model.h"
 
 #include <algorithm>
 #include <array>

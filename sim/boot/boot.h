@@ -1,6 +1,6 @@
 // `tracesim boot`'s engine: boots a real kernel under QEMU TCG with our plugin and agent,
 // attaches each booted path's probe from inside the guest, and captures the probed function's
-// calls as dynamic traces (sim/timing/trace.h), the same form the models produce. What is real
+// calls as dynamic traces (timing/trace.h), the same form the models produce. What is real
 // and what is still ours: docs/boot.md.
 //
 //   BootImage kernel = fetch_debian_kernel(Arch::x86_64, "bookworm")  (or user_kernel(...))
@@ -9,11 +9,11 @@
 #pragma once
 
 #include "isa/arch.h"
-#include "isa/expected.h"
+#include "base/expected.h"
 #include "sim/boot/boot_paths.h"
 #include "sim/boot/phases.h"
 #include "sim/results.h"
-#include "sim/timing/core_profile.h"
+#include "timing/core_profile.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,13 +1,12 @@
 #include "sim/boot/boot_paths.h"
 
-#include "sim/toml_file.h"
+#include "base/toml_file.h"
 
 #include <algorithm>
 
 namespace tracesim {
 
 namespace {
-
 
 std::vector<std::string> split_alternatives(const std::string& text) {
     std::vector<std::string> out;
@@ -45,19 +44,20 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
     if (!parsed) return parsed.take_error();
     BootPathCatalogue out;
     out.file = file;
+    const TomlReader r(file);
     const toml::table& root = *parsed;
     if (const toml::table* arches = root["arch"].as_table()) {
         for (auto&& [key, node] : *arches) {
             auto arch = parse_arch(key.str());
             const toml::table* t = node.as_table();
-            if (!arch || !t) return make_error("{}: unknown arch '{}'", toml_where(file, node), key.str());
+            if (!arch || !t) return make_error("{}: unknown arch '{}'", r.at(node), key.str());
             BootArchDefaults d;
             d.function = (*t)["function"].value_or(std::string());
             d.alias = (*t)["alias"].value_or(std::string());
             d.syscall = (*t)["syscall"].value_or(std::string());
             d.body_probe = (*t)["body_probe"].value_or(std::string());
             if (d.function.empty() || d.syscall.empty())
-                return make_error("{}: [arch.{}] needs function and syscall", toml_where(file, node),
+                return make_error("{}: [arch.{}] needs function and syscall", r.at(node),
                                   key.str());
             out.defaults[*arch] = d;
         }
@@ -66,14 +66,13 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
     if (!paths) return make_error("{}: no [[path]]", file.string());
     for (const toml::node& node : *paths) {
         const toml::table* t = node.as_table();
-        if (!t) return make_error("{}: [[path]] must be a table", toml_where(file, node));
+        if (!t) return make_error("{}: [[path]] must be a table", r.at(node));
         for (auto&& [key, value] : *t)
             if (key != "name" && key != "about" && key != "model" && key != "arches" &&
                 key != "probe_in_body" && key != "setup" && key != "teardown" &&
                 key != "requires" && key != "model_before" && key != "function" &&
                 key != "baseline" && key != "group")
-                return make_error("{}: unknown key '{}' in [[path]]", toml_where(file, value),
-                                  key.str());
+                return make_error("{}: unknown key '{}' in [[path]]", r.at(value), key.str());
         BootPath p;
         p.name = (*t)["name"].value_or(std::string());
         p.about = (*t)["about"].value_or(std::string());
@@ -81,7 +80,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
         p.function = (*t)["function"].value_or(std::string());
         p.baseline = (*t)["baseline"].value_or(std::string("none"));
         p.group = (*t)["group"].value_or(std::string());
-        if (p.name.empty()) return make_error("{}: [[path]] needs a name", toml_where(file, node));
+        if (p.name.empty()) return make_error("{}: [[path]] needs a name", r.at(node));
         if (const toml::node* m = t->get("model")) {
             if (auto one = m->value<std::string>()) {
                 for (Arch a : all_arches)
@@ -91,8 +90,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
                     auto arch = parse_arch(key.str());
                     auto name = value.value<std::string>();
                     if (!arch || !name)
-                        return make_error("{}: model.{} must name a path", toml_where(file, value),
-                                          key.str());
+                        return make_error("{}: model.{} must name a path", r.at(value), key.str());
                     p.model[*arch] = *name;
                 }
             }
@@ -101,20 +99,20 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
             for (auto&& [era, value] : *before) {
                 auto name = value.value<std::string>();
                 if (!name)
-                    return make_error("{}: model_before.{} must name a path",
-                                      toml_where(file, value), era.str());
+                    return make_error("{}: model_before.{} must name a path", r.at(value),
+                                      era.str());
                 p.model_before.emplace_back(std::string(era.str()), *name);
             }
         }
-        auto arches = toml_strings(file, *t, "arches");
-        auto setup = toml_strings(file, *t, "setup");
-        auto teardown = toml_strings(file, *t, "teardown");
-        auto needs = toml_strings(file, *t, "requires");
+        auto arches = r.strings(*t, "arches");
+        auto setup = r.strings(*t, "setup");
+        auto teardown = r.strings(*t, "teardown");
+        auto needs = r.strings(*t, "requires");
         for (auto* r : {&arches, &setup, &teardown, &needs})
             if (!*r) return r->take_error();
         for (const std::string& a : *arches) {
             auto arch = parse_arch(a);
-            if (!arch) return make_error("{}: unknown arch '{}'", toml_where(file, node), a);
+            if (!arch) return make_error("{}: unknown arch '{}'", r.at(node), a);
             p.arches.push_back(*arch);
         }
         p.setup = *setup;
@@ -125,7 +123,7 @@ Expected<BootPathCatalogue> load_boot_paths(const std::filesystem::path& file) {
                 if (!step.starts_with("write ") && !step.starts_with("append ") &&
                     !step.starts_with("sleep ") && !step.starts_with("bpf "))
                     return make_error("{}: path '{}': step '{}' is not write, append, sleep or bpf",
-                                      toml_where(file, node), p.name, step);
+                                      r.at(node), p.name, step);
         out.paths.push_back(std::move(p));
     }
     for (const BootPath& p : out.paths)

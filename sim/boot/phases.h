@@ -1,5 +1,5 @@
 // Turns one booted call into the dynamic trace every other part of tracesim reads
-// (sim/timing/trace.h): each instruction with its bytes, accesses and phase.
+// (timing/trace.h): each instruction with its bytes, accesses and phase.
 //
 // Phases come from the kernel's symbols through boot/<arch>.toml: the probed function's own
 // instructions are `site` (its patchable entry, or the probe's offset in its body) and `body`;
@@ -13,7 +13,7 @@
 #pragma once
 
 #include "sim/boot/calls.h"
-#include "sim/timing/trace.h"
+#include "timing/trace.h"
 
 #include <map>
 #include <optional>

@@ -2,7 +2,7 @@
 // stdout and stderr into files, killed (whole process group) when the limit passes.
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <filesystem>
 #include <string>

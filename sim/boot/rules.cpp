@@ -1,6 +1,6 @@
 #include "sim/boot/rules.h"
 
-#include "sim/toml_file.h"
+#include "base/toml_file.h"
 
 #include <fnmatch.h>
 
@@ -8,31 +8,30 @@ namespace tracesim {
 
 namespace {
 
-
-Expected<std::vector<uint64_t>> integers(const std::filesystem::path& file, const toml::table& t,
+Expected<std::vector<uint64_t>> integers(const TomlReader& r, const toml::table& t,
                                          std::string_view key) {
     std::vector<uint64_t> out;
     const toml::node* node = t.get(key);
     if (!node) return out;
     const toml::array* array = node->as_array();
-    if (!array) return make_error("{}: '{}' must be an array of integers", toml_where(file, *node), key);
+    if (!array) return make_error("{}: '{}' must be an array of integers", r.at(*node), key);
     for (const toml::node& item : *array) {
         auto v = item.value<int64_t>();
-        if (!v || *v < 0) return make_error("{}: '{}' must hold offsets", toml_where(file, item), key);
+        if (!v || *v < 0) return make_error("{}: '{}' must hold offsets", r.at(item), key);
         out.push_back(static_cast<uint64_t>(*v));
     }
     return out;
 }
 
-Expected<std::vector<uint8_t>> hex_bytes(const std::filesystem::path& file, const toml::node& n,
+Expected<std::vector<uint8_t>> hex_bytes(const TomlReader& r, const toml::node& n,
                                          const std::string& text) {
     std::vector<uint8_t> out;
     if (text.size() % 2 || text.empty())
-        return make_error("{}: '{}' is not an instruction's bytes in hex", toml_where(file, n), text);
+        return make_error("{}: '{}' is not an instruction's bytes in hex", r.at(n), text);
     for (size_t i = 0; i < text.size(); i += 2) {
         unsigned value = 0;
         if (sscanf(text.c_str() + i, "%2x", &value) != 1)
-            return make_error("{}: '{}' is not hex", toml_where(file, n), text);
+            return make_error("{}: '{}' is not hex", r.at(n), text);
         out.push_back(static_cast<uint8_t>(value));
     }
     return out;
@@ -68,16 +67,17 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
     if (!parsed) return parsed.take_error();
     const toml::table& root = *parsed;
     const std::filesystem::path& file = rules.file;
+    const TomlReader r(file);
     for (auto&& [key, node] : root)
         if (key != "site" && key != "exceptions" && key != "phase")
-            return make_error("{}: unknown key '{}' (known: site, exceptions, phase)",
-                              toml_where(file, node), key.str());
+            return make_error("{}: unknown key '{}' (known: site, exceptions, phase)", r.at(node),
+                              key.str());
     if (const toml::table* site = root["site"].as_table()) {
         rules.site_bytes = static_cast<uint32_t>((*site)["bytes"].value_or(0));
-        auto after = toml_strings(file, *site, "after");
+        auto after = r.strings(*site, "after");
         if (!after) return after.take_error();
         for (const std::string& text : *after) {
-            auto bytes = hex_bytes(file, *site, text);
+            auto bytes = hex_bytes(r, *site, text);
             if (!bytes) return bytes.take_error();
             rules.site_after.push_back(*bytes);
         }
@@ -85,15 +85,14 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
     if (rules.site_bytes == 0) return make_error("{}: [site] needs bytes = N", file.string());
     if (const toml::table* e = root["exceptions"].as_table()) {
         for (auto&& [key, node] : *e)
-            if (key != "async" && key != "async_tables" && key != "sync" &&
-                key != "vector_table" && key != "async_offsets" && key != "sync_offsets")
-                return make_error("{}: unknown key '{}' in [exceptions]", toml_where(file, node),
-                                  key.str());
-        auto async = toml_strings(file, *e, "async");
-        auto tables = toml_strings(file, *e, "async_tables");
-        auto sync = toml_strings(file, *e, "sync");
-        auto async_offsets = integers(file, *e, "async_offsets");
-        auto sync_offsets = integers(file, *e, "sync_offsets");
+            if (key != "async" && key != "async_tables" && key != "sync" && key != "vector_table" &&
+                key != "async_offsets" && key != "sync_offsets")
+                return make_error("{}: unknown key '{}' in [exceptions]", r.at(node), key.str());
+        auto async = r.strings(*e, "async");
+        auto tables = r.strings(*e, "async_tables");
+        auto sync = r.strings(*e, "sync");
+        auto async_offsets = integers(r, *e, "async_offsets");
+        auto sync_offsets = integers(r, *e, "sync_offsets");
         for (auto* r : {&async, &tables, &sync})
             if (!*r) return r->take_error();
         for (auto* r : {&async_offsets, &sync_offsets})
@@ -108,7 +107,7 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
     if (const toml::array* phases = root["phase"].as_array()) {
         for (const toml::node& node : *phases) {
             const toml::table* t = node.as_table();
-            if (!t) return make_error("{}: [[phase]] must be a table", toml_where(file, node));
+            if (!t) return make_error("{}: [[phase]] must be a table", r.at(node));
             std::string name = (*t)["phase"].value_or(std::string());
             PhaseRule rule;
             if (name == "save+restore") {
@@ -120,20 +119,20 @@ Expected<BootRules> load_boot_rules(const std::filesystem::path& dir, Arch arch)
             } else if (auto phase = parse_phase(name)) {
                 rule.phase = *phase;
             } else {
-                return make_error("{}: unknown phase '{}'", toml_where(file, node), name);
+                return make_error("{}: unknown phase '{}'", r.at(node), name);
             }
             for (auto&& [key, value] : *t)
                 if (key != "phase" && key != "symbols" && key != "paths")
                     return make_error("{}: unknown key '{}' in [[phase]] (known: phase, symbols, "
                                       "paths)",
-                                      toml_where(file, value), key.str());
-            auto symbols = toml_strings(file, *t, "symbols");
+                                      r.at(value), key.str());
+            auto symbols = r.strings(*t, "symbols");
             if (!symbols) return symbols.take_error();
-            auto paths = toml_strings(file, *t, "paths");
+            auto paths = r.strings(*t, "paths");
             if (!paths) return paths.take_error();
             rule.paths = *paths;
             if (symbols->empty())
-                return make_error("{}: [[phase]] '{}' names no symbols", toml_where(file, node), name);
+                return make_error("{}: [[phase]] '{}' names no symbols", r.at(node), name);
             rule.symbols = *symbols;
             rules.phases.push_back(std::move(rule));
         }

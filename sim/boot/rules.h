@@ -4,9 +4,9 @@
 #pragma once
 
 #include "isa/arch.h"
-#include "isa/expected.h"
+#include "base/expected.h"
 #include "sim/boot/kallsyms.h"
-#include "sim/phase.h"
+#include "base/phase.h"
 
 #include <filesystem>
 #include <string>

@@ -4,7 +4,7 @@
 // and phases are sim/boot/calls.h's business).
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <array>
 #include <cstdint>

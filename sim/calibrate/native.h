@@ -11,7 +11,7 @@
 //   native->time(samples, 100, a, b, c);              // TSC ticks per 100 calls, per sample
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 #include "sim/image.h"
 
 #include <cstdint>

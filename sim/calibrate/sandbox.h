@@ -7,7 +7,7 @@
 // at most `seconds` (docs/reliability.md).
 #pragma once
 
-#include "isa/expected.h"
+#include "base/expected.h"
 
 #include <functional>
 #include <string>

@@ -2,7 +2,7 @@
 
 #include "sim/vmlinux/attach.h"
 
-#include "isa/input_file.h"
+#include "base/input_file.h"
 
 #include <algorithm>
 #include <charconv>

@@ -6,7 +6,7 @@
 // reason. One boot per arch, shared by the cases.
 #include "tests/boot/boot_fixture.h"
 
-#include "sim/output.h"
+#include "base/output.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>

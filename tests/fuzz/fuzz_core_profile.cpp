@@ -1,5 +1,5 @@
 // Fuzz target: the core-profile loader (isa/cores/*.toml).
-#include "sim/timing/core_profile.h"
+#include "timing/core_profile.h"
 #include "tests/fuzz/fuzz_input.h"
 
 using namespace tracesim;
