@@ -2,7 +2,7 @@
 //
 //   tracesim compare --arch x86_64 --path ftrace --asm-b my_ftrace_caller.S
 //
-//   x86_64 ftrace (kernel 6.14): A = kernels/x86_64/ftrace_caller.S, B = my_ftrace_caller.S
+//   x86_64 ftrace (kernel 6.14): A = kernels/x86_64/paths/ftrace_caller.S, B = my_ftrace_caller.S
 //
 //   phase     instrs A  instrs B  diff  stores A  stores B  diff  bytes st A  bytes st B  diff
 //   save            16        17    +1        11        12    +1          88          96    +8
@@ -81,9 +81,10 @@ Expected<void> compare_command(const CompareOptions& o) {
         auto name = [&](const std::string& file, const Record& r) {
             std::string era = "kernel " + r.kernel;
             if (!file.empty()) return file + " (" + era + ")";
-            return replace.empty() ? era
-                                   : "kernels/" + std::string(name_of(*arch)) + "/" + replace +
-                                         " (" + era + ")";
+            if (replace.empty()) return era;
+            std::filesystem::path shipped = kernel_source(catalogue->kernels_dir, *arch, replace);
+            return "kernels/" + shipped.lexically_relative(catalogue->kernels_dir).string() +
+                   " (" + era + ")";
         };
         const Record &ra = results->records[0], &rb = results->records[1];
         out = compare_table(ra, rb, name(o.asm_a, ra), name(o.asm_b, rb),

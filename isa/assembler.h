@@ -3,7 +3,7 @@
 // The isa's asm_offsets() (struct offsets and constants) are defined before the source, so
 // `movq %rdi, PT_DI(%rsp)` assembles; diagnostics keep the source's own line numbers:
 //
-//   kernels/x86_64/ftrace_caller.S:12:5: error: invalid instruction mnemonic 'movz'
+//   kernels/x86_64/paths/ftrace_caller.S:12:5: error: invalid instruction mnemonic 'movz'
 //       movz %rax, %rbx
 //       ^
 //

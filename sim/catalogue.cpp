@@ -140,6 +140,19 @@ Expected<void> read_file(const std::filesystem::path& file, bool top_level, Cata
 
 } // namespace
 
+std::filesystem::path kernel_source(const std::filesystem::path& kernels_dir, Arch arch,
+                                    const std::string& name) {
+    const std::filesystem::path dir = kernels_dir / std::string(name_of(arch));
+    if (name.find('/') != std::string::npos) return dir / name;
+    for (const char* folder : {"harness", "paths", "bench"})
+        if (std::filesystem::exists(dir / folder / name)) return dir / folder / name;
+    return dir / "paths" / name;
+}
+
+std::vector<std::string> kernel_include_dirs(const std::filesystem::path& kernels_dir, Arch arch) {
+    return {(kernels_dir / std::string(name_of(arch)) / "macros").string()};
+}
+
 Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir) {
     Catalogue out;
     out.kernels_dir = kernels_dir;

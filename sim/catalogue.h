@@ -59,6 +59,18 @@ struct Catalogue {
     std::vector<std::string> path_names() const; // distinct, in catalogue order
 };
 
+// Where a source file of the catalogue lives: kernels/<arch>/ holds harness/ (the driver, the
+// traced function, the handlers, the data every path shares), paths/ (the path models), bench/
+// (the BPF bench's trig-* paths) and macros/ (.inc files that files of several folders include,
+// as the kernel shares its macros). A name is looked up in harness/, paths/ and bench/ in that
+// order; a name with a '/' is relative to kernels/<arch>/. Found nowhere: paths/<name>, so the
+// read error names where it would be.
+std::filesystem::path kernel_source(const std::filesystem::path& kernels_dir, Arch arch,
+                                    const std::string& name);
+
+// Where `.include` looks after the including file's own folder: kernels/<arch>/macros.
+std::vector<std::string> kernel_include_dirs(const std::filesystem::path& kernels_dir, Arch arch);
+
 // Reads `kernels_dir`/paths.toml (handlers, per-arch common sources, arch-neutral paths) and then
 // `kernels_dir`/<arch>/paths.toml for every arch that has one.
 Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir);

@@ -60,7 +60,7 @@ class Image {
     // Address range [begin, end) of the phase that starts at `label` (e.g.
     // "phase.site.traced_func").
     std::optional<std::pair<uint64_t, uint64_t>> phase_range(std::string_view label) const;
-    // "ftrace_caller+0x1c in kernels/x86_64/ftrace_caller.S, phase save"
+    // "ftrace_caller+0x1c in kernels/x86_64/paths/ftrace_caller.S, phase save"
     std::string describe(uint64_t pc) const;
     bool in_text(uint64_t address) const {
         return address >= layout.text_base && address < layout.text_base + text.size();

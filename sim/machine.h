@@ -5,7 +5,7 @@
 // naming the PC, the instruction and the phase:
 //
 //   read of unmapped memory at 0x10 by PC 0x400213 (movq 0x10(%rax), %rdi):
-//   ftrace_caller+0x2b in kernels/x86_64/ftrace_caller.S, phase save
+//   ftrace_caller+0x2b in kernels/x86_64/paths/ftrace_caller.S, phase save
 #pragma once
 
 #include "isa/disassembler.h"

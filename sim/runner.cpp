@@ -28,7 +28,7 @@ Expected<ObjectFile> assemble_file(Arch arch, const std::filesystem::path& file)
     if (!text) return text.take_error();
     // A user's variant outside kernels/ can include our macros (bpf_trampoline.inc, ...).
     auto object = assemble(arch, *text, file.string(),
-                           {(tracesim_home() / "kernels" / fmt::format("{}", arch)).string()});
+                           kernel_include_dirs(tracesim_home() / "kernels", arch));
     if (!object) return object;
     // Warnings are the user's to see, once per file (a file assembled again is quiet).
     if (!object->warnings.empty()) {
@@ -199,8 +199,8 @@ Expected<const std::vector<CoreProfile>*> core_profiles() {
 Expected<void> variant_defines_what_is_needed(const Catalogue& catalogue, const PathSpec& path,
                                               const std::string& replaced,
                                               const ObjectFile& variant) {
-    auto original = assemble_file(path.arch, catalogue.kernels_dir /
-                                                 std::string(name_of(path.arch)) / replaced);
+    auto original =
+        assemble_file(path.arch, kernel_source(catalogue.kernels_dir, path.arch, replaced));
     if (!original) return {}; // nothing to compare with: the link says what is missing
     std::set<std::string> defined;
     for (const ObjectSymbol& sym : variant.symbols)
@@ -230,8 +230,8 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
         auto replaced = replaced_sources.find(f);
         auto object = assemble_file(path.arch, replaced != replaced_sources.end()
                                                    ? replaced->second
-                                                   : catalogue.kernels_dir /
-                                                         std::string(name_of(path.arch)) / f);
+                                                   : kernel_source(catalogue.kernels_dir,
+                                                                   path.arch, f));
         if (!object) return object.take_error();
         if (replaced != replaced_sources.end())
             if (auto ok = variant_defines_what_is_needed(catalogue, path, f, *object); !ok)

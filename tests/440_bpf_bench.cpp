@@ -94,7 +94,7 @@ Record run_nested(const std::string& path, const std::string& kernel) {
     RunRequest request{Arch::x86_64, path, kernel, "empty", 3};
     request.core = "znver3";
     request.replaced_sources["driver.S"] =
-        tracesim_home() / "kernels" / "x86_64" / "driver_nested.S";
+        tracesim_home() / "kernels" / "x86_64" / "harness" / "driver_nested.S";
     auto record = run_path(catalogue(), request);
     REQUIRE_MESSAGE(record, (record ? "" : record.error().message));
     return *record;

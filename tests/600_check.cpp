@@ -63,7 +63,7 @@ TEST_CASE("an unchanged tree passes the gate") {
 
 TEST_CASE("one extra store in ftrace_caller's save phase is caught, named, and exits 3") {
     Home home("extra-store");
-    home.edit("kernels/x86_64/ftrace_caller.S", "    movq    %r9, PT_R9(%rsp)\n",
+    home.edit("kernels/x86_64/macros/mcount_regs.inc", "    movq    %r9, PT_R9(%rsp)\n",
               "    movq    %r9, PT_R9(%rsp)\n    movq    %r10, PT_R10(%rsp)\n");
     Outcome o = home.tracesim("check " + home.check_default());
     CHECK(o.exit_code == 3);

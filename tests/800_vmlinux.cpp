@@ -60,10 +60,10 @@ constexpr const char* glue_arm64_stub = R"(
     .set ftrace_ops_func, ftrace_stub
 )";
 
-// Upstream <= 6.1's fgraph (WITH_REGS), around kernels/arm64/ftrace_regs_caller.S's ftrace_common
+// Upstream <= 6.1's fgraph (WITH_REGS), around kernels/arm64/paths/ftrace_regs_caller.S's ftrace_common
 // (whose ftrace_graph_call NOP follows the ftrace_call site): ftrace_caller (allregs=0),
 // ftrace_graph_caller, return_to_handler (fp by value), written (test-only) as
-// kernels/arm64/fgraph_v6_1.S writes them from Linux v6.1 arch/arm64/kernel/entry-ftrace.S, so
+// kernels/arm64/paths/fgraph_v6_1.S writes them from Linux v6.1 arch/arm64/kernel/entry-ftrace.S, so
 // the run must equal that model's. prepare_ftrace_return and ftrace_return_to_handler are C in
 // the kernel: here a brk, which the importer must have replaced by the model's.
 constexpr const char* graph_caller_v6_1 = R"(

@@ -3,7 +3,7 @@
 // error_return, restore_regs_and_return_to_kernel, iretq), whose call of exc_int3 reaches the
 // harness's model of it; on arm64 through the image's vectors, el1h_64_sync, ret_to_kernel and
 // eret, around our el1h_64_sync_handler. As in 810_vmlinux_paths.cpp, a "vmlinux" is linked from
-// our own kernels/x86_64/kprobe_int3.S (arm64: entry_el1.S) with the host's llvm-mc and a linker
+// our own kernels/x86_64/paths/kprobe_int3.S (arm64: entry_el1.S) with the host's llvm-mc and a linker
 // (lld-19 is a dependency: a missing tool fails the test); counts must equal the modeled run of the
 // same path, with tracesim's phase labels and with the importer's own phase split (labels dropped).
 #include "command.h"

@@ -72,7 +72,7 @@ TEST_CASE("-o writes the whole file, and an error leaves none") {
 }
 
 TEST_CASE("compare: a patched trampoline and two kernel eras, phase by phase") {
-    std::string shipped = std::string(TRACESIM_SOURCE_DIR) + "/kernels/arm64/ftrace_caller.S";
+    std::string shipped = std::string(TRACESIM_SOURCE_DIR) + "/kernels/arm64/paths/ftrace_caller.S";
     auto patched = std::filesystem::temp_directory_path() / "tracesim-cli-patched.S";
     {
         std::ifstream in(shipped);

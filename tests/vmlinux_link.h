@@ -67,12 +67,14 @@ inline std::filesystem::path link_vmlinux(Arch arch, const std::vector<std::stri
     for (const std::string& f : files) {
         const std::string text = f == "glue.S"   ? glue
                                  : f == "head.S" ? options.head
-                                                 : read_text(src / f);
+                                                 : read_text(tracesim::kernel_source(
+                                                       src.parent_path(), arch, f));
         std::ofstream(dir / f) << offsets << text << "\n";
         const std::string object = (dir / (f + ".o")).string();
-        const std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -o {} {} 2>&1", mc,
-                                            arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu",
-                                            src.string(), object, (dir / f).string());
+        const std::string cmd = fmt::format("{} -triple={} -filetype=obj -I {} -I {} -o {} {} 2>&1",
+                                            mc, arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu",
+                                            (src / "macros").string(), (src / "bench").string(),
+                                            object, (dir / f).string());
         REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
         objects += " " + object;
     }

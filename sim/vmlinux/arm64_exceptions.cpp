@@ -4,7 +4,7 @@
 // kernel's; its kernel_ventry, el1h_64_sync (kernel_entry 1), ret_to_kernel (kernel_exit 1) and
 // eret run as shipped, and el1h_64_sync's `bl el1h_64_sync_handler` (C: el1_dbg ->
 // do_debug_exception -> brk_handler -> the break hook) is rewritten to reach the harness's model
-// of it (kernels/arm64/entry_el1.S + kprobes.S). A kretprobe's return trampoline is the kernel's
+// of it (kernels/arm64/paths/entry_el1.S + kprobes.S). A kretprobe's return trampoline is the kernel's
 // too (a row of `trap_paths` below): the hand-built pt_regs of <= 6.8 around its C callee, or
 // 6.9+'s `brk #KRETPROBES_BRK_IMM`, whose exception takes the same entry.
 //

@@ -9,7 +9,7 @@
 using namespace tracesim;
 
 int fuzz::assembler(const uint8_t* data, size_t size) {
-    static const std::string macros = (tracesim_home() / "kernels" / "x86_64").string();
+    static const std::string macros = (tracesim_home() / "kernels" / "x86_64" / "macros").string();
     std::filesystem::path file = fuzz::as_file(data, size, "variant.S");
     std::string_view source(reinterpret_cast<const char*>(data), size);
     (void)assemble(Arch::x86_64, source, file.string(), {macros});

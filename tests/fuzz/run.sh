@@ -30,7 +30,7 @@ seed() { # seed TARGET: the shipped files it parses
         ld.lld-19 -Ttext=0xffffffff81000000 -e _text -o "$dir/vmlinux" "$dir/t.o"
         rm "$dir/t.s" "$dir/t.o"
         head -c 64 /dev/zero > "$dir/Image"; printf 'ARM\x64' | dd of="$dir/Image" bs=1 seek=56 conv=notrunc status=none ;;
-    assembler) cp "$src"/kernels/x86_64/*.S "$dir/" ;;
+    assembler) cp "$src"/kernels/x86_64/*/*.S "$dir/" ;;
     esac
     # Inputs that once crashed (fixed; kept so every run tries them first).
     [ -d "$src/tests/fuzz/regressions/$t" ] && cp "$src/tests/fuzz/regressions/$t"/* "$dir/"

@@ -33,24 +33,13 @@
     .set    FGRAPH_FRAME_SIZE, 32
     .set    FGRAPH_DEPTH_MAX, 32
 
+    .include "ftrace_regs_entry.inc"
+
     .text
     .globl ftrace_caller_v6_1
 ftrace_caller_v6_1:
 phase.save.ftrace_caller_v6_1:
-    sub     sp, sp, #(S_SIZE + 16)
-    stp     x0, x1, [sp, #S_X0]
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    str     x29, [sp, #S_X29]               // allregs=0: only the FP of x10-x29
-    add     x10, sp, #(S_SIZE + 16)
-    stp     x9, x10, [sp, #S_X30]
-    str     x30, [sp, #S_PC]
-    stp     x29, x9, [sp, #S_SIZE]
-    add     x29, sp, #S_SIZE
-    stp     x29, x30, [sp, #S_STACKFRAME]
-    add     x29, sp, #S_STACKFRAME
+    ftrace_regs_entry
     b       ftrace_common_v6_1
 ftrace_common_v6_1:
 phase.dispatch.ftrace_common_v6_1:

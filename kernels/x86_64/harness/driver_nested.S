@@ -4,7 +4,7 @@
 // every return but a run's last one (docs/timing.md §3), and with driver.S the trampoline's
 // ret is that last one. Drop-in for driver.S (same globals, phase caller):
 //   tracesim compare --arch x86_64 --path trig-fexit --kernel-a 6.14 --kernel-b 6.19 \
-//     --replace driver.S --asm-a kernels/x86_64/driver_nested.S --asm-b kernels/x86_64/driver_nested.S
+//     --replace driver.S --asm-a kernels/x86_64/harness/driver_nested.S --asm-b kernels/x86_64/harness/driver_nested.S
 // Harness, not kernel code (like driver.S); no path lists it.
     .text
     .globl driver_entry

@@ -15,25 +15,13 @@
 //
 // Left out: CALL_DEPTH_ACCOUNT (call-depth tracking alternative, NOPs when off),
 // ftrace_ops_list_func / ftrace_ops_assist_func (one ops, called directly), the return thunk.
+    .include "mcount_regs.inc"
+
     .text
     .globl ftrace_caller
 ftrace_caller:
 phase.save.ftrace_caller:
-    // save_mcount_regs
-    subq    $PT_SIZE, %rsp
-    movq    %rax, PT_AX(%rsp)
-    movq    %rcx, PT_CX(%rsp)
-    movq    %rdx, PT_DX(%rsp)
-    movq    %rsi, PT_SI(%rsp)
-    movq    %rdi, PT_DI(%rsp)
-    movq    %r8, PT_R8(%rsp)
-    movq    %r9, PT_R9(%rsp)
-    movq    $0, PT_ORIG_AX(%rsp)
-    movq    %rbp, PT_BP(%rsp)
-    movq    PT_SIZE(%rsp), %rdi             // return address into the traced function
-    movq    %rdi, PT_IP(%rsp)
-    movq    PT_SIZE+8(%rsp), %rsi           // 2nd arg: parent_ip
-    subq    $MCOUNT_INSN_SIZE, %rdi         // 1st arg: ip = the call site
+    save_mcount_regs
     // the traced function's SP at entry: the slot holding its return address
     leaq    PT_SIZE+8(%rsp), %rcx
     movq    %rcx, PT_SP(%rsp)
@@ -46,14 +34,5 @@ phase.restore.ftrace_caller:
     // a handler may change the ip (livepatch): it becomes the return address
     movq    PT_IP(%rsp), %rax
     movq    %rax, PT_SIZE(%rsp)
-    // restore_mcount_regs
-    movq    PT_BP(%rsp), %rbp
-    movq    PT_R9(%rsp), %r9
-    movq    PT_R8(%rsp), %r8
-    movq    PT_DI(%rsp), %rdi
-    movq    PT_SI(%rsp), %rsi
-    movq    PT_DX(%rsp), %rdx
-    movq    PT_CX(%rsp), %rcx
-    movq    PT_AX(%rsp), %rax
-    addq    $PT_SIZE, %rsp
+    restore_mcount_regs
     ret

@@ -15,34 +15,13 @@
 // (allregs=0, fgraph_v6_1.S), returns through the same code, as in the kernel.
 //
 // Left out: the ftrace_graph_call site is the NOP it is when the graph tracer is off.
+    .include "ftrace_regs_entry.inc"
+
     .text
     .globl ftrace_regs_caller
 ftrace_regs_caller:
 phase.save.ftrace_regs_caller:
-    sub     sp, sp, #(S_SIZE + 16)
-    stp     x0, x1, [sp, #S_X0]
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    stp     x10, x11, [sp, #S_X10]
-    stp     x12, x13, [sp, #S_X12]
-    stp     x14, x15, [sp, #S_X14]
-    stp     x16, x17, [sp, #S_X16]
-    stp     x18, x19, [sp, #S_X18]
-    stp     x20, x21, [sp, #S_X20]
-    stp     x22, x23, [sp, #S_X22]
-    stp     x24, x25, [sp, #S_X24]
-    stp     x26, x27, [sp, #S_X26]
-    stp     x28, x29, [sp, #S_X28]
-    add     x10, sp, #(S_SIZE + 16)         // the traced function's SP
-    stp     x9, x10, [sp, #S_X30]           // lr = its return address, and sp
-    str     x30, [sp, #S_PC]                // where to resume in the traced function
-    // frame records: the call site's parent above pt_regs, the traced function in stackframe
-    stp     x29, x9, [sp, #S_SIZE]
-    add     x29, sp, #S_SIZE
-    stp     x29, x30, [sp, #S_STACKFRAME]
-    add     x29, sp, #S_STACKFRAME
+    ftrace_regs_entry allregs=1
     b       ftrace_common
     .globl ftrace_common                    // global as in the kernel (SYM_CODE_START)
 ftrace_common:
