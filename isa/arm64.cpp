@@ -60,7 +60,7 @@ const Isa& arm64_isa() {
         .llvm_features = "+v8.5a,+bti,+pauth,+mte",
         .uc_arch = UC_ARCH_ARM64,
         .uc_mode = UC_MODE_ARM,
-        // The max model implements PAN, UAO, DIT, SSBS, TCO (toolchain.md §7), so PSTATE can
+        // The max model implements PAN, UAO, DIT, SSBS, TCO, so PSTATE can
         // carry every bit a real EL1 kernel has.
         .uc_cpu_model = UC_CPU_ARM64_MAX,
         .gprs = arm64_gprs(),

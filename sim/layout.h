@@ -1,5 +1,5 @@
 // Where things live in the emulated address space. Code, data, per-CPU data and the stack each
-// get pages of their own (writing data onto a code page makes Unicorn retranslate; toolchain.md).
+// get pages of their own (writing data onto a code page makes Unicorn retranslate).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The emulated CPU: a Unicorn engine with the image mapped, every hook installed before the first
 // run, and every Unicorn call checked. A run starts at an entry address and ends when execution
 // reaches the stop address (a code hook stops it: `until` would retranslate on every start,
-// toolchain.md §4). Faults, unexpected traps and a blown instruction budget become one error
+// in Unicorn 2). Faults, unexpected traps and a blown instruction budget become one error
 // naming the PC, the instruction and the phase:
 //
 //   read of unmapped memory at 0x10 by PC 0x400213 (movq 0x10(%rax), %rdi):

@@ -51,7 +51,7 @@ struct StaticKeyHash {
 };
 
 // x86 scheduling models give microcoded and system instructions (WriteSystem, WriteMicrocoded)
-// a 100-cycle, 100-uop placeholder: that is not a price (toolchain.md §5).
+// a 100-cycle, 100-uop placeholder: that is not a price.
 constexpr int placeholder_latency = 100;
 
 // AArch64 opcodes the scheduling models lump into WriteSys / WriteBarrier / WriteHint-like
