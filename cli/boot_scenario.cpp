@@ -87,7 +87,7 @@ Expected<void> boot_scenario_command(const BootOptions& o, const BootImage& kern
 
     Results booted, modeled, all;
     BootScenarioReport report;
-    report.title = fmt::format("{}: booted {} (release {}) next to the models", scenario->title,
+    report.title = fmt::format("{}: booted {} (release {}) next to the models", scenario->report.title,
                                kernel.label, run->release);
     report.phases.kernels.push_back({arch, kernel.label, run->release, run->qemu_version,
                                      run->cmdline, "", run->boot_seconds, run->symbols_cached});
@@ -113,9 +113,10 @@ Expected<void> boot_scenario_command(const BootOptions& o, const BootImage& kern
         }
     }
     report.notes = notes;
-    ReportSpec spec{scenario->title,        scenario->metrics,   without_era(scenario->reference),
-                    scenario->chart_metric, scenario->clock_ghz, ratios_of_one_era(scenario->ratios)};
-    spec.chart_stack = scenario->chart_stack;
+    ReportSpec spec = scenario->report;
+    spec.reference = without_era(spec.reference);
+    spec.ratios = ratios_of_one_era(spec.ratios);
+    spec.description.clear(); // the booted tables are titled by what was booted
     spec.title = fmt::format("Booted {} (release {})", kernel.label, run->release);
     report.booted = build_report(booted, spec);
     spec.title = fmt::format("The models, each at the era nearest {}", run->release);

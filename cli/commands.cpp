@@ -172,11 +172,7 @@ Expected<void> run_command(const RunOptions& options) {
         auto scenario = load_scenario(options.scenario, *catalogue, *cores);
         if (!scenario) return scenario.take_error();
         requests = scenario->requests;
-        render_options.spec =
-            ReportSpec{scenario->title,        scenario->metrics,   scenario->reference,
-                       scenario->chart_metric, scenario->clock_ghz, scenario->ratios};
-        render_options.spec.chart_stack = scenario->chart_stack;
-        render_options.spec.description = scenario->description;
+        render_options.spec = scenario->report;
     } else {
         auto flagged = requests_from_flags(*catalogue, options, false);
         if (!flagged) return flagged.take_error();

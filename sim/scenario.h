@@ -29,18 +29,13 @@ struct Tolerance {
 struct Scenario {
     std::filesystem::path file;
     std::string name; // the file stem: "entry-probes"
-    std::string title;
-    std::string description;
     std::vector<Arch> arches;
     std::vector<std::string> cores;    // empty: the default core of each arch
     std::vector<std::string> handlers; // default {"read-all"}
     int calls = 1;
-    std::vector<std::string> metrics;          // columns, in order
-    std::string reference;                     // path deltas are computed against ("" = none)
-    std::string chart_metric;                  // the SVG's metric (default: the first metric)
-    ChartStack chart_stack = ChartStack::none; // chart = { stack = "phase" }: bars split by phase
-    double clock_ghz = 0;                      // > 0: the hits_per_s_warm metric at this clock
-    std::vector<std::pair<std::string, std::string>> ratios; // numerator, denominator paths
+    // What its report shows: title, description, metrics (columns, in order), reference path,
+    // chart = { metric, stack }, clock_ghz (hits_per_s_warm), ratios. Read from the file as is.
+    ReportSpec report;
     std::map<std::string, Tolerance> tolerances;             // metric -> tolerance (cycles only)
     std::vector<RunRequest> requests;                        // the expanded matrix, in output order
 };

@@ -43,7 +43,7 @@ TEST_CASE("every shipped scenario loads and expands to runs") {
                                catalogue(), cores);
         REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
         CHECK_FALSE(s->requests.empty());
-        CHECK_FALSE(s->title.empty());
+        CHECK_FALSE(s->report.title.empty());
     }
 }
 
@@ -58,7 +58,7 @@ TEST_CASE("the matrix: arch, then path as listed, eras pinned with @") {
     CHECK(s->requests[1].path == "ftrace");
     CHECK(s->requests[2].arch == Arch::x86_64);
     CHECK(s->requests[2].path == "ftrace");
-    CHECK(s->metrics ==
+    CHECK(s->report.metrics ==
           std::vector<std::string>{"instructions", "stores", "bytes_stored"}); // the default
 }
 
@@ -115,7 +115,7 @@ TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metr
     REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
     auto results = run_batch(catalogue(), s->requests, 1);
     REQUIRE(results);
-    ReportSpec spec{s->title, s->metrics, s->reference, s->chart_metric, s->clock_ghz, s->ratios};
+    const ReportSpec& spec = s->report;
     ReportTable table = build_report(*results, spec);
     const Record& ftrace = results->records[0];
     const Record& regs = results->records[1];
