@@ -181,8 +181,8 @@ constexpr double native_time_limit = 120;
 
 // What the child hands back: the native half of a PathCalibration, one field a line.
 std::string native_payload(const PathCalibration& c) {
-    std::string out = fmt::format("ok {} {} {}\n", c.functional_ok ? 1 : 0, c.native_result,
-                                  c.emulated_result);
+    std::string out =
+        fmt::format("ok {} {} {}\n", c.functional_ok ? 1 : 0, c.native_result, c.emulated_result);
     out += fmt::format("seen {} {} {} {} {} {} {} {}\n", c.native_seen[0], c.native_seen[1],
                        c.native_seen[2], c.native_seen[3], c.emulated_seen[0], c.emulated_seen[1],
                        c.emulated_seen[2], c.emulated_seen[3]);
@@ -303,12 +303,12 @@ Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Em
 // which stops anything else that reaches the kernel). LLVM's AT&T mnemonics, by prefix.
 bool runs_natively(std::string_view mnemonic) {
     static const char* const allowed[] = {
-        "mov",   "add",    "sub",     "adc",    "sbb",  "and",   "or",     "xor",   "not",
-        "neg",   "inc",    "dec",     "cmp",    "test", "sh",    "sa",     "ro",    "j",
-        "set",   "cmov",   "imul",    "mul",    "div",  "idiv",  "bt",     "bs",    "lzcnt",
-        "tzcnt", "popcnt", "lock",    "rep",    "stos", "lea",   "push",   "pop",   "call",
-        "ret",   "nop",    "endbr64", "leave",  "lfence", "mfence", "sfence", "pause", "cltq",
-        "cqto",  "cwtl",   "cltd",    "xchg",   "xadd", "rdtsc", "prefetch", "cld"};
+        "mov",   "add",    "sub",     "adc",   "sbb",    "and",    "or",       "xor",   "not",
+        "neg",   "inc",    "dec",     "cmp",   "test",   "sh",     "sa",       "ro",    "j",
+        "set",   "cmov",   "imul",    "mul",   "div",    "idiv",   "bt",       "bs",    "lzcnt",
+        "tzcnt", "popcnt", "lock",    "rep",   "stos",   "lea",    "push",     "pop",   "call",
+        "ret",   "nop",    "endbr64", "leave", "lfence", "mfence", "sfence",   "pause", "cltq",
+        "cqto",  "cwtl",   "cltd",    "xchg",  "xadd",   "rdtsc",  "prefetch", "cld"};
     for (const char* prefix : allowed)
         if (mnemonic.starts_with(prefix)) return true;
     return false;
@@ -387,6 +387,43 @@ std::optional<double> CalibrationReport::mean_absolute_error() const {
     return sum / n;
 }
 
+int CalibrationReport::ratio_paths() const {
+    int n = 0;
+    for (const PathCalibration& p : paths)
+        n += p.ratio_to_ftrace && !p.is_ratio_reference;
+    return n;
+}
+
+std::optional<double> CalibrationReport::mean_absolute_ratio_error() const {
+    double sum = 0;
+    for (const PathCalibration& p : paths)
+        if (p.ratio_to_ftrace && !p.is_ratio_reference)
+            sum += std::fabs(p.ratio_to_ftrace->error_percent);
+    int n = ratio_paths();
+    if (n == 0) return std::nullopt;
+    return sum / n;
+}
+
+namespace {
+
+// Every path's ratio to ftrace (the first ftrace found, when it was measured and modeled).
+void add_ratios(CalibrationReport& report) {
+    auto it = std::find_if(report.paths.begin(), report.paths.end(),
+                           [](const PathCalibration& p) { return p.path == "ftrace"; });
+    if (it == report.paths.end() || !it->per_call_cycles || it->model_warm <= 0) return;
+    const PathCalibration& ref = *it;
+    it->is_ratio_reference = true;
+    for (PathCalibration& p : report.paths) {
+        if (!p.per_call_cycles || *ref.per_call_cycles <= 0) continue;
+        double measured = *p.per_call_cycles / *ref.per_call_cycles;
+        double modeled = double(p.model_warm) / double(ref.model_warm);
+        if (measured <= 0) continue;
+        p.ratio_to_ftrace = CalibrationRatio{measured, modeled, (modeled / measured - 1) * 100};
+    }
+}
+
+} // namespace
+
 const PathCalibration* CalibrationReport::find(std::string_view path,
                                                std::string_view kernel) const {
     for (const PathCalibration& p : paths)
@@ -429,7 +466,7 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
     report.rounds = request.rounds;
     const bool native = native_supported();
     if (native && request.measure) {
-            report.tsc_mhz = measure_tsc_mhz();
+        report.tsc_mhz = measure_tsc_mhz();
         report.tsc_per_cycle = measure_tsc_per_cycle();
         report.tsc_per_cycle_imul = measure_tsc_per_cycle_imul();
     }
@@ -494,8 +531,8 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
             auto payload = run_sandboxed(
                 [&] {
                     PathCalibration child = out;
-                    auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced,
-                                         scan.uses_gs, request, child);
+                    auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan.uses_gs,
+                                         request, child);
                     return ok ? native_payload(child) : "error " + ok.error().message;
                 },
                 native_time_limit);
@@ -519,6 +556,7 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
         }
         report.paths.push_back(std::move(out));
     }
+    add_ratios(report);
     return report;
 }
 

@@ -36,6 +36,13 @@ struct Spread {
     double median = 0, p25 = 0, p75 = 0;
 };
 
+// A path's cost as a multiple of ftrace's, measured and modeled: ratios cancel what a whole
+// machine's offset does to both, so they say whether the model ranks the paths right.
+struct CalibrationRatio {
+    double measured = 0, modeled = 0;
+    double error_percent = 0; // (modeled / measured - 1) * 100
+};
+
 struct PathCalibration {
     std::string path;
     std::string kernel;
@@ -57,6 +64,10 @@ struct PathCalibration {
     // Modeled (run_path on the request's core): per call, traced minus untraced.
     int64_t model_warm = 0, model_cold = 0;
     std::optional<double> error_percent; // (model_warm - measured cycles) / measured cycles
+
+    // x ftrace, when ftrace was measured and modeled and this path was measured.
+    std::optional<CalibrationRatio> ratio_to_ftrace;
+    bool is_ratio_reference = false; // this is the ftrace every ratio is taken against
 };
 
 struct CalibrationReport {
@@ -71,6 +82,10 @@ struct CalibrationReport {
 
     // Mean absolute error in percent over the calibratable, measured paths.
     std::optional<double> mean_absolute_error() const;
+    // Mean absolute ratio error over the paths with a ratio, ftrace itself left out; and how
+    // many paths that is.
+    std::optional<double> mean_absolute_ratio_error() const;
+    int ratio_paths() const;
     const PathCalibration* find(std::string_view path, std::string_view kernel = "") const;
 };
 
