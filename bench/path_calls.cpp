@@ -21,28 +21,17 @@ PathCalls::create(const Catalogue& catalogue, const PathSpec& path, const Handle
     if (!machine) return machine.take_error();
     p->machine_ = std::move(*machine);
     p->machine_->set_trap_handler(&p->traps_);
-    p->state_ = initial_call_state(p->machine_->isa(), p->image_.layout);
-    p->poison_.assign(p->image_.layout.stack_size, stack_poison_byte);
-    auto entry = p->image_.address_of("driver_entry");
-    auto done = p->image_.address_of("driver_done");
-    if (!entry || !done) return make_error("no driver_entry / driver_done");
-    p->entry_ = *entry;
-    p->done_ = *done;
+    auto harness = Harness::of(p->image_, p->machine_->isa(), false);
+    if (!harness) return harness.take_error();
+    p->harness_ = std::move(*harness);
     return p;
 }
 
 Expected<uint64_t> PathCalls::run(int calls, uint64_t budget) {
     Machine& m = *machine_;
-    const Isa& isa = m.isa();
     uint64_t executed = 0;
     for (int call = 0; call < calls; ++call) {
-        if (auto ok = m.write_memory(image_.layout.stack_base, poison_); !ok)
-            return ok.take_error();
-        for (const auto& [reg, value] : state_.registers)
-            m.write(*reg, value);
-        m.write(isa.sp, state_.sp);
-        m.write(isa.flags, state_.flags);
-        if (auto ok = m.run(entry_, done_, budget); !ok) return ok.take_error();
+        if (auto ok = harness_->call(m, budget); !ok) return ok.take_error();
         executed += m.instructions_executed(); // counted per run
     }
     return executed;

@@ -3,12 +3,13 @@
 // measurement attaches (none, the counters, the trace recorder).
 #pragma once
 
-#include "sim/call_state.h"
 #include "sim/catalogue.h"
+#include "sim/harness.h"
 #include "sim/machine.h"
 #include "sim/trap.h"
 
 #include <memory>
+#include <optional>
 
 namespace tracesim::bench {
 
@@ -26,9 +27,7 @@ class PathCalls {
     Image image_;
     std::unique_ptr<Machine> machine_;
     TrapDelivery traps_;
-    CallState state_;
-    std::vector<uint8_t> poison_;
-    uint64_t entry_ = 0, done_ = 0;
+    std::optional<Harness> harness_;
 };
 
 } // namespace tracesim::bench

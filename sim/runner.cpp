@@ -1,22 +1,22 @@
 #include "sim/runner.h"
 
 #include "base/input_file.h"
-
 #include "isa/isa.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
+#include "sim/harness.h"
 #include "sim/machine.h"
 #include "sim/regs_check.h"
-#include "timing/timing_model.h"
 #include "sim/trace_recorder.h"
 #include "sim/trap.h"
+#include "timing/timing_model.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <set>
-#include <mutex>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 namespace tracesim {
@@ -40,7 +40,6 @@ Expected<ObjectFile> assemble_file(Arch arch, const std::filesystem::path& file)
     }
     return object;
 }
-
 
 struct CallOutcome {
     Metrics total;
@@ -77,28 +76,14 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget,
     std::optional<RegsObserver> observer;
     if (regs.path) observer.emplace(m, *regs.path, regs.poke);
     const Isa& isa = m.isa();
-    auto entry = image.address_of("driver_entry");
-    auto done = image.address_of("driver_done");
-    auto seen = image.address_of("handler_seen");
-    if (!entry || !done || !seen)
-        return make_error(
-            "the {} common kernels must define driver_entry, driver_done and handler_seen",
-            image.arch);
-
-    const CallState state = initial_call_state(isa, image.layout);
-    const std::vector<uint8_t> poison(image.layout.stack_size, stack_poison_byte);
-    const std::vector<uint8_t> zeros(sizeof(CallOutcome::handler_seen), 0);
+    auto harness = Harness::of(image, isa);
+    if (!harness) return harness.take_error();
+    const uint64_t seen = *harness->handler_seen();
     CallOutcome out;
     for (int call = 0; call < calls; ++call) {
         if (recorder && call == std::max(0, calls - recorded_calls)) m.add_listener(&*recorder);
         if (observer && call == calls - 1) m.add_listener(&*observer);
-        if (auto ok = m.write_memory(image.layout.stack_base, poison); !ok) return ok.take_error();
-        if (auto ok = m.write_memory(*seen, zeros); !ok) return ok.take_error();
-        for (const auto& [reg, value] : state.registers)
-            m.write(*reg, value);
-        m.write(isa.sp, state.sp);
-        m.write(isa.flags, state.flags);
-        if (auto ok = m.run(*entry, *done, budget); !ok) return ok.take_error();
+        if (auto ok = harness->call(m, budget); !ok) return ok.take_error();
     }
     out.total = counters.total();
     for (Phase p : all_phases)
@@ -112,7 +97,7 @@ Expected<CallOutcome> simulate(const Image& image, int calls, uint64_t budget,
     if (recorder) out.traces = recorder->calls();
     std::span<uint8_t> seen_bytes(reinterpret_cast<uint8_t*>(out.handler_seen),
                                   sizeof out.handler_seen);
-    if (auto ok = m.read_memory(*seen, seen_bytes); !ok) return ok.take_error();
+    if (auto ok = m.read_memory(seen, seen_bytes); !ok) return ok.take_error();
     return out;
 }
 
@@ -228,10 +213,10 @@ Expected<Image> build_image(const Catalogue& catalogue, const PathSpec& path,
     std::vector<ObjectFile> objects;
     for (const std::string& f : files) {
         auto replaced = replaced_sources.find(f);
-        auto object = assemble_file(path.arch, replaced != replaced_sources.end()
-                                                   ? replaced->second
-                                                   : kernel_source(catalogue.kernels_dir,
-                                                                   path.arch, f));
+        auto object =
+            assemble_file(path.arch, replaced != replaced_sources.end()
+                                         ? replaced->second
+                                         : kernel_source(catalogue.kernels_dir, path.arch, f));
         if (!object) return object.take_error();
         if (replaced != replaced_sources.end())
             if (auto ok = variant_defines_what_is_needed(catalogue, path, f, *object); !ok)

@@ -4,6 +4,7 @@
 #include "sim/calibrate/native.h"
 #include "sim/calibrate/sandbox.h"
 #include "sim/call_state.h"
+#include "sim/harness.h"
 #include "sim/machine.h"
 #include "sim/runner.h"
 #include "sim/trace_recorder.h"
@@ -43,25 +44,14 @@ Expected<Emulated> emulate(const Image& image, uint64_t budget = 100'000) {
     TraceRecorder recorder(image);
     m.add_listener(&recorder);
     const Isa& isa = m.isa();
-    auto entry = image.address_of("driver_entry");
-    auto done = image.address_of("driver_done");
-    auto seen = image.address_of("handler_seen");
-    if (!entry || !done || !seen)
-        return make_error("the x86_64 kernels must define driver_entry, driver_done, handler_seen");
-    const CallState state = initial_call_state(isa, image.layout);
-    const std::vector<uint8_t> poison(image.layout.stack_size, stack_poison_byte);
-    if (auto ok = m.write_memory(image.layout.stack_base, poison); !ok) return ok.take_error();
-    const std::vector<uint8_t> zeros(32, 0);
-    if (auto ok = m.write_memory(*seen, zeros); !ok) return ok.take_error();
-    for (const auto& [reg, value] : state.registers)
-        m.write(*reg, value);
-    m.write(isa.sp, state.sp);
-    m.write(isa.flags, state.flags);
-    if (auto ok = m.run(*entry, *done, budget); !ok) return ok.take_error();
+    auto harness = Harness::of(image, isa);
+    if (!harness) return harness.take_error();
+    if (auto ok = harness->call(m, budget); !ok) return ok.take_error();
+    const uint64_t seen = *harness->handler_seen();
     Emulated out;
     out.result = m.read(*isa.reg(isa.ret_regs[0]));
     std::span<uint8_t> bytes(reinterpret_cast<uint8_t*>(out.seen), sizeof out.seen);
-    if (auto ok = m.read_memory(*seen, bytes); !ok) return ok.take_error();
+    if (auto ok = m.read_memory(seen, bytes); !ok) return ok.take_error();
     if (recorder.calls().empty()) return make_error("no call was recorded");
     out.trace = recorder.calls().back();
     return out;
