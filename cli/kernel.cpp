@@ -53,7 +53,7 @@ Expected<void> kernel_command(const KernelOptions& o) {
     auto comparison = compare_with_vmlinux(*catalogue, *kernel, request);
     if (!comparison) return comparison.take_error();
     return emit_output(*format == Format::json
-                           ? render(comparison->results, Format::json)
+                           ? render(comparison->results(), Format::json)
                            : render_vmlinux_comparison(*comparison, *format == Format::markdown),
                        o.output);
 }

@@ -1,13 +1,15 @@
 // Layer 5: scenario files — every shipped one loads and expands; each class of bad input gets
 // one message naming file:line and the valid choices.
 #include "helpers.h"
-#include "sim/batch.h"
 #include "report/render.h"
+#include "sim/batch.h"
+#include "sim/metric_table.h"
 #include "sim/scenario.h"
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 using namespace tracesim;
@@ -137,4 +139,21 @@ TEST_CASE("clock_ghz turns warm cycles into hits/s; ratios divide the chart metr
     std::string text = render(*results, Format::text, RenderOptions{spec});
     CHECK(text.find("Ratios of cycles warm per call") != std::string::npos);
     CHECK(text.find("ftrace-regs / ftrace") != std::string::npos);
+}
+
+TEST_CASE("the metric table has a row for every metric a record's JSON holds") {
+    std::set<std::string> counted;
+    for_each_metric(Metrics{}, [&](std::string_view name, int64_t) {
+        const MetricInfo* m = find_metric(name);
+        REQUIRE_MESSAGE(m, name);
+        CHECK_MESSAGE(m->source == MetricSource::counts, name);
+        counted.emplace(name);
+    });
+    for_each_cycle_metric(CycleMetrics{}, [&](std::string_view name, auto) {
+        const MetricInfo* m = find_metric(name);
+        REQUIRE_MESSAGE(m, name);
+        // instructions are counted; traps are the record's own count
+        if (!counted.count(std::string(name)) && name != "traps")
+            CHECK_MESSAGE(m->source == MetricSource::cycles, name);
+    });
 }

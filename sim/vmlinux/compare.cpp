@@ -47,10 +47,9 @@ Expected<VmlinuxComparison> compare_with_vmlinux(const Catalogue& catalogue, con
         const std::string reason = vmlinux_unsupported_reason(kernel, **spec);
         if (every_path && !reason.empty()) {
             c.unsupported = reason;
-            Record skipped = vmlinux_record({arch, name});
-            skipped.supported = false;
-            skipped.reason = reason;
-            out.results.records.push_back(std::move(skipped));
+            c.real = vmlinux_record({arch, name});
+            c.real.supported = false;
+            c.real.reason = reason;
             out.paths.push_back(std::move(c));
             continue;
         }
@@ -85,11 +84,18 @@ Expected<VmlinuxComparison> compare_with_vmlinux(const Catalogue& catalogue, con
         if (note.other_regs_struct) real.regs_check.clear();
         c.note = note.text;
         c.compared = true;
-        c.model = *model;
-        c.real = real;
-        out.results.records.push_back(std::move(*model));
-        out.results.records.push_back(std::move(real));
+        c.model = std::move(*model);
+        c.real = std::move(real);
         out.paths.push_back(std::move(c));
+    }
+    return out;
+}
+
+Results VmlinuxComparison::results() const {
+    Results out;
+    for (const VmlinuxPathComparison& p : paths) {
+        if (p.compared) out.records.push_back(p.model);
+        if (p.compared || !p.unsupported.empty()) out.records.push_back(p.real);
     }
     return out;
 }

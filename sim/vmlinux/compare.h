@@ -25,7 +25,8 @@ struct VmlinuxPathComparison {
     // Not run: no model at the era (`not_run`), or the image cannot run it (`unsupported`).
     std::string not_run, unsupported;
     bool compared = false; // model and real hold the two runs
-    Record model, real;
+    Record model;
+    Record real;      // also when unsupported: the image's record, with the reason
     std::string note; // what differs between the kernel's ABI and the model's ("" = nothing)
 };
 
@@ -35,7 +36,10 @@ struct VmlinuxComparison {
     bool relocatable = false;
     size_t relocations_applied = 0, relocations_skipped = 0;
     std::vector<VmlinuxPathComparison> paths;
-    Results results; // every record (model, then the image's), for the JSON view
+
+    // Every record, for the JSON view: per path compared, the model's then the image's; per
+    // path the image cannot run, the image's with the reason.
+    Results results() const;
 };
 
 // A named path's failure is an error; with every path, one path's failure is its record's reason.
