@@ -108,6 +108,29 @@ const Isa& arm64_isa() {
                 {"KRETPROBES_BRK_IMM", 0x7, "brk-imm.h (6.9+)"},
             },
         .nop = {0x1f, 0x20, 0x03, 0xd5},
+        // SPSR/PSTATE, Arm ARM (SPSR_EL1).
+        .flag_bits = {{"N", 31, 1},    {"Z", 30, 1},      {"C", 29, 1},    {"V", 28, 1},
+                      {"TCO", 25, 1},  {"DIT", 24, 1},    {"UAO", 23, 1},  {"PAN", 22, 1},
+                      {"SS", 21, 1},   {"IL", 20, 1},     {"ALLINT", 13, 1}, {"SSBS", 12, 1},
+                      {"BTYPE", 10, 2}, {"D", 9, 1},      {"A", 8, 1},     {"I", 7, 1},
+                      {"F", 6, 1},     {"EL", 2, 2},      {"SP", 0, 1}},
+        // EL1h: N and C; A and F masked, D and I not; PAN, DIT, SSBS and TCO set (the max CPU
+        // model implements them).
+        .initial_flags = 0xa3401145,
+        // a condition flag, PAN, DIT and SSBS, which a hand-built PSTATE loses
+        .poke_flag_mask = 1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12,
+        .named_state = {},
+        .pricing =
+            {
+                .nop_call_ret = {0x1f, 0x20, 0x03, 0xd5, 0x02, 0, 0, 0x94, 0xc0, 0x03, 0x5f, 0xd6},
+                .placeholder_latencies = false,
+                .default_priced_opcodes = {"MRS", "MSR", "SYS", "DSB", "DMB", "ISB", "SVC", "HVC",
+                                           "SMC", "ERET", "BRK", "HLT", "DCPS", "WFE", "WFI",
+                                           "CLREX", "TLBI"},
+                .stack_engine = false,
+                .override_wildcards = true,
+                .default_core = "neoverse-n1",
+            },
     };
     return isa;
 }

@@ -1,5 +1,7 @@
 #include "isa.h"
 
+#include "arch_behaviour.h"
+
 #include <cctype>
 #include <fmt/format.h>
 
@@ -8,8 +10,15 @@ namespace tracesim {
 const Isa& x86_64_isa();
 const Isa& arm64_isa();
 
+const ArchBehaviour& x86_64_behaviour();
+const ArchBehaviour& arm64_behaviour();
+
 const Isa& isa_for(Arch arch) {
     return arch == Arch::x86_64 ? x86_64_isa() : arm64_isa();
+}
+
+const ArchBehaviour& behaviour_for(Arch arch) {
+    return arch == Arch::x86_64 ? x86_64_behaviour() : arm64_behaviour();
 }
 
 const StructField* StructLayout::field(std::string_view wanted) const {

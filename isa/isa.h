@@ -39,6 +39,33 @@ struct StructLayout {
     const StructField* field(std::string_view name) const;
 };
 
+// A named field of the flags register (RFLAGS, PSTATE), as the architecture manual names it.
+struct FlagBit {
+    std::string_view name;
+    int low;
+    int width;
+
+    uint64_t of(uint64_t value) const { return (value >> low) & ((1ull << width) - 1); }
+};
+
+// What the timing model must know of an architecture beyond LLVM's scheduling models
+// (timing/mca_timeline.cpp reads these; docs/timing.md says why each exists).
+struct PricingTraits {
+    // A NOP, a call and a return, encoded: lowered once so MCA's first-use warnings stay quiet,
+    // and the NOP stands in for instructions LLVM cannot price.
+    std::vector<uint8_t> nop_call_ret;
+    // LLVM's x86 models mark microcoded instructions with a placeholder latency of 100.
+    bool placeholder_latencies = false;
+    // LLVM opcode name prefixes whose scheduling entries are only the model's default
+    // (arm64 system instructions: MRS, MSR, ERET, ...).
+    std::vector<std::string_view> default_priced_opcodes;
+    // push, pop, call and ret update the stack pointer in the front end (x86 stack engine).
+    bool stack_engine = false;
+    // `*` in a core profile's override pattern is a wildcard; on x86 it is AT&T's indirect mark.
+    bool override_wildcards = false;
+    std::string_view default_core; // the core profile used when none is named
+};
+
 struct AsmConstant {
     std::string_view name;
     uint64_t value;
@@ -64,6 +91,17 @@ struct Isa {
     std::vector<StructLayout> structs;
     std::vector<AsmConstant> constants;
     std::vector<uint8_t> nop; // one NOP encoding, used to pad patched sites
+
+    // Register truth beyond the GPRs: the flags register's bits, the flags a call starts with
+    // (non-default, so a path that loses or fakes them shows it), the bits a handler's poke
+    // flips (harmless to execution, each a different kind of state), and the registers a
+    // struct field holds by its own name (x86 cs, ss).
+    std::vector<FlagBit> flag_bits;
+    uint64_t initial_flags = 0;
+    uint64_t poke_flag_mask = 0;
+    std::vector<Register> named_state;
+
+    PricingTraits pricing;
 
     const Register* reg(std::string_view name) const;
     const StructLayout* layout(std::string_view name) const;

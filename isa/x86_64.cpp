@@ -81,6 +81,33 @@ const Isa& x86_64_isa() {
                 {"X86_EFLAGS_FIXED", 0x2, "bit 1 of RFLAGS always reads 1"},
             },
         .nop = {0x90},
+        // RFLAGS, Intel SDM vol. 1 section 3.4.3.
+        .flag_bits = {{"CF", 0, 1},
+                      {"PF", 2, 1},
+                      {"AF", 4, 1},
+                      {"ZF", 6, 1},
+                      {"SF", 7, 1},
+                      {"TF", 8, 1},
+                      {"IF", 9, 1},
+                      {"DF", 10, 1},
+                      {"OF", 11, 1},
+                      {"IOPL", 12, 2},
+                      {"NT", 14, 1},
+                      {"RF", 16, 1},
+                      {"AC", 18, 1},
+                      {"ID", 21, 1}},
+        .initial_flags = 0xad7, // OF, IF, SF, ZF, AF, PF, CF and the fixed bit
+        .poke_flag_mask = 1ull << 0 | 1ull << 7, // carry and sign
+        .named_state = {{"cs", UC_X86_REG_CS}, {"ss", UC_X86_REG_SS}},
+        .pricing =
+            {
+                .nop_call_ret = {0x90, 0xe8, 0, 0, 0, 0, 0xc3},
+                .placeholder_latencies = true,
+                .default_priced_opcodes = {},
+                .stack_engine = true,
+                .override_wildcards = false,
+                .default_core = "znver3",
+            },
     };
     return isa;
 }

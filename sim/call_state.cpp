@@ -13,10 +13,7 @@ CallState initial_call_state(const Isa& isa, const MemoryLayout& layout) {
         for (auto& [reg, value] : state.registers)
             if (reg->name == isa.arg_regs[a]) value = traced_args[a];
     state.sp = layout.stack_top();
-    // Non-default flags, so a path that loses or fakes them shows it.
-    // x86_64: OF, IF, SF, ZF, AF, PF, CF and the fixed bit. arm64 EL1h: N and C; A and F masked,
-    // D and I not; PAN, DIT, SSBS and TCO set (the max CPU model implements them).
-    state.flags = isa.arch == Arch::x86_64 ? 0xad7 : 0xa3401145;
+    state.flags = isa.initial_flags; // non-default, so a path that loses or fakes them shows it
     return state;
 }
 

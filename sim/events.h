@@ -3,6 +3,8 @@
 // needs them). Adding a metric never touches the emulator loop.
 #pragma once
 
+#include "isa/cpu_port.h" // TrapEvent: the architecture's behaviour decodes it
+
 #include <cstdint>
 
 namespace tracesim {
@@ -18,12 +20,6 @@ struct MemoryEvent {
     bool is_store;
     uint64_t value;   // the value stored (stores only)
     bool by_hardware; // written by the modeled exception entry, not by an instruction
-};
-
-struct TrapEvent {
-    uint64_t pc;        // the trapping instruction
-    uint32_t kind;      // architecture exception number (3 = #BP, 7 = AArch64 BRK)
-    uint32_t immediate; // BRK immediate (arm64); 0 on x86
 };
 
 class ExecListener {

@@ -18,7 +18,7 @@ constexpr uint64_t never_reached = 0xffff'ffff'ffff'fff0;
 
 } // namespace
 
-Machine::Machine(const Image& image) : image_(image), isa_(isa_for(image.arch)) {}
+Machine::Machine(const Image& image) : image_(image), isa_(isa_for(image.arch)), behaviour_(behaviour_for(image.arch)) {}
 
 Machine::~Machine() {
     if (uc_) uc_close(uc_);
@@ -84,57 +84,24 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
 }
 
 Expected<void> Machine::reload_text() {
-    if (isa_.arch == Arch::arm64) {
-        constexpr uint32_t eret = 0xd69f03e0;
-        is_eret_.assign(image_.text.size() / 4, false);
-        for (size_t i = 0; i + 4 <= image_.text.size(); i += 4) {
-            uint32_t word;
-            std::memcpy(&word, image_.text.data() + i, 4);
-            is_eret_[i / 4] = word == eret;
-        }
+    if (const uint32_t stride = behaviour_.exception_return_stride()) {
+        is_exception_return_.assign(image_.text.size() / stride, false);
+        for (size_t i = 0; i + stride <= image_.text.size(); i += stride)
+            is_exception_return_[i / stride] = behaviour_.is_exception_return(
+                std::span(image_.text.data() + i, stride));
     }
     return write_memory(image_.layout.text_base, image_.text);
 }
 
 Expected<void> Machine::prepare_cpu() {
-    const MemoryLayout& l = image_.layout;
     // The per-CPU area's first word points at the current task (x86 pcpu_hot.current_task sits at
     // %gs:0 in 6.x; arm64 keeps `current` in sp_el0), when the kernels define one.
     if (auto task = image_.address_of("current_task")) {
         uint8_t bytes[8];
         std::memcpy(bytes, &*task, 8);
-        if (auto ok = write_memory(l.percpu_base, bytes); !ok) return ok;
+        if (auto ok = write_memory(image_.layout.percpu_base, bytes); !ok) return ok;
     }
-    if (isa_.arch == Arch::arm64) {
-        // Unicorn leaves SCR_EL3.RW and HCR_EL2.RW clear, which declares EL1 AArch32: every eret
-        // would then be an illegal return (PSTATE.IL set). A real arm64 kernel's EL1 is AArch64.
-        if (auto ok = write_sysreg(3, 6, 1, 1, 0, 1ull << 10); !ok) return ok; // SCR_EL3.RW
-        if (auto ok = write_sysreg(3, 4, 1, 1, 0, 1ull << 31); !ok) return ok; // HCR_EL2.RW
-        if (auto ok = write_id(UC_ARM64_REG_SP_EL0,
-                               image_.address_of("current_task").value_or(l.percpu_base));
-            !ok)
-            return ok;
-        if (auto vectors = image_.address_of("vectors"))
-            return write_id(UC_ARM64_REG_VBAR_EL1, *vectors);
-        return {};
-    }
-    // x86_64: a GDT with the kernel's code and data descriptors at __KERNEL_CS / __KERNEL_DS, so
-    // that iretq (which reloads CS and SS) runs natively; it lives at the top of the per-CPU area.
-    const uint64_t gdt_base = l.percpu_base + l.percpu_size - 0x1000;
-    const uint64_t gdt[4] = {0, 0, 0x00af9a000000ffffull /* 64-bit code */,
-                             0x00cf92000000ffffull /* data */};
-    if (auto ok =
-            write_memory(gdt_base, std::span(reinterpret_cast<const uint8_t*>(gdt), sizeof gdt));
-        !ok)
-        return ok;
-    uc_x86_mmr gdtr{0, gdt_base, sizeof gdt - 1, 0};
-    if (auto ok = uc_check(uc_reg_write(uc_, UC_X86_REG_GDTR, &gdtr), "write GDTR"); !ok) return ok;
-    for (auto [id, selector] : {std::pair{UC_X86_REG_CS, 0x10},
-                                {UC_X86_REG_SS, 0x18},
-                                {UC_X86_REG_DS, 0x18},
-                                {UC_X86_REG_ES, 0x18}})
-        if (auto ok = write_id(id, selector); !ok) return ok;
-    return write_id(UC_X86_REG_GS_BASE, l.percpu_base);
+    return behaviour_.prepare_cpu(*this);
 }
 
 uint64_t Machine::read_id(int uc_id) const {
@@ -147,20 +114,26 @@ Expected<void> Machine::write_id(int uc_id, uint64_t value) {
     return uc_check(uc_reg_write(uc_, uc_id, &value), fmt::format("write register {}", uc_id));
 }
 
-Expected<uint64_t> Machine::read_sysreg(int op0, int op1, int crn, int crm, int op2) const {
-    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm),
-                        static_cast<uint32_t>(op0), static_cast<uint32_t>(op1),
-                        static_cast<uint32_t>(op2), 0};
+Expected<void> Machine::write_table_register(int uc_id, uint64_t base, uint32_t limit) {
+    uc_x86_mmr mmr{0, base, limit, 0};
+    return uc_check(uc_reg_write(uc_, uc_id, &mmr), fmt::format("write register {}", uc_id));
+}
+
+static uc_arm64_cp_reg cp_reg(SysRegEncoding r, uint64_t value) {
+    return {static_cast<uint32_t>(r.crn), static_cast<uint32_t>(r.crm), static_cast<uint32_t>(r.op0),
+            static_cast<uint32_t>(r.op1), static_cast<uint32_t>(r.op2), value};
+}
+
+Expected<uint64_t> Machine::read_sysreg(SysRegEncoding encoding) const {
+    uc_arm64_cp_reg reg = cp_reg(encoding, 0);
     if (auto ok = uc_check(uc_reg_read(uc_, UC_ARM64_REG_CP_REG, &reg), "read system register");
         !ok)
         return ok.take_error();
     return reg.val;
 }
 
-Expected<void> Machine::write_sysreg(int op0, int op1, int crn, int crm, int op2, uint64_t value) {
-    uc_arm64_cp_reg reg{static_cast<uint32_t>(crn), static_cast<uint32_t>(crm),
-                        static_cast<uint32_t>(op0), static_cast<uint32_t>(op1),
-                        static_cast<uint32_t>(op2), value};
+Expected<void> Machine::write_sysreg(SysRegEncoding encoding, uint64_t value) {
+    uc_arm64_cp_reg reg = cp_reg(encoding, value);
     return uc_check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &reg), "write system register");
 }
 
@@ -182,6 +155,14 @@ Expected<void> Machine::read_memory(uint64_t address, std::span<uint8_t> out) co
 Expected<void> Machine::write_memory(uint64_t address, std::span<const uint8_t> bytes) {
     return uc_check(uc_mem_write(uc_, address, bytes.data(), bytes.size()),
                     fmt::format("write {} bytes at {:#x}", bytes.size(), address));
+}
+
+Expected<void> Machine::hardware_store(uint64_t address, uint64_t value) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &value, 8);
+    if (auto ok = write_memory(address, bytes); !ok) return ok;
+    emit_memory(MemoryEvent{address, 8, true, value, true});
+    return {};
 }
 
 void Machine::emit_memory(const MemoryEvent& event) {
@@ -212,7 +193,7 @@ void Machine::fail(Error error) {
 void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self) {
     auto& m = *static_cast<Machine*>(self);
     m.last_pc_ = address;
-    if (!m.is_eret_.empty()) m.complete_eret(address);
+    if (!m.is_exception_return_.empty()) m.mend_exception_return(address);
     if (address == m.stop_at_) {
         m.reached_stop_ = true;
         uc_emu_stop(uc);
@@ -228,16 +209,16 @@ void Machine::on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self
         l->on_instruction(event);
 }
 
-void Machine::complete_eret(uint64_t pc) {
-    constexpr uint64_t kept = 1ull << 25 | 1ull << 24 | 1ull << 12; // TCO, DIT, SSBS
-    if (eret_spsr_) {
-        write(isa_.flags, (read(isa_.flags) & ~kept) | (*eret_spsr_ & kept));
-        eret_spsr_.reset();
+void Machine::mend_exception_return(uint64_t pc) {
+    if (state_before_return_) {
+        behaviour_.complete_return(*this, *state_before_return_);
+        state_before_return_.reset();
     }
-    uint64_t offset = pc - image_.layout.text_base;
-    if (pc >= image_.layout.text_base && offset / 4 < is_eret_.size() && offset % 4 == 0 &&
-        is_eret_[offset / 4])
-        if (auto spsr = read_sysreg(3, 0, 4, 0, 0)) eret_spsr_ = *spsr;
+    const uint32_t stride = behaviour_.exception_return_stride();
+    const uint64_t offset = pc - image_.layout.text_base;
+    if (pc >= image_.layout.text_base && offset % stride == 0 &&
+        offset / stride < is_exception_return_.size() && is_exception_return_[offset / stride])
+        state_before_return_ = behaviour_.state_before_return(*this);
 }
 
 void Machine::on_mem(uc_struct*, int type, uint64_t address, int size, int64_t value, void* self) {
@@ -278,19 +259,12 @@ bool Machine::on_invalid(uc_struct*, int type, uint64_t address, int size, int64
     return false;
 }
 
-void Machine::on_interrupt(uc_struct* uc, uint32_t number, void* self) {
+void Machine::on_interrupt(uc_struct*, uint32_t number, void* self) {
     auto& m = *static_cast<Machine*>(self);
-    TrapEvent trap{m.last_pc_, number, 0};
-    if (m.isa_.arch == Arch::arm64 && number == 7) { // EXCP_BKPT: PC still at the BRK
-        uint32_t insn = 0;
-        uc_mem_read(uc, m.last_pc_, &insn, sizeof insn);
-        trap.immediate = (insn >> 5) & 0xffff;
-    }
+    const TrapEvent trap = m.behaviour_.decode_trap(m, number, m.last_pc_);
     if (!m.trap_handler_) {
-        m.fail(make_error(
-            "unexpected trap (exception {}{}) at {}; this path models no exception", number,
-            m.isa_.arch == Arch::arm64 ? fmt::format(", brk #{:#x}", trap.immediate) : "",
-            m.describe_pc(m.last_pc_)));
+        m.fail(make_error("unexpected trap (exception {}{}) at {}; this path models no exception",
+                          number, m.behaviour_.describe_trap(trap), m.describe_pc(m.last_pc_)));
         return;
     }
     for (ExecListener* l : m.listeners_)

@@ -8,8 +8,9 @@
 //   ftrace_caller+0x2b in kernels/x86_64/paths/ftrace_caller.S, phase save
 #pragma once
 
-#include "isa/disassembler.h"
 #include "base/expected.h"
+#include "isa/arch_behaviour.h"
+#include "isa/disassembler.h"
 #include "isa/isa.h"
 #include "sim/events.h"
 #include "sim/image.h"
@@ -31,11 +32,13 @@ class TrapHandler {
     virtual Expected<void> deliver(Machine& machine, const TrapEvent& trap) = 0;
 };
 
-class Machine {
+// The engine's side of isa/'s CpuPort: the architecture's behaviour (CPU setup, exception entry,
+// the eret fix-up) runs through it.
+class Machine final : public CpuPort {
   public:
     // Maps the image's regions and writes its bytes; the image must outlive the machine.
     static Expected<std::unique_ptr<Machine>> create(const Image& image);
-    ~Machine();
+    ~Machine() override;
     Machine(const Machine&) = delete;
     Machine& operator=(const Machine&) = delete;
 
@@ -47,16 +50,22 @@ class Machine {
     // Lets a trap handler report memory the modeled hardware wrote (e.g. the x86 exception frame).
     void emit_memory(const MemoryEvent& event);
 
-    uint64_t read(const Register& reg) const;
-    void write(const Register& reg, uint64_t value);
-    // System registers by Unicorn id (UC_ARM64_REG_ELR_EL1, UC_X86_REG_GS_BASE, ...).
-    uint64_t read_id(int uc_id) const;
-    Expected<void> write_id(int uc_id, uint64_t value);
-    // arm64 system registers Unicorn has no id for (SPSR_EL1): by encoding.
-    Expected<uint64_t> read_sysreg(int op0, int op1, int crn, int crm, int op2) const;
-    Expected<void> write_sysreg(int op0, int op1, int crn, int crm, int op2, uint64_t value);
-    Expected<void> read_memory(uint64_t address, std::span<uint8_t> out) const;
-    Expected<void> write_memory(uint64_t address, std::span<const uint8_t> bytes);
+    uint64_t read(const Register& reg) const override;
+    void write(const Register& reg, uint64_t value) override;
+    uint64_t read_id(int uc_id) const override;
+    Expected<void> write_id(int uc_id, uint64_t value) override;
+    Expected<void> write_table_register(int uc_id, uint64_t base, uint32_t limit) override;
+    Expected<uint64_t> read_sysreg(SysRegEncoding reg) const override;
+    Expected<void> write_sysreg(SysRegEncoding reg, uint64_t value) override;
+    Expected<void> read_memory(uint64_t address, std::span<uint8_t> out) const override;
+    Expected<void> write_memory(uint64_t address, std::span<const uint8_t> bytes) override;
+    Expected<void> hardware_store(uint64_t address, uint64_t value) override;
+    std::optional<uint64_t> address_of(std::string_view symbol) const override {
+        return image_.address_of(symbol);
+    }
+    PerCpuArea percpu_area() const override {
+        return {image_.layout.percpu_base, image_.layout.percpu_size};
+    }
     // Re-writes code after the image changed (Unicorn flushes the translations of those pages).
     Expected<void> reload_text();
 
@@ -65,11 +74,11 @@ class Machine {
     uint64_t instructions_executed() const { return executed_; }
 
     // "PC 0x400213 (movq 0x10(%rax), %rdi): ftrace_caller+0x2b in ..., phase save"
-    std::string describe_pc(uint64_t pc) const;
+    std::string describe_pc(uint64_t pc) const override;
 
   private:
     Machine(const Image& image);
-    // Segments and a GDT (x86_64, so iretq works), per-CPU base (gs / sp_el0), vector base.
+    // `current_task` in the per-CPU area, then the architecture's own setup.
     Expected<void> prepare_cpu();
     static void on_code(uc_struct* uc, uint64_t address, uint32_t size, void* self);
     static void on_mem(uc_struct* uc, int type, uint64_t address, int size, int64_t value,
@@ -78,10 +87,11 @@ class Machine {
                            void* self);
     static void on_interrupt(uc_struct* uc, uint32_t number, void* self);
     void fail(Error error);
-    void complete_eret(uint64_t pc);
+    void mend_exception_return(uint64_t pc);
 
     const Image& image_;
     const Isa& isa_;
+    const ArchBehaviour& behaviour_;
     uc_struct* uc_ = nullptr;
     std::vector<ExecListener*> listeners_;
     TrapHandler* trap_handler_ = nullptr;
@@ -91,10 +101,10 @@ class Machine {
     uint64_t executed_ = 0;
     uint64_t last_pc_ = 0;
     bool reached_stop_ = false;
-    // arm64: Unicorn 2.0.1 (QEMU 5.0) drops PSTATE.DIT, SSBS and TCO on eret, features it does not
-    // implement; we put back what SPSR_EL1 held, as a CPU with them does (docs/method.md).
-    std::vector<bool> is_eret_;         // per 4-byte text word
-    std::optional<uint64_t> eret_spsr_; // SPSR_EL1 of the eret that just ran
+    // The behaviour's exception-return fix-up (arm64 eret): which text words are one, and the
+    // state kept before the one that just ran.
+    std::vector<bool> is_exception_return_; // per text word of the behaviour's stride
+    std::optional<uint64_t> state_before_return_;
     std::optional<Error> failure_;
 };
 

@@ -1,44 +1,10 @@
 #include "sim/regs_check.h"
 
 #include <cstring>
-#include <unicorn/unicorn.h>
 
 namespace tracesim {
 
 namespace {
-
-struct FlagBit {
-    const char* name;
-    int low;
-    int width;
-};
-
-// RFLAGS (Intel SDM vol. 1 §3.4.3) and SPSR/PSTATE (Arm ARM, SPSR_EL1) bit names.
-constexpr FlagBit x86_flag_bits[] = {{"CF", 0, 1},  {"PF", 2, 1},    {"AF", 4, 1},  {"ZF", 6, 1},
-                                     {"SF", 7, 1},  {"TF", 8, 1},    {"IF", 9, 1},  {"DF", 10, 1},
-                                     {"OF", 11, 1}, {"IOPL", 12, 2}, {"NT", 14, 1}, {"RF", 16, 1},
-                                     {"AC", 18, 1}, {"ID", 21, 1}};
-constexpr FlagBit arm64_pstate_bits[] = {
-    {"N", 31, 1},      {"Z", 30, 1},    {"C", 29, 1},     {"V", 28, 1},  {"TCO", 25, 1},
-    {"DIT", 24, 1},    {"UAO", 23, 1},  {"PAN", 22, 1},   {"SS", 21, 1}, {"IL", 20, 1},
-    {"ALLINT", 13, 1}, {"SSBS", 12, 1}, {"BTYPE", 10, 2}, {"D", 9, 1},   {"A", 8, 1},
-    {"I", 7, 1},       {"F", 6, 1},     {"EL", 2, 2},     {"SP", 0, 1}};
-
-std::span<const FlagBit> flag_bits(Arch arch) {
-    if (arch == Arch::x86_64) return x86_flag_bits;
-    return arm64_pstate_bits;
-}
-
-uint64_t field_of(const FlagBit& b, uint64_t value) {
-    return (value >> b.low) & ((1ull << b.width) - 1);
-}
-
-// The bits a handler's poke flips: harmless to execution, and each a different kind of state
-// (x86: carry and sign; arm64: a flag, PAN, DIT and SSBS, which a hand-built PSTATE loses).
-uint64_t poke_flag_mask(Arch arch) {
-    return arch == Arch::x86_64 ? (1ull << 0 | 1ull << 7)
-                                : (1ull << 28 | 1ull << 22 | 1ull << 24 | 1ull << 12);
-}
 
 // pt_regs' name for the field holding `reg` ("rax" -> "ax", "x29" -> "x29"), so the matrix lines
 // up fields of different structs that hold the same register.
@@ -93,10 +59,8 @@ RegsObserver::Truth RegsObserver::capture() const {
         t.values[std::string(r.name)] = machine_.read(r);
     for (const Register* r : {&isa.sp, &isa.pc, &isa.flags})
         t.values[std::string(r->name)] = machine_.read(*r);
-    if (isa.arch == Arch::x86_64) {
-        t.values["cs"] = machine_.read_id(UC_X86_REG_CS);
-        t.values["ss"] = machine_.read_id(UC_X86_REG_SS);
-    }
+    for (const Register& r : isa.named_state)
+        t.values[std::string(r.name)] = machine_.read(r);
     return t;
 }
 
@@ -131,7 +95,7 @@ void RegsObserver::poke(Snapshot& s, const Truth& truth) {
             continue;
         // Flags: what a handler flipping a few bits of the real state would write.
         uint64_t marker = is_flags(f.mirrors)
-                              ? truth.values.at(std::string(f.mirrors)) ^ poke_flag_mask(isa.arch)
+                              ? truth.values.at(std::string(f.mirrors)) ^ isa.poke_flag_mask
                               : 0xfeed'0000'0000'0000ull | ++n;
         uint8_t bytes[8];
         std::memcpy(bytes, &marker, 8);
@@ -150,9 +114,10 @@ void RegsObserver::compare_pokes(Snapshot& s, const Truth& resumed) {
             verdict = now == marker ? "takes effect" : "ignored";
         } else {
             std::vector<std::string> took, lost;
-            for (const FlagBit& b : flag_bits(machine_.isa().arch)) {
-                if (!(poke_flag_mask(machine_.isa().arch) >> b.low & 1)) continue;
-                (field_of(b, now) == field_of(b, marker) ? took : lost).push_back(b.name);
+            const Isa& isa = machine_.isa();
+            for (const FlagBit& b : isa.flag_bits) {
+                if (!(isa.poke_flag_mask >> b.low & 1)) continue;
+                (b.of(now) == b.of(marker) ? took : lost).emplace_back(b.name);
             }
             verdict = lost.empty()   ? "takes effect"
                       : took.empty() ? "ignored"
@@ -230,8 +195,9 @@ void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const 
         const Truth& truth = f.at_entry ? entry_truth_ : struct_truth;
         const uint64_t written_since = f.at_entry ? 0 : since;
         std::string truth_name(f.mirrors);
-        if (truth_name.empty() && (f.name == "cs" || f.name == "ss") && isa.arch == Arch::x86_64)
-            truth_name = f.name;
+        if (truth_name.empty())
+            for (const Register& r : isa.named_state)
+                if (r.name == f.name) truth_name = f.name;
         if (!f.mirrors.empty()) mirrored.insert(std::string(f.mirrors));
         if (auto t = truth.values.find(truth_name); !truth_name.empty() && t != truth.values.end())
             c.expected = t->second & (f.size >= 8 ? ~0ull : (1ull << (8 * f.size)) - 1);
@@ -256,11 +222,11 @@ void RegsObserver::classify(const Snapshot& s, const Truth& struct_truth, const 
             c.status = FieldStatus::derived; // points into the probed site
         } else if (is_flags(f.mirrors)) {
             size_t right = 0;
-            for (const FlagBit& b : flag_bits(isa.arch)) {
-                if (field_of(b, seen) == field_of(b, *c.expected))
+            for (const FlagBit& b : isa.flag_bits) {
+                if (b.of(seen) == b.of(*c.expected))
                     ++right;
                 else
-                    c.lost_bits.push_back(b.name);
+                    c.lost_bits.emplace_back(b.name);
             }
             c.status =
                 right > 0 && !c.lost_bits.empty() ? FieldStatus::partial : FieldStatus::faked;

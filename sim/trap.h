@@ -1,6 +1,7 @@
 // The architectural part of an exception, which Unicorn leaves to its host: Unicorn reports an
-// int3 or brk to a hook; TrapDelivery then does what the CPU would, and the kernel's own entry code
-// (our assembly) runs from the vector. Its exception return (iretq / eret) runs natively.
+// int3 or brk to a hook; TrapDelivery then does what the CPU would (the architecture's
+// ArchBehaviour::enter_exception, isa/<arch>_behaviour.cpp), and the kernel's own entry code (our
+// assembly) runs from the vector. Its exception return (iretq / eret) runs natively.
 //
 //   x86_64 #BP (int3), interrupt gate at CPL0: RSP aligned down to 16; push SS (__KERNEL_DS), the
 //     old RSP, RFLAGS, CS (__KERNEL_CS), RIP (after the int3) — 40 bytes, counted as phase `trap`

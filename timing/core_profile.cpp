@@ -1,6 +1,7 @@
 #include "timing/core_profile.h"
 
 #include "base/toml_file.h"
+#include "isa/isa.h"
 #include "timing/override_table.h"
 
 #include <algorithm>
@@ -212,7 +213,7 @@ Expected<std::vector<CoreProfile>> load_core_profiles(const std::filesystem::pat
 }
 
 std::string_view default_core_name(Arch arch) {
-    return arch == Arch::x86_64 ? "znver3" : "neoverse-n1";
+    return isa_for(arch).pricing.default_core;
 }
 
 Expected<const CoreProfile*> find_core(const std::vector<CoreProfile>& profiles,

@@ -1,6 +1,7 @@
 // The only translation unit of timing/ that includes LLVM MCA.
 #include "timing/mca_timeline.h"
 
+#include "isa/isa.h"
 #include "isa/llvm_target.h"
 #include "timing/override_table.h"
 
@@ -54,12 +55,12 @@ struct StaticKeyHash {
 // a 100-cycle, 100-uop placeholder: that is not a price.
 constexpr int placeholder_latency = 100;
 
-// AArch64 opcodes the scheduling models lump into WriteSys / WriteBarrier / WriteHint-like
-// 1-cycle classes although they access system state: priced only through the override table.
-bool is_arm64_system(llvm::StringRef opcode) {
-    for (llvm::StringRef prefix : {"MRS", "MSR", "SYS", "DSB", "DMB", "ISB", "SVC", "HVC", "SMC",
-                                   "ERET", "BRK", "HLT", "DCPS", "WFE", "WFI", "CLREX", "TLBI"})
-        if (opcode.starts_with(prefix)) return true;
+// Opcodes the scheduling models lump into WriteSys / WriteBarrier / WriteHint-like 1-cycle
+// classes although they access system state (the Isa lists them: arm64 MRS, MSR, ERET, ...):
+// priced only through the override table.
+bool is_default_priced(const PricingTraits& pricing, llvm::StringRef opcode) {
+    for (std::string_view prefix : pricing.default_priced_opcodes)
+        if (opcode.starts_with(llvm::StringRef(prefix.data(), prefix.size()))) return true;
     return false;
 }
 
@@ -157,12 +158,9 @@ Expected<void> McaTimeline::Impl::init() {
         static_cast<unsigned>(profile.call_latency.value));
 
     // Instructions used to price: a NOP (stand-in for unpriced ones), a call and a return.
-    static const uint8_t x86_code[] = {0x90, 0xe8, 0, 0, 0, 0, 0xc3};
-    static const uint8_t arm_code[] = {0x1f, 0x20, 0x03, 0xd5, 0x02, 0,
-                                       0,    0x94, 0xc0, 0x03, 0x5f, 0xd6};
-    bool x86 = profile.arch == Arch::x86_64;
-    const uint8_t* code = x86 ? x86_code : arm_code;
-    size_t code_size = x86 ? sizeof x86_code : sizeof arm_code;
+    const std::vector<uint8_t>& nop_call_ret = isa_for(profile.arch).pricing.nop_call_ret;
+    const uint8_t* code = nop_call_ret.data();
+    size_t code_size = nop_call_ret.size();
     llvm::MCInst call, ret;
     uint64_t n1 = t.decode(code, code_size, 0, nop);
     uint64_t n2 = n1 ? t.decode(code + n1, code_size - n1, n1, call) : 0;
@@ -219,6 +217,7 @@ void McaTimeline::Impl::classify(StaticInstruction& s, const llvm::MCInst& inst)
         s.serializing = profile.overrides[static_cast<size_t>(s.override_index)].serializing;
 
     // Does the scheduling model price it? (The same resolution InstrBuilder performs.)
+    const PricingTraits& pricing = isa_for(profile.arch).pricing;
     const llvm::MCSubtargetInfo& sti = *target->subtarget;
     const llvm::MCSchedModel& model = sti.getSchedModel();
     unsigned sched_class = instruments->getSchedClassID(*target->instr_info, inst, no_instruments);
@@ -231,10 +230,9 @@ void McaTimeline::Impl::classify(StaticInstruction& s, const llvm::MCInst& inst)
         s.unpriced = Unpriced::unsupported;
     else if (!desc.isCall() && latency < 0)
         s.unpriced = Unpriced::unknown_latency;
-    else if (!desc.isCall() && profile.arch == Arch::x86_64 && latency >= placeholder_latency)
+    else if (!desc.isCall() && pricing.placeholder_latencies && latency >= placeholder_latency)
         s.unpriced = Unpriced::placeholder;
-    else if (profile.arch == Arch::arm64 &&
-             is_arm64_system(target->instr_info->getName(inst.getOpcode())))
+    else if (is_default_priced(pricing, target->instr_info->getName(inst.getOpcode())))
         s.unpriced = Unpriced::system_default;
     if (s.unpriced == Unpriced::unsupported) return; // checked below by lowering, too
     auto lowered_ok = builder->createInstruction(inst, no_instruments);
@@ -293,7 +291,7 @@ uint32_t McaTimeline::intern(const TraceInstruction& insn) {
     // run of pops does not wait on RSP. LLVM's models give that write the instruction's full
     // (load) latency and chain the pops (15 pops: ~76 modeled cycles, 11 measured on this
     // machine's Zen 4; docs/calibration.md). Every x86 profile gets RSP latency 0 for them.
-    if (m.profile.arch == Arch::x86_64 && !s.serializing && mca_can_run) {
+    if (isa_for(m.profile.arch).pricing.stack_engine && !s.serializing && mca_can_run) {
         auto base = m.builder->createInstruction(inst, m.no_instruments);
         if (base) {
             const llvm::mca::InstrDesc& from = desc ? *desc : (*base)->getDesc();

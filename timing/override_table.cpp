@@ -1,5 +1,7 @@
 #include "timing/override_table.h"
 
+#include "isa/isa.h"
+
 #include <cctype>
 
 namespace tracesim {
@@ -36,7 +38,7 @@ bool pattern_matches_prefix(std::string_view pattern, std::string_view text, boo
 }
 
 int OverrideTable::match_index(std::string_view normalised) const {
-    const bool wildcard = profile_->arch == Arch::arm64;
+    const bool wildcard = isa_for(profile_->arch).pricing.override_wildcards;
     int best = -1;
     size_t best_length = 0;
     for (size_t i = 0; i < profile_->overrides.size(); ++i) {
