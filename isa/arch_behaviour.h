@@ -45,4 +45,7 @@ class ArchBehaviour {
 
 const ArchBehaviour& behaviour_for(Arch arch);
 
+// What enter_exception says of an exception its architecture does not model.
+Error exception_not_modeled(const CpuPort& cpu, const TrapEvent& trap);
+
 } // namespace tracesim

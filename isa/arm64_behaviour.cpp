@@ -53,9 +53,7 @@ class Arm64Behaviour final : public ArchBehaviour {
     // EC 0x3c | IL | imm; PSTATE gets D, A, I, F set and SS, IL, BTYPE cleared; stay at EL1h;
     // jump to VBAR_EL1 + 0x200. No memory is written.
     Expected<void> enter_exception(CpuPort& cpu, const TrapEvent& trap) const override {
-        if (trap.kind != breakpoint)
-            return make_error("exception {} at {} is not modeled", trap.kind,
-                              cpu.describe_pc(trap.pc));
+        if (trap.kind != breakpoint) return exception_not_modeled(cpu, trap);
         const Isa& isa = isa_for(Arch::arm64);
         auto vectors = cpu.address_of("vectors");
         if (!vectors)

@@ -21,6 +21,10 @@ const ArchBehaviour& behaviour_for(Arch arch) {
     return arch == Arch::x86_64 ? x86_64_behaviour() : arm64_behaviour();
 }
 
+Error exception_not_modeled(const CpuPort& cpu, const TrapEvent& trap) {
+    return make_error("exception {} at {} is not modeled", trap.kind, cpu.describe_pc(trap.pc));
+}
+
 const StructField* StructLayout::field(std::string_view wanted) const {
     for (const StructField& f : fields)
         if (f.name == wanted) return &f;

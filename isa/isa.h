@@ -49,7 +49,7 @@ struct FlagBit {
 };
 
 // What the timing model must know of an architecture beyond LLVM's scheduling models
-// (timing/mca_timeline.cpp reads these; docs/timing.md says why each exists).
+// (timing/ reads these; docs/timing.md and docs/cores.md say why each exists).
 struct PricingTraits {
     // A NOP, a call and a return, encoded: lowered once so MCA's first-use warnings stay quiet,
     // and the NOP stands in for instructions LLVM cannot price.

@@ -96,7 +96,7 @@ const Isa& x86_64_isa() {
                       {"RF", 16, 1},
                       {"AC", 18, 1},
                       {"ID", 21, 1}},
-        .initial_flags = 0xad7, // OF, IF, SF, ZF, AF, PF, CF and the fixed bit
+        .initial_flags = 0xad7,                  // OF, IF, SF, ZF, AF, PF, CF and the fixed bit
         .poke_flag_mask = 1ull << 0 | 1ull << 7, // carry and sign
         .named_state = {{"cs", UC_X86_REG_CS}, {"ss", UC_X86_REG_SS}},
         .pricing =

@@ -25,7 +25,8 @@ class X86_64Behaviour final : public ArchBehaviour {
                 gdt_base, std::span(reinterpret_cast<const uint8_t*>(gdt), sizeof gdt));
             !ok)
             return ok;
-        if (auto ok = cpu.write_table_register(UC_X86_REG_GDTR, gdt_base, sizeof gdt - 1); !ok) return ok;
+        if (auto ok = cpu.write_table_register(UC_X86_REG_GDTR, gdt_base, sizeof gdt - 1); !ok)
+            return ok;
         for (auto [id, selector] : {std::pair{UC_X86_REG_CS, kernel_cs},
                                     {UC_X86_REG_SS, kernel_ds},
                                     {UC_X86_REG_DS, kernel_ds},
@@ -43,9 +44,7 @@ class X86_64Behaviour final : public ArchBehaviour {
     // (after the int3), 40 bytes of hardware stores; clear TF, IF, NT and RF; jump to the IDT's
     // vector 3 handler.
     Expected<void> enter_exception(CpuPort& cpu, const TrapEvent& trap) const override {
-        if (trap.kind != breakpoint)
-            return make_error("exception {} at {} is not modeled", trap.kind,
-                              cpu.describe_pc(trap.pc));
+        if (trap.kind != breakpoint) return exception_not_modeled(cpu, trap);
         const Isa& isa = isa_for(Arch::x86_64);
         auto handler = cpu.address_of("asm_exc_int3");
         if (!handler)

@@ -18,7 +18,8 @@ constexpr uint64_t never_reached = 0xffff'ffff'ffff'fff0;
 
 } // namespace
 
-Machine::Machine(const Image& image) : image_(image), isa_(isa_for(image.arch)), behaviour_(behaviour_for(image.arch)) {}
+Machine::Machine(const Image& image)
+    : image_(image), isa_(isa_for(image.arch)), behaviour_(behaviour_for(image.arch)) {}
 
 Machine::~Machine() {
     if (uc_) uc_close(uc_);
@@ -84,11 +85,12 @@ Expected<std::unique_ptr<Machine>> Machine::create(const Image& image) {
 }
 
 Expected<void> Machine::reload_text() {
-    if (const uint32_t stride = behaviour_.exception_return_stride()) {
-        is_exception_return_.assign(image_.text.size() / stride, false);
-        for (size_t i = 0; i + stride <= image_.text.size(); i += stride)
-            is_exception_return_[i / stride] = behaviour_.is_exception_return(
-                std::span(image_.text.data() + i, stride));
+    return_stride_ = behaviour_.exception_return_stride();
+    if (return_stride_) {
+        is_exception_return_.assign(image_.text.size() / return_stride_, false);
+        for (size_t i = 0; i + return_stride_ <= image_.text.size(); i += return_stride_)
+            is_exception_return_[i / return_stride_] =
+                behaviour_.is_exception_return(std::span(image_.text.data() + i, return_stride_));
     }
     return write_memory(image_.layout.text_base, image_.text);
 }
@@ -120,8 +122,9 @@ Expected<void> Machine::write_table_register(int uc_id, uint64_t base, uint32_t 
 }
 
 static uc_arm64_cp_reg cp_reg(SysRegEncoding r, uint64_t value) {
-    return {static_cast<uint32_t>(r.crn), static_cast<uint32_t>(r.crm), static_cast<uint32_t>(r.op0),
-            static_cast<uint32_t>(r.op1), static_cast<uint32_t>(r.op2), value};
+    return {static_cast<uint32_t>(r.crn), static_cast<uint32_t>(r.crm),
+            static_cast<uint32_t>(r.op0), static_cast<uint32_t>(r.op1),
+            static_cast<uint32_t>(r.op2), value};
 }
 
 Expected<uint64_t> Machine::read_sysreg(SysRegEncoding encoding) const {
@@ -161,13 +164,10 @@ Expected<void> Machine::hardware_store(uint64_t address, uint64_t value) {
     uint8_t bytes[8];
     std::memcpy(bytes, &value, 8);
     if (auto ok = write_memory(address, bytes); !ok) return ok;
-    emit_memory(MemoryEvent{address, 8, true, value, true});
-    return {};
-}
-
-void Machine::emit_memory(const MemoryEvent& event) {
+    const MemoryEvent event{address, 8, true, value, true};
     for (ExecListener* l : listeners_)
         l->on_memory(event);
+    return {};
 }
 
 std::string Machine::describe_pc(uint64_t pc) const {
@@ -214,10 +214,10 @@ void Machine::mend_exception_return(uint64_t pc) {
         behaviour_.complete_return(*this, *state_before_return_);
         state_before_return_.reset();
     }
-    const uint32_t stride = behaviour_.exception_return_stride();
     const uint64_t offset = pc - image_.layout.text_base;
-    if (pc >= image_.layout.text_base && offset % stride == 0 &&
-        offset / stride < is_exception_return_.size() && is_exception_return_[offset / stride])
+    if (pc >= image_.layout.text_base && offset % return_stride_ == 0 &&
+        offset / return_stride_ < is_exception_return_.size() &&
+        is_exception_return_[offset / return_stride_])
         state_before_return_ = behaviour_.state_before_return(*this);
 }
 

@@ -47,9 +47,6 @@ class Machine final : public CpuPort {
 
     void add_listener(ExecListener* listener) { listeners_.push_back(listener); }
     void set_trap_handler(TrapHandler* handler) { trap_handler_ = handler; }
-    // Lets a trap handler report memory the modeled hardware wrote (e.g. the x86 exception frame).
-    void emit_memory(const MemoryEvent& event);
-
     uint64_t read(const Register& reg) const override;
     void write(const Register& reg, uint64_t value) override;
     uint64_t read_id(int uc_id) const override;
@@ -103,7 +100,8 @@ class Machine final : public CpuPort {
     bool reached_stop_ = false;
     // The behaviour's exception-return fix-up (arm64 eret): which text words are one, and the
     // state kept before the one that just ran.
-    std::vector<bool> is_exception_return_; // per text word of the behaviour's stride
+    uint32_t return_stride_ = 0;            // the behaviour's, kept off the per-instruction path
+    std::vector<bool> is_exception_return_; // per text word of that stride
     std::optional<uint64_t> state_before_return_;
     std::optional<Error> failure_;
 };
