@@ -1,16 +1,17 @@
 // The booted-kernel trace source without booting: the plugin's trace format, finding the probed
 // function's calls in a window, cutting an interrupt out, phases from symbols, the console
 // protocol, the plan and the initramfs. Synthetic streams with the kernel's own symbol names.
+#include "report/boot.h"
 #include "sim/boot/boot.h"
 #include "sim/boot/calls.h"
 #include "sim/boot/console.h"
+#include "sim/boot/guest_arch.h"
 #include "sim/boot/initramfs.h"
 #include "sim/boot/phases.h"
 #include "sim/boot/rules.h"
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
-#include "report/boot.h"
 
 #include <cstring>
 #include <doctest/doctest.h>
@@ -223,6 +224,50 @@ TEST_CASE("an endbr64 moves the site to +4") {
     CHECK(trace.trace.instructions[0].phase == Phase::body);
     CHECK(trace.trace.instructions[1].phase == Phase::site);
     CHECK(trace.trace.instructions[2].phase == Phase::body);
+}
+
+TEST_CASE("every arch has a guest entry: QEMU, console, header, and its calls and returns") {
+    for (Arch arch : all_arches) {
+        const GuestArch& guest = guest_arch(arch);
+        CHECK(guest.arch == arch);
+        CHECK(!guest.qemu_program.empty());
+        CHECK(!guest.console.empty());
+        CHECK(!guest.header_magic.empty());
+    }
+    const GuestArch& x86 = guest_arch(Arch::x86_64);
+    CHECK(x86.classify(std::vector<uint8_t>{0xe8, 0, 0, 0, 0}) == Flow::call);
+    CHECK(x86.classify(std::vector<uint8_t>{0x41, 0xff, 0xd3}) == Flow::call); // call *%r11
+    CHECK(x86.classify(std::vector<uint8_t>{0xc3}) == Flow::ret);
+    CHECK(x86.classify(std::vector<uint8_t>{0x48, 0xcf}) == Flow::exception_return);
+    CHECK(x86.classify(std::vector<uint8_t>{0xcf}) == Flow::other); // iret (32-bit), not iretq
+    CHECK(x86.classify(std::vector<uint8_t>{0xff, 0xe0}) == Flow::other); // jmp *%rax
+    // x86's entry SP is just above the return slot.
+    DynamicTrace none;
+    CHECK(x86.stack_range(0x10000, none) == std::pair<uint64_t, uint64_t>{0x10008, 0x8008});
+    const GuestArch& arm = guest_arch(Arch::arm64);
+    auto word = [](uint32_t w) {
+        return std::vector<uint8_t>{uint8_t(w), uint8_t(w >> 8), uint8_t(w >> 16),
+                                    uint8_t(w >> 24)};
+    };
+    CHECK(arm.classify(word(0x94000010)) == Flow::call);             // bl
+    CHECK(arm.classify(word(0xd63f0200)) == Flow::call);             // blr x16
+    CHECK(arm.classify(word(0xd65f03c0)) == Flow::ret);              // ret
+    CHECK(arm.classify(word(0xd69f03e0)) == Flow::exception_return); // eret
+    CHECK(arm.classify(word(0xd61f0200)) == Flow::other);            // br x16
+    // arm64 estimates the entry SP from the highest SP-based access: stp x29, x30, [sp, #-16]!
+    DynamicTrace frame;
+    TraceInstruction stp{};
+    const std::vector<uint8_t> bytes = word(0xa9bf7bfd);
+    std::copy(bytes.begin(), bytes.end(), stp.bytes.begin());
+    stp.access_count = 2;
+    frame.instructions.push_back(stp);
+    frame.accesses.push_back(
+        TraceAccess{.address = 0x20000 - 16, .size = 8, .is_store = true, .by_hardware = false});
+    frame.accesses.push_back(
+        TraceAccess{.address = 0x20000 - 8, .size = 8, .is_store = true, .by_hardware = false});
+    CHECK(arm.stack_range(0, frame).first == 0x20000);
+    CHECK(x86.return_address_in_memory);
+    CHECK(!arm.return_address_in_memory);
 }
 
 TEST_CASE("the console protocol: symbols, refusals, windows, hits") {

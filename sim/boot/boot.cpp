@@ -1,22 +1,23 @@
 #include "sim/boot/boot.h"
 
+#include "base/output.h"
 #include "sim/boot/calls.h"
 #include "sim/boot/console.h"
+#include "sim/boot/guest_arch.h"
 #include "sim/boot/initramfs.h"
 #include "sim/boot/process.h"
 #include "sim/boot/rules.h"
 #include "sim/boot/trace_file.h"
 #include "sim/catalogue.h"
 #include "sim/counters.h"
-#include "base/output.h"
 #include "timing/timing_model.h"
 
 #include <algorithm>
 #include <array>
-#include <map>
-#include <set>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #ifndef TRACESIM_BUILD_DIR_DEFAULT
@@ -39,8 +40,6 @@ fs::path cache_dir() {
     const char* home = std::getenv("HOME");
     return fs::path(home && *home ? home : "/tmp") / ".cache" / "tracesim";
 }
-
-std::string_view debian_arch(Arch arch) { return arch == Arch::x86_64 ? "amd64" : "arm64"; }
 
 std::vector<uint8_t> read_bytes(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -115,10 +114,10 @@ Expected<Arch> image_arch(const fs::path& file) {
     std::vector<uint8_t> head(0x240, 0);
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     if (in.gcount() < 0x240) return usage_error("{} is too short for a kernel image", file.string());
-    if (head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r' && head[0x205] == 'S')
-        return Arch::x86_64; // the x86 boot protocol's header
-    if (head[0x38] == 'A' && head[0x39] == 'R' && head[0x3a] == 'M' && head[0x3b] == 0x64)
-        return Arch::arm64; // the arm64 Image header's magic
+    for (const GuestArch& guest : guest_arches())
+        if (std::equal(guest.header_magic.begin(), guest.header_magic.end(),
+                       head.begin() + static_cast<std::ptrdiff_t>(guest.header_offset)))
+            return guest.arch;
     if (head[0] == 'M' && head[1] == 'Z' && head[4] == 'z' && head[5] == 'i' && head[6] == 'm' &&
         head[7] == 'g')
         return usage_error("{} is an EFI zboot image (compressed): QEMU's -kernel cannot boot "
@@ -136,7 +135,7 @@ Expected<Arch> image_arch(const fs::path& file) {
 }
 
 Expected<fs::path> busybox_for(Arch arch, const fs::path& work) {
-    auto values = fetch_script({"busybox", std::string(debian_arch(arch))}, work);
+    auto values = fetch_script({"busybox", std::string(guest_arch(arch).debian_arch)}, work);
     if (!values) return values.take_error();
     fs::path path = (*values)["busybox"];
     if (path.empty() || !fs::exists(path))
@@ -169,28 +168,6 @@ std::optional<uint64_t> probe_offset_from(const std::vector<std::string>& kprobe
             return address - entry;
     }
     return std::nullopt;
-}
-
-// The stack a call used: x86_64 knows the return slot exactly; arm64 (no registers in a
-// plugin-v1 trace) takes the highest sp-based access of the call as the entry SP's estimate.
-std::pair<uint64_t, uint64_t> stack_range(Arch arch, const BootCall& call,
-                                          const DynamicTrace& trace) {
-    if (arch == Arch::x86_64) {
-        uint64_t sp = call.return_slot ? call.return_slot + 8 : 0;
-        return {sp, sp > 0x8000 ? sp - 0x8000 : 0};
-    }
-    uint64_t top = 0;
-    for (const TraceInstruction& insn : trace.instructions) {
-        uint32_t w = insn.bytes[0] | insn.bytes[1] << 8 | insn.bytes[2] << 16 |
-                     static_cast<uint32_t>(insn.bytes[3]) << 24;
-        bool load_store = ((w >> 25) & 0x5) == 0x4; // op0 x1x0: the load/store class
-        if (!load_store || ((w >> 5) & 31) != 31) continue;
-        for (uint32_t a = 0; a < insn.access_count; ++a) {
-            const TraceAccess& acc = trace.accesses[insn.first_access + a];
-            top = std::max(top, (acc.address + acc.size + 15) & ~uint64_t(15));
-        }
-    }
-    return {top, top > 0x8000 ? top - 0x8000 : 0};
 }
 
 // The options a .config sets (=y or =m); empty when there is no config.
@@ -257,7 +234,8 @@ Expected<BootImage> fetch_debian_kernel(Arch arch, const std::string& version) {
     TempDir temp;
     auto work = make_work_dir({}, temp);
     if (!work) return work.take_error();
-    auto values = fetch_script({"kernel", std::string(debian_arch(arch)), version}, *work);
+    auto values =
+        fetch_script({"kernel", std::string(guest_arch(arch).debian_arch), version}, *work);
     if (!values) return values.take_error();
     BootImage image;
     image.arch = arch;
@@ -321,20 +299,20 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
     }
 
     // The tools: QEMU, our plugin and agent, busybox.
-    const fs::path qemu =
-        find_program(arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64");
+    const GuestArch& guest = guest_arch(arch);
+    const fs::path qemu = find_program(std::string(guest.qemu_program));
     if (qemu.empty())
         return make_error("{} is not installed (Debian package {}; make deps installs it)",
-                          arch == Arch::x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64",
-                          arch == Arch::x86_64 ? "qemu-system-x86" : "qemu-system-arm");
+                          guest.qemu_program, guest.qemu_package);
     const fs::path plugin = build_dir() / "boot" / "plugin" / "libtracesim_plugin.so";
     const fs::path agent = build_dir() / "boot" / "agent" / fmt::format("agent-{}", arch);
     if (!fs::exists(plugin)) return make_error("the QEMU plugin is not built: {}", plugin.string());
     if (!fs::exists(agent))
         return make_error("the {} guest agent is not built: {}{}", arch, agent.string(),
-                          arch == Arch::arm64 && find_program("aarch64-linux-gnu-gcc").empty()
-                              ? " (aarch64-linux-gnu-gcc is missing: Debian package "
-                                "gcc-aarch64-linux-gnu)"
+                          !guest.agent_compiler.empty() &&
+                                  find_program(std::string(guest.agent_compiler)).empty()
+                              ? fmt::format(" ({} is missing: Debian package {})",
+                                            guest.agent_compiler, guest.agent_compiler_package)
                               : "");
     TempDir temp;
     auto work = make_work_dir(request.keep_dir, temp);
@@ -396,11 +374,12 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
 
     // nokaslr: the same addresses every boot (the symbol cache); randomize_kstack_offset=off: the
     // same kernel stack addresses every syscall (else the lines a call touches vary per call).
-    std::string cmdline = fmt::format("console={} nokaslr randomize_kstack_offset=off quiet panic=-1{}",
-                                      arch == Arch::x86_64 ? "ttyS0" : "ttyAMA0",
-                                      request.extra_cmdline.empty() ? "" : " " + request.extra_cmdline);
+    std::string cmdline = fmt::format(
+        "console={} nokaslr randomize_kstack_offset=off quiet panic=-1{}", guest.console,
+        request.extra_cmdline.empty() ? "" : " " + request.extra_cmdline);
     std::vector<std::string> argv = {qemu.string()};
-    if (arch == Arch::arm64) argv.insert(argv.end(), {"-M", "virt", "-cpu", "cortex-a72"});
+    for (std::string_view option : guest.qemu_machine)
+        argv.emplace_back(option);
     argv.insert(argv.end(),
                 {"-accel", "tcg", "-smp", "1", "-m", "512", "-nographic", "-no-reboot",
                  "-kernel", request.kernel.image.string(), "-initrd", initrd.string(), "-append",
@@ -515,7 +494,7 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
             }
             out.calls.push_back(booted_trace(*window, call, symbols, *rules, *entry, out.probe_offset,
                                                    spec->name));
-            auto [sp, low] = stack_range(arch, call, out.calls.back().trace);
+            auto [sp, low] = guest_arch(arch).stack_range(call.return_slot, out.calls.back().trace);
             out.calls.back().initial_sp = sp;
             out.calls.back().stack_low = low;
         }

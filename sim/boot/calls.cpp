@@ -1,6 +1,6 @@
 #include "sim/boot/calls.h"
 
-#include "sim/boot/flow.h"
+#include "sim/boot/guest_arch.h"
 
 #include <optional>
 
@@ -15,7 +15,7 @@ struct Frame {
 
 class ShadowStack {
   public:
-    explicit ShadowStack(Arch arch) : arch_(arch) {}
+    explicit ShadowStack(const GuestArch& guest) : guest_(guest) {}
 
     // Execution arrived at pc (settles an arm64 return, whose target is only known now).
     void arrive(uint64_t pc) {
@@ -29,13 +29,13 @@ class ShadowStack {
     void step(const BootWindow& w, const BootInstruction& insn, Flow flow) {
         if (flow == Flow::call) {
             uint64_t slot = 0;
-            if (arch_ == Arch::x86_64)
+            if (guest_.return_address_in_memory)
                 for (uint32_t a = 0; a < insn.access_count; ++a)
                     if (w.accesses[insn.first_access + a].is_store)
                         slot = w.accesses[insn.first_access + a].address;
             push({slot, insn.pc + insn.size});
         } else if (flow == Flow::ret || flow == Flow::exception_return) {
-            if (arch_ == Arch::x86_64) {
+            if (guest_.return_address_in_memory) {
                 for (uint32_t a = 0; a < insn.access_count; ++a) {
                     const BootAccess& acc = w.accesses[insn.first_access + a];
                     if (!acc.is_store) {
@@ -76,7 +76,7 @@ class ShadowStack {
         if (!frames_.empty()) frames_.pop_back();
     }
 
-    Arch arch_;
+    const GuestArch& guest_;
     std::vector<Frame> frames_;
     bool pending_return_ = false;
 };
@@ -97,7 +97,8 @@ bool is_vector_code(const BootRules& rules, const KernelSymbols& symbols, uint64
 std::vector<BootCall> find_calls(const BootWindow& w, const KernelSymbols& symbols,
                                  const BootRules& rules, uint64_t entry) {
     std::vector<BootCall> calls;
-    ShadowStack stack(rules.arch);
+    const GuestArch& guest = guest_arch(rules.arch);
+    ShadowStack stack(guest);
     std::optional<BootCall> current;
     // Exception nesting: each entry pushes whether it was asynchronous; an exception return
     // pops. While any asynchronous entry is open, instructions belong to the interrupt.
@@ -110,7 +111,7 @@ std::vector<BootCall> find_calls(const BootWindow& w, const KernelSymbols& symbo
     for (uint32_t i = 0; i < w.stream.size(); ++i) {
         const BootInstruction& insn = w.stream[i];
         std::span<const uint8_t> bytes(insn.bytes.data(), insn.size);
-        Flow flow = classify_flow(rules.arch, bytes);
+        Flow flow = guest.classify(bytes);
         const bool in_vector = is_vector_code(rules, symbols, insn.pc);
         VectorEntry vector = VectorEntry::none;
         if (in_vector && !prev_in_vector) vector = vector_entry_at(rules, symbols, insn.pc);

@@ -1,6 +1,6 @@
 #include "sim/boot/phases.h"
 
-#include "sim/boot/flow.h"
+#include "sim/boot/guest_arch.h"
 
 #include <algorithm>
 #include <map>
@@ -49,10 +49,11 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
         if (fresh) it->second = rules.rule_for(symbol->name, path);
         return it->second;
     };
+    const GuestArch& guest = guest_arch(rules.arch);
     Flow prev_flow = Flow::other;
     for (uint32_t index : call.stream) {
         const BootInstruction& insn = w.stream[index];
-        Flow flow = classify_flow(rules.arch, {insn.bytes.data(), insn.size});
+        Flow flow = guest.classify({insn.bytes.data(), insn.size});
         auto hit = symbols.lookup(insn.pc);
         const KernelSymbol* symbol = hit ? hit->symbol : nullptr;
         Phase phase;
