@@ -17,8 +17,11 @@ using Keys = std::vector<std::string_view>;
 struct Reader : TomlReader {
     using TomlReader::TomlReader;
 
-    Expected<void> check_keys(const toml::table& table, const Keys& known, std::string_view what,
-                              const Keys& optional = {}) const {
+    // Unlike TomlReader::check_keys (unknown keys only), a profile's section must also have
+    // every key that is not optional: a core with a cache size missing is an error, not a 0.
+    Expected<void> check_known_and_required(const toml::table& table, const Keys& known,
+                                            std::string_view what,
+                                            const Keys& optional = {}) const {
         if (auto ok = TomlReader::check_keys(table, known, what); !ok) return ok;
         Keys required;
         for (std::string_view key : known)
@@ -32,7 +35,8 @@ struct Reader : TomlReader {
         const toml::node* node = parent.get(key);
         const toml::table* t = node ? node->as_table() : nullptr;
         if (!t) return make_error("{}: '{}' must be a table", at(*node), key);
-        if (auto ok = check_keys(*t, known, fmt::format("[{}]", key)); !ok) return ok.take_error();
+        if (auto ok = check_known_and_required(*t, known, fmt::format("[{}]", key)); !ok)
+            return ok.take_error();
         return t;
     }
 
@@ -107,10 +111,11 @@ Expected<CoreProfile> load_core_profile(const std::filesystem::path& file) {
     const Reader r(file);
     CoreProfile p;
     p.file = file;
-    if (auto ok = r.check_keys(root,
-                               {"name", "arch", "description", "llvm_cpu", "in_order", "pipeline",
-                                "l1d", "l2", "memory", "branch", "exception", "override"},
-                               "the profile", {"override"});
+    if (auto ok = r.check_known_and_required(root,
+                                             {"name", "arch", "description", "llvm_cpu", "in_order",
+                                              "pipeline", "l1d", "l2", "memory", "branch",
+                                              "exception", "override"},
+                                             "the profile", {"override"});
         !ok)
         return ok.take_error();
     TRY_ASSIGN(p.name, r.string(root, "name"));
@@ -160,7 +165,9 @@ Expected<CoreProfile> load_core_profile(const std::filesystem::path& file) {
     for (const toml::node& node : *overrides) {
         const toml::table* o = node.as_table();
         if (!o) return make_error("{}: [[override]] entries must be tables", r.at(node));
-        if (auto ok = r.check_keys(*o, {"match", "cycles", "serializing"}, "[[override]]"); !ok)
+        if (auto ok =
+                r.check_known_and_required(*o, {"match", "cycles", "serializing"}, "[[override]]");
+            !ok)
             return ok.take_error();
         CoreOverride row;
         row.line = static_cast<int>(o->source().begin.line);
