@@ -494,7 +494,7 @@ Expected<BootRun> boot_and_capture(const BootRequest& request) {
             }
             out.calls.push_back(booted_trace(*window, call, symbols, *rules, *entry, out.probe_offset,
                                                    spec->name));
-            auto [sp, low] = guest_arch(arch).stack_range(call.return_slot, out.calls.back().trace);
+            auto [sp, low] = guest.stack_range(call.return_slot, out.calls.back().trace);
             out.calls.back().initial_sp = sp;
             out.calls.back().stack_low = low;
         }
