@@ -10,11 +10,42 @@ namespace tracesim {
 
 namespace {
 
+// `vmlinux = { runs = "fgraph", stands_for = ["fprobe_return"] }` or `{ absent = "why" }`.
+Expected<PathSpec::VmlinuxRun> read_vmlinux_run(const TomlReader& r, const toml::node& node) {
+    const toml::table* t = node.as_table();
+    if (!t)
+        return make_error("{}: 'vmlinux' must be a table ({{ runs = \"...\" }} or "
+                          "{{ absent = \"why\" }})",
+                          r.at(node));
+    if (auto ok = r.check_keys(*t, {"runs", "stands_for", "absent", "simulates_nop"}, "vmlinux");
+        !ok)
+        return ok.take_error();
+    PathSpec::VmlinuxRun run;
+    auto runs = r.string(*t, "runs", "");
+    auto absent = r.string(*t, "absent", "");
+    auto stands_for = r.strings(*t, "stands_for");
+    if (!runs) return runs.take_error();
+    if (!absent) return absent.take_error();
+    if (!stands_for) return stands_for.take_error();
+    if (runs->empty() == absent->empty())
+        return make_error("{}: 'vmlinux' needs one of 'runs' (the importer's mechanism) and "
+                          "'absent' (why no image has the path's code)",
+                          r.at(node));
+    run.runs = std::move(*runs), run.absent = std::move(*absent);
+    run.stands_for = std::move(*stands_for);
+    if (t->contains("simulates_nop")) {
+        auto b = r.boolean(*t, "simulates_nop");
+        if (!b) return b.take_error();
+        run.simulates_nop = *b;
+    }
+    return run;
+}
+
 Expected<void> read_path(const TomlReader& r, const toml::table& t, Catalogue& out) {
     if (auto ok = r.check_keys(t,
                                {"name", "arch", "kernel", "supported", "reason", "summary", "entry",
                                 "exit", "regs_struct", "exit_regs_struct", "models", "sources",
-                                "site", "site_at", "returns"},
+                                "site", "site_at", "returns", "vmlinux"},
                                "[[path]]");
         !ok)
         return ok;
@@ -54,6 +85,11 @@ Expected<void> read_path(const TomlReader& r, const toml::table& t, Catalogue& o
     }
     if (!spec.supported && spec.reason.empty())
         return make_error("{}: an unsupported path must say why ('reason')", r.at(t));
+    if (const toml::node* vmlinux = t.get("vmlinux")) {
+        auto run = read_vmlinux_run(r, *vmlinux);
+        if (!run) return run.take_error();
+        spec.vmlinux = std::move(*run);
+    }
     auto sources = r.strings(t, "sources");
     if (!sources) return sources.take_error();
     spec.sources = *sources;

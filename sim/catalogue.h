@@ -31,6 +31,18 @@ struct PathSpec {
     // What the traced call returns with the path attached, when the path overrides the
     // function's own value (an fmod_ret program); unset: the untraced call's value.
     std::optional<uint64_t> returns;
+    // How `tracesim kernel` runs the path on a built kernel's own code (its `vmlinux` key;
+    // docs/real-kernel.md): with one of its arch importer's mechanisms, or not at all, and why.
+    struct VmlinuxRun {
+        std::string runs; // the mechanism ("" = the importer does not run the path)
+        // Kernel functions the path's C models stand for: not run, but an image without them was
+        // built without the path. "a|b": either name (the kernel renamed it).
+        std::vector<std::string> stands_for;
+        std::string absent; // why no vmlinux holds code of the path ("" = one may)
+        // arm64 BRK kretprobes: the era's kprobe simulates the entry NOP (simulate_nop, 6.13+)
+        // rather than stepping it; an image with or without simulate_nop picks the era.
+        bool simulates_nop = false;
+    } vmlinux;
     std::string defined_at; // "kernels/x86_64/paths.toml:12", for messages
 };
 

@@ -212,8 +212,8 @@ TEST_CASE("a vmlinux linked from our own trampolines runs them with the modeled 
     }
     // A path whose kernel code the image lacks is unsupported, with its reason.
     const PathSpec* optprobe = *test::catalogue().find_path("optprobe", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *optprobe).find("optprobe_template_entry") !=
-          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), *optprobe)
+              .find("optprobe_template_entry") != std::string::npos);
 
     // The command: side by side, and JSON records marked as the vmlinux's.
     auto text =
@@ -238,10 +238,11 @@ TEST_CASE(
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("ftrace_regs_caller") !=
-          std::string::npos);
+    CHECK(
+        vmlinux_unsupported_reason(*kernel, test::catalogue(), *regs).find("ftrace_regs_caller") !=
+        std::string::npos);
     Image image;
-    auto attached = attach_vmlinux(*kernel, *regs, image);
+    auto attached = attach_vmlinux(*kernel, test::catalogue(), *regs, image);
     REQUIRE(!attached);
     CHECK(attached.error().message.find("ftrace_regs_caller") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
@@ -295,7 +296,7 @@ TEST_CASE("an arm64 vmlinux linked from our own trampolines runs them at 0xffff8
             build_image(test::catalogue(), *spec, **test::catalogue().find_handler("empty"), {},
                         vmlinux_layout(missing));
         REQUIRE(image);
-        auto attached = attach_vmlinux(missing, *spec, *image);
+        auto attached = attach_vmlinux(missing, test::catalogue(), *spec, *image);
         REQUIRE(!attached);
         CHECK(attached.error().message.find(
                   "no symbol 'function_trace_op', which path 'ftrace' needs") != std::string::npos);
@@ -347,15 +348,16 @@ TEST_CASE("arm64 fprobe and BPF kprobe_multi (6.14) run on a linked vmlinux's ft
     for (const char* path : paths) {
         CAPTURE(path);
         const PathSpec* spec = *test::catalogue().find_path(path, Arch::arm64, "6.14");
-        const std::string reason = vmlinux_unsupported_reason(no_fprobe, *spec);
+        const std::string reason = vmlinux_unsupported_reason(no_fprobe, test::catalogue(), *spec);
         CHECK(reason.find(fmt::format("has no fprobe_return, which path '{}'", path)) !=
               std::string::npos);
         Image image;
-        auto attached = attach_vmlinux(no_fprobe, *spec, image);
+        auto attached = attach_vmlinux(no_fprobe, test::catalogue(), *spec, image);
         REQUIRE(!attached);
         CHECK(attached.error().message.find("fprobe_return") != std::string::npos);
     }
-    CHECK(vmlinux_unsupported_reason(no_fprobe, spec_of("fgraph", no_fprobe)).empty());
+    CHECK(vmlinux_unsupported_reason(no_fprobe, test::catalogue(), spec_of("fgraph", no_fprobe))
+              .empty());
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
                                    " --path fprobe --path trig-kprobe-multi");
     CHECK(text.exit_code == 0);
@@ -370,13 +372,14 @@ TEST_CASE(
     auto kernel = load_vmlinux(file);
     REQUIRE(kernel);
     const PathSpec* regs = *test::catalogue().find_path("ftrace-regs", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *regs).find("no ftrace_regs_caller") !=
-          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), *regs)
+              .find("no ftrace_regs_caller") != std::string::npos);
     const PathSpec* fgraph = *test::catalogue().find_path("fgraph", Arch::arm64, "");
-    CHECK(vmlinux_unsupported_reason(*kernel, *fgraph).find("return_to_handler") !=
-          std::string::npos);
+    CHECK(
+        vmlinux_unsupported_reason(*kernel, test::catalogue(), *fgraph).find("return_to_handler") !=
+        std::string::npos);
     Image image;
-    auto attached = attach_vmlinux(*kernel, *regs, image);
+    auto attached = attach_vmlinux(*kernel, test::catalogue(), *regs, image);
     REQUIRE(!attached);
     CHECK(attached.error().message.find("ftrace_regs_caller") != std::string::npos);
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string());
@@ -404,7 +407,8 @@ TEST_CASE("an arm64 upstream-6.1 fgraph (ftrace_graph_caller) runs with the 6.1 
     REQUIRE(kernel);
     CHECK(vmlinux_era(*kernel, test::catalogue(), "fgraph") == "6.1");
     const PathSpec* v6_14 = *test::catalogue().find_path("fgraph", Arch::arm64, "6.14");
-    CHECK(vmlinux_unsupported_reason(*kernel, *v6_14).find("--kernel 6.1") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), *v6_14).find("--kernel 6.1") !=
+          std::string::npos);
     Record model = run("fgraph", *kernel, false);
     Record real = run("fgraph", *kernel, true);
     CHECK(model.kernel == "6.1");
@@ -614,7 +618,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its ftrace_caller") {
         CAPTURE(path);
         const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
         const PathSpec* spec = *test::catalogue().find_path(path, kernel->arch, era);
-        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, test::catalogue(), *spec);
+            !reason.empty()) {
             MESSAGE(std::string(path), ": not run: ", reason);
             continue;
         }

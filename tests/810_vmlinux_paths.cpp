@@ -110,11 +110,11 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
         CAPTURE(path);
         const std::string era = vmlinux_era(*kernel, test::catalogue(), path);
         const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, era);
-        std::string reason = vmlinux_unsupported_reason(*kernel, *spec);
+        std::string reason = vmlinux_unsupported_reason(*kernel, test::catalogue(), *spec);
         CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
         CHECK(reason.find("arch_rethook_trampoline") != std::string::npos);
         Image image;
-        auto attached = attach_vmlinux(*kernel, *spec, image);
+        auto attached = attach_vmlinux(*kernel, test::catalogue(), *spec, image);
         REQUIRE(!attached);
         CHECK(attached.error().message.find("arch_rethook_trampoline") != std::string::npos);
     }
@@ -122,9 +122,9 @@ TEST_CASE("a kernel without a path's trampoline or C functions reports it, namin
     Vmlinux no_kprobes = *kernel;
     no_kprobes.symbols.erase("kprobe_ftrace_handler");
     const PathSpec* kprobe = *test::catalogue().find_path("kprobe-ftrace", Arch::x86_64, "");
-    CHECK(vmlinux_unsupported_reason(no_kprobes, *kprobe).find("kprobe_ftrace_handler") !=
-          std::string::npos);
-    CHECK(vmlinux_unsupported_reason(*kernel, *kprobe) == "");
+    CHECK(vmlinux_unsupported_reason(no_kprobes, test::catalogue(), *kprobe)
+              .find("kprobe_ftrace_handler") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), *kprobe) == "");
     std::filesystem::remove_all(file.parent_path());
 }
 
@@ -145,7 +145,8 @@ TEST_CASE("a real vmlinux (TRACESIM_VMLINUX) runs its kprobe and rethook trampol
         CAPTURE(path);
         const PathSpec* spec = *test::catalogue().find_path(
             path, Arch::x86_64, vmlinux_era(*kernel, test::catalogue(), path));
-        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, test::catalogue(), *spec);
+            !reason.empty()) {
             MESSAGE(reason);
             continue;
         }

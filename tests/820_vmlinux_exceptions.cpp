@@ -116,12 +116,12 @@ TEST_CASE("a kernel without exc_int3 reports the int3 kprobes unsupported, namin
     for (const char* path : {"kprobe", "kprobe-body"}) {
         CAPTURE(path);
         const PathSpec* spec = *test::catalogue().find_path(path, Arch::x86_64, "");
-        CHECK(vmlinux_unsupported_reason(*kernel, *spec) == "");
-        std::string reason = vmlinux_unsupported_reason(missing, *spec);
+        CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), *spec) == "");
+        std::string reason = vmlinux_unsupported_reason(missing, test::catalogue(), *spec);
         CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
         CHECK(reason.find("exc_int3") != std::string::npos);
         Image image;
-        auto attached = attach_vmlinux(missing, *spec, image);
+        auto attached = attach_vmlinux(missing, test::catalogue(), *spec, image);
         REQUIRE(!attached);
         CHECK(attached.error().message.find("exc_int3") != std::string::npos);
     }
@@ -155,7 +155,7 @@ TEST_CASE("arm64 BRK kprobes take their exceptions through a linked vmlinux's ve
     Vmlinux missing = *kernel;
     missing.symbols.erase("el1h_64_sync_handler");
     const PathSpec* spec = *test::catalogue().find_path("kprobe", Arch::arm64, "6.1");
-    std::string reason = vmlinux_unsupported_reason(missing, *spec);
+    std::string reason = vmlinux_unsupported_reason(missing, test::catalogue(), *spec);
     CHECK(reason.find("path 'kprobe' needs el1h_64_sync_handler") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
@@ -173,7 +173,8 @@ TEST_CASE(
         CAPTURE(path);
         const PathSpec* spec = *test::catalogue().find_path(
             path, kernel->arch, vmlinux_era(*kernel, test::catalogue(), path));
-        if (std::string reason = vmlinux_unsupported_reason(*kernel, *spec); !reason.empty()) {
+        if (std::string reason = vmlinux_unsupported_reason(*kernel, test::catalogue(), *spec);
+            !reason.empty()) {
             MESSAGE(reason);
             continue;
         }

@@ -6,6 +6,7 @@
 // our own kernels/<arch>/*.S with llvm-mc-19 and ld.lld-19 (dependencies: a missing tool fails
 // the test); counts must equal the modeled run of the same path, per phase.
 #include "command.h"
+#include "sim/vmlinux/attach.h"
 #include "vmlinux_link.h"
 
 #include <doctest/doctest.h>
@@ -126,17 +127,19 @@ TEST_CASE("arm64 kretprobe (6.1) runs a linked vmlinux's hand-built __kretprobe_
     CHECK(fault_of("kretprobe", broken_at(kernel, "__kretprobe_trampoline"))
               .find("__kretprobe_trampoline") != std::string::npos);
     // The BPF bench's kretprobe has only the 6.9+ BRK model: unsupported here, naming both forms.
-    std::string reason = vmlinux_unsupported_reason(kernel, spec_of("trig-kretprobe", kernel));
+    std::string reason =
+        vmlinux_unsupported_reason(kernel, test::catalogue(), spec_of("trig-kretprobe", kernel));
     CHECK(reason.find("path 'trig-kretprobe' (era 6.14) runs __kretprobe_trampoline as a `brk") !=
           std::string::npos);
     CHECK(reason.find("trampoline_probe_handler (<= 6.8)") != std::string::npos);
     // The 6.14 model on this image: its form does not fit, --kernel 6.1 does.
     const PathSpec& v6_14 = **test::catalogue().find_path("kretprobe", Arch::arm64, "6.14");
-    CHECK(vmlinux_unsupported_reason(kernel, v6_14).find("use --kernel 6.1") != std::string::npos);
+    CHECK(vmlinux_unsupported_reason(kernel, test::catalogue(), v6_14).find("use --kernel 6.1") !=
+          std::string::npos);
     // Without the C callee the trampoline calls, the path is unsupported, naming it.
     Vmlinux missing = kernel;
     missing.symbols.erase("trampoline_probe_handler");
-    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
+    CHECK(vmlinux_unsupported_reason(missing, test::catalogue(), spec_of("kretprobe", kernel))
               .find("trampoline_probe_handler") != std::string::npos);
     std::filesystem::remove_all(file.parent_path());
 }
@@ -157,7 +160,7 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
     // No BRK-era kretprobe handler: built without the path.
     Vmlinux missing = kernel;
     missing.symbols.erase("kretprobe_breakpoint_handler");
-    CHECK(vmlinux_unsupported_reason(missing, spec_of("kretprobe", kernel))
+    CHECK(vmlinux_unsupported_reason(missing, test::catalogue(), spec_of("kretprobe", kernel))
               .find("kretprobe_breakpoint_handler (or kretprobe_brk_handler)") !=
           std::string::npos);
     // 6.9-6.12: the same BRK trampoline, but no simulate_nop: the entry NOP is stepped out of
@@ -168,7 +171,7 @@ TEST_CASE("arm64 kretprobe (6.9+ BRK) and trig-kretprobe run a linked vmlinux's 
     check_paths(stepping, {"kretprobe"});
     CHECK(run("kretprobe", stepping, true).traps == 3);
     const PathSpec& v6_9 = **test::catalogue().find_path("kretprobe", Arch::arm64, "6.9");
-    CHECK(vmlinux_unsupported_reason(stepping, v6_9).empty());
+    CHECK(vmlinux_unsupported_reason(stepping, test::catalogue(), v6_9).empty());
     auto text = test::run_tracesim("kernel --arch arm64 --vmlinux " + file.string() +
                                    " --path trig-kretprobe");
     CHECK(text.exit_code == 0);
@@ -192,7 +195,8 @@ TEST_CASE("x86_64 optprobe runs a detour buffer copied from a linked vmlinux's o
               .find("optprobe_template_entry") != std::string::npos);
     Vmlinux missing = kernel;
     missing.symbols.erase("optprobe_template_end");
-    std::string reason = vmlinux_unsupported_reason(missing, spec_of("optprobe", kernel));
+    std::string reason =
+        vmlinux_unsupported_reason(missing, test::catalogue(), spec_of("optprobe", kernel));
     CHECK(reason.find("path 'optprobe' needs optprobe_template_end") != std::string::npos);
 
     // The kprobe-multi paths are fprobe's trampolines (ftrace_caller, return_to_handler) with the
@@ -216,35 +220,46 @@ TEST_CASE("paths a vmlinux has no code for are unsupported with the precise reas
         for (const char* path :
              {"bpf-fentry", "bpf-fexit", "trig-fentry", "trig-fexit", "trig-fmodret"}) {
             CAPTURE(path);
-            std::string reason = vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel));
+            std::string reason =
+                vmlinux_unsupported_reason(*kernel, test::catalogue(), spec_of(path, *kernel));
             CHECK(reason.find(fmt::format("path '{}'", path)) != std::string::npos);
             CHECK(reason.find("arch_prepare_bpf_trampoline") != std::string::npos);
             CHECK(reason.find(jit) != std::string::npos);
         }
         for (const char* path : {"trig-tp", "trig-rawtp"}) {
             CAPTURE(path);
-            CHECK(vmlinux_unsupported_reason(*kernel, spec_of(path, *kernel))
+            CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(), spec_of(path, *kernel))
                       .find("compiled C only") != std::string::npos);
         }
-        CHECK(vmlinux_unsupported_reason(*kernel, spec_of("fprobe-native", *kernel))
+        CHECK(vmlinux_unsupported_reason(*kernel, test::catalogue(),
+                                         spec_of("fprobe-native", *kernel))
                   .find("proposal") != std::string::npos);
     }
-    // Paths the importer has no row for: the reason lists what it runs, from its tables.
+    // Paths with no `vmlinux` mechanism: the reason lists what the importer runs, from the
+    // catalogue, in its order.
     PathSpec unknown_arm = spec_of("ftrace", arm);
     unknown_arm.name = "no-such-path";
-    CHECK(vmlinux_unsupported_reason(arm, unknown_arm)
-              .find("it runs ftrace, ftrace-regs, fgraph, fprobe, fprobe-bpf, trig-kprobe-multi, "
-                    "trig-kretprobe-multi, kprobe, kprobe-body, kretprobe, trig-kprobe and "
-                    "trig-kretprobe") != std::string::npos);
+    unknown_arm.vmlinux = {};
+    CHECK(vmlinux_unsupported_reason(arm, test::catalogue(), unknown_arm)
+              .find("does not do yet on arm64; it runs ftrace, ftrace-regs, fgraph, fprobe, "
+                    "fprobe-bpf, kprobe, kprobe-body, kretprobe, trig-kprobe, trig-kprobe-multi, "
+                    "trig-kretprobe-multi and trig-kretprobe") != std::string::npos);
     PathSpec unknown = spec_of("ftrace", x86);
     unknown.name = "no-such-path";
-    CHECK(vmlinux_unsupported_reason(x86, unknown)
-              .find("it runs ftrace, ftrace-regs, fgraph, fprobe,") != std::string::npos);
-    CHECK(vmlinux_unsupported_reason(x86, unknown).find("kprobe-body and optprobe") !=
+    unknown.vmlinux = {};
+    const std::string x86_reason = vmlinux_unsupported_reason(x86, test::catalogue(), unknown);
+    CHECK(x86_reason.find("on x86_64; it runs ftrace, ftrace-regs, fgraph, fprobe,") !=
+          std::string::npos);
+    CHECK(x86_reason.find("kprobe-ftrace, kretprobe, optprobe, kprobe, kprobe-body,") !=
+          std::string::npos);
+    // A mechanism the arch's importer does not know names the catalogue entry.
+    unknown.vmlinux.runs = "no-such-mechanism";
+    CHECK(vmlinux_unsupported_reason(x86, test::catalogue(), unknown)
+              .find("runs 'no-such-mechanism', a mechanism the x86_64 importer does not know") !=
           std::string::npos);
     // Paths the catalogue does not model on an arch give its reason.
-    CHECK(vmlinux_unsupported_reason(arm, spec_of("optprobe", arm)).find("HAVE_OPTPROBES") !=
-          std::string::npos);
+    CHECK(vmlinux_unsupported_reason(arm, test::catalogue(), spec_of("optprobe", arm))
+              .find("HAVE_OPTPROBES") != std::string::npos);
     std::filesystem::remove_all(x86.file.parent_path());
     std::filesystem::remove_all(arm.file.parent_path());
 }
@@ -259,7 +274,8 @@ TEST_CASE(
     Vmlinux kernel = load(file);
     for (const char* path : {"kretprobe", "trig-kprobe", "trig-kretprobe", "optprobe"}) {
         CAPTURE(path);
-        if (std::string reason = vmlinux_unsupported_reason(kernel, spec_of(path, kernel));
+        if (std::string reason =
+                vmlinux_unsupported_reason(kernel, test::catalogue(), spec_of(path, kernel));
             !reason.empty()) {
             MESSAGE(reason);
             continue;
@@ -268,4 +284,28 @@ TEST_CASE(
         CHECK(real.checks.ok());
         MESSAGE(std::string(path), ": ", real.per_call.instructions, " instructions per call");
     }
+}
+
+TEST_CASE("every arch has a vmlinux importer, and every catalogue path's mechanism is its arch's") {
+    using namespace vmlinux_detail;
+    for (Arch arch : all_arches) {
+        CAPTURE(arch);
+        CHECK(importer_for(arch).arch == arch);
+        CHECK(importer_for(arch).elf_machine != 0);
+    }
+    CHECK(importers().size() == std::size(all_arches));
+    int runs = 0, absent = 0;
+    for (const PathSpec& path : test::catalogue().paths) {
+        CAPTURE(path.defined_at);
+        if (!path.vmlinux.runs.empty()) {
+            ++runs;
+            CHECK(importer_for(path.arch).knows(path.vmlinux.runs));
+        }
+        if (!path.vmlinux.absent.empty()) ++absent;
+        CHECK((path.vmlinux.runs.empty() || path.vmlinux.absent.empty()));
+    }
+    CHECK(runs > 0);
+    CHECK(absent > 0);
+    CHECK_FALSE(importer_for(Arch::x86_64).knows("brk"));
+    CHECK_FALSE(importer_for(Arch::arm64).knows("int3"));
 }

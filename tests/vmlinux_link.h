@@ -109,7 +109,7 @@ inline Expected<Record> try_run(const std::string& path, const Vmlinux& kernel, 
     request.layout = vmlinux_layout(kernel);
     if (attach)
         request.prepare_image = [&kernel, spec](Image& image) {
-            return attach_vmlinux(kernel, *spec, image);
+            return attach_vmlinux(kernel, catalogue(), *spec, image);
         };
     return run_path(catalogue(), request);
 }

@@ -13,6 +13,7 @@
 #include "isa/isa.h"
 #include "sim/vmlinux/arm64_insn.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tracesim::vmlinux_detail {
@@ -155,8 +156,23 @@ std::string site_target(const PathSpec& path) {
     return rest.substr(0, rest.find_first_of(" \t\n/"));
 }
 
+// The importer's ftrace mechanisms (a path's vmlinux.runs; the BRK ones are
+// arm64_exceptions.cpp's): the kernel's ftrace_caller or ftrace_regs_caller around the handler, and
+// fgraph's: ftrace_caller and return_to_handler around our C models of ftrace_graph_func and
+// ftrace_return_to_handler, whichever fgraph ABI a modeled era has, or (fgraph_ftrace_regs: fprobe
+// on fgraph, 6.14) only the ftrace_regs return of 6.13+. The paths on fgraph differ only by the
+// fgraph user the harness links (fgraph_tracer.S, or fprobe.S's fprobe_entry / fprobe_return with
+// the link's handlers).
+constexpr std::string_view regs_entry = "ftrace_regs_caller", graph = "fgraph",
+                           graph_fregs = "fgraph_ftrace_regs";
+constexpr std::string_view ftrace_mechanisms[] = {"ftrace_caller", regs_entry, graph, graph_fregs};
+
+bool on_graph(const PathSpec& path) {
+    return path.vmlinux.runs == graph || path.vmlinux.runs == graph_fregs;
+}
+
 const char* entry_symbol(const PathSpec& path) {
-    return path.name == "ftrace-regs" ? "ftrace_regs_caller" : "ftrace_caller";
+    return path.vmlinux.runs == regs_entry ? "ftrace_regs_caller" : "ftrace_caller";
 }
 
 // Where the trampoline calls the ops func: the `ftrace_call` label, else (an image built from
@@ -193,42 +209,13 @@ std::optional<uint64_t> graph_call(const Vmlinux& kernel) {
     return std::nullopt;
 }
 
-// The paths on fgraph's mechanism: the kernel's ftrace_caller and return_to_handler around our C
-// models of ftrace_graph_func and ftrace_return_to_handler. They differ only by the fgraph user
-// the harness links (fgraph_tracer.S, or fprobe.S's fprobe_entry / fprobe_return with the link's
-// handlers). `built_with`: a kernel function the user's model stands for, not run; an image
-// without it was built without the path (no CONFIG_FPROBE, or fprobe before 6.14's on fgraph).
-// `only_era`: the one era whose fgraph ABI the path has a model on ("" = each era fgraph knows).
-struct GraphRow {
-    std::string_view path, built_with = "", only_era = "";
-};
-constexpr GraphRow graph_rows[] = {
-    {"fgraph"},
-    // fprobe on fgraph (6.14), and BPF kprobe_multi on it (the session and the bench's links)
-    {"fprobe", "fprobe_return", "6.14"},
-    {"fprobe-bpf", "fprobe_return", "6.14"},
-    {"trig-kprobe-multi", "fprobe_return", "6.14"},
-    {"trig-kretprobe-multi", "fprobe_return", "6.14"},
-};
-
-const GraphRow* graph_row(std::string_view path) {
-    for (const GraphRow& row : graph_rows)
-        if (row.path == path) return &row;
-    return nullptr;
-}
-
-} // namespace
-
-std::vector<std::string_view> arm64_ftrace_paths() {
-    std::vector<std::string_view> names = {"ftrace", "ftrace-regs"};
-    for (const GraphRow& row : graph_rows)
-        names.push_back(row.path);
-    return names;
-}
-
-std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
-    const GraphRow* row = graph_row(path);
-    if (!row) return arm64_trap_era(kernel, path);
+// The era of `path` the image's fgraph ABI picks (6.1's fp-by-value stubs or 6.14's ftrace_regs),
+// when the catalogue models the path at that era; the BRK paths' by their trampoline's form.
+std::string arm64_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
+    const PathSpec* spec = nullptr;
+    for (const PathSpec& p : catalogue.paths)
+        if (p.name == path && p.arch == Arch::arm64) spec = &p;
+    if (!spec || !on_graph(*spec)) return arm64_trap_era(kernel, catalogue, path);
     std::string era;
     switch (graph_abi(kernel)) {
     case Graph::regs_graph_func:
@@ -241,18 +228,18 @@ std::string arm64_era(const Vmlinux& kernel, std::string_view path) {
     default:
         break;
     }
-    return row->only_era.empty() || era == row->only_era ? era : "";
+    return catalogue.find_path(path, Arch::arm64, era) && !era.empty() ? era : "";
 }
 
 VmlinuxNote arm64_note(const Vmlinux& kernel, const PathSpec& path) {
-    if (path.name == "ftrace" && entry_abi(kernel) == Entry::regs &&
+    if (path.vmlinux.runs == "ftrace_caller" && entry_abi(kernel) == Entry::regs &&
         path.regs_struct == "ftrace_regs")
         return {"this kernel's ftrace_caller (DYNAMIC_FTRACE_WITH_REGS, allregs=0) hands the "
                 "handler a pt_regs (x0-x9, fp, lr, sp, pc written), the modeled one a ftrace_regs; "
                 "x0-x2 sit at the same offsets, so the handler's reads agree; the register-struct "
                 "checks (ftrace_regs offsets) are left out",
                 true};
-    if (path.name == "fgraph" && graph_abi(kernel) == Graph::regs_graph_func)
+    if (path.vmlinux.runs == graph && graph_abi(kernel) == Graph::regs_graph_func)
         // the same pt_regs as the 6.1 model's: its register checks stand
         return {"this kernel's fgraph entry is ftrace_graph_func (C, on the pt_regs), where "
                 "upstream 6.1 and the model patch ftrace_graph_call to ftrace_graph_caller + "
@@ -276,21 +263,20 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
         return fmt::format("{} has no ftrace_call label and no call to ftrace_stub in {}: path "
                            "'{}' cannot find the site it patches to call its handler",
                            file, entry_symbol(path), path.name);
-    const GraphRow* row = graph_row(path.name);
-    if (!row) return "";
-    if (!row->built_with.empty() && !kernel.has(row->built_with))
+    if (!on_graph(path)) return "";
+    if (std::string lacks = missing_stand_in(kernel, path); !lacks.empty())
         return fmt::format("{} has no {}, which path '{}' stands for: built without "
                            "CONFIG_FPROBE, or before 6.14 (fprobe on fgraph), the only era with "
                            "a model of the path on arm64's fgraph",
-                           file, row->built_with, path.name);
+                           file, lacks, path.name);
     for (const char* name : {"return_to_handler", "ftrace_return_to_handler"})
         if (!kernel.has(name))
             return fmt::format("{} has no {}, which path '{}' needs", file, name, path.name);
     const Graph graph = graph_abi(kernel);
-    if (!row->only_era.empty() && graph != Graph::args_fregs)
-        return fmt::format("{} has {}, but its return_to_handler does not pass a ftrace_regs "
-                           "(6.13+), which path '{}' (fprobe on fgraph, 6.14) needs",
-                           file, row->built_with, path.name);
+    if (path.vmlinux.runs == graph_fregs && graph != Graph::args_fregs)
+        return fmt::format("{}'s return_to_handler does not pass a ftrace_regs (6.13+), which path "
+                           "'{}' (on fgraph's ftrace_regs return, 6.14) needs",
+                           file, path.name);
     switch (graph) {
     case Graph::regs_graph_func:
         if (path.kernel != "6.1")
@@ -365,10 +351,8 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
 
     // The ops func: the harness's `ftrace_ops_func` (the handler, or the path's C model of it), or,
     // for fgraph on a WITH_REGS kernel with ftrace_graph_func, the kernel's own compiled one.
-    const GraphRow* row = graph_row(path.name);
-    const Graph graph = row ? graph_abi(kernel) : Graph::unknown;
-    if (row && !row->built_with.empty())
-        if (auto built = need(kernel, path, row->built_with); !built) return built.take_error();
+    const bool graph_path = on_graph(path);
+    const Graph graph = graph_path ? graph_abi(kernel) : Graph::unknown;
     std::string ops_func = "ftrace_ops_func";
     if (graph == Graph::regs_graph_func) {
         auto func = need(kernel, path, "ftrace_graph_func");
@@ -416,7 +400,7 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
         return ok;
     }
 
-    if (row) {
+    if (graph_path) {
         // The kernel's return_to_handler is where the hooked function returns: the harness's
         // references to its model (the address the modeled graph func writes) now reach it, and
         // its call to ftrace_return_to_handler (C) reaches the model's.
@@ -481,5 +465,35 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
     if (abi == Entry::call_ops && !kernel.has("function_trace_op")) return {};
     return set_function_trace_op(kernel, path, image);
 }
+
+bool knows(std::string_view mechanism) {
+    return arm64_trap_mechanism(mechanism) ||
+           std::find(std::begin(ftrace_mechanisms), std::end(ftrace_mechanisms), mechanism) !=
+               std::end(ftrace_mechanisms);
+}
+
+} // namespace
+
+const ArchImporter arm64_importer{
+    .arch = Arch::arm64,
+    .elf_machine = 183,      // EM_AARCH64
+    .run_limit = 1ull << 44, // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
+    // where a booted kernel keeps its modules: BL reaches +-128 MiB, ADRP +-4 GiB
+    .harness_gap = 0x1000000,
+    .knows = knows,
+    .unsupported_reason =
+        [](const Vmlinux& kernel, const Catalogue& catalogue, const PathSpec& path) {
+            return arm64_trap_mechanism(path.vmlinux.runs)
+                       ? arm64_trap_unsupported_reason(kernel, catalogue, path)
+                       : arm64_unsupported_reason(kernel, path);
+        },
+    .era = arm64_era,
+    .note = arm64_note,
+    .attach =
+        [](const Vmlinux& kernel, const PathSpec& path, Image& image) {
+            return arm64_trap_mechanism(path.vmlinux.runs) ? attach_arm64_trap(kernel, path, image)
+                                                           : attach_arm64(kernel, path, image);
+        },
+};
 
 } // namespace tracesim::vmlinux_detail

@@ -4,9 +4,9 @@
 // kernel's; its kernel_ventry, el1h_64_sync (kernel_entry 1), ret_to_kernel (kernel_exit 1) and
 // eret run as shipped, and el1h_64_sync's `bl el1h_64_sync_handler` (C: el1_dbg ->
 // do_debug_exception -> brk_handler -> the break hook) is rewritten to reach the harness's model
-// of it (kernels/arm64/paths/entry_el1.S + kprobes.S). A kretprobe's return trampoline is the kernel's
-// too (a row of `trap_paths` below): the hand-built pt_regs of <= 6.8 around its C callee, or
-// 6.9+'s `brk #KRETPROBES_BRK_IMM`, whose exception takes the same entry.
+// of it (kernels/arm64/paths/entry_el1.S + kprobes.S). A kretprobe's return trampoline is the
+// kernel's too (a mechanism of `trap_mechanisms` below): the hand-built pt_regs of <= 6.8 around
+// its C callee, or 6.9+'s `brk #KRETPROBES_BRK_IMM`, whose exception takes the same entry.
 //
 // One adaptation, as entry_el1.S makes it: kernel_ventry's VMAP_STACK overflow check tests bit
 // THREAD_SHIFT (14: 16 KiB stacks aligned to 32 KiB) of the new SP; the harness's stack is 32
@@ -37,62 +37,29 @@ enum class Form {
     brk, // 6.9+ __kretprobe_trampoline: brk #KRETPROBES_BRK_IMM (the entry builds the pt_regs)
 };
 
-// One row per path (and era, when the era's trampoline differs). Every row is entered through
-// the BRK entry above. `kernel_code`: a further kernel trampoline the path runs, of `form`; the
-// harness's references to its model (the adrp + add of the address pre_handler_kretprobe
-// writes into x30) are rewritten to reach the kernel's. `c_callee`: the C function it calls, the
-// call rewritten to reach the harness's model of the same name. `built_with`: C functions our
-// models stand for, each "a|b" = either name (Debian's 6.12.117 has kprobe_brk_handler /
-// kretprobe_brk_handler, 6.1 the *_breakpoint_handler names): not run, but an image without them
-// was built without the path.
-// `simulates_nop`: the era's entry kprobe simulates the NOP (simulate_nop, 6.13+) rather than
-// stepping it out of line; an image has the function or not, which picks the era.
-struct TrapPath {
-    std::string_view path, era; // era "": every era of the path
+// The BRK mechanisms (a path's vmlinux.runs), each entered through the BRK entry above.
+// `kernel_code`: a further kernel trampoline the path runs, of `form`; the harness's references to
+// its model (the adrp + add of the address pre_handler_kretprobe writes into x30) are rewritten to
+// reach the kernel's. `c_callee`: the C function it calls, the call rewritten to reach the
+// harness's model of the same name. The C functions the path's models stand for (Debian's 6.12.117
+// has kprobe_brk_handler / kretprobe_brk_handler, 6.1 the *_breakpoint_handler names) are the
+// catalogue's `stands_for`; whether the era simulates the entry NOP, its `simulates_nop`.
+struct TrapMechanism {
+    std::string_view name;
     std::string_view kernel_code{};
     Form form = Form::none;
     std::string_view c_callee{};
-    std::array<std::string_view, 2> built_with{};
-    bool simulates_nop = false;
 };
-constexpr std::string_view kprobe_handler = "kprobe_breakpoint_handler|kprobe_brk_handler";
-constexpr TrapPath trap_paths[] = {
-    {"kprobe", "", {}, Form::none, {}, {kprobe_handler}},
-    {"kprobe-body", "", {}, Form::none, {}, {kprobe_handler}},
-    {"kretprobe",
-     "6.1",
-     "__kretprobe_trampoline",
-     Form::regs_by_hand,
-     "trampoline_probe_handler",
-     {kprobe_handler}},
-    {"kretprobe",
-     "6.14",
-     "__kretprobe_trampoline",
-     Form::brk,
-     {},
-     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"},
-     true},
-    {"kretprobe",
-     "6.9",
-     "__kretprobe_trampoline",
-     Form::brk,
-     {},
-     {kprobe_handler, "kretprobe_breakpoint_handler|kretprobe_brk_handler"},
-     false},
-    // the BPF bench's: the same entries, kprobe_dispatcher / kretprobe_dispatcher's programs
-    {"trig-kprobe", "", {}, Form::none, {}, {kprobe_handler, "kprobe_dispatcher"}},
-    {"trig-kretprobe",
-     "6.14",
-     "__kretprobe_trampoline",
-     Form::brk,
-     {},
-     {kprobe_handler, "kretprobe_dispatcher"},
-     true},
+constexpr TrapMechanism trap_mechanisms[] = {
+    {"brk"}, // the entry kprobe alone
+    {"brk_kretprobe_by_hand", "__kretprobe_trampoline", Form::regs_by_hand,
+     "trampoline_probe_handler"},
+    {"brk_kretprobe_brk", "__kretprobe_trampoline", Form::brk},
 };
 
-const TrapPath* trap_path_of(const PathSpec& path) {
-    for (const TrapPath& t : trap_paths)
-        if (t.path == path.name && (t.era.empty() || t.era == path.kernel)) return &t;
+const TrapMechanism* mechanism_of(std::string_view name) {
+    for (const TrapMechanism& m : trap_mechanisms)
+        if (m.name == name) return &m;
     return nullptr;
 }
 
@@ -119,7 +86,8 @@ Form form_of(const Vmlinux& kernel, std::string_view name) {
 // references to the model's (adrp + add) reach it, and its call of the C callee reaches the
 // harness's model of that.
 Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& path,
-                                        const TrapPath& row, const KernelSymbol& k, Image& image) {
+                                        const TrapMechanism& row, const KernelSymbol& k,
+                                        Image& image) {
     const std::string name(row.kernel_code);
     auto model = image.address_of(name);
     if (!model)
@@ -147,7 +115,7 @@ Expected<void> attach_return_trampoline(const Vmlinux& kernel, const PathSpec& p
 // and kretprobe_brk.S label the models: the brk is hijack (its exception is the entry's);
 // the hand-built pt_regs is save, the frame pointer, argument and call dispatch, the C callee's
 // result into x30 hijack, the rest restore.
-void set_return_trampoline_phases(const TrapPath& row, const KernelSymbol& k, Image& image) {
+void set_return_trampoline_phases(const TrapMechanism& row, const KernelSymbol& k, Image& image) {
     if (row.form == Form::brk) {
         image.set_foreign_phase(k.address, Phase::hijack);
         image.set_foreign_phase(k.address + 4, std::nullopt);
@@ -169,41 +137,34 @@ void set_return_trampoline_phases(const TrapPath& row, const KernelSymbol& k, Im
     image.set_foreign_phase(end, std::nullopt);
 }
 
+// Does the era's way of running the entry NOP match the image's (BRK-returning eras only)? It
+// picks the era; a mismatch is not a reason to refuse: the NOP's handling is our C model, not the
+// image's code, on both sides.
+bool nop_matches(const Vmlinux& kernel, const TrapMechanism& m, const PathSpec& era) {
+    return m.form != Form::brk || era.vmlinux.simulates_nop == kernel.has("simulate_nop");
+}
+
 } // namespace
 
-bool arm64_trap_path(const PathSpec& path) {
-    for (const TrapPath& t : trap_paths)
-        if (t.path == path.name) return true;
-    return false;
+bool arm64_trap_mechanism(std::string_view mechanism) {
+    return mechanism_of(mechanism) != nullptr;
 }
 
-std::vector<std::string_view> arm64_trap_paths() {
-    std::vector<std::string_view> names;
-    for (const TrapPath& t : trap_paths)
-        if (std::find(names.begin(), names.end(), t.path) == names.end()) names.push_back(t.path);
-    return names;
-}
-
-// Does `t`'s way of running the entry NOP match the image's (BRK-returning eras only)? It picks
-// the era; a mismatch is not a reason to refuse: the NOP's handling is our C model, not the
-// image's code, on both sides.
-bool nop_matches(const Vmlinux& kernel, const TrapPath& t) {
-    return t.form != Form::brk || t.simulates_nop == kernel.has("simulate_nop");
-}
-
-std::string arm64_trap_era(const Vmlinux& kernel, std::string_view path) {
+std::string arm64_trap_era(const Vmlinux& kernel, const Catalogue& catalogue,
+                           std::string_view path) {
     const Form form = form_of(kernel, "__kretprobe_trampoline");
-    for (const TrapPath& t : trap_paths)
-        if (t.path == path && !t.era.empty() && t.form == form && nop_matches(kernel, t))
-            return std::string(t.era);
+    for (const PathSpec& era : catalogue.paths) {
+        const TrapMechanism* m =
+            era.name == path && era.arch == Arch::arm64 ? mechanism_of(era.vmlinux.runs) : nullptr;
+        if (m && !m->kernel_code.empty() && m->form == form && nop_matches(kernel, *m, era))
+            return era.kernel;
+    }
     return "";
 }
 
-std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
-    const TrapPath* t = trap_path_of(path);
-    if (!t)
-        return fmt::format("path '{}' (era {}) has no row in the importer's BRK table", path.name,
-                           path.kernel);
+std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const Catalogue& catalogue,
+                                          const PathSpec& path) {
+    const TrapMechanism* t = mechanism_of(path.vmlinux.runs);
     for (std::string_view name :
          {"vectors", "el1h_64_sync", "el1h_64_sync_handler", "ret_to_kernel"})
         if (!kernel.has(name))
@@ -215,9 +176,12 @@ std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec&
     if (const Form form = form_of(kernel, t->kernel_code);
         !t->kernel_code.empty() && form != t->form) {
         std::string fits;
-        for (const TrapPath& other : trap_paths)
-            if (other.path == path.name && other.form == form)
-                fits = fmt::format(": use --kernel {}", other.era);
+        for (const PathSpec& other : catalogue.paths)
+            if (const TrapMechanism* m = other.name == path.name && other.arch == path.arch
+                                             ? mechanism_of(other.vmlinux.runs)
+                                             : nullptr;
+                m && m->form == form)
+                fits = fmt::format(": use --kernel {}", other.kernel);
         if (form == Form::none)
             return fmt::format(
                 "path '{}': the image's {} is neither form the importer knows ({} / {})", path.name,
@@ -226,27 +190,17 @@ std::string arm64_trap_unsupported_reason(const Vmlinux& kernel, const PathSpec&
                            path.kernel, t->kernel_code, form_name(t->form), form_name(form),
                            fits.empty() ? ", which no modeled era of the path has" : fits);
     }
-    for (std::string_view names : t->built_with) {
-        if (names.empty()) continue;
-        const auto bar = names.find('|');
-        const std::string_view a = names.substr(0, bar),
-                               b = bar == names.npos ? "" : names.substr(bar + 1);
-        if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
-            return fmt::format("path '{}' needs {}{}, which the kernel lacks (built without the "
-                               "option that provides "
-                               "it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
-                               path.name, a, b.empty() ? "" : fmt::format(" (or {})", b));
-    }
+    if (std::string lacks = missing_stand_in(kernel, path); !lacks.empty())
+        return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option "
+                           "that provides it: CONFIG_KPROBES, CONFIG_KPROBE_EVENTS)",
+                           path.name, lacks);
     return "";
 }
 
 Expected<void> attach_arm64_trap(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     const std::string file = kernel.file.filename().string();
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
-    const TrapPath* row = trap_path_of(path);
-    if (!row)
-        return make_error("path '{}' (era {}) has no row in the importer's BRK table", path.name,
-                          path.kernel);
+    const TrapMechanism* row = mechanism_of(path.vmlinux.runs); // known: the caller checked
     auto vectors = need(kernel, path, "vectors");
     auto handler = need(kernel, path, "el1h_64_sync_handler");
     auto sync = need_symbol(kernel, path, "el1h_64_sync");

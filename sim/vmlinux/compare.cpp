@@ -44,7 +44,7 @@ Expected<VmlinuxComparison> compare_with_vmlinux(const Catalogue& catalogue, con
             out.paths.push_back(std::move(c));
             continue;
         }
-        const std::string reason = vmlinux_unsupported_reason(kernel, **spec);
+        const std::string reason = vmlinux_unsupported_reason(kernel, catalogue, **spec);
         if (every_path && !reason.empty()) {
             c.unsupported = reason;
             c.real = vmlinux_record({arch, name});
@@ -67,7 +67,7 @@ Expected<VmlinuxComparison> compare_with_vmlinux(const Catalogue& catalogue, con
             real.reason = reason;
         } else {
             request.prepare_image = [&](Image& image) {
-                return attach_vmlinux(kernel, **spec, image);
+                return attach_vmlinux(kernel, catalogue, **spec, image);
             };
             auto ran = run_path(catalogue, request);
             if (!ran && !every_path)

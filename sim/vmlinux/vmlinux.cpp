@@ -21,11 +21,10 @@ namespace {
 constexpr uint64_t page = 0x1000;
 constexpr uint64_t kernel_half = 1ull << 63; // x86_64 and arm64 kernels live above this
 constexpr uint64_t max_mapped = 1ull << 30;  // sanity bound on what one image maps
-constexpr uint64_t arm64_run_limit =
-    1ull << 44; // Unicorn 2.0.1's AArch64 PA range (ID_AA64MMFR0.PARange 4)
-// arm64: the harness is linked this far below the image (vmlinux_layout), where a booted kernel
-// keeps its modules, within BL range (+-128 MiB) of the image's code.
-constexpr uint64_t arm64_harness_gap = 0x1000000;
+
+using vmlinux_detail::ArchImporter;
+using vmlinux_detail::importer_for;
+using vmlinux_detail::importers;
 
 std::string llvm_message(llvm::Error error) {
     std::string text;
@@ -143,18 +142,19 @@ void read_release(Vmlinux& kernel) {
             }
 }
 
-// arm64: the harness goes arm64_harness_gap below the image's run address, no lower than the
-// default layout's text; an image running lower (a link address whose low 32 bits are small)
-// leaves no room for it.
+// The harness goes the importer's harness_gap below the image's run address, no lower than the
+// default layout's text; an image running lower (arm64: a link address whose low 32 bits are
+// small) leaves no room for it.
 Expected<void> check_room_below(const Vmlinux& kernel) {
-    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return {};
+    const uint64_t gap = importer_for(kernel.arch).harness_gap;
+    if (gap == 0 || kernel.regions.empty()) return {};
     const uint64_t run = kernel.regions.front().base;
-    if (run < arm64_harness_gap + MemoryLayout{}.text_base)
+    if (run < gap + MemoryLayout{}.text_base)
         return make_error(
             "{}: runs at {:#x} (link address {:#x} - {:#x}), below {:#x}: no room for the harness, "
             "which goes {} MiB below the image",
             kernel.file.string(), run, run + kernel.displacement, kernel.displacement,
-            arm64_harness_gap + MemoryLayout{}.text_base, arm64_harness_gap >> 20);
+            gap + MemoryLayout{}.text_base, gap >> 20);
     return {};
 }
 
@@ -255,17 +255,13 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
 
     Vmlinux kernel;
     kernel.file = file;
-    switch (elf->getEMachine()) {
-    case llvm::ELF::EM_X86_64:
-        kernel.arch = Arch::x86_64;
-        break;
-    case llvm::ELF::EM_AARCH64:
-        kernel.arch = Arch::arm64;
-        break;
-    default:
+    const ArchImporter* importer = nullptr;
+    for (const ArchImporter* i : importers())
+        if (i->elf_machine == elf->getEMachine()) importer = i;
+    if (!importer)
         return make_error("{}: ELF machine {} is neither x86_64 nor arm64", file.string(),
                           elf->getEMachine());
-    }
+    kernel.arch = importer->arch;
 
     // Allocated sections in the kernel half, merged into page-aligned regions.
     struct Section {
@@ -287,17 +283,19 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
     }
     std::sort(sections.begin(), sections.end(),
               [](const Section& a, const Section& b) { return a.address < b.address; });
-    if (!sections.empty() && kernel.arch == Arch::arm64) {
-        // Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA range (44
-        // bits): 0xffff8000... faults on fetch. The image runs displaced, as KASLR runs it, at
-        // its link address with the top 32 bits cleared (page offsets and cache indexes unchanged).
+    if (!sections.empty() && importer->run_limit) {
+        // (arm64: Unicorn's AArch64 EL1 with the MMU off checks addresses against the CPU's PA
+        // range, 44 bits: 0xffff8000... faults on fetch.) The image runs displaced, as KASLR runs
+        // it, at its link address with the top 32 bits cleared (page offsets and cache indexes
+        // unchanged).
         kernel.displacement = sections.front().address & ~0xffffffffull;
         const uint64_t top =
             sections.back().address + sections.back().ref.getSize() - kernel.displacement;
-        if (top >= arm64_run_limit)
+        if (top >= importer->run_limit)
             return make_error(
                 "{}: its sections span {:#x}..{:#x}, too far apart to run below {:#x}",
-                file.string(), sections.front().address, sections.back().address, arm64_run_limit);
+                file.string(), sections.front().address, sections.back().address,
+                importer->run_limit);
         for (Section& sec : sections)
             sec.address -= kernel.displacement;
     }
@@ -327,8 +325,8 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
         return make_error("{}: no allocated section at a kernel address (is it a vmlinux?)",
                           file.string());
     if (auto ok = check_room_below(kernel); !ok) return ok.take_error();
-    // Only arm64 runs displaced and needs its pointers moved; x86_64 runs at its link address.
-    if (kernel.arch == Arch::arm64)
+    // An image that runs displaced needs its pointers moved; one at its link address does not.
+    if (importer->run_limit)
         if (auto ok = apply_relocations(*elf, kernel); !ok) return ok.take_error();
 
     // A symbol table that does not fit the file is refused before it is walked: LLVM would
@@ -383,37 +381,6 @@ Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
 
 namespace {
 
-// Paths with no kernel code a vmlinux could run, and why (both arches): the BPF trampoline is
-// JITed when a program attaches, the tracepoint paths are compiled C from end to end, a proposal
-// is in no kernel. The importer runs a kernel's own trampolines next to our C models; for these
-// there is nothing of the kernel's to run.
-struct NoKernelCode {
-    std::string_view path, reason;
-};
-constexpr std::string_view bpf_jit =
-    "its BPF trampoline is not in a vmlinux: arch_prepare_bpf_trampoline "
-    "(arch/{}/net/bpf_jit_comp.c) JITs it "
-    "into an executable page when the program attaches, so the image holds the JIT, not the "
-    "trampoline's bytes";
-constexpr NoKernelCode no_kernel_code[] = {
-    {"bpf-fentry", bpf_jit},
-    {"bpf-fexit", bpf_jit},
-    {"bpf-fexit-shared", bpf_jit},
-    {"trig-fentry", bpf_jit},
-    {"trig-fexit", bpf_jit},
-    {"trig-fmodret", bpf_jit},
-    {"trig-tp", "a tracepoint runs compiled C only (the static call or __traceiter_ walk, "
-                "perf_trace_bpf_trigger_tp, "
-                "perf_trace_run_bpf_submit, trace_call_bpf): the image has no assembly trampoline "
-                "on this path, and "
-                "every instruction the importer could run would be a model's"},
-    {"trig-rawtp", "a raw tracepoint runs compiled C only (the static call or __traceiter_ walk, "
-                   "__bpf_trace_bpf_trigger_tp, bpf_trace_run1): the image has no assembly "
-                   "trampoline on this path, "
-                   "and every instruction the importer could run would be a model's"},
-    {"fprobe-native", "a proposal (BPF reading ftrace_regs directly) that no kernel has"},
-};
-
 // "a, b and c"
 std::string list_of(const std::vector<std::string_view>& names) {
     std::string text;
@@ -422,58 +389,39 @@ std::string list_of(const std::vector<std::string_view>& names) {
     return text;
 }
 
-// What the importer runs, from its tables: why a path it does not is unsupported.
-std::string needs_stubs_reason(const PathSpec& path) {
+// Why a path with no mechanism the importer runs it with is unsupported, and what it runs.
+std::string needs_stubs_reason(const Catalogue& catalogue, const PathSpec& path) {
     std::vector<std::string_view> runs;
-    if (path.arch == Arch::arm64) {
-        runs = vmlinux_detail::arm64_ftrace_paths();
-        for (std::string_view name : vmlinux_detail::arm64_trap_paths())
-            runs.push_back(name);
-    } else {
-        runs = vmlinux_detail::x86_paths();
-    }
+    for (const PathSpec& p : catalogue.paths)
+        if (p.arch == path.arch && !p.vmlinux.runs.empty() &&
+            std::find(runs.begin(), runs.end(), p.name) == runs.end())
+            runs.push_back(p.name);
     return fmt::format("path '{}' needs C callees replaced by stubs (ops funcs, rethook/kprobe "
-                       "handlers), which the "
-                       "importer does not do yet{}; it runs {}",
-                       path.name, path.arch == Arch::arm64 ? " on arm64" : "", list_of(runs));
-}
-
-std::string no_kernel_code_reason(const PathSpec& path) {
-    for (const NoKernelCode& n : no_kernel_code)
-        if (n.path == path.name)
-            return fmt::format(
-                "path '{}': {}", path.name,
-                fmt::format(fmt::runtime(n.reason), path.arch == Arch::arm64 ? "arm64" : "x86"));
-    return "";
+                       "handlers), which the importer does not do yet on {}; it runs {}",
+                       path.name, path.arch, list_of(runs));
 }
 
 } // namespace
 
-std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
+std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const Catalogue& catalogue,
+                                       const PathSpec& path) {
     if (kernel.arch != path.arch)
         return fmt::format("{} is an {} kernel", kernel.file.filename().string(), kernel.arch);
     if (!path.supported)
         return fmt::format("path '{}' is not modeled on {}: {}", path.name, path.arch, path.reason);
-    if (path.arch == Arch::arm64) {
-        if (vmlinux_detail::arm64_trap_path(path))
-            return vmlinux_detail::arm64_trap_unsupported_reason(kernel, path);
-        if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
-        const auto ftrace = vmlinux_detail::arm64_ftrace_paths();
-        if (std::find(ftrace.begin(), ftrace.end(), path.name) == ftrace.end())
-            return needs_stubs_reason(path);
-        return vmlinux_detail::arm64_unsupported_reason(kernel, path);
-    }
-    const auto x86 = vmlinux_detail::x86_paths();
-    if (std::find(x86.begin(), x86.end(), path.name) == x86.end()) {
-        if (std::string why = no_kernel_code_reason(path); !why.empty()) return why;
-        return needs_stubs_reason(path);
-    }
-    return vmlinux_detail::x86_unsupported_reason(kernel, path);
+    if (!path.vmlinux.absent.empty())
+        return fmt::format("path '{}': {}", path.name, path.vmlinux.absent);
+    if (path.vmlinux.runs.empty()) return needs_stubs_reason(catalogue, path);
+    const ArchImporter& importer = importer_for(path.arch);
+    if (!importer.knows(path.vmlinux.runs))
+        return fmt::format("path '{}' ({}) runs '{}', a mechanism the {} importer does not know",
+                           path.name, path.defined_at, path.vmlinux.runs, path.arch);
+    return importer.unsupported_reason(kernel, catalogue, path);
 }
 
 std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::string_view path) {
-    std::string era;
-    if (kernel.arch == Arch::arm64) era = vmlinux_detail::arm64_era(kernel, path);
+    const ArchImporter& importer = importer_for(kernel.arch);
+    std::string era = importer.era ? importer.era(kernel, catalogue, path) : "";
     if (!era.empty() || kernel.release.empty()) return era;
     const std::string version = kernel_version(kernel.release);
     for (const PathSpec& p : catalogue.paths)
@@ -484,6 +432,17 @@ std::string vmlinux_era(const Vmlinux& kernel, const Catalogue& catalogue, std::
 }
 
 namespace vmlinux_detail {
+
+std::span<const ArchImporter* const> importers() {
+    static constexpr const ArchImporter* all[] = {&x86_importer, &arm64_importer};
+    return all;
+}
+
+const ArchImporter& importer_for(Arch arch) {
+    for (const ArchImporter* i : importers())
+        if (i->arch == arch) return *i;
+    return *importers().front(); // unreachable: every Arch has an importer (tested)
+}
 
 Expected<void> map_kernel(const Vmlinux& kernel, Image& image) {
     for (const ForeignRegion& r : kernel.regions) {
@@ -524,6 +483,17 @@ bool apply_phase_labels(const Vmlinux& kernel, Image& image) {
     return true;
 }
 
+std::string missing_stand_in(const Vmlinux& kernel, const PathSpec& path) {
+    for (std::string_view names : path.vmlinux.stands_for) {
+        const auto bar = names.find('|');
+        const std::string_view a = names.substr(0, bar),
+                               b = bar == names.npos ? "" : names.substr(bar + 1);
+        if (!kernel.has(a) && (b.empty() || !kernel.has(b)))
+            return b.empty() ? std::string(a) : fmt::format("{} (or {})", a, b);
+    }
+    return "";
+}
+
 Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     auto op = need(kernel, path, "function_trace_op");
     if (!op) return op.take_error();
@@ -541,32 +511,27 @@ Expected<void> set_function_trace_op(const Vmlinux& kernel, const PathSpec& path
 
 MemoryLayout vmlinux_layout(const Vmlinux& kernel) {
     MemoryLayout l;
-    if (kernel.arch != Arch::arm64 || kernel.regions.empty()) return l;
-    // arm64's BL reaches +-128 MiB and ADRP +-4 GiB: the harness goes 16 MiB below the image, where
-    // a booted kernel keeps its modules. (x86_64's call rel32 reaches the top 2 GiB from 0x400000.)
-    // (load_vmlinux refused an image with no room below it)
-    if (kernel.regions.front().base < arm64_harness_gap + l.text_base)
-        return l; // no room: map_kernel says so
-    const uint64_t base = (kernel.regions.front().base - arm64_harness_gap) & ~0xfffffull;
+    const uint64_t gap = importer_for(kernel.arch).harness_gap;
+    if (gap == 0 || kernel.regions.empty()) return l;
+    // The harness goes `gap` below the image, within its branch range (load_vmlinux refused an
+    // image with no room below it).
+    if (kernel.regions.front().base < gap + l.text_base) return l; // no room: map_kernel says so
+    const uint64_t base = (kernel.regions.front().base - gap) & ~0xfffffull;
     const uint64_t shift = base - l.text_base;
     l.text_base += shift, l.data_base += shift, l.percpu_base += shift, l.stack_base += shift;
     return l;
 }
 
 VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path) {
-    return kernel.arch == Arch::arm64 && path.arch == Arch::arm64
-               ? vmlinux_detail::arm64_note(kernel, path)
-               : VmlinuxNote{};
+    const ArchImporter& importer = importer_for(kernel.arch);
+    return kernel.arch == path.arch && importer.note ? importer.note(kernel, path) : VmlinuxNote{};
 }
 
-Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image) {
-    using namespace vmlinux_detail;
-    if (std::string reason = vmlinux_unsupported_reason(kernel, path); !reason.empty())
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const Catalogue& catalogue,
+                              const PathSpec& path, Image& image) {
+    if (std::string reason = vmlinux_unsupported_reason(kernel, catalogue, path); !reason.empty())
         return make_error("{} on {}: {}", path.name, kernel.file.string(), reason);
-    if (path.arch == Arch::arm64)
-        return arm64_trap_path(path) ? attach_arm64_trap(kernel, path, image)
-                                     : attach_arm64(kernel, path, image);
-    return attach_x86(kernel, path, image);
+    return importer_for(path.arch).attach(kernel, path, image);
 }
 
 } // namespace tracesim

@@ -6,7 +6,9 @@
 //   auto kernel = load_vmlinux("vmlinux");
 //   RunRequest request{Arch::x86_64, "ftrace"};
 //   request.layout = vmlinux_layout(*kernel);
-//   request.prepare_image = [&](Image& image) { return attach_vmlinux(*kernel, *spec, image); };
+//   request.prepare_image = [&](Image& image) {
+//       return attach_vmlinux(*kernel, catalogue, *spec, image);
+//   };
 //
 // docs/real-kernel.md describes what is patched and stubbed and what differs from a booted kernel.
 #pragma once
@@ -55,9 +57,11 @@ struct Vmlinux {
 Expected<Vmlinux> load_vmlinux(const std::filesystem::path& file,
                                const std::filesystem::path& system_map = {});
 
-// Why `path` cannot run on `kernel` ("" when it can): the paths whose C models are not yet
-// replaced by stubs, and trampolines the kernel was built without.
-std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const PathSpec& path);
+// Why `path` cannot run on `kernel` ("" when it can): paths with no kernel code to run, paths
+// whose C models are not yet replaced by stubs, and trampolines the kernel was built without. The
+// catalogue's `vmlinux` key says which mechanism runs a path; its other eras name the one to use.
+std::string vmlinux_unsupported_reason(const Vmlinux& kernel, const Catalogue& catalogue,
+                                       const PathSpec& path);
 
 // The era of `path` to run on `kernel`: the newest the catalogue models that is not newer than
 // the image's release (6.1.0-56-amd64 -> 6.1), else "" (the newest).
@@ -78,6 +82,7 @@ struct VmlinuxNote {
 VmlinuxNote vmlinux_note(const Vmlinux& kernel, const PathSpec& path);
 
 // Maps the kernel into `image` (a linked harness of `path`) and patches it as described above.
-Expected<void> attach_vmlinux(const Vmlinux& kernel, const PathSpec& path, Image& image);
+Expected<void> attach_vmlinux(const Vmlinux& kernel, const Catalogue& catalogue,
+                              const PathSpec& path, Image& image);
 
 } // namespace tracesim

@@ -12,10 +12,12 @@ namespace tracesim::vmlinux_detail {
 
 namespace {
 
-// x86_64 paths the importer runs: the trampoline they enter, its ftrace_call label and the
-// label where its ops pointer is loaded. Without phase labels in the image, dispatch starts where
-// our model of that trampoline starts it: at the ops load (ftrace_caller), or at the
-// `leaq (%rsp), %rcx` that passes the regs (ftrace_regs_caller, whose ops load comes early).
+// The x86_64 importer's mechanisms: the trampoline a path enters, its ftrace_call label and the
+// label where its ops pointer is loaded. A path names its mechanism in the catalogue (`vmlinux =
+// { runs = "rethook", stands_for = [...] }`) and differs from the others on it only by the C it
+// stands for. Without phase labels in the image, dispatch starts where our model of that trampoline
+// starts it: at the ops load (ftrace_caller), or at the `leaq (%rsp), %rcx` that passes the regs
+// (ftrace_regs_caller, whose ops load comes early).
 //
 // `kernel_code`: a further kernel trampoline of the path ("" = none); the harness's references to
 // its model (fgraph's hijacked return address) are rewritten to reach the kernel's. `c_callee`:
@@ -24,9 +26,6 @@ namespace {
 // `jump_back`: the bytes after which a return trampoline jumps back to the real return address
 // (6.1 return_to_handler's `addq $16, %rsp`; the phase split marks what follows hijack); "" when
 // it returns with its restore (arch_rethook_trampoline's popfq; ret).
-// `built_with`: a kernel function our models of the path stand for (the ops func, the rethook
-// handler): not run, but an image without it was built without the path (no
-// CONFIG_FPROBE, or another era's fprobe).
 // `entered_by_trap`: `symbol` is an IDT entry the trap reaches (the simulator's trap delivery
 // jumps to the image's asm_exc_int3), not a site the path patches; its call of `c_callee`
 // reaches the harness's model (attach_x86_trap_entry).
@@ -35,87 +34,66 @@ namespace {
 // the probed instruction and a jump back appended; `c_callee` is the call
 // (attach_x86_template_copy).
 struct Trampoline {
-    std::string_view path, symbol, call_site = "", op_ptr = "";
+    std::string_view mechanism, symbol, call_site = "", op_ptr = "";
     bool dispatch_at_regs_arg = false;
     std::string_view kernel_code = "";
     std::string_view c_callee = "";
     std::string_view jump_back = "";
-    std::string_view built_with = "";
     bool entered_by_trap = false;
     bool copied_template = false;
 };
 constexpr std::string_view add_rsp_16 = "\x48\x83\xc4\x10"; // addq $16, %rsp
 
-// The mechanisms; a path uses one, and differs from the others on it only by the C it stands for.
-constexpr Trampoline ftrace_entry{
-    .symbol = "ftrace_caller", .call_site = "ftrace_call", .op_ptr = "ftrace_caller_op_ptr"};
-constexpr Trampoline ftrace_regs_entry{.symbol = "ftrace_regs_caller",
+constexpr Trampoline ftrace_entry{.mechanism = "ftrace_caller",
+                                  .symbol = "ftrace_caller",
+                                  .call_site = "ftrace_call",
+                                  .op_ptr = "ftrace_caller_op_ptr"};
+constexpr Trampoline ftrace_regs_entry{.mechanism = "ftrace_regs_caller",
+                                       .symbol = "ftrace_regs_caller",
                                        .call_site = "ftrace_regs_call",
                                        .op_ptr = "ftrace_regs_caller_op_ptr",
                                        .dispatch_at_regs_arg = true};
-// fgraph's return: ftrace_caller at entry, the kernel's return_to_handler at return
-constexpr Trampoline graph_return = [] {
-    Trampoline t = ftrace_entry;
-    t.kernel_code = "return_to_handler";
-    t.c_callee = "ftrace_return_to_handler";
-    t.jump_back = add_rsp_16;
-    return t;
-}();
-// rethook's return: ftrace_regs_caller at entry, the kernel's arch_rethook_trampoline at return
-constexpr Trampoline rethook_return = [] {
-    Trampoline t = ftrace_regs_entry;
-    t.kernel_code = "arch_rethook_trampoline";
-    t.c_callee = "arch_rethook_trampoline_callback";
-    return t;
-}();
-// int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
-// model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
-constexpr Trampoline int3_entry{.symbol = "asm_exc_int3",
-                                .dispatch_at_regs_arg = true,
-                                .c_callee = "exc_int3",
-                                .built_with = "kprobe_int3_handler",
-                                .entered_by_trap = true};
-// optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
-// arch_prepare_optimized_kprobe does, around our model of optimized_callback
-constexpr Trampoline optprobe_template{.symbol = "optprobe_template_entry",
-                                       .dispatch_at_regs_arg = true,
-                                       .kernel_code = "optprobe_template_end",
-                                       .c_callee = "optimized_callback",
-                                       .built_with = "arch_prepare_optimized_kprobe",
-                                       .copied_template = true};
 
-constexpr Trampoline row(Trampoline mechanism, std::string_view path,
-                         std::string_view built_with = "") {
-    mechanism.path = path;
-    if (!built_with.empty()) mechanism.built_with = built_with;
-    return mechanism;
-}
-
-constexpr Trampoline x86_trampolines[] = {
-    row(ftrace_entry, "ftrace"),
-    row(ftrace_regs_entry, "ftrace-regs"),
-    row(graph_return, "fgraph"),
-    // fprobe on fgraph, and BPF kprobe_multi on it (the session and the bench's links): the
-    // link's handlers as our fprobe_entry / fprobe_return callbacks
-    row(graph_return, "fprobe", "fprobe_return"),
-    row(graph_return, "fprobe-bpf", "fprobe_return"),
-    row(graph_return, "trig-kprobe-multi", "fprobe_return"),
-    row(graph_return, "trig-kretprobe-multi", "fprobe_return"),
-    row(ftrace_regs_entry, "kprobe-ftrace", "kprobe_ftrace_handler"),
-    row(rethook_return, "kretprobe", "pre_handler_kretprobe"),
-    row(rethook_return, "fprobe-rethook", "fprobe_exit_handler"),
-    // the BPF bench's kprobe and kretprobe: the same trampolines, kprobe_dispatcher's programs
-    row(ftrace_regs_entry, "trig-kprobe", "kprobe_dispatcher"),
-    row(rethook_return, "trig-kretprobe", "kretprobe_dispatcher"),
-    row(int3_entry, "kprobe"),
-    row(int3_entry, "kprobe-body"),
-    row(optprobe_template, "optprobe"),
+constexpr Trampoline x86_mechanisms[] = {
+    ftrace_entry,
+    ftrace_regs_entry,
+    // fgraph's return: ftrace_caller at entry, the kernel's return_to_handler at return
+    [] {
+        Trampoline t = ftrace_entry;
+        t.mechanism = "fgraph";
+        t.kernel_code = "return_to_handler";
+        t.c_callee = "ftrace_return_to_handler";
+        t.jump_back = add_rsp_16;
+        return t;
+    }(),
+    // rethook's return: ftrace_regs_caller at entry, the kernel's arch_rethook_trampoline at return
+    [] {
+        Trampoline t = ftrace_regs_entry;
+        t.mechanism = "rethook";
+        t.kernel_code = "arch_rethook_trampoline";
+        t.c_callee = "arch_rethook_trampoline_callback";
+        return t;
+    }(),
+    // int3 kprobes: the kernel's #BP entry (idtentry, error_entry, error_return, iretq) around our
+    // model of exc_int3 (do_int3 -> kprobe_int3_handler), for both traps of a hit
+    {.mechanism = "int3",
+     .symbol = "asm_exc_int3",
+     .dispatch_at_regs_arg = true,
+     .c_callee = "exc_int3",
+     .entered_by_trap = true},
+    // optimized kprobes: the kernel's optprobe_template copied into a detour buffer, as
+    // arch_prepare_optimized_kprobe does, around our model of optimized_callback
+    {.mechanism = "optprobe",
+     .symbol = "optprobe_template_entry",
+     .dispatch_at_regs_arg = true,
+     .kernel_code = "optprobe_template_end",
+     .c_callee = "optimized_callback",
+     .copied_template = true},
 };
 
-const Trampoline* trampoline_of(const PathSpec& path) {
-    if (path.arch != Arch::x86_64) return nullptr;
-    for (const Trampoline& t : x86_trampolines)
-        if (t.path == path.name) return &t;
+const Trampoline* trampoline_of(std::string_view mechanism) {
+    for (const Trampoline& t : x86_mechanisms)
+        if (t.mechanism == mechanism) return &t;
     return nullptr;
 }
 
@@ -169,25 +147,6 @@ Expected<void> attach_return_code(const Vmlinux& kernel, const PathSpec& path, c
 }
 
 } // namespace
-
-std::vector<std::string_view> x86_paths() {
-    std::vector<std::string_view> names;
-    for (const Trampoline& t : x86_trampolines)
-        names.push_back(t.path);
-    return names;
-}
-
-std::string x86_unsupported_reason(const Vmlinux& kernel, const PathSpec& path) {
-    const Trampoline* t = trampoline_of(path);
-    if (!t) return fmt::format("path '{}' has no row in the importer's x86_64 table", path.name);
-    for (std::string_view name : {t->symbol, t->kernel_code, t->c_callee, t->built_with})
-        if (!name.empty() && !kernel.has(name))
-            return fmt::format(
-                "path '{}' needs {}, which the kernel lacks (built without the option that "
-                "provides it, or from an era that names it differently)",
-                path.name, name);
-    return "";
-}
 
 int x86_retarget(std::vector<uint8_t>& bytes, uint64_t base, uint64_t begin, uint64_t end,
                  uint64_t from, uint64_t to) {
@@ -244,10 +203,22 @@ std::optional<uint64_t> find_bytes(const Image& image, uint64_t begin, uint64_t 
     return std::nullopt;
 }
 
+namespace {
+
+std::string x86_unsupported_reason(const Vmlinux& kernel, const Catalogue&, const PathSpec& path) {
+    const Trampoline* t = trampoline_of(path.vmlinux.runs);
+    std::string lacks;
+    for (std::string_view name : {t->symbol, t->kernel_code, t->c_callee})
+        if (lacks.empty() && !name.empty() && !kernel.has(name)) lacks = name;
+    if (lacks.empty()) lacks = missing_stand_in(kernel, path);
+    if (lacks.empty()) return "";
+    return fmt::format("path '{}' needs {}, which the kernel lacks (built without the option that "
+                       "provides it, or from an era that names it differently)",
+                       path.name, lacks);
+}
+
 Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& image) {
-    const Trampoline* row = trampoline_of(path);
-    if (!row) return make_error("path '{}' has no row in the importer's x86_64 table", path.name);
-    const Trampoline& t = *row;
+    const Trampoline& t = *trampoline_of(path.vmlinux.runs); // known: vmlinux_unsupported_reason
     const std::string file = kernel.file.filename().string();
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
 
@@ -312,5 +283,19 @@ Expected<void> attach_x86(const Vmlinux& kernel, const PathSpec& path, Image& im
     // function_trace_op: the ops the trampoline passes as the 3rd argument.
     return set_function_trace_op(kernel, path, image);
 }
+
+} // namespace
+
+const ArchImporter x86_importer{
+    .arch = Arch::x86_64,
+    .elf_machine = 62, // EM_X86_64
+    .run_limit = 0,    // Unicorn runs the top 2 GiB as is
+    .harness_gap = 0,  // call rel32 reaches the top 2 GiB from the harness at 0x400000
+    .knows = [](std::string_view mechanism) { return trampoline_of(mechanism) != nullptr; },
+    .unsupported_reason = x86_unsupported_reason,
+    .era = nullptr,
+    .note = nullptr,
+    .attach = attach_x86,
+};
 
 } // namespace tracesim::vmlinux_detail
