@@ -314,6 +314,146 @@ std::string arm64_unsupported_reason(const Vmlinux& kernel, const PathSpec& path
         "{}'s return_to_handler / ftrace_graph_func are not in a form the importer knows", file);
 }
 
+// Phases on an image without tracesim's labels: save from the entry, dispatch from `sub x0, x30,
+// #4` (the ip argument; WITH_REGS: in ftrace_common), restore after the call to the ops func.
+void set_entry_phases(const Vmlinux& kernel, const PathSpec& path, Entry abi, uint64_t entry,
+                      uint64_t call, Image& image) {
+    const uint64_t tramp_end = code_end(kernel, entry_symbol(path));
+    const bool common = abi == Entry::regs && kernel.has("ftrace_common");
+    const uint64_t common_end = common ? code_end(kernel, "ftrace_common") : 0;
+    auto dispatch =
+        common ? find_word(kernel, *kernel.address_of("ftrace_common"), common_end, sub_x0_x30_4)
+               : find_word(kernel, entry, tramp_end, sub_x0_x30_4);
+    image.set_foreign_phase(entry, Phase::save);
+    if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
+    image.set_foreign_phase(call + 4, Phase::restore);
+    image.set_foreign_phase(std::max(tramp_end, common_end), std::nullopt);
+}
+
+// The ops func the trampoline calls: the harness's `ftrace_ops_func` (the handler, or the path's C
+// model of it), or, for fgraph on a WITH_REGS kernel, the kernel's own compiled
+// ftrace_graph_func, or (upstream <= 6.1) ftrace_stub with ftrace_graph_call patched to branch to
+// the kernel's ftrace_graph_caller.
+Expected<std::string> choose_ops_func(const Vmlinux& kernel, const PathSpec& path, Graph graph,
+                                      Image& image) {
+    const std::string file = kernel.file.filename().string();
+    if (graph == Graph::regs_graph_func) {
+        auto func = need(kernel, path, "ftrace_graph_func");
+        if (!func) return func.take_error();
+        image.define_symbol("ftrace_graph_func", *func, file);
+        return std::string("ftrace_graph_func");
+    }
+    if (graph != Graph::regs_graph_caller) return std::string("ftrace_ops_func");
+    // only the graph tracer on: ftrace_call calls ftrace_stub (graph_ops' func)
+    auto stub = need(kernel, path, "ftrace_stub");
+    auto caller = need(kernel, path, "ftrace_graph_caller");
+    if (!stub) return stub.take_error();
+    if (!caller) return caller.take_error();
+    image.define_symbol("ftrace_graph_caller", *caller, file);
+    if (auto ok = image.patch(*graph_call(kernel), 4, "b ftrace_graph_caller",
+                              fmt::format("ftrace_graph_call of {}", file));
+        !ok)
+        return ok.take_error();
+    return std::string("ftrace_stub");
+}
+
+// CALL_OPS: ftrace writes the ops' address into the 8 bytes the compiler left before the function
+// (-fpatchable-function-entry=4,2); ftrace_caller finds it from the return address of its BL. Our
+// traced function has 16-byte alignment and padding before it: the literal goes there, and the
+// ops (zeroed, func first, so no direct call) on a page of its own.
+Expected<void> place_ops_literal(const std::string& ops_func, Image& image) {
+    auto traced = image.address_of("traced_func");
+    auto func = image.address_of(ops_func);
+    if (!traced || !func) return make_error("the arm64 harness has no traced_func / {}", ops_func);
+    const uint64_t literal = ((*traced + 8) & ~7ull) - 16;
+    if (!image.in_text(literal) || image.phase_at(literal) || image.phase_at(literal + 4))
+        return make_error("CALL_OPS: no free 8 bytes before traced_func for the ops literal ({})",
+                          image.describe(literal));
+    const uint64_t ops = image.layout.text_base - 0x1000;
+    ForeignRegion page{"ftrace_ops (CALL_OPS literal target)", ops,
+                       std::vector<uint8_t>(0x1000, 0)};
+    std::memcpy(page.bytes.data(), &*func, 8);
+    image.foreign.push_back(std::move(page));
+    std::memcpy(image.text.data() + (literal - image.layout.text_base), &ops, 8);
+    return {};
+}
+
+// The kernel's `caller` calls `callee` (C); that call now reaches the harness's `model` of it.
+// Returns where the call is.
+Expected<uint64_t> retarget_c_call(const Vmlinux& kernel, const PathSpec& path,
+                                   std::string_view caller, std::string_view callee,
+                                   std::string_view model, Image& image) {
+    auto caller_at = need(kernel, path, caller);
+    auto callee_at = need(kernel, path, callee);
+    if (!caller_at) return caller_at.take_error();
+    if (!callee_at) return callee_at.take_error();
+    auto model_at = image.address_of(model);
+    if (!model_at)
+        return make_error("the arm64 harness of path '{}' has no model of {}", path.name, callee);
+    ForeignRegion* r = image.foreign_at(*caller_at);
+    auto site = find_call(kernel, *caller_at, code_end(kernel, caller), *callee_at);
+    if (!r || !site ||
+        arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee_at, *model_at) != 1)
+        return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
+                          kernel.file.string(), caller, callee, path.name);
+    return *site;
+}
+
+// fgraph's return: the kernel's return_to_handler is where the hooked function returns; the
+// harness's references to its model (the address the modeled graph func writes) now reach it, and
+// its call to ftrace_return_to_handler (C) reaches the model's, as do the C calls of the kernel's
+// graph entry that runs (ftrace_graph_func's function_graph_enter, ftrace_graph_caller's
+// prepare_ftrace_return).
+Expected<void> attach_graph_return(const Vmlinux& kernel, const PathSpec& path, Graph graph,
+                                   Image& image) {
+    const bool v6_1 = graph == Graph::regs_graph_func || graph == Graph::regs_graph_caller;
+    auto rth = need(kernel, path, "return_to_handler");
+    if (!rth) return rth.take_error();
+    auto model_rth = image.address_of(v6_1 ? "return_to_handler_v6_1" : "return_to_handler");
+    if (!model_rth)
+        return make_error("the arm64 harness of path '{}' has no model of return_to_handler",
+                          path.name);
+    // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func runs)
+    if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
+                       image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
+        return make_error("path '{}': nothing in the harness refers to return_to_handler",
+                          path.name);
+    image.define_symbol("return_to_handler", *rth, kernel.file.filename().string());
+    auto site =
+        retarget_c_call(kernel, path, "return_to_handler", "ftrace_return_to_handler",
+                        v6_1 ? "ftrace_return_to_handler_v6_1" : "ftrace_return_to_handler", image);
+    if (!site) return site.take_error();
+    std::string_view entry_caller;
+    if (graph == Graph::regs_graph_func) {
+        entry_caller = "ftrace_graph_func";
+        if (auto ok = retarget_c_call(kernel, path, entry_caller, "function_graph_enter",
+                                      "function_graph_enter_v6_1", image);
+            !ok)
+            return ok.take_error();
+    }
+    if (graph == Graph::regs_graph_caller) {
+        entry_caller = "ftrace_graph_caller";
+        if (auto ok = retarget_c_call(kernel, path, entry_caller, "prepare_ftrace_return",
+                                      "prepare_ftrace_return_v6_1", image);
+            !ok)
+            return ok.take_error();
+    }
+    if (!kernel.phase_labels.empty()) return {};
+    // as the models mark it: save the return registers, dispatch the argument and the call,
+    // hijack for the C model and the return address it gives back, restore. The kernel's graph
+    // entry (C) is dispatch.
+    image.set_foreign_phase(*rth, Phase::save);
+    image.set_foreign_phase(*site - 4, Phase::dispatch);
+    image.set_foreign_phase(*site + 4, Phase::hijack);
+    image.set_foreign_phase(*site + 8, Phase::restore);
+    image.set_foreign_phase(code_end(kernel, "return_to_handler"), std::nullopt);
+    if (!entry_caller.empty()) {
+        image.set_foreign_phase(*kernel.address_of(entry_caller), Phase::dispatch);
+        image.set_foreign_phase(code_end(kernel, entry_caller), std::nullopt);
+    }
+    return {};
+}
+
 Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& image) {
     const std::string file = kernel.file.filename().string();
     if (auto ok = map_kernel(kernel, image); !ok) return ok;
@@ -328,140 +468,25 @@ Expected<void> attach_arm64(const Vmlinux& kernel, const PathSpec& path, Image& 
     if (auto stub = kernel.address_of("ftrace_stub"))
         image.define_symbol("ftrace_stub", *stub, file);
 
-    // Where the ops func is called, and where dispatch starts (WITH_REGS: in ftrace_common).
-    const uint64_t tramp_end = code_end(kernel, entry_symbol(path));
-    const bool common = abi == Entry::regs && kernel.has("ftrace_common");
-    auto call = ops_call(kernel, path);
+    auto call = ops_call(kernel, path); // where the ops func is called
     if (!call)
         return make_error("{} on {}: no call to the ops func found", path.name,
                           kernel.file.string());
-    const uint64_t common_at = common ? kernel.address_of("ftrace_common").value_or(0) : 0;
-    auto dispatch = find_word(kernel, common ? common_at : *entry,
-                              common ? code_end(kernel, "ftrace_common") : tramp_end, sub_x0_x30_4);
+    if (!apply_phase_labels(kernel, image))
+        set_entry_phases(kernel, path, abi, *entry, *call, image);
 
-    // Phases: tracesim's labels in an image built from kernels/arm64/*.S; else save from the entry,
-    // dispatch from `sub x0, x30, #4` (the ip argument), restore after the call to the ops func.
-    if (!apply_phase_labels(kernel, image)) {
-        image.set_foreign_phase(*entry, Phase::save);
-        if (dispatch) image.set_foreign_phase(*dispatch, Phase::dispatch);
-        image.set_foreign_phase(*call + 4, Phase::restore);
-        image.set_foreign_phase(std::max(tramp_end, common ? code_end(kernel, "ftrace_common") : 0),
-                                std::nullopt);
-    }
-
-    // The ops func: the harness's `ftrace_ops_func` (the handler, or the path's C model of it), or,
-    // for fgraph on a WITH_REGS kernel with ftrace_graph_func, the kernel's own compiled one.
-    const bool graph_path = on_graph(path);
-    const Graph graph = graph_path ? graph_abi(kernel) : Graph::unknown;
-    std::string ops_func = "ftrace_ops_func";
-    if (graph == Graph::regs_graph_func) {
-        auto func = need(kernel, path, "ftrace_graph_func");
-        if (!func) return func.take_error();
-        image.define_symbol("ftrace_graph_func", *func, file);
-        ops_func = "ftrace_graph_func";
-    }
-    if (graph == Graph::regs_graph_caller) {
-        // upstream <= 6.1 with only the graph tracer on: ftrace_call calls ftrace_stub (graph_ops'
-        // func) and ftrace_graph_call is patched from a NOP to `b ftrace_graph_caller`.
-        auto stub = need(kernel, path, "ftrace_stub");
-        auto caller = need(kernel, path, "ftrace_graph_caller");
-        if (!stub) return stub.take_error();
-        if (!caller) return caller.take_error();
-        image.define_symbol("ftrace_graph_caller", *caller, file);
-        ops_func = "ftrace_stub";
-        if (auto ok = image.patch(*graph_call(kernel), 4, "b ftrace_graph_caller",
-                                  fmt::format("ftrace_graph_call of {}", file));
-            !ok)
-            return ok;
-    }
+    const Graph graph = on_graph(path) ? graph_abi(kernel) : Graph::unknown;
+    auto ops_func = choose_ops_func(kernel, path, graph, image);
+    if (!ops_func) return ops_func.take_error();
     if (abi == Entry::call_ops) {
-        // CALL_OPS: ftrace writes the ops' address into the 8 bytes the compiler left before the
-        // function (-fpatchable-function-entry=4,2); ftrace_caller finds it from the return address
-        // of its BL. Our traced function has 16-byte alignment and padding before it: the literal
-        // goes there, and the ops (zeroed, func first, so no direct call) on a page of its own.
-        auto traced = image.address_of("traced_func");
-        auto func = image.address_of(ops_func);
-        if (!traced || !func)
-            return make_error("the arm64 harness has no traced_func / {}", ops_func);
-        const uint64_t literal = ((*traced + 8) & ~7ull) - 16;
-        if (!image.in_text(literal) || image.phase_at(literal) || image.phase_at(literal + 4))
-            return make_error(
-                "CALL_OPS: no free 8 bytes before traced_func for the ops literal ({})",
-                image.describe(literal));
-        const uint64_t ops = image.layout.text_base - 0x1000;
-        ForeignRegion page{"ftrace_ops (CALL_OPS literal target)", ops,
-                           std::vector<uint8_t>(0x1000, 0)};
-        std::memcpy(page.bytes.data(), &*func, 8);
-        image.foreign.push_back(std::move(page));
-        std::memcpy(image.text.data() + (literal - image.layout.text_base), &ops, 8);
+        if (auto ok = place_ops_literal(*ops_func, image); !ok) return ok;
     } else if (auto ok =
-                   image.patch(*call, 4, "bl " + ops_func, fmt::format("ftrace_call of {}", file));
+                   image.patch(*call, 4, "bl " + *ops_func, fmt::format("ftrace_call of {}", file));
                !ok) {
         return ok;
     }
-
-    if (graph_path) {
-        // The kernel's return_to_handler is where the hooked function returns: the harness's
-        // references to its model (the address the modeled graph func writes) now reach it, and
-        // its call to ftrace_return_to_handler (C) reaches the model's.
-        const bool v6_1 = graph == Graph::regs_graph_func || graph == Graph::regs_graph_caller;
-        auto rth = need(kernel, path, "return_to_handler");
-        if (!rth) return rth.take_error();
-        const uint64_t rth_end = code_end(kernel, "return_to_handler");
-        auto model_rth = image.address_of(v6_1 ? "return_to_handler_v6_1" : "return_to_handler");
-        if (!model_rth)
-            return make_error("the arm64 harness of path '{}' has no model of return_to_handler",
-                              path.name);
-        // (the model's prepare_ftrace_return_v6_1 writes it; idle when the kernel's graph func
-        // runs)
-        if (arm64_retarget(image.text, image.layout.text_base, image.layout.text_base,
-                           image.layout.text_base + image.text.size(), *model_rth, *rth) == 0)
-            return make_error("path '{}': nothing in the harness refers to return_to_handler",
-                              path.name);
-        image.define_symbol("return_to_handler", *rth, file);
-        struct Stub {
-            const char *caller, *callee, *model;
-        };
-        std::vector<Stub> stubs = {
-            {"return_to_handler", "ftrace_return_to_handler",
-             v6_1 ? "ftrace_return_to_handler_v6_1" : "ftrace_return_to_handler"}};
-        if (graph == Graph::regs_graph_func)
-            stubs.push_back(
-                {"ftrace_graph_func", "function_graph_enter", "function_graph_enter_v6_1"});
-        if (graph == Graph::regs_graph_caller)
-            stubs.push_back(
-                {"ftrace_graph_caller", "prepare_ftrace_return", "prepare_ftrace_return_v6_1"});
-        for (const Stub& s : stubs) {
-            auto caller = need(kernel, path, s.caller);
-            auto callee = need(kernel, path, s.callee);
-            if (!caller) return caller.take_error();
-            if (!callee) return callee.take_error();
-            auto model = image.address_of(s.model);
-            if (!model)
-                return make_error("the arm64 harness of path '{}' has no model of {}", path.name,
-                                  s.callee);
-            ForeignRegion* r = image.foreign_at(*caller);
-            const uint64_t end = code_end(kernel, s.caller);
-            auto site = find_call(kernel, *caller, end, *callee);
-            if (!r || !site ||
-                arm64_retarget(r->bytes, r->base, *site, *site + 4, *callee, *model) != 1)
-                return make_error("{}: {} does not call {}, which path '{}' replaces by its model",
-                                  kernel.file.string(), s.caller, s.callee, path.name);
-            if (!kernel.phase_labels.empty()) continue;
-            if (std::string_view(s.caller) == "return_to_handler") {
-                // as the models mark it: save the return registers, dispatch the argument and the
-                // call, hijack for the C model and the return address it gives back, restore.
-                image.set_foreign_phase(*rth, Phase::save);
-                image.set_foreign_phase(*site - 4, Phase::dispatch);
-                image.set_foreign_phase(*site + 4, Phase::hijack);
-                image.set_foreign_phase(*site + 8, Phase::restore);
-                image.set_foreign_phase(rth_end, std::nullopt);
-            } else {
-                image.set_foreign_phase(*caller, Phase::dispatch);
-                image.set_foreign_phase(end, std::nullopt);
-            }
-        }
-    }
+    if (on_graph(path))
+        if (auto ok = attach_graph_return(kernel, path, graph, image); !ok) return ok;
     if (abi == Entry::call_ops && !kernel.has("function_trace_op")) return {};
     return set_function_trace_op(kernel, path, image);
 }
