@@ -5,7 +5,7 @@
 #include "sim/catalogue.h"
 #include "report/check.h"
 #include "cli/chart_file.h"
-#include "sim/json_reader.h"
+#include "base/json.h"
 #include "base/output.h"
 #include "report/boot.h"
 #include "report/render.h"

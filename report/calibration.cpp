@@ -1,6 +1,6 @@
 #include "report/calibration.h"
 
-#include "report/json_writer.h"
+#include "base/json.h"
 #include "report/table.h"
 
 #include <fmt/format.h>

@@ -5,7 +5,7 @@
 //     "supported": true, "calls": 1, "cycles": "not modeled",
 //     "per_call": {"instructions": 37, ...}, "traced": {...}, "phases": {"save": {...}, ...},
 //     "traps": 0, "checks": {...}}]}
-#include "report/json_writer.h"
+#include "base/json.h"
 #include "report/render.h"
 
 namespace tracesim {

@@ -1,6 +1,6 @@
 #include "report/trace_events.h"
 
-#include "report/json_writer.h"
+#include "base/json.h"
 #include "report/timeline.h"
 
 #include <fmt/format.h>

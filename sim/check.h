@@ -4,7 +4,7 @@
 // tolerance. Records are matched by (arch, path, kernel, core, handler).
 #pragma once
 
-#include "sim/json_reader.h"
+#include "base/json.h"
 #include "sim/scenario.h"
 
 #include <string>

@@ -1,6 +1,6 @@
 // Layer 5: renderers format the one Results struct; JSON carries the versioned schema.
+#include "base/json.h"
 #include "helpers.h"
-#include "report/json_writer.h"
 #include "report/render.h"
 
 using namespace tracesim;

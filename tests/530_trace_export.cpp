@@ -1,8 +1,8 @@
 // Layer 5: the timeline export (`tracesim trace --format perfetto`) against the trace-event
 // format's rules as its consumers read them (Chrome's trace-event format document, Perfetto's
 // JSON importer, speedscope's): a speedscope import in headless Chromium is tests/charts/.
+#include "base/json.h"
 #include "helpers.h"
-#include "sim/json_reader.h"
 #include "report/trace_events.h"
 #include "sim/runner.h"
 

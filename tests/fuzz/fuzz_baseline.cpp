@@ -1,7 +1,7 @@
 // Fuzz target: the baseline reader and the gate's comparison (results/baseline/*.json).
+#include "base/json.h"
 #include "sim/check.h"
 #include "tests/fuzz/fuzz_input.h"
-#include "sim/json_reader.h"
 
 #include <string_view>
 
