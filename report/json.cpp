@@ -12,24 +12,12 @@ namespace tracesim {
 
 namespace {
 
-// Counts, then (when the timing model ran) cycles. `l1d_misses` and `mispredicts` repeat the
-// warm values under the names of the schema's first version.
+// for_each_record_metric's set, as one object.
 void write_metrics(JsonWriter& json, const Metrics& m, const CycleMetrics* cycles) {
     json.begin_object();
-    for_each_metric(m, [&](std::string_view name, int64_t value) { json.field(name, value); });
-    if (cycles) {
-        for_each_cycle_metric(*cycles,
-                              [&](std::string_view name, auto value) { json.field(name, value); });
-        json.field("l1d_misses", cycles->l1d_misses_warm);
-        json.field("mispredicts", cycles->mispredicts_warm);
-    }
+    for_each_record_metric(m, cycles,
+                           [&](std::string_view name, auto value) { json.field(name, value); });
     json.end_object();
-}
-
-const CycleMetrics* cycles_of(const Record& r, Phase phase) {
-    for (const PhaseCycles& p : r.phase_cycles)
-        if (p.phase == phase) return &p.metrics;
-    return nullptr;
 }
 
 // Where a booted record ran and what its steady state was taken from (docs/json-schema.md).

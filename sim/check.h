@@ -1,10 +1,11 @@
-// The regression gate: a scenario's current results against its committed baseline
-// (results/baseline/<scenario>.json, the `run --format json` output). Counts, traps, phases,
-// register-truth statuses and support are compared exactly; cycle metrics within the scenario's
-// tolerance. Records are matched by (arch, path, kernel, core, handler).
+// The regression gate: a scenario's current results (typed records) against its committed
+// baseline (results/baseline/<scenario>.json, the `run --format json` output). Counts, traps,
+// phases, register-truth statuses and support are compared exactly; cycle metrics within the
+// scenario's tolerance. Records are matched by (arch, path, kernel, core, handler).
 #pragma once
 
 #include "base/json.h"
+#include "sim/results.h"
 #include "sim/scenario.h"
 
 #include <string>
@@ -34,8 +35,9 @@ struct CheckReport {
     bool regressed(bool strict) const;
 };
 
-// Compares one scenario's current JSON with its baseline JSON; adds to `report`.
+// Compares one scenario's current results with its baseline; adds to `report`. A value compares
+// as the JSON holds it (a real to three decimals, as the baseline was written).
 Expected<void> compare_with_baseline(const Scenario& scenario, const JsonValue& baseline,
-                                     const JsonValue& current, CheckReport& report);
+                                     const Results& current, CheckReport& report);
 
 } // namespace tracesim

@@ -127,4 +127,24 @@ struct Results {
     std::vector<Record> records;
 };
 
+// The timing model's metrics of one phase of `r`'s traced call; nullptr when it was not timed.
+inline const CycleMetrics* cycles_of(const Record& r, Phase phase) {
+    for (const PhaseCycles& p : r.phase_cycles)
+        if (p.phase == phase) return &p.metrics;
+    return nullptr;
+}
+
+// What one of a record's metric sets holds (per call, traced, a phase), in the JSON's order: the
+// counts, then, when the timing model ran, its cycle metrics, with l1d_misses and mispredicts
+// repeating the warm values under the names of the schema's first version. The JSON view writes
+// them; the regression gate compares them with a baseline's.
+template <class F>
+void for_each_record_metric(const Metrics& m, const CycleMetrics* cycles, F&& f) {
+    for_each_metric(m, f);
+    if (!cycles) return;
+    for_each_cycle_metric(*cycles, f);
+    f(std::string_view("l1d_misses"), cycles->l1d_misses_warm);
+    f(std::string_view("mispredicts"), cycles->mispredicts_warm);
+}
+
 } // namespace tracesim

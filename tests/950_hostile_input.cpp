@@ -2,6 +2,7 @@
 // no hang and no crash, and nothing written or replaced (docs/reliability.md).
 #include "base/json.h"
 #include "command.h"
+#include "report/render.h"
 #include "sim/check.h"
 
 #include <cstring>
@@ -206,30 +207,42 @@ TEST_CASE("hostile: the JSON reader takes numbers, whole, and never a wrong valu
 
 TEST_CASE("hostile: a failed functional check gates, and \"39\" is not 39") {
     using namespace tracesim;
-    auto doc = [](const char* checks_ok, const char* instructions) {
-        return fmt::format(R"({{"schema": "{}", "results": [{{"arch": "x86_64", "path": "p",
-            "kernel": "6.14", "handler": "h", "supported": true,
-            "per_call": {{"instructions": {}}},
-            "checks": {{"return_value": {}, "callee_saved": true, "stack_balanced": true}}}}]}})",
-                           results_schema, instructions, checks_ok);
-    };
+    Record good{Arch::x86_64, "p", "6.14"};
+    good.handler = "h";
+    good.per_call.instructions = 100;
+    good.checks.return_value = good.checks.callee_saved = good.checks.stack_balanced = true;
+    const std::string baseline_text = render(Results{{good}}, Format::json);
+    auto base = parse_json(baseline_text, "base");
+    REQUIRE(base);
     Scenario s;
     s.name = "t";
-    auto base = parse_json(doc("true", "100"), "base");
-    auto broken = parse_json(doc("false", "90"), "now");
-    REQUIRE(base);
-    REQUIRE(broken);
+    CheckReport same;
+    REQUIRE(compare_with_baseline(s, *base, Results{{good}}, same));
+    CHECK(same.changes.empty()); // the typed record compares equal to its own JSON
+    CHECK(same.values > 10);
+    Record broken = good;
+    broken.per_call.instructions = 90;
+    broken.checks.return_value = false;
     CheckReport report;
-    REQUIRE(compare_with_baseline(s, *base, *broken, report));
+    REQUIRE(compare_with_baseline(s, *base, Results{{broken}}, report));
     CHECK(report.regressed(false)); // fewer instructions, but it returns the wrong value
-    bool named = false;
-    for (const Change& c : report.changes)
+    bool named = false, fewer = false;
+    for (const Change& c : report.changes) {
         named = named || (c.where == "checks" && c.kind == ChangeKind::regression);
+        fewer = fewer || (c.metric == "instructions" && c.kind == ChangeKind::improvement);
+    }
     CHECK(named);
-    auto as_string = parse_json(doc("true", "\"100\""), "now");
+    CHECK(fewer);
+    // A baseline holding the count as a string: not the same value as the number 100.
+    std::string quoted = baseline_text;
+    const std::string number = "\"instructions\": 100";
+    const size_t at = quoted.find(number);
+    REQUIRE(at != std::string::npos);
+    quoted.replace(at, number.size(), "\"instructions\": \"100\"");
+    auto as_string = parse_json(quoted, "base");
     REQUIRE(as_string);
     CheckReport strings;
-    REQUIRE(compare_with_baseline(s, *base, *as_string, strings));
+    REQUIRE(compare_with_baseline(s, *as_string, Results{{good}}, strings));
     CHECK_FALSE(strings.changes.empty());
 }
 
