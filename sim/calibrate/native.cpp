@@ -6,8 +6,11 @@
 
 #if defined(__x86_64__) && defined(__linux__)
 #define TRACESIM_NATIVE 1
+#include "sim/calibrate/native_run.h"
+
 #include <asm/prctl.h>
 #include <cerrno>
+#include <cstddef>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,141 +22,33 @@ namespace tracesim {
 
 namespace {
 
-// What tracesim_native_run reads and writes; the offsets are the assembly's.
+// What tracesim_native_run (native_x86_64.S) reads and writes, at native_run.h's offsets.
 struct NativeRun {
-    uint64_t fn;         // 0: traced_func
-    uint64_t stack_top;  // 8: SP before the call (the emulated driver's)
-    uint64_t count;      // 16: calls
-    uint64_t* samples;   // 24: ticks per call, or null
-    uint64_t a, b, c;    // 32, 40, 48: the arguments
-    uint64_t result;     // 56: %rax after the last call
-    uint64_t sp_after;   // 64: SP after the last call
-    uint64_t per_sample; // 72: calls per sample
+    uint64_t fn;         // traced_func
+    uint64_t stack_top;  // SP before the call (the emulated driver's)
+    uint64_t count;      // calls
+    uint64_t* samples;   // ticks per call, or null
+    uint64_t a, b, c;    // the arguments
+    uint64_t result;     // %rax after the last call
+    uint64_t sp_after;   // SP after the last call
+    uint64_t per_sample; // calls per sample
 };
+static_assert(offsetof(NativeRun, fn) == NATIVE_RUN_FN);
+static_assert(offsetof(NativeRun, stack_top) == NATIVE_RUN_STACK_TOP);
+static_assert(offsetof(NativeRun, count) == NATIVE_RUN_COUNT);
+static_assert(offsetof(NativeRun, samples) == NATIVE_RUN_SAMPLES);
+static_assert(offsetof(NativeRun, a) == NATIVE_RUN_A);
+static_assert(offsetof(NativeRun, b) == NATIVE_RUN_B);
+static_assert(offsetof(NativeRun, c) == NATIVE_RUN_C);
+static_assert(offsetof(NativeRun, result) == NATIVE_RUN_RESULT);
+static_assert(offsetof(NativeRun, sp_after) == NATIVE_RUN_SP_AFTER);
+static_assert(offsetof(NativeRun, per_sample) == NATIVE_RUN_PER_SAMPLE);
 
 } // namespace
 
 extern "C" void tracesim_native_run(NativeRun* run);
 extern "C" uint64_t tracesim_add_chain(uint64_t iterations);  // 100 dependent adds per iteration
 extern "C" uint64_t tracesim_imul_chain(uint64_t iterations); // 50 dependent imuls per iteration
-
-// The timing loop. Callee-saved registers hold the loop's state across the calls (the paths keep
-// them: the emulated run checks it before anything runs natively); %r14 holds the host's stack
-// pointer while the image's stack is in use. One sample = `per_sample` calls between two rdtsc:
-//   lfence; rdtsc -> t0; { load a, b, c; lfence; call *fn; lfence } x per_sample; rdtsc - t0
-// The lfence before each call starts it on a drained pipeline, as the model's single call does;
-// the one after it keeps the next call (and the closing rdtsc) until it has completed. Samples
-// hold many calls because a virtual machine's TSC may advance in coarse steps (26 ticks here).
-asm(R"(
-    .text
-    .globl  tracesim_native_run
-    .type   tracesim_native_run, @function
-    .p2align 6
-tracesim_native_run:
-    pushq   %rbx
-    pushq   %rbp
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
-    movq    %rdi, %r15
-    movq    %rsp, %r14
-    movq    8(%r15), %rsp
-    movq    16(%r15), %r13
-    movq    24(%r15), %r12
-    .p2align 4
-1:
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    movq    %rax, %rbx
-    movq    72(%r15), %rbp
-    .p2align 4
-2:
-    movq    32(%r15), %rdi
-    movq    40(%r15), %rsi
-    movq    48(%r15), %rdx
-    lfence
-    callq   *(%r15)
-    lfence
-    movq    %rax, 56(%r15)
-    decq    %rbp
-    jnz     2b
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    subq    %rbx, %rax
-    testq   %r12, %r12
-    jz      3f
-    movq    %rax, (%r12)
-    addq    $8, %r12
-3:
-    decq    %r13
-    jnz     1b
-    movq    %rsp, 64(%r15)
-    movq    %r14, %rsp
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbp
-    popq    %rbx
-    ret
-    .size   tracesim_native_run, .-tracesim_native_run
-
-    .globl  tracesim_add_chain
-    .type   tracesim_add_chain, @function
-    .p2align 6
-tracesim_add_chain:
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    movq    %rax, %r8
-    xorl    %r9d, %r9d
-    .p2align 4
-1:
-    .rept   100
-    addq    $1, %r9
-    .endr
-    decq    %rdi
-    jnz     1b
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    subq    %r8, %rax
-    ret
-    .size   tracesim_add_chain, .-tracesim_add_chain
-
-    .globl  tracesim_imul_chain
-    .type   tracesim_imul_chain, @function
-    .p2align 6
-tracesim_imul_chain:
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    movq    %rax, %r8
-    movl    $1, %r9d
-    movl    $3, %r10d
-    .p2align 4
-1:
-    .rept   50
-    imulq   %r10, %r9
-    .endr
-    decq    %rdi
-    jnz     1b
-    lfence
-    rdtsc
-    shlq    $32, %rdx
-    orq     %rdx, %rax
-    subq    %r8, %rax
-    ret
-    .size   tracesim_imul_chain, .-tracesim_imul_chain
-)");
 
 namespace {
 
