@@ -286,7 +286,7 @@ void timeline(const Env& env, Arch arch, std::string_view path_name, std::string
 
 int main(int argc, char** argv) {
     Env env;
-    env.catalogue = must(load_catalogue(tracesim_home() / "kernels"));
+    env.catalogue = must(load_catalogue());
     env.cores = must(load_core_profiles(tracesim_home() / "isa" / "cores"));
     if (argc >= 4 && std::string_view(argv[1]) == "timeline") {
         Arch arch = parse_arch(argv[2]).value_or(Arch::x86_64);

@@ -165,7 +165,7 @@ Expected<void> boot_command(const BootOptions& o) {
     if (kernels.size() == 2 && kernels[0].arch != kernels[1].arch)
         return usage_error("an A/B needs two kernels of one arch ({} and {})", kernels[0].arch,
                            kernels[1].arch);
-    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     if (!o.scenario.empty()) {
         if (kernels.size() != 1) return usage_error("boot --scenario boots one kernel");
@@ -202,10 +202,8 @@ Expected<void> boot_command(const BootOptions& o) {
         const DynamicTrace& trace = path->calls[path->steady].trace;
         auto timing = (*model)->time_call(trace);
         if (!timing) return timing.take_error();
-        const std::string title =
-            fmt::format("{} {} booted on {} (release {}), on {}: the steady call, instruction "
-                        "by instruction",
-                        kernel_arch, o.trace, runs[0].kernel.label, runs[0].release, (*core)->name);
+        const std::string title = booted_call_title(
+            name_of(kernel_arch), o.trace, runs[0].kernel.label, runs[0].release, (*core)->name);
         auto where = [&](uint64_t pc) { return describe(path->symbols, pc); };
         if (perfetto) {
             auto events = render_trace_events(title, trace, *timing, where);

@@ -41,7 +41,7 @@ Expected<void> calibrate_command(const CalibrateOptions& o) {
                            o.arch);
     if (o.format != "text" && o.format != "md" && o.format != "json")
         return usage_error("unknown format '{}' for calibrate (known: text, md, json)", o.format);
-    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     CalibrateRequest request;
     request.paths = o.paths;

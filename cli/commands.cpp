@@ -50,10 +50,6 @@ struct RunOptions {
     std::vector<std::string> flags_given; // the selection flags the user gave (a scenario has its own)
 };
 
-Expected<Catalogue> load_default_catalogue() {
-    return load_catalogue(tracesim_home() / "kernels");
-}
-
 unsigned job_count(unsigned requested) {
     return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -69,7 +65,7 @@ Progress progress_line() {
 }
 
 Expected<void> list_command(const ListOptions& options) {
-    auto catalogue = load_default_catalogue();
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();
@@ -154,7 +150,7 @@ Expected<std::vector<RunRequest>> requests_from_flags(const Catalogue& catalogue
 }
 
 Expected<void> run_command(const RunOptions& options) {
-    auto catalogue = load_default_catalogue();
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();
@@ -192,7 +188,7 @@ Expected<void> run_command(const RunOptions& options) {
 }
 
 Expected<void> regs_command(RunOptions options, bool all) {
-    auto catalogue = load_default_catalogue();
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();
@@ -230,7 +226,7 @@ std::vector<std::filesystem::path> shipped_scenarios() {
 
 // Runs each scenario and compares it with its baseline, or (--update) rewrites the baseline.
 Expected<void> check_command(const CheckOptions& options, bool& regressed) {
-    auto catalogue = load_default_catalogue();
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto format = parse_format(options.format);
     if (!format) return format.take_error();

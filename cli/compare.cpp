@@ -46,7 +46,7 @@ void add_compare_options(CLI::App* cmd, CompareOptions& o) {
 }
 
 Expected<void> compare_command(const CompareOptions& o) {
-    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto arch = parse_arch(o.arch);
     if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);

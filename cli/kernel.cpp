@@ -37,7 +37,7 @@ void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
 }
 
 Expected<void> kernel_command(const KernelOptions& o) {
-    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto arch = parse_arch(o.arch);
     if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);

@@ -28,7 +28,7 @@ void add_trace_options(CLI::App* cmd, TraceOptions& o) {
 Expected<void> trace_command(const TraceOptions& o) {
     if (o.format != "text" && o.format != "perfetto")
         return usage_error("unknown trace format '{}' (known: text, perfetto)", o.format);
-    auto catalogue = load_catalogue(tracesim_home() / "kernels");
+    auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
     auto arch = parse_arch(o.arch);
     if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
@@ -39,8 +39,7 @@ Expected<void> trace_command(const TraceOptions& o) {
     if (!traced) return traced.take_error();
     const Record& r = traced->record;
     const std::string title =
-        fmt::format("{} {} (kernel {}) on {}: the traced call, instruction by instruction", r.arch,
-                    r.path, r.kernel, traced->timing.core);
+        model_call_title(name_of(r.arch), r.path, r.kernel, traced->timing.core);
     auto out = o.format == "perfetto" ? render_trace_events(title, traced->trace, traced->timing)
                                       : render_timeline(title, traced->trace, traced->timing);
     if (!out) return out.take_error();

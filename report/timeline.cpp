@@ -41,6 +41,19 @@ std::string events_of(const InstructionTiming& t) {
 
 } // namespace
 
+std::string model_call_title(std::string_view arch, std::string_view path, std::string_view era,
+                             std::string_view core) {
+    return fmt::format("{} {} (kernel {}) on {}: the traced call, instruction by instruction", arch,
+                       path, era, core);
+}
+
+std::string booted_call_title(std::string_view arch, std::string_view path, std::string_view kernel,
+                              std::string_view release, std::string_view core) {
+    return fmt::format("{} {} booted on {} (release {}), on {}: the steady call, instruction by "
+                       "instruction",
+                       arch, path, kernel, release, core);
+}
+
 Expected<std::string> render_timeline(const std::string& title, const DynamicTrace& trace,
                                       const CallTiming& timing,
                                       const std::function<std::string(uint64_t)>& where) {

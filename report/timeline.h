@@ -19,12 +19,20 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace tracesim {
 
 // An instruction's memory accesses as the views show them: "W 0x807ef8/8 R 0x808000/8" (H: by the
 // modeled exception hardware).
 std::string accesses_of(const DynamicTrace& trace, const TraceInstruction& insn);
+
+// The views' titles: a modeled path's traced call (`tracesim trace`) and a booted path's
+// steady call (`tracesim boot --trace`).
+std::string model_call_title(std::string_view arch, std::string_view path, std::string_view era,
+                             std::string_view core);
+std::string booted_call_title(std::string_view arch, std::string_view path, std::string_view kernel,
+                              std::string_view release, std::string_view core);
 
 // `where`: names an instruction's address (a booted kernel's symbol+offset); empty: no column.
 Expected<std::string> render_timeline(const std::string& title, const DynamicTrace& trace,

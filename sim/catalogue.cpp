@@ -233,6 +233,10 @@ std::string kernel_version(std::string_view release) {
     return version;
 }
 
+Expected<Catalogue> load_catalogue() {
+    return load_catalogue(tracesim_home() / "kernels");
+}
+
 Expected<const PathSpec*> Catalogue::find_path(std::string_view name, Arch arch,
                                                std::string_view kernel) const {
     const PathSpec* best = nullptr;

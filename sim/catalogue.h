@@ -86,6 +86,8 @@ std::vector<std::string> kernel_include_dirs(const std::filesystem::path& kernel
 // Reads `kernels_dir`/paths.toml (handlers, per-arch common sources, arch-neutral paths) and then
 // `kernels_dir`/<arch>/paths.toml for every arch that has one.
 Expected<Catalogue> load_catalogue(const std::filesystem::path& kernels_dir);
+// The shipped catalogue: tracesim_home()/kernels.
+Expected<Catalogue> load_catalogue();
 
 // "6.14" < "6.1"? No: compares numerically, so 6.1 < 6.2 < 6.14.
 bool kernel_older(std::string_view a, std::string_view b);
