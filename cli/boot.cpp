@@ -1,16 +1,17 @@
 #include "cli/boot.h"
 
-#include "sim/boot/boot.h"
-#include "sim/boot/process.h"
-#include "sim/catalogue.h"
-#include "report/check.h"
-#include "cli/chart_file.h"
 #include "base/json.h"
 #include "base/output.h"
+#include "cli/arguments.h"
+#include "cli/chart_file.h"
 #include "report/boot.h"
+#include "report/check.h"
 #include "report/render.h"
 #include "report/timeline.h"
 #include "report/trace_events.h"
+#include "sim/boot/boot.h"
+#include "sim/boot/process.h"
+#include "sim/catalogue.h"
 #include "sim/runner.h"
 #include "timing/timing_model.h"
 
@@ -127,11 +128,9 @@ void add_boot_options(CLI::App* cmd, BootOptions& o) {
     cmd->add_option("--baseline", o.baseline,
                     "a boot's earlier --format json: compare this one with it, as check does "
                     "(counts exactly; exit 3 on a regression)");
-    cmd->add_option("--format", o.format,
-                    "text | md | json | csv | latex | svg | png | pdf | pgfplots; with --trace: "
-                    "text | perfetto")
-        ->capture_default_str();
-    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+    add_output_options(cmd, o.format, o.output,
+                       "text | md | json | csv | latex | svg | png | pdf | pgfplots; with --trace: "
+                       "text | perfetto");
 }
 
 Expected<void> boot_command(const BootOptions& o) {
@@ -148,8 +147,9 @@ Expected<void> boot_command(const BootOptions& o) {
     if (o.configs.size() > o.images.size()) return usage_error("--config is given per --image");
     std::optional<Arch> arch;
     if (!o.arch.empty()) {
-        arch = parse_arch(o.arch);
-        if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+        auto given = arch_argument(o.arch);
+        if (!given) return given.take_error();
+        arch = *given;
     }
     std::vector<BootImage> kernels;
     for (const std::string& version : o.debian) {

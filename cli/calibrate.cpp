@@ -7,6 +7,7 @@
 #include "cli/calibrate.h"
 
 #include "base/output.h"
+#include "cli/arguments.h"
 #include "report/calibration.h"
 #include "sim/calibrate/calibrate.h"
 
@@ -30,8 +31,7 @@ void add_calibrate_options(CLI::App* cmd, CalibrateOptions& o) {
     cmd->add_option("--rounds", o.rounds, "alternating traced/untraced rounds")
         ->capture_default_str()
         ->check(CLI::Range(1, 100'000));
-    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
-    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+    add_output_options(cmd, o.format, o.output, "text | md | json");
 }
 
 Expected<void> calibrate_command(const CalibrateOptions& o) {

@@ -9,10 +9,11 @@
 //   per call        39        40    +1        18        19    +1         144         152    +8
 #include "cli/compare.h"
 
-#include "sim/batch.h"
 #include "base/output.h"
+#include "cli/arguments.h"
 #include "report/phase_diff.h"
 #include "report/render.h"
+#include "sim/batch.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -41,15 +42,14 @@ void add_compare_options(CLI::App* cmd, CompareOptions& o) {
                     "which of the path's .S files the variants replace (default: its first)");
     cmd->add_option("--asm-a", o.asm_a, "variant A (default: the shipped file)");
     cmd->add_option("--asm-b", o.asm_b, "variant B (optional when --kernel-a/--kernel-b differ)");
-    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
-    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+    add_output_options(cmd, o.format, o.output, "text | md | json");
 }
 
 Expected<void> compare_command(const CompareOptions& o) {
     auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
-    auto arch = parse_arch(o.arch);
-    if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    auto arch = arch_argument(o.arch);
+    if (!arch) return arch.take_error();
     auto format = parse_format(o.format);
     if (!format) return format.take_error();
     const std::string kernel_a = o.kernel_a.empty() ? o.kernel : o.kernel_a;

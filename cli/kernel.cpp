@@ -9,6 +9,7 @@
 #include "cli/kernel.h"
 
 #include "base/output.h"
+#include "cli/arguments.h"
 #include "report/render.h"
 #include "report/vmlinux.h"
 #include "sim/vmlinux/compare.h"
@@ -32,15 +33,14 @@ void add_kernel_options(CLI::App* cmd, KernelOptions& o) {
                     "modeled era to compare with (default: the image's release, else newest)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
     cmd->add_option("--core", o.core, "timing core profile (default: the arch's)");
-    cmd->add_option("--format", o.format, "text | md | json")->capture_default_str();
-    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+    add_output_options(cmd, o.format, o.output, "text | md | json");
 }
 
 Expected<void> kernel_command(const KernelOptions& o) {
     auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
-    auto arch = parse_arch(o.arch);
-    if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    auto arch = arch_argument(o.arch);
+    if (!arch) return arch.take_error();
     auto format = parse_format(o.format);
     if (!format) return format.take_error();
     if (*format != Format::text && *format != Format::markdown && *format != Format::json)

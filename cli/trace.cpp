@@ -3,6 +3,7 @@
 #include "cli/trace.h"
 
 #include "base/output.h"
+#include "cli/arguments.h"
 #include "report/timeline.h"
 #include "report/trace_events.h"
 #include "sim/runner.h"
@@ -18,11 +19,9 @@ void add_trace_options(CLI::App* cmd, TraceOptions& o) {
     cmd->add_option("--kernel", o.kernel, "kernel era (default: newest)");
     cmd->add_option("--core", o.core, "timing core (default: the arch's)");
     cmd->add_option("--handler", o.handler, "handler the path calls")->capture_default_str();
-    cmd->add_option("--format", o.format,
-                    "text (llvm-mca-style timeline) | perfetto (Chrome trace-event JSON for "
-                    "ui.perfetto.dev, chrome://tracing, speedscope)")
-        ->capture_default_str();
-    cmd->add_option("-o,--output", o.output, "write to this file (atomically) instead of stdout");
+    add_output_options(cmd, o.format, o.output,
+                       "text (llvm-mca-style timeline) | perfetto (Chrome trace-event JSON for "
+                       "ui.perfetto.dev, chrome://tracing, speedscope)");
 }
 
 Expected<void> trace_command(const TraceOptions& o) {
@@ -30,8 +29,8 @@ Expected<void> trace_command(const TraceOptions& o) {
         return usage_error("unknown trace format '{}' (known: text, perfetto)", o.format);
     auto catalogue = load_catalogue();
     if (!catalogue) return catalogue.take_error();
-    auto arch = parse_arch(o.arch);
-    if (!arch) return usage_error("unknown arch '{}' (known: x86_64, arm64)", o.arch);
+    auto arch = arch_argument(o.arch);
+    if (!arch) return arch.take_error();
     RunRequest request{*arch, o.path, o.kernel, o.handler,
                        2}; // a warm-up call, then the traced one
     request.core = o.core;
