@@ -112,36 +112,51 @@ Label fit_label(const std::string& text, const std::string& vertical_text, doubl
     return l;
 }
 
-} // namespace
+// The value axis: ticks over [min, max] of the bars (0 always included).
+struct ValueAxis {
+    double min = 0, max = 0;
+    std::vector<double> ticks;
+    double tick_width = 0; // of the widest tick label
+};
 
-std::string render_report_svg(const ReportTable& t) {
-    const ChartData chart = chart_data(t);
-    const bool stacked = t.spec.chart_stack == ChartStack::phase;
-
-    // The value axis: ticks over [min, max] of the bars (0 always included).
+ValueAxis value_axis(const ChartData& chart) {
+    ValueAxis a;
     const double span = static_cast<double>(chart.max_value - chart.min_value);
     const double step = tick_step(span, 5);
-    const double axis_min = std::floor(static_cast<double>(chart.min_value) / step) * step;
-    const double axis_max =
-        std::max(axis_min + step, std::ceil(static_cast<double>(chart.max_value) / step) * step);
-    std::vector<double> ticks;
-    for (double v = axis_min; v <= axis_max + step / 2; v += step)
-        ticks.push_back(v);
-    double tick_w = 0;
-    for (double v : ticks)
-        tick_w = std::max(tick_w, text_width(fmt::format("{}", static_cast<int64_t>(v)), 12));
-    const double axis_title_x = margin + ascent(13);
-    const double plot_left = axis_title_x + 10 + tick_w + 8;
+    a.min = std::floor(static_cast<double>(chart.min_value) / step) * step;
+    a.max = std::max(a.min + step, std::ceil(static_cast<double>(chart.max_value) / step) * step);
+    for (double v = a.min; v <= a.max + step / 2; v += step)
+        a.ticks.push_back(v);
+    for (double v : a.ticks)
+        a.tick_width =
+            std::max(a.tick_width, text_width(fmt::format("{}", static_cast<int64_t>(v)), 12));
+    return a;
+}
+
+// The horizontal geometry: the canvas widens when the bars would be narrower than a label's
+// line height.
+struct Columns {
+    double width, axis_title_x, plot_left, plot_right, group_w, slot_w;
+};
+
+Columns columns(const ChartData& chart, const ValueAxis& axis) {
+    Columns c;
+    c.axis_title_x = margin + ascent(13);
+    c.plot_left = c.axis_title_x + 10 + axis.tick_width + 8;
     const size_t groups = std::max<size_t>(1, chart.groups.size());
     const size_t series = std::max<size_t>(1, chart.series.size());
-    // The canvas widens when the bars would be narrower than a label's line height.
-    const double width =
-        std::ceil(std::max(min_width, plot_left + margin + groups * series * min_slot / 0.84));
-    const double plot_right = width - margin, plot_w = plot_right - plot_left;
-    const double group_w = plot_w / static_cast<double>(groups);
-    const double slot_w = group_w * 0.84 / static_cast<double>(series);
+    c.width =
+        std::ceil(std::max(min_width, c.plot_left + margin + groups * series * min_slot / 0.84));
+    c.plot_right = c.width - margin;
+    c.group_w = (c.plot_right - c.plot_left) / static_cast<double>(groups);
+    c.slot_w = c.group_w * 0.84 / static_cast<double>(series);
+    return c;
+}
 
-    // Titles: the title shrinks until it takes at most two lines (three at the smallest size).
+// The titles (the title shrinks until it takes at most two lines, three at the smallest size),
+// then the description and the metric line; returns the y below them.
+double draw_titles(const ReportTable& t, const ChartData& chart, double width, std::string& body) {
+    const bool stacked = t.spec.chart_stack == ChartStack::phase;
     const double text_w = width - 2 * margin;
     double title_size = 20;
     std::vector<std::string> title = wrap_text(t.spec.title, title_size, text_w, true);
@@ -154,8 +169,6 @@ std::string render_report_svg(const ReportTable& t) {
     for (const std::string& part : {t.spec.description, metric_line})
         for (std::string& line : wrap_text(part, 13, text_w))
             subtitle.push_back(std::move(line));
-
-    std::string body;
     double y = margin;
     for (const std::string& line : title) {
         body += text_at(margin, y + ascent(title_size), line, {title_size, true});
@@ -165,8 +178,11 @@ std::string render_report_svg(const ReportTable& t) {
         body += text_at(margin, y + ascent(13), line, {13, false, "#555"});
         y += line_pitch(13);
     }
+    return y;
+}
 
-    // Legend: its own band under the titles, entries in rows that wrap.
+// The legend: its own band under the titles, entries in rows that wrap; returns the y below it.
+double draw_legend(const ChartData& chart, double width, double y, std::string& body) {
     y += 8;
     double x = margin;
     const double legend_size = 12, swatch = 12;
@@ -183,42 +199,39 @@ std::string render_report_svg(const ReportTable& t) {
         x += w + 18;
     }
     if (!chart.legend.empty()) y += line_pitch(legend_size);
+    return y;
+}
 
-    // Bar value labels: horizontal above the bar when they fit its slot, else vertical; the
-    // plot starts below the room the tallest label needs.
-    const double value_size = 10;
-    bool values_vertical = false;
-    double value_extent = ascent(value_size);
-    for (const ChartData::Bar& b : chart.bars) {
-        double w = text_width(b.label, value_size);
-        if (w > slot_w * 0.95) values_vertical = true;
-        value_extent = std::max(value_extent, w);
+// What goes under the plot: series labels under each bar (when a group has several), then the
+// group labels, then the footnote; each set of labels all one way, as they sit side by side.
+struct UnderPlot {
+    std::vector<Label> series, groups;
+    double series_extent = 0, group_extent = 0;
+    std::vector<std::string> footnote;
+    double height() const {
+        return 8 + series_extent + (series_extent > 0 ? 6 : 0) + group_extent + 10 +
+               footnote.size() * line_pitch(10) + margin / 2;
     }
-    if (!values_vertical) value_extent = ascent(value_size);
-    const double plot_top = y + 10 + value_extent + 4;
+};
 
-    // Under the plot: series labels under each bar (when a group has several), then the group
-    // labels, then the footnote.
-    std::vector<Label> series_labels;
-    double series_extent = 0;
+UnderPlot under_plot(const ChartData& chart, const Columns& c) {
+    UnderPlot u;
     bool series_vertical = false;
     if (chart.series.size() > 1)
         for (const std::string& s : chart.series) {
-            series_labels.push_back(fit_label(s, s, 11, slot_w * 0.95, 1));
-            series_vertical = series_vertical || series_labels.back().vertical;
+            u.series.push_back(fit_label(s, s, 11, c.slot_w * 0.95, 1));
+            series_vertical = series_vertical || u.series.back().vertical;
         }
-    for (size_t s = 0; s < series_labels.size(); ++s) { // all one way: they sit side by side
+    for (size_t s = 0; s < u.series.size(); ++s) {
         if (series_vertical)
-            series_labels[s] = {{chart.series[s]}, true, text_width(chart.series[s], 11) + 4};
-        series_extent = std::max(series_extent, series_labels[s].extent);
+            u.series[s] = {{chart.series[s]}, true, text_width(chart.series[s], 11) + 4};
+        u.series_extent = std::max(u.series_extent, u.series[s].extent);
     }
     bool groups_vertical = false;
     for (const ChartData::Group& g : chart.groups)
         groups_vertical = groups_vertical ||
-                          fit_label(g.name, g.name, 12, group_w * 0.95, 3).vertical ||
-                          (!g.kernel.empty() && text_width(g.kernel, 11) > group_w * 0.95);
-    std::vector<Label> group_labels;
-    double group_extent = 0;
+                          fit_label(g.name, g.name, 12, c.group_w * 0.95, 3).vertical ||
+                          (!g.kernel.empty() && text_width(g.kernel, 11) > c.group_w * 0.95);
     for (const ChartData::Group& g : chart.groups) {
         Label l;
         if (groups_vertical) {
@@ -226,47 +239,54 @@ std::string render_report_svg(const ReportTable& t) {
             l.lines = {g.kernel.empty() ? g.name : g.name + " (" + g.kernel + ")"};
             l.extent = text_width(l.lines[0], 12) + 4;
         } else {
-            l = fit_label(g.name, g.name, 12, group_w * 0.95, 3);
+            l = fit_label(g.name, g.name, 12, c.group_w * 0.95, 3);
             if (!g.kernel.empty()) {
                 l.lines.push_back(g.kernel);
                 l.extent += line_pitch(11);
             }
         }
-        group_extent = std::max(group_extent, l.extent);
-        group_labels.push_back(std::move(l));
+        u.group_extent = std::max(u.group_extent, l.extent);
+        u.groups.push_back(std::move(l));
     }
-    std::vector<std::string> footnote = wrap_text(chart.footnote, 10, text_w);
-    const double below = 8 + series_extent + (series_extent > 0 ? 6 : 0) + group_extent + 10 +
-                         footnote.size() * line_pitch(10) + margin / 2;
-    const double height = std::ceil(std::max(min_height, plot_top + min_plot_height + below));
-    const double plot_h = height - plot_top - below;
-    const double plot_bottom = plot_top + plot_h;
-    auto y_of = [&](double v) {
-        return plot_bottom - (v - axis_min) / (axis_max - axis_min) * plot_h;
-    };
+    u.footnote = wrap_text(chart.footnote, 10, c.width - 2 * margin);
+    return u;
+}
 
-    // Grid, ticks and the axis title.
-    for (double v : ticks) {
-        double ty = y_of(v);
+// The plot's vertical geometry and the value of a y.
+struct Rows {
+    double top, plot_h, bottom; // of the plot
+    double height;              // of the canvas
+    ValueAxis axis;
+    double y_of(double v) const { return bottom - (v - axis.min) / (axis.max - axis.min) * plot_h; }
+};
+
+void draw_grid(const Columns& c, const Rows& r, const ChartData& chart, std::string& body) {
+    for (double v : r.axis.ticks) {
+        double ty = r.y_of(v);
         body += fmt::format(
             "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n",
-            plot_left, ty, plot_right, ty, v == 0 ? "#333" : "#ddd");
-        body += text_at(plot_left - 8, ty + 4, fmt::format("{}", static_cast<int64_t>(v)),
+            c.plot_left, ty, c.plot_right, ty, v == 0 ? "#333" : "#ddd");
+        body += text_at(c.plot_left - 8, ty + 4, fmt::format("{}", static_cast<int64_t>(v)),
                         {12, false, "#000", "end"});
     }
-    body += text_at(axis_title_x, (plot_top + plot_bottom) / 2,
+    body += text_at(c.axis_title_x, (r.top + r.bottom) / 2,
                     fmt::format("{} [{}]", label_of(chart.metric), unit_of(chart.metric)),
                     {13, false, "#000", "middle"}, true);
+}
 
-    // Bars, their values, and the marks of unsupported combinations.
+// Bars, their values (vertical when one does not fit its slot), and the marks of unsupported
+// combinations.
+void draw_bars(const Columns& c, const Rows& r, const ChartData& chart, bool values_vertical,
+               double value_size, std::string& body) {
     for (const ChartData::Bar& b : chart.bars) {
-        const double slot_x = plot_left + b.group * group_w + group_w * 0.08 + b.series * slot_w;
-        const double cx = slot_x + slot_w / 2, bar_w = slot_w * 0.9;
+        const double slot_x =
+            c.plot_left + b.group * c.group_w + c.group_w * 0.08 + b.series * c.slot_w;
+        const double cx = slot_x + c.slot_w / 2, bar_w = c.slot_w * 0.9;
         if (!b.supported) {
-            if (text_width("n/s", 11) <= slot_w * 0.95)
-                body += text_at(cx, y_of(0) - 4, "n/s", {11, false, "#999", "middle"});
+            if (text_width("n/s", 11) <= c.slot_w * 0.95)
+                body += text_at(cx, r.y_of(0) - 4, "n/s", {11, false, "#999", "middle"});
             else
-                body += text_at(cx + 4, y_of(0) - 4, "n/s", {11, false, "#999", "start"}, true);
+                body += text_at(cx + 4, r.y_of(0) - 4, "n/s", {11, false, "#999", "start"}, true);
             continue;
         }
         double up = 0, down = 0;
@@ -274,35 +294,38 @@ std::string render_report_svg(const ReportTable& t) {
             double from = s.value >= 0 ? up : down;
             double to = from + static_cast<double>(s.value);
             (s.value >= 0 ? up : down) = to;
-            double top = y_of(std::max(from, to)), bottom = y_of(std::min(from, to));
+            double top = r.y_of(std::max(from, to)), bottom = r.y_of(std::min(from, to));
             body += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
                                 "height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>\n",
                                 cx - bar_w / 2, top, bar_w, bottom - top, s.colour, xml(s.tooltip));
         }
-        double label_y = y_of(std::max(0.0, up)) - 3;
+        double label_y = r.y_of(std::max(0.0, up)) - 3;
         if (values_vertical)
             body += text_at(cx + 3.5, label_y, b.label, {value_size}, true);
         else
             body += text_at(cx, label_y, b.label, {value_size, false, "#000", "middle"});
     }
+}
 
-    // Labels under the plot.
-    double label_top = plot_bottom + 8;
-    if (!series_labels.empty()) {
+void draw_under_plot(const Columns& c, const Rows& r, const ChartData& chart, const UnderPlot& u,
+                     std::string& body) {
+    double label_top = r.bottom + 8;
+    if (!u.series.empty()) {
         for (const ChartData::Bar& b : chart.bars) {
-            const Label& l = series_labels[b.series];
-            double cx = plot_left + b.group * group_w + group_w * 0.08 + (b.series + 0.5) * slot_w;
+            const Label& l = u.series[b.series];
+            double cx =
+                c.plot_left + b.group * c.group_w + c.group_w * 0.08 + (b.series + 0.5) * c.slot_w;
             if (l.vertical)
                 body += text_at(cx + 4, label_top, l.lines[0], {11, false, "#555", "end"}, true);
             else
                 body +=
                     text_at(cx, label_top + ascent(11), l.lines[0], {11, false, "#555", "middle"});
         }
-        label_top += series_extent + 6;
+        label_top += u.series_extent + 6;
     }
     for (size_t g = 0; g < chart.groups.size(); ++g) {
-        const Label& l = group_labels[g];
-        double cx = plot_left + (g + 0.5) * group_w;
+        const Label& l = u.groups[g];
+        double cx = c.plot_left + (g + 0.5) * c.group_w;
         if (l.vertical) {
             body += text_at(cx + 4.5, label_top, l.lines[0], {12, false, "#000", "end"}, true);
             continue;
@@ -316,16 +339,49 @@ std::string render_report_svg(const ReportTable& t) {
             ly += line_pitch(size);
         }
     }
-    double fy = height - margin / 2 - footnote.size() * line_pitch(10);
-    for (const std::string& line : footnote) {
+    double fy = r.height - margin / 2 - u.footnote.size() * line_pitch(10);
+    for (const std::string& line : u.footnote) {
         body += text_at(margin, fy + ascent(10), line, {10, false, "#777"});
         fy += line_pitch(10);
     }
+}
 
+} // namespace
+
+std::string render_report_svg(const ReportTable& t) {
+    const ChartData chart = chart_data(t);
+    const ValueAxis axis = value_axis(chart);
+    const Columns c = columns(chart, axis);
+    std::string body;
+    double y = draw_titles(t, chart, c.width, body);
+    y = draw_legend(chart, c.width, y, body);
+
+    // Bar value labels: horizontal above the bar when they fit its slot, else vertical; the
+    // plot starts below the room the tallest label needs.
+    const double value_size = 10;
+    bool values_vertical = false;
+    double value_extent = ascent(value_size);
+    for (const ChartData::Bar& b : chart.bars) {
+        double w = text_width(b.label, value_size);
+        if (w > c.slot_w * 0.95) values_vertical = true;
+        value_extent = std::max(value_extent, w);
+    }
+    if (!values_vertical) value_extent = ascent(value_size);
+    const UnderPlot under = under_plot(chart, c);
+    Rows r;
+    r.axis = axis;
+    r.top = y + 10 + value_extent + 4;
+    r.height = std::ceil(std::max(min_height, r.top + min_plot_height + under.height()));
+    r.plot_h = r.height - r.top - under.height();
+    r.bottom = r.top + r.plot_h;
+
+    draw_grid(c, r, chart, body);
+    draw_bars(c, r, chart, values_vertical, value_size, body);
+    draw_under_plot(c, r, chart, under, body);
     return fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
                        "viewBox=\"0 0 {0} {1}\" font-family=\"{2}\">\n"
                        "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{3}</svg>\n",
-                       width, height, font_family, body);
+                       c.width, r.height, font_family, body);
 }
 
 } // namespace tracesim
