@@ -61,7 +61,7 @@ struct BootedPath {
     int calls_interrupted = 0; // complete calls an interrupt was cut out of
     int interrupts_cut = 0;
     size_t steady = 0; // index into calls: the median of the kept (non-cold) calls
-                       // (sim/boot/boot.cpp steady_call says which of equal counts)
+                       // (sim/boot/capture.cpp steady_call says which of equal counts)
     std::vector<std::string> run_time_regions; // "ftrace_trampoline [__builtin__ftrace]"
     std::vector<std::string> kprobes;          // debugfs kprobes/list lines
     std::optional<int64_t> hits;

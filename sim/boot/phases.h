@@ -24,7 +24,7 @@ namespace tracesim {
 struct BootedCallTrace {
     DynamicTrace trace;
     std::map<std::string, int64_t> unmapped; // symbol (or "?" for no symbol) -> instructions
-    uint64_t initial_sp = 0, stack_low = 0;  // the stack the call used (sim/boot/boot.cpp)
+    uint64_t initial_sp = 0, stack_low = 0;  // the stack the call used (sim/boot/capture.cpp)
 };
 
 BootedCallTrace booted_trace(const BootWindow& window, const BootCall& call,
