@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-asan fuzz check results boot-results bpf-bench-boot-results bench clean
+.PHONY: all deps configure build demo test test-asan fuzz check results boot-results bpf-bench-boot-results ground-truth bench clean
 
 all: build
 
@@ -76,6 +76,10 @@ bpf-bench-boot-results: build
 	  for f in md json; do $(BUILD)/tracesim boot --arch $$a --debian $$v \
 	    --scenario scenarios/bpf-bench.toml --format $$f -o results/bpf-bench-boot-$$n.$$f || exit 1; \
 	  done; done
+
+# The booted ground truth `tracesim check` measures the models against (docs/ground-truth.md):
+# every booted path and the BPF bench, booted again.
+ground-truth: boot-results bpf-bench-boot-results
 
 bench: build
 	cmake --build $(BUILD) --target tracesim_bench

@@ -1,19 +1,20 @@
 #include "cli/commands.h"
 
 #include "base/input_file.h"
-
-#include "sim/batch.h"
-#include "sim/catalogue.h"
-#include "report/check.h"
+#include "base/output.h"
 #include "cli/boot.h"
 #include "cli/calibrate.h"
-#include "cli/compare.h"
-#include "cli/kernel.h"
 #include "cli/chart_file.h"
+#include "cli/compare.h"
+#include "cli/ground_truth.h"
+#include "cli/kernel.h"
 #include "cli/trace.h"
-#include "base/output.h"
+#include "report/check.h"
+#include "report/ground_truth.h"
 #include "report/regs.h"
 #include "report/render.h"
+#include "sim/batch.h"
+#include "sim/catalogue.h"
 #include "sim/scenario.h"
 
 #include <CLI/CLI.hpp>
@@ -213,6 +214,7 @@ struct CheckOptions {
     bool strict = false;
     std::string format = "text";
     unsigned jobs = 0;
+    bool ground_truth = false; // only the booted ground truth, its table and its gate
 };
 
 std::vector<std::filesystem::path> shipped_scenarios() {
@@ -234,7 +236,12 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
         return usage_error("check prints text or md");
     std::vector<std::filesystem::path> files(options.scenarios.begin(), options.scenarios.end());
     if (options.all) files = shipped_scenarios();
-    if (files.empty()) return usage_error("check needs scenario files or --all");
+    if (options.ground_truth) files.clear();
+    if (files.empty() && !options.ground_truth)
+        return usage_error("check needs scenario files, --all or --ground-truth");
+    if (options.ground_truth && options.update)
+        return usage_error("the ground truth is what a booted kernel ran: `make ground-truth` "
+                           "boots to regenerate it, --update cannot");
     std::filesystem::path dir = options.baseline_dir.empty()
                                     ? tracesim_home() / "results" / "baseline"
                                     : std::filesystem::path(options.baseline_dir);
@@ -295,8 +302,19 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
         for (const auto& [baseline_file, text] : updates)
             if (auto ok = write_file_atomically(baseline_file, text, true); !ok) return ok;
     }
-    std::string out =
-        *format == Format::markdown ? render_check_markdown(report) : render_check_text(report);
+    // The models against the booted kernels (sim/ground_truth.h): with --all, the gate on their
+    // distance; with --ground-truth, also the table.
+    std::string truth_table;
+    if ((options.all && !options.update) || options.ground_truth) {
+        auto truth = run_ground_truth(*catalogue, ground_truth_files(), job_count(options.jobs));
+        if (!truth) return truth.take_error();
+        for (size_t i = 0; i < truth->now.size(); ++i)
+            check_against_truth(truth->recorded[i], truth->now[i], report);
+        if (options.ground_truth)
+            truth_table = render_ground_truth(truth->now, *format == Format::markdown) + "\n";
+    }
+    std::string out = truth_table + (*format == Format::markdown ? render_check_markdown(report)
+                                                                 : render_check_text(report));
     if (options.update) out = "updated baselines in " + dir.string() + "\n" + out;
     if (auto written = emit_output(out, ""); !written) return written;
     regressed = !options.update && report.regressed(options.strict);
@@ -363,6 +381,9 @@ int run_cli(int argc, char** argv) {
     check_cmd->add_flag("--strict", check.strict, "an improvement beyond tolerance also exits 3");
     check_cmd->add_option("--format", check.format, "text | md")->capture_default_str();
     check_cmd->add_option("-j,--jobs", check.jobs, "runs in parallel (default: one per core)");
+    check_cmd->add_flag("--ground-truth", check.ground_truth,
+                        "only the models against the booted kernels (results/boot-*.json): "
+                        "the table, and whether a model drifted from its booted kernel");
 
     TraceOptions trace;
     CLI::App* trace_cmd = app.add_subcommand(

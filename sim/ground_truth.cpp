@@ -1,0 +1,182 @@
+#include "sim/ground_truth.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace tracesim {
+
+namespace {
+
+std::string text_at(const JsonValue& v, std::string_view key) {
+    const JsonValue* s = v.get(key);
+    return s && s->is(JsonValue::Kind::string) ? s->string : "";
+}
+
+int64_t integer_at(const JsonValue& v, std::string_view key) {
+    const JsonValue* n = v.get(key);
+    return n && n->is(JsonValue::Kind::number) ? n->integer : 0;
+}
+
+// The counts the ground truth compares: instructions, loads, stores.
+Metrics counts_of(const JsonValue& metrics) {
+    Metrics m;
+    m.instructions = integer_at(metrics, "instructions");
+    m.loads = integer_at(metrics, "loads");
+    m.stores = integer_at(metrics, "stores");
+    return m;
+}
+
+Expected<Record> record_of(const JsonValue& r, const std::string& file) {
+    Record out;
+    auto arch = parse_arch(text_at(r, "arch"));
+    if (!arch) return make_error("{}: a record without a known arch", file);
+    out.arch = *arch;
+    out.path = text_at(r, "path");
+    out.kernel = text_at(r, "kernel");
+    out.handler = text_at(r, "handler");
+    out.source = text_at(r, "source");
+    out.calls = static_cast<int>(integer_at(r, "calls"));
+    const JsonValue* supported = r.get("supported");
+    out.supported = supported && supported->is(JsonValue::Kind::boolean) && supported->boolean;
+    if (const JsonValue* per_call = r.get("per_call")) out.per_call = counts_of(*per_call);
+    if (const JsonValue* phases = r.get("phases"))
+        for (const auto& [name, metrics] : phases->object) {
+            auto phase = parse_phase(name);
+            if (!phase)
+                return make_error("{}: {} {}: unknown phase '{}'", file, out.arch, out.path, name);
+            out.phases.push_back({*phase, counts_of(metrics)});
+        }
+    std::sort(out.phases.begin(), out.phases.end(),
+              [](const PhaseMetrics& a, const PhaseMetrics& b) { return a.phase < b.phase; });
+    return out;
+}
+
+// Does the booted kernel's `phase` mean what the model's does (the file comment)?
+bool compared(Phase phase, const Record& booted) {
+    if (phase == Phase::caller || phase == Phase::body) return false;
+    return phase != Phase::handler || booted.handler != "the kernel's";
+}
+
+Metrics counts_in(const Record& r, Phase phase) {
+    for (const PhaseMetrics& p : r.phases)
+        if (p.phase == phase) return p.metrics;
+    return {};
+}
+
+double off(int64_t model, int64_t booted) {
+    if (booted == 0) return model == 0 ? 0 : 1;
+    return std::fabs(static_cast<double>(model - booted)) / static_cast<double>(booted);
+}
+
+} // namespace
+
+Expected<std::vector<BootedTruth>> read_booted_truth(const JsonValue& boot_json,
+                                                     const std::string& file) {
+    const JsonValue* results = boot_json.get("results");
+    if (!results || !results->is(JsonValue::Kind::array))
+        return make_error("{}: no results (not a `tracesim boot --format json` output)", file);
+    std::vector<Record> records;
+    for (const JsonValue& r : results->array) {
+        auto record = record_of(r, file);
+        if (!record) return record.take_error();
+        records.push_back(std::move(*record));
+    }
+    // Two layouts: `tracesim boot` puts each booted record right before its model (whose path
+    // may differ: kprobe is kprobe-ftrace's), `boot --scenario` the booted ones first and then
+    // the models of the same names.
+    auto booted = [&](size_t i) { return records[i].source == "boot"; };
+    bool interleaved = true;
+    for (size_t i = 0; i < records.size(); ++i)
+        if (booted(i) && (i + 1 == records.size() || booted(i + 1))) interleaved = false;
+    std::vector<BootedTruth> out;
+    for (size_t i = 0; i < records.size(); ++i) {
+        const Record& b = records[i];
+        if (!booted(i) || !b.supported || b.path == "none") continue;
+        const Record* model = nullptr;
+        if (interleaved) model = &records[i + 1];
+        for (size_t j = 0; !interleaved && !model && j < records.size(); ++j)
+            if (!booted(j) && records[j].arch == b.arch && records[j].path == b.path)
+                model = &records[j];
+        if (!model || !model->supported) continue; // nothing modeled to compare
+        out.push_back({file, b, *model});
+    }
+    return out;
+}
+
+TruthComparison compare_with_truth(const BootedTruth& truth, const Record& model) {
+    TruthComparison c;
+    c.file = truth.file;
+    c.arch = truth.booted.arch;
+    c.booted_path = truth.booted.path;
+    c.release = truth.booted.kernel;
+    c.model_path = model.path;
+    c.era = model.kernel;
+    for (Phase phase : all_phases) {
+        if (!compared(phase, truth.booted)) continue;
+        const bool in_model = std::any_of(model.phases.begin(), model.phases.end(),
+                                          [&](const PhaseMetrics& p) { return p.phase == phase; });
+        const bool in_booted = std::any_of(truth.booted.phases.begin(), truth.booted.phases.end(),
+                                           [&](const PhaseMetrics& p) { return p.phase == phase; });
+        if (!in_model && !in_booted) continue;
+        TruthPhase p{phase, counts_in(model, phase), counts_in(truth.booted, phase)};
+        c.model_total.instructions += p.model.instructions;
+        c.model_total.loads += p.model.loads;
+        c.model_total.stores += p.model.stores;
+        c.booted_total.instructions += p.booted.instructions;
+        c.booted_total.loads += p.booted.loads;
+        c.booted_total.stores += p.booted.stores;
+        const double o = off(p.model.instructions, p.booted.instructions);
+        if (!c.worst || o > c.worst_off) c.worst = phase, c.worst_off = o;
+        c.phases.push_back(p);
+    }
+    c.total_off = off(c.model_total.instructions, c.booted_total.instructions);
+    return c;
+}
+
+void check_against_truth(const TruthComparison& then, const TruthComparison& now,
+                         CheckReport& report) {
+    const std::string scenario = "booted " + now.file;
+    if (std::find(report.scenarios.begin(), report.scenarios.end(), scenario) ==
+        report.scenarios.end())
+        report.scenarios.push_back(scenario);
+    ++report.records;
+    const std::string record =
+        fmt::format("{} {} (model {} {})", now.arch, now.booted_path, now.model_path, now.era);
+    auto find = [](const TruthComparison& c, Phase phase) -> const TruthPhase* {
+        for (const TruthPhase& p : c.phases)
+            if (p.phase == phase) return &p;
+        return nullptr;
+    };
+    for (const TruthPhase& p : now.phases) {
+        const TruthPhase* before = find(then, p.phase);
+        const Metrics old_model = before ? before->model : Metrics{};
+        struct Count {
+            const char* name;
+            int64_t Metrics::*field;
+        };
+        for (const Count& count :
+             {Count{"instructions", &Metrics::instructions}, Count{"loads", &Metrics::loads},
+              Count{"stores", &Metrics::stores}}) {
+            ++report.values;
+            const int64_t booted = p.booted.*count.field;
+            const int64_t was = old_model.*count.field, is = p.model.*count.field;
+            const int64_t distance_was = std::llabs(was - booted),
+                          distance_is = std::llabs(is - booted);
+            if (distance_is == distance_was) continue;
+            Change c{scenario,
+                     record,
+                     std::string(name_of(p.phase)),
+                     fmt::format("{} off booted ({})", count.name, booted),
+                     fmt::format("{}", was),
+                     fmt::format("{}", is)};
+            c.numeric = true;
+            c.delta = static_cast<double>(is - was);
+            c.relative = was != 0 ? c.delta / static_cast<double>(was) : 0;
+            c.kind = distance_is > distance_was ? ChangeKind::regression : ChangeKind::improvement;
+            report.changes.push_back(std::move(c));
+        }
+    }
+}
+
+} // namespace tracesim
