@@ -236,7 +236,9 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
         return usage_error("check prints text or md");
     std::vector<std::filesystem::path> files(options.scenarios.begin(), options.scenarios.end());
     if (options.all) files = shipped_scenarios();
-    if (options.ground_truth) files.clear();
+    if (options.ground_truth && (!files.empty() || !options.baseline_dir.empty()))
+        return usage_error("--ground-truth checks the booted ground truth alone: give it no "
+                           "scenarios, --all or --baseline");
     if (files.empty() && !options.ground_truth)
         return usage_error("check needs scenario files, --all or --ground-truth");
     if (options.ground_truth && options.update)
@@ -306,7 +308,13 @@ Expected<void> check_command(const CheckOptions& options, bool& regressed) {
     // distance; with --ground-truth, also the table.
     std::string truth_table;
     if ((options.all && !options.update) || options.ground_truth) {
-        auto truth = run_ground_truth(*catalogue, ground_truth_files(), job_count(options.jobs));
+        const std::vector<std::filesystem::path> truth_files = ground_truth_files();
+        if (options.ground_truth && truth_files.empty())
+            return make_error("no ground truth: no results/boot-*.json or "
+                              "results/bpf-bench-boot-*.json under {} (make ground-truth boots "
+                              "to make them)",
+                              tracesim_home().string());
+        auto truth = run_ground_truth(*catalogue, truth_files, job_count(options.jobs));
         if (!truth) return truth.take_error();
         for (size_t i = 0; i < truth->now.size(); ++i)
             check_against_truth(truth->recorded[i], truth->now[i], report);

@@ -9,7 +9,7 @@ namespace tracesim {
 
 std::vector<std::filesystem::path> ground_truth_files() {
     std::vector<std::filesystem::path> files;
-    std::error_code error;
+    std::error_code error; // no results/ folder: no ground truth (the caller says if it needs one)
     for (const auto& e : std::filesystem::directory_iterator(tracesim_home() / "results", error)) {
         const std::string name = e.path().filename().string();
         if (e.path().extension() == ".json" &&
@@ -36,6 +36,10 @@ Expected<GroundTruthRun> run_ground_truth(const Catalogue& catalogue,
     // The models as recorded, rerun: counts only (the ground truth compares no cycles).
     std::vector<RunRequest> requests;
     for (const BootedTruth& t : truths) {
+        // A model the catalogue no longer has is named with the boot it came from.
+        if (auto spec = catalogue.find_path(t.model.path, t.model.arch, t.model.kernel); !spec)
+            return make_error("{}: the booted {} {} was compared with {}: {}", t.file,
+                              t.booted.arch, t.booted.path, t.model.path, spec.error().message);
         RunRequest r{t.model.arch, t.model.path, t.model.kernel, t.model.handler,
                      std::max(1, t.model.calls)};
         r.timing = false;

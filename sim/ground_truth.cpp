@@ -55,7 +55,7 @@ Expected<Record> record_of(const JsonValue& r, const std::string& file) {
 // Does the booted kernel's `phase` mean what the model's does (the file comment)?
 bool compared(Phase phase, const Record& booted) {
     if (phase == Phase::caller || phase == Phase::body) return false;
-    return phase != Phase::handler || booted.handler != "the kernel's";
+    return phase != Phase::handler || booted.handler != kernel_tracer_handler;
 }
 
 Metrics counts_in(const Record& r, Phase phase) {
@@ -82,24 +82,33 @@ Expected<std::vector<BootedTruth>> read_booted_truth(const JsonValue& boot_json,
         if (!record) return record.take_error();
         records.push_back(std::move(*record));
     }
-    // Two layouts: `tracesim boot` puts each booted record right before its model (whose path
-    // may differ: kprobe is kprobe-ftrace's), `boot --scenario` the booted ones first and then
-    // the models of the same names.
+    // Two layouts, each by position: `tracesim boot` puts each booted record right before its
+    // model (whose path may differ: kprobe's is kprobe-ftrace), `boot --scenario` all booted
+    // records first and then their models in the same order.
     auto booted = [&](size_t i) { return records[i].source == "boot"; };
-    bool interleaved = true;
+    std::vector<size_t> booted_at, models_at;
     for (size_t i = 0; i < records.size(); ++i)
-        if (booted(i) && (i + 1 == records.size() || booted(i + 1))) interleaved = false;
+        (booted(i) ? booted_at : models_at).push_back(i);
+    if (booted_at.empty()) return std::vector<BootedTruth>{};
+    const bool interleaved = booted_at.size() < 2 || booted_at[1] != booted_at[0] + 1;
+    if (!interleaved &&
+        (booted_at.size() != models_at.size() || models_at.front() < booted_at.back()))
+        return make_error("{}: {} booted records and {} models, not one model for each after "
+                          "them",
+                          file, booted_at.size(), models_at.size());
     std::vector<BootedTruth> out;
-    for (size_t i = 0; i < records.size(); ++i) {
+    for (size_t k = 0; k < booted_at.size(); ++k) {
+        const size_t i = booted_at[k];
+        const size_t m = interleaved ? i + 1 : models_at[k];
+        if (m >= records.size() || booted(m))
+            return make_error("{}: the booted {} {} has no model record after it", file,
+                              records[i].arch, records[i].path);
+        if (!interleaved && records[m].path != records[i].path)
+            return make_error("{}: the booted {} {} is paired with the model of {}", file,
+                              records[i].arch, records[i].path, records[m].path);
         const Record& b = records[i];
-        if (!booted(i) || !b.supported || b.path == "none") continue;
-        const Record* model = nullptr;
-        if (interleaved) model = &records[i + 1];
-        for (size_t j = 0; !interleaved && !model && j < records.size(); ++j)
-            if (!booted(j) && records[j].arch == b.arch && records[j].path == b.path)
-                model = &records[j];
-        if (!model || !model->supported) continue; // nothing modeled to compare
-        out.push_back({file, b, *model});
+        if (!b.supported || b.path == "none" || !records[m].supported) continue;
+        out.push_back({file, b, records[m]});
     }
     return out;
 }
@@ -148,7 +157,11 @@ void check_against_truth(const TruthComparison& then, const TruthComparison& now
             if (p.phase == phase) return &p;
         return nullptr;
     };
-    for (const TruthPhase& p : now.phases) {
+    // Every phase either side compared: one the model no longer has counts as 0 now.
+    std::vector<TruthPhase> phases = now.phases;
+    for (const TruthPhase& p : then.phases)
+        if (!find(now, p.phase)) phases.push_back({p.phase, Metrics{}, p.booted});
+    for (const TruthPhase& p : phases) {
         const TruthPhase* before = find(then, p.phase);
         const Metrics old_model = before ? before->model : Metrics{};
         struct Count {

@@ -28,8 +28,9 @@ struct BootedTruth {
     Record model; // as recorded: arch, path, kernel (era), handler and calls say how to run it
 };
 
-// The pairs of a boot JSON: each supported booted record with a model (the record after it, or
-// else the model record of the same path), the untraced baseline (`none`) left out.
+// The pairs of a boot JSON: each supported booted record with its model (by position, in either
+// layout `tracesim boot` writes), the untraced baseline (`none`) and unmodeled paths left out. A
+// booted record without its model is an error naming the file.
 Expected<std::vector<BootedTruth>> read_booted_truth(const JsonValue& boot_json,
                                                      const std::string& file);
 

@@ -2,15 +2,16 @@
 // The JSON form is the stable contract, versioned by `results_schema` (docs/json-schema.md).
 #pragma once
 
+#include "base/phase.h"
 #include "isa/arch.h"
 #include "sim/metrics.h"
-#include "base/phase.h"
 #include "timing/timing_result.h"
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tracesim {
@@ -122,6 +123,10 @@ struct Record {
         regs_check;               // what the handlers were given vs the truth (sim/regs_check.h)
     std::optional<BootInfo> boot; // source "boot" only
 };
+
+// Record::handler of a booted path whose handler is the kernel's own tracer (a tracefs probe's
+// ring-buffer C), which no model's handler stands for (sim/ground_truth.h).
+inline constexpr std::string_view kernel_tracer_handler = "the kernel's";
 
 struct Results {
     std::vector<Record> records;

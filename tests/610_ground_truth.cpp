@@ -73,6 +73,22 @@ TEST_CASE("ground truth: booted records pair with their models in both layouts")
     CHECK(block->at(1).model.phases.front().metrics.instructions == 21);
     CHECK_FALSE(read_booted_truth(doc({}), "empty")->size());
     CHECK_FALSE(read_booted_truth(*parse_json("{}", "x"), "x"));
+    // A booted record without its model is an error naming the file, in either layout.
+    auto lost =
+        read_booted_truth(doc({record("boot", "kprobe", "7.3", "the kernel's", {{"save", 30}}),
+                               record("boot", "kretprobe", "7.3", "the kernel's", {{"save", 30}}),
+                               record("", "kprobe-ftrace", "6.14", "read-all", {{"save", 31}})}),
+                          "boot-lost");
+    REQUIRE_FALSE(lost);
+    CHECK(lost.error().message.find("boot-lost") != std::string::npos);
+    auto unpaired =
+        read_booted_truth(doc({record("boot", "kprobe", "7.3", "the kernel's", {{"save", 30}}),
+                               record("", "kprobe-ftrace", "6.14", "read-all", {{"save", 31}}),
+                               record("boot", "kretprobe", "7.3", "the kernel's", {{"save", 30}})}),
+                          "boot-end");
+    REQUIRE_FALSE(unpaired);
+    CHECK(unpaired.error().message.find("the booted x86_64 kretprobe has no model") !=
+          std::string::npos);
 }
 
 TEST_CASE("ground truth: the phases both sides mean alike are compared, and how far apart") {
@@ -126,6 +142,12 @@ TEST_CASE("ground truth: a model moving away from its booted kernel is a regress
     check_against_truth(then, compare_with_truth(t, model), same);
     CHECK(same.changes.empty());
     CHECK(same.values == 6);                   // 2 phases x instructions, loads, stores
+    // a compared phase the model no longer has is compared as 0 now
+    Record without_restore = model;
+    without_restore.phases.pop_back();
+    CheckReport dropped;
+    check_against_truth(then, compare_with_truth(t, without_restore), dropped);
+    CHECK(dropped.regressed(false));           // restore: 0 off -> 20 off
     model.phases[0].metrics.instructions = 28; // save: 4 -> 2 off
     model.phases[1].metrics.instructions = 21; // restore: 0 -> 1 off
     CheckReport report;
@@ -148,7 +170,9 @@ TEST_CASE("ground truth: the committed boots pair with today's models, none drif
     REQUIRE(files.size() >= 8); // 6.1, 6.12, 7.x on both arches, the BPF bench's 6.12 and 7.x
     auto run = run_ground_truth(*catalogue, files, 2);
     REQUIRE(run);
-    CHECK(run->now.size() > 50);
+    // every supported booted path but the untraced baseline, each with its model: 36 tracefs
+    // paths over six boots, 34 of the BPF bench over four
+    CHECK(run->now.size() == 70);
     CheckReport report;
     for (size_t i = 0; i < run->now.size(); ++i)
         check_against_truth(run->recorded[i], run->now[i], report);
@@ -189,5 +213,11 @@ TEST_CASE("tracesim check: a trampoline change that moves a model away from its 
     CHECK(squeezed.find("booted boot-7.3-amd64 x86_64 ftrace (model ftrace 6.14) restore "
                         "instructions off booted (12) 12 13") != std::string::npos);
     CHECK(tracesim("check --ground-truth --update").exit_code == 2);
+    CHECK(tracesim("check --ground-truth --all").exit_code == 2);
+    // no ground truth at all: an error, not a vacuous pass
+    fs::remove(root / "results" / "boot-7.3-amd64.json");
+    test::Outcome none = tracesim("check --ground-truth");
+    CHECK(none.exit_code == 1);
+    CHECK(none.output.find("no ground truth") != std::string::npos);
     fs::remove_all(root);
 }

@@ -72,9 +72,9 @@ Expected<Record> booted_record(const BootRun& run, const BootedPath& path,
     r.kernel = run.release;
     r.source = "boot";
     const bool is_baseline = path.spec.name == path.spec.baseline;
-    r.handler = is_baseline                       ? "none"
+    r.handler = is_baseline                      ? "none"
                 : path.spec.group == "bpf-bench" ? "the bench's program"
-                                                  : "the kernel's";
+                                                 : std::string(kernel_tracer_handler);
     r.regs_struct = "-";
     r.models = "booted " + run.kernel.label; // the label, not the cache path: results are committed
     BootInfo info;

@@ -26,8 +26,8 @@ namespace {
 struct NativeRun {
     uint64_t fn;         // traced_func
     uint64_t stack_top;  // SP before the call (the emulated driver's)
-    uint64_t count;      // calls
-    uint64_t* samples;   // ticks per call, or null
+    uint64_t count;      // samples
+    uint64_t* samples;   // ticks per sample, or null
     uint64_t a, b, c;    // the arguments
     uint64_t result;     // %rax after the last call
     uint64_t sp_after;   // SP after the last call
