@@ -75,8 +75,8 @@ struct JsonMember {
     JsonValue second;
 };
 
-// RFC 8259 JSON as llvm::json reads it (which also takes a number with a leading zero or plus or
-// a bare point, 01, +39, 1., .5, as written). An integer beyond 64 bits is refused, not rounded.
+// RFC 8259 JSON, read by llvm::json; a number RFC 8259 does not allow (01, +39, 1., .5, which
+// llvm::json would take) and an integer beyond 64 bits are refused, not read as another value.
 Expected<JsonValue> parse_json(std::string_view text, std::string_view file_name);
 
 } // namespace tracesim
