@@ -28,33 +28,38 @@ void JsonWriter::after_value() {
     stream_->json.attributeEnd();
 }
 
-JsonWriter& JsonWriter::begin_object() {
+void JsonWriter::enter() {
     stream_->attribute.push_back(stream_->pending);
     stream_->pending = false;
+}
+
+void JsonWriter::leave() {
+    stream_->pending = stream_->attribute.back();
+    stream_->attribute.pop_back();
+    after_value();
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    enter();
     stream_->json.objectBegin();
     return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
     stream_->json.objectEnd();
-    stream_->pending = stream_->attribute.back();
-    stream_->attribute.pop_back();
-    after_value();
+    leave();
     return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
-    stream_->attribute.push_back(stream_->pending);
-    stream_->pending = false;
+    enter();
     stream_->json.arrayBegin();
     return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
     stream_->json.arrayEnd();
-    stream_->pending = stream_->attribute.back();
-    stream_->attribute.pop_back();
-    after_value();
+    leave();
     return *this;
 }
 
@@ -183,10 +188,14 @@ bool rfc_number(std::string_view t) {
     return i == t.size();
 }
 
+bool number_char(char c) {
+    return digit(c) || std::string_view("+-.eE").find(c) != std::string_view::npos;
+}
+
 // llvm::json reads some numbers RFC 8259 does not allow (01, +39, 1., .5) as the number they
 // start with; in tracesim's own files such a number is a hand edit gone wrong, so it is refused.
-// The offset of the first one outside a string, if any.
-std::optional<size_t> first_non_rfc_number(std::string_view text) {
+// The first one outside a string, if any (a view into `text`).
+std::optional<std::string_view> first_non_rfc_number(std::string_view text) {
     bool in_string = false;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -203,10 +212,10 @@ std::optional<size_t> first_non_rfc_number(std::string_view text) {
         }
         if (c != '-' && c != '+' && c != '.' && !digit(c)) continue;
         size_t end = i;
-        while (end < text.size() && (digit(text[end]) || std::string_view("+-.eE").find(
-                                                             text[end]) != std::string_view::npos))
+        while (end < text.size() && number_char(text[end]))
             ++end;
-        if (!rfc_number(text.substr(i, end - i))) return i;
+        const std::string_view token = text.substr(i, end - i);
+        if (!rfc_number(token)) return token;
         i = end - 1;
     }
     return std::nullopt;
@@ -215,17 +224,13 @@ std::optional<size_t> first_non_rfc_number(std::string_view text) {
 } // namespace
 
 Expected<JsonValue> parse_json(std::string_view text, std::string_view file_name) {
-    if (auto at = first_non_rfc_number(text)) {
-        const std::string_view before = text.substr(0, *at);
+    if (auto token = first_non_rfc_number(text)) {
+        const std::string_view before = text.substr(0, token->data() - text.data());
         const size_t line = 1 + std::count(before.begin(), before.end(), '\n');
-        const size_t column =
-            *at - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1) + 1;
-        size_t end = *at;
-        while (end < text.size() && (digit(text[end]) || std::string_view("+-.eE").find(
-                                                             text[end]) != std::string_view::npos))
-            ++end;
-        return make_error("{}:{}:{}: '{}' is not a JSON number (RFC 8259)", file_name, line, column,
-                          text.substr(*at, end - *at));
+        const size_t line_start =
+            before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+        return make_error("{}:{}:{}: '{}' is not a JSON number (RFC 8259)", file_name, line,
+                          before.size() - line_start + 1, *token);
     }
     auto parsed = llvm::json::parse(llvm::StringRef(text.data(), text.size()));
     if (!parsed) {

@@ -51,6 +51,8 @@ class JsonWriter {
     struct Stream; // llvm::json::OStream over a string
     std::unique_ptr<Stream> stream_;
     void after_value(); // closes the attribute a key opened, once its value is complete
+    void enter();       // a container begins: the value of a pending key, if any
+    void leave();       // ... and ends, completing that value
 };
 
 struct JsonMember; // one key and its value (complete below)

@@ -27,6 +27,13 @@ Metrics counts_of(const JsonValue& metrics) {
     return m;
 }
 
+// Only the counts add up over phases (lines and stack depth do not).
+void add_counts(Metrics& to, const Metrics& m) {
+    to.instructions += m.instructions;
+    to.loads += m.loads;
+    to.stores += m.stores;
+}
+
 Expected<Record> record_of(const JsonValue& r, const std::string& file) {
     Record out;
     auto arch = parse_arch(text_at(r, "arch"));
@@ -129,12 +136,8 @@ TruthComparison compare_with_truth(const BootedTruth& truth, const Record& model
                                            [&](const PhaseMetrics& p) { return p.phase == phase; });
         if (!in_model && !in_booted) continue;
         TruthPhase p{phase, counts_in(model, phase), counts_in(truth.booted, phase)};
-        c.model_total.instructions += p.model.instructions;
-        c.model_total.loads += p.model.loads;
-        c.model_total.stores += p.model.stores;
-        c.booted_total.instructions += p.booted.instructions;
-        c.booted_total.loads += p.booted.loads;
-        c.booted_total.stores += p.booted.stores;
+        add_counts(c.model_total, p.model);
+        add_counts(c.booted_total, p.booted);
         const double o = off(p.model.instructions, p.booted.instructions);
         if (!c.worst || o > c.worst_off) c.worst = phase, c.worst_off = o;
         c.phases.push_back(p);
