@@ -14,8 +14,8 @@ constexpr uint64_t rflags_tf = 1 << 8, rflags_if = 1 << 9, rflags_nt = 1 << 14, 
 class X86_64Behaviour final : public ArchBehaviour {
   public:
     // A GDT with the kernel's code and data descriptors at __KERNEL_CS / __KERNEL_DS, so that
-    // iretq (which reloads CS and SS) runs natively; it lives at the top of the per-CPU area,
-    // which %gs points at.
+    // iretq (which reloads CS and SS) runs natively; it lives at the top of the per-CPU area.
+    // %gs's base is CPU 0's per-CPU offset (sim/layout.h): `%gs:var(%rip)` is one access at var.
     Expected<void> prepare_cpu(CpuPort& cpu) const override {
         const PerCpuArea percpu = cpu.percpu_area();
         const uint64_t gdt_base = percpu.base + percpu.size - 0x1000;
@@ -32,7 +32,7 @@ class X86_64Behaviour final : public ArchBehaviour {
                                     {UC_X86_REG_DS, kernel_ds},
                                     {UC_X86_REG_ES, kernel_ds}})
             if (auto ok = cpu.write_id(id, selector); !ok) return ok;
-        return cpu.write_id(UC_X86_REG_GS_BASE, percpu.base);
+        return cpu.write_id(UC_X86_REG_GS_BASE, percpu.offset);
     }
 
     TrapEvent decode_trap(const CpuPort&, uint32_t number, uint64_t pc) const override {

@@ -61,7 +61,7 @@ class Machine final : public CpuPort {
         return image_.address_of(symbol);
     }
     PerCpuArea percpu_area() const override {
-        return {image_.layout.percpu_base, image_.layout.percpu_size};
+        return {image_.layout.percpu_base, image_.layout.percpu_size, image_.layout.percpu_offset};
     }
     // Re-writes code after the image changed (Unicorn flushes the translations of those pages).
     Expected<void> reload_text();

@@ -361,7 +361,8 @@ PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
             "popfq runs natively: at CPL 3 its IF/IOPL bits are ignored without a fault, and the "
             "flags it restores are the ones the path pushed, so results are unchanged");
     if (scan.uses_gs)
-        scan.notes.push_back("%gs-relative accesses: the GS base is set to the per-CPU region");
+        scan.notes.push_back(
+            "%gs-relative accesses: the GS base is set to CPU 0's per-CPU offset, as emulated");
     return scan;
 }
 

@@ -88,6 +88,7 @@ Expected<std::unique_ptr<NativeImage>> NativeImage::map(const Image& image) {
     n->data_base_ = l.data_base;
     n->data_size_ = l.data_size;
     n->percpu_base_ = l.percpu_base;
+    n->percpu_offset_ = l.percpu_offset;
     n->percpu_size_ = l.percpu_size;
     n->entry_ = *entry;
     n->stack_top_ = l.stack_top();
@@ -148,7 +149,7 @@ Expected<void> NativeImage::use_gs_base() {
     if (gs_set_) return {};
     if (syscall(SYS_arch_prctl, ARCH_GET_GS, &old_gs_) != 0)
         return make_error("arch_prctl(ARCH_GET_GS): {}", std::strerror(errno));
-    if (syscall(SYS_arch_prctl, ARCH_SET_GS, percpu_base_) != 0)
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, percpu_offset_) != 0)
         return make_error("arch_prctl(ARCH_SET_GS): {}", std::strerror(errno));
     gs_set_ = true;
     return {};

@@ -39,7 +39,8 @@ class NativeImage {
 
     // Rewrites text bytes at `address` (text made writable, then read+execute again).
     Expected<void> set_site(uint64_t address, std::span<const uint8_t> bytes);
-    // Sets the GS base to the per-CPU region for the calls (restored when the image goes).
+    // Sets the GS base to the layout's per-CPU offset for the calls, as the emulator does
+    // (restored when the image goes).
     Expected<void> use_gs_base();
 
     // One call of traced_func(a, b, c) on the image's stack.
@@ -58,7 +59,7 @@ class NativeImage {
     };
     std::vector<Region> regions_;
     uint64_t text_base_ = 0, text_size_ = 0;
-    uint64_t data_base_ = 0, data_size_ = 0, percpu_base_ = 0, percpu_size_ = 0;
+    uint64_t data_base_ = 0, data_size_ = 0, percpu_base_ = 0, percpu_size_ = 0, percpu_offset_ = 0;
     uint64_t entry_ = 0, stack_top_ = 0;
     bool gs_set_ = false;
     uint64_t old_gs_ = 0;
