@@ -38,26 +38,32 @@ Record run_x86(const std::string& path, const std::string& kernel,
 // kretprobe (243): kprobe-ftrace's entry + pre_handler_kretprobe (entry_handler tested for
 //   NULL first), the rethook exit as above:
 //   save and restore = kprobe-ftrace's + the trampoline's 20 and 19.
-// bpf-fentry (44): save 9 (push rbp, mov, sub 56, rbx, nr_regs, 3 args), dispatch 28
-//   (invoke_bpf_prog 14: cookie, prog, run ctx, call enter, start, test/je, ctx, call prog,
-//   prog, start, run ctx, call exit; __bpf_prog_enter_recur 9; __bpf_prog_exit_recur 5),
-//   restore 6 (3 args, rbx, leave, ret) + 1 ret.
-// bpf-fexit (86): fentry and fexit programs, __bpf_tramp_enter/exit, call orig: the body runs
-//   once, called by the trampoline; return to the caller with add 8.
-// bpf-fexit 6.19 (85): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP): the
-//   site's jmp pushes nothing (one store, 8 B less) and the epilogue has no add 8 (restore 4).
-// bpf-fexit-shared 6.14 (244): another ftrace_ops on the function, so the site calls
-//   ftrace_regs_caller (save 41 = its 31 + the trampoline's 10) whose ops func is the list
+// bpf-fentry (116): save 13 (push rbp, mov, sub 56, rbx, nr_regs, 3 args; the run ctx's
+//   cookie, prog and &run_ctx before the first call out), dispatch 96 (the trampoline's 10:
+//   call enter, start, test/je, ctx, call prog, prog, start, run ctx, call exit; with
+//   bpf_prog_enter_exit.S, as Debian's 6.12 build runs it: __bpf_prog_enter_recur 20,
+//   __rcu_read_lock 6, migrate_disable 13, __bpf_prog_exit_recur 11, update_prog_stats 2,
+//   migrate_enable 29, __rcu_read_unlock 5), restore 6 (3 args, rbx, leave, ret) + 1 ret.
+// bpf-fentry 6.18 (100): migrate_disable/enable inline (bpf_prog_enter_exit_6_18.S): enter 31,
+//   exit 28, the RCU pair 11: dispatch 80, as Debian's 7.3 build runs it less its 4 endbr64s.
+// bpf-fexit (266): fentry and fexit programs, __bpf_tramp_enter/exit (10 each + the RCU pair),
+//   call orig: the body runs once, called by the trampoline; return to the caller with add 8.
+// bpf-fexit 6.19 (233): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP) with
+//   6.18's enter/exit (2 x 16 fewer): the site's jmp pushes nothing (one store, 8 B less) and
+//   the epilogue has no add 8 (restore 4).
+// bpf-fexit-shared 6.14 (424): another ftrace_ops on the function, so the site calls
+//   ftrace_regs_caller (save 42 = its 31 + the trampoline's 11) whose ops func is the list
 //   function (dispatch: 2 + __ftrace_ops_list_func 89 = 14 entry (5 pushes, 3 moves, regs from
 //   cs, recursion bit, list head) + 34 per ops (flags, stub/rcu/regs tests, func_hash, filter
 //   lookup, empty notrace, func test, 4 args, call; next, end tests) x 2 - 1 + 8 exit, incl.
-//   the last ret) + call_direct_funcs 5 + the trampoline's 48); restore 35 = ftrace_regs_caller's
-//   14 before the orig_ax test + the direct exit 16 (swap 3, restore 9, popfq, the
-//   rebalancing call, add 8, ret) + the trampoline's 5; handler 3 (the other ops' func, 2
-//   empty programs).
-// bpf-fexit-shared 6.19 (242): the direct exit takes the jmp-bit branch (testb, jz, andq, store
+//   the last ret) + call_direct_funcs 5 + the trampoline's 227); restore 35 =
+//   ftrace_regs_caller's 14 before the orig_ax test + the direct exit 16 (swap 3, restore 9,
+//   popfq, the rebalancing call, add 8, ret) + the trampoline's 5; handler 3 (the other ops'
+//   func, 2 empty programs).
+// bpf-fexit-shared 6.19 (390): the direct exit takes the jmp-bit branch (testb, jz, andq, store
 //   over the return address, restore 9, popfq, ret = 15, no swap, no call) into the jmp-mode
-//   trampoline (restore 4): restore 33, 2 stores less (the swap's 2 + the call's push - 1).
+//   trampoline (restore 4): restore 33, 2 stores less (the swap's 2 + the call's push - 1);
+//   6.18's enter/exit: dispatch 32 less.
 // optprobe (64): template save 20 (3 pushes, clac NOP, sub, 15 pushes), dispatch 3 +
 //   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
 //   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
@@ -77,11 +83,12 @@ const PathCounts counts[] = {
     {"fprobe-rethook", "6.1", 194, 78, 77, 610, 616, 0, 51, 23, 44, 74, 0},
     {"kprobe-ftrace", "6.14", 108, 41, 41, 321, 328, 0, 31, 51, 25, 0, 0},
     {"kretprobe", "6.14", 243, 95, 93, 753, 744, 0, 51, 63, 44, 83, 0},
-    {"bpf-fentry", "6.14", 44, 16, 18, 128, 144, 0, 9, 28, 6, 0, 0},
-    {"bpf-fexit", "6.14", 86, 31, 35, 248, 280, 0, 10, 48, 5, 21, 0},
-    {"bpf-fexit", "6.19", 85, 31, 34, 248, 272, 0, 10, 48, 4, 21, 0},
-    {"bpf-fexit-shared", "6.14", 244, 86, 74, 688, 592, 0, 41, 144, 35, 21, 0},
-    {"bpf-fexit-shared", "6.19", 242, 85, 72, 680, 576, 0, 41, 144, 33, 21, 0},
+    {"bpf-fentry", "6.14", 116, 45, 39, 308, 256, 0, 13, 96, 6, 0, 0},
+    {"bpf-fentry", "6.18", 100, 40, 34, 268, 220, 0, 13, 80, 6, 0, 0},
+    {"bpf-fexit", "6.14", 266, 103, 85, 704, 552, 0, 11, 227, 5, 21, 0},
+    {"bpf-fexit", "6.19", 233, 93, 74, 624, 472, 0, 11, 195, 4, 21, 0},
+    {"bpf-fexit-shared", "6.14", 424, 158, 124, 1144, 864, 0, 42, 323, 35, 21, 0},
+    {"bpf-fexit-shared", "6.19", 390, 147, 112, 1056, 776, 0, 42, 291, 33, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
     {"kprobe", "6.14", 282, 129, 90, 909, 720, 2, 110, 127, 32, 0, 10},
     {"kprobe-body", "6.14", 282, 129, 90, 909, 720, 2, 110, 127, 32, 0, 10},

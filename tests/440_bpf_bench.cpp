@@ -23,14 +23,23 @@ namespace {
 struct Run {
     uint64_t hits = 0, return_value = 0;
     std::map<std::string, uint64_t> words;     // the state words after the last call
+    std::map<std::string, uint64_t> before;    // and before the first
     std::map<std::string, uint64_t> addresses; // and where they live
     Metrics last_call;                         // the last call, all phases (the driver included)
     Metrics last_body;                         // its phase `body`: the traced function's own code
 };
 
-uint64_t word_at(Machine& m, const Image& image, const std::string& symbol) {
-    auto address = image.address_of(symbol);
-    REQUIRE_MESSAGE(address, symbol);
+// "symbol" or "symbol+offset" (a field of a struct the kernels define as one object).
+std::optional<uint64_t> address_of_word(const Image& image, const std::string& word) {
+    const size_t plus = word.find('+');
+    auto address = image.address_of(word.substr(0, plus));
+    if (!address || plus == std::string::npos) return address;
+    return *address + std::stoull(word.substr(plus + 1), nullptr, 0);
+}
+
+uint64_t word_at(Machine& m, const Image& image, const std::string& word) {
+    auto address = address_of_word(image, word);
+    REQUIRE_MESSAGE(address, word);
     uint64_t v = 0;
     REQUIRE(m.read_memory(*address, std::span<uint8_t>(reinterpret_cast<uint8_t*>(&v), sizeof v)));
     return v;
@@ -58,6 +67,9 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
     m.set_trap_handler(&traps);
     const CallState state = initial_call_state(m.isa(), image->layout);
     Counters counters(*image);
+    Run r;
+    for (const std::string& w : words)
+        r.before[w] = word_at(m, *image, w);
     for (int i = 0; i < calls; ++i) {
         if (i == calls - 1) m.add_listener(&counters);
         for (const auto& [reg, value] : state.registers)
@@ -68,12 +80,11 @@ Run run_calls(Arch arch, const std::string& path, int calls, const std::vector<s
             m.run(*image->address_of("driver_entry"), *image->address_of("driver_done"), 100'000);
         REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
     }
-    Run r;
     r.hits = word_at(m, *image, "trig_hits");
     r.return_value = m.read(*m.isa().reg(m.isa().ret_regs[0]));
     for (const std::string& w : words) {
         r.words[w] = word_at(m, *image, w);
-        r.addresses[w] = *image->address_of(w);
+        r.addresses[w] = *address_of_word(*image, w);
     }
     r.last_call = counters.total();
     r.last_body = counters.phase(Phase::body);
@@ -109,15 +120,25 @@ int64_t return_mispredicts_warm(const Record& r, Phase phase) {
 // (0x1111 * 0x2222 + 0x3333) ^ 0x2222: what traced_func returns for the driver's arguments.
 constexpr uint64_t true_return = ((0x1111ull * 0x2222ull) + 0x3333ull) ^ 0x2222ull;
 
-// The per-CPU / per-task words a trig-* path touches, all back to 0 after every call:
-// bpf_prog_active, current->migration_disabled, current->bpf_ctx, prog->active (trig_prog's
-// first word), and what the path adds (kprobe's recursion guard and current_kprobe, the
+// The per-CPU / per-task words a trig-* path touches, each back to its value before the calls
+// after every call: bpf_prog_active, current->migration_disabled, current->bpf_ctx,
+// prog->active, and what the path adds (kprobe's recursion guard and current_kprobe, the
 // trampoline image's percpu_ref, the tracepoint's preempt guard, perf's recursion context).
+// On x86_64 the older models keep the task's fields as globals (migration_disabled,
+// current_bpf_ctx) and the BPF trampoline's enter/exit reach them as the kernel does
+// (task_state.S: current_task's migration_disabled and RCU nesting word, its bpf_ctx at +16,
+// the runqueue's nr_pinned, the preempt count; prog->active is trig_prog_active); on arm64
+// prog->active is trig_prog's first word.
 std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
-    std::vector<std::string> words{"migration_disabled", "current_bpf_ctx", "trig_prog"};
+    std::vector<std::string> words{"migration_disabled", "current_bpf_ctx"};
+    if (arch == Arch::x86_64)
+        words.insert(words.end(), {"trig_prog_active", "current_task", "current_task+16",
+                                   "runqueues", "__preempt_count"});
+    else
+        words.push_back("trig_prog");
     if (path == "trig-fmodret") {
-        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im" : "trig_tramp_image");
-        words.push_back("trig_fmodret_prog");
+        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im_pcref" : "trig_tramp_image");
+        words.push_back(arch == Arch::x86_64 ? "trig_fmodret_prog_active" : "trig_fmodret_prog");
         return words;
     }
     if (path == "trig-rawtp" || path == "trig-tp") {
@@ -133,7 +154,8 @@ std::vector<std::string> balanced_words(Arch arch, const std::string& path) {
         words.push_back("trace_recursion");
         words.push_back("current_kprobe");
     }
-    if (arch == Arch::arm64 && path == "trig-fexit") words.push_back("trig_tramp_image");
+    if (path == "trig-fexit")
+        words.push_back(arch == Arch::x86_64 ? "bpf_tramp_im_pcref" : "trig_tramp_image");
     return words;
 }
 
@@ -153,7 +175,7 @@ TEST_CASE("trig-*: the bench program counts exactly one hit per call, counters b
                 CHECK(r.last_body.instructions > 0); // the traced function's body ran
                 for (const auto& [name, value] : r.words) {
                     CAPTURE(name);
-                    CHECK(value == 0);
+                    CHECK(value == r.before[name]);
                 }
             }
         }
@@ -169,16 +191,19 @@ TEST_CASE("x86_64 trig-kprobe: kprobe_dispatcher counted the hits in the trace_k
 }
 
 TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
-    // trig-fentry 59 = bpf-fentry's 44 - its empty handler (1) + the JIT-shaped program (16:
-    //   nop5, nop2, push rbp, mov, lea cpu_number, add this_cpu_off, load cpu, and, shl, movabs
-    //   hits, add, mov 1, lock add, xor, leave, ret).
+    // trig-fentry (newest era, 6.18) 115 = bpf-fentry 6.18's 100 - its empty handler (1) + the
+    //   JIT-shaped program (16: nop5, nop2, push rbp, mov, lea cpu_number, add this_cpu_off,
+    //   load cpu, and, shl, movabs hits, add, mov 1, lock add, xor, leave, ret).
     Record fentry = run_record("trig-fentry");
-    CHECK(fentry.per_call.instructions == 59);
-    CHECK(fentry.per_call.bytes_stored == 160);
-    // trig-fexit 72: the fentry invoke dropped from bpf-fexit (86 - 14 invoke - 9 enter - 5 exit
-    //   - 1 handler = 57) + the program 16 - 1 (the fexit handler's ret replaced) = 72.
+    CHECK(fentry.kernel == "6.18");
+    CHECK(fentry.per_call.instructions == 115);
+    CHECK(fentry.per_call.bytes_stored == 236);
+    // trig-fexit 6.14 180: the fentry invoke dropped from bpf-fexit (266 - 14 invoke - 39 enter
+    //   (__bpf_prog_enter_recur 20, __rcu_read_lock 6, migrate_disable 13) - 47 exit
+    //   (__bpf_prog_exit_recur 11, update_prog_stats 2, migrate_enable 29, __rcu_read_unlock 5)
+    //   - 1 handler = 165) + the program 16 - 1 (the fexit handler's ret replaced) = 180.
     Record fexit = run_record("trig-fexit", Arch::x86_64, "6.14");
-    CHECK(fexit.per_call.instructions == 72);
+    CHECK(fexit.per_call.instructions == 180);
     // trig-kprobe 191: kprobe-ftrace 108 - its handler 1 + the program 16 + kprobe_dispatcher
     //   (dispatch) and trace_call_bpf with the inlined bpf_prog_run_array.
     Record kprobe = run_record("trig-kprobe");
@@ -199,19 +224,17 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
 TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run the program once "
           "per hit") {
     // Both eras: one hit per call, the traced function's value returned, the trampoline image's
-    // percpu_ref (bpf_tramp_im) and the BPF run state back to 0, SP and callee-saved intact.
+    // percpu_ref and the BPF run state back where they were, SP and callee-saved intact.
     for (const char* kernel : {"6.14", "6.19"}) {
         CAPTURE(kernel);
         for (int calls : {1, 7}) {
             Run r = run_calls(Arch::x86_64, "trig-fexit", calls,
-                              {"bpf_prog_active", "migration_disabled", "current_bpf_ctx",
-                               "trig_prog", "bpf_tramp_im"},
-                              "", kernel);
+                              balanced_words(Arch::x86_64, "trig-fexit"), "", kernel);
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
             for (const auto& [name, value] : r.words) {
                 CAPTURE(name);
-                CHECK(value == 0);
+                CHECK(value == r.before[name]);
             }
         }
         Record record = run_record("trig-fexit", Arch::x86_64, kernel);
@@ -224,18 +247,22 @@ TEST_CASE("x86_64 trig-fexit: the classic (6.14) and jmp (6.19) modes both run t
 
 TEST_CASE(
     "x86_64 trig-fexit: exact counts, jmp mode = classic minus the site's push and the add 8") {
-    // 6.14 72 (above). 6.19 71: the site's `jmp` stores no return address (26 -> 25 stores,
-    //   208 -> 200 B) and the epilogue loses `add $8, %rsp` (restore 5 -> 4); the rest is the
-    //   same trampoline (bpf_trampoline.inc bpf_fexit_trampoline).
+    // 6.14 180 (above). 6.19 163: the site's `jmp` stores no return address (one store, 8 B)
+    //   and the epilogue loses `add $8, %rsp` (restore 5 -> 4); the rest is the same trampoline
+    //   (bpf_trampoline.inc bpf_fexit_trampoline) with 6.18's enter/exit
+    //   (bpf_prog_enter_exit_6_18.S): 16 instructions, 5 loads and 5 stores (60 B) fewer than
+    //   6.14's out-of-line migrate_disable/enable (enter 39 -> 37, exit 47 -> 33: no calls, no
+    //   struct affinity_context, no stack canary).
     Record classic = run_record("trig-fexit", Arch::x86_64, "6.14");
     Record jmp = run_record("trig-fexit", Arch::x86_64, "6.19");
-    CHECK(classic.per_call.instructions == 72);
-    CHECK(classic.per_call.stores == 26);
-    CHECK(classic.per_call.bytes_stored == 208);
-    CHECK(jmp.per_call.instructions == 71);
-    CHECK(jmp.per_call.loads == classic.per_call.loads);
-    CHECK(jmp.per_call.stores == 25);
-    CHECK(jmp.per_call.bytes_stored == 200);
+    CHECK(classic.per_call.instructions == 180);
+    CHECK(classic.per_call.stores == 55);
+    CHECK(classic.per_call.bytes_stored == 368);
+    CHECK(jmp.per_call.instructions == 180 - 1 - 16);
+    CHECK(jmp.per_call.loads == classic.per_call.loads - 5);
+    CHECK(jmp.per_call.stores == 55 - 1 - 5);
+    CHECK(jmp.per_call.bytes_stored == 368 - 8 - 36);
+    CHECK(phase_instructions(jmp, Phase::restore) == 4);
     CHECK(jmp.traps == 0);
     // Without --kernel the newest era runs: the jmp mode.
     CHECK(run_record("trig-fexit").kernel == "6.19");
@@ -309,9 +336,10 @@ TEST_CASE("x86_64 fexit: the classic mode's skipped frame mispredicts the return
     CHECK(return_mispredicts_warm(shared_jmp, Phase::restore) == 1);
     CHECK(shared_jmp.cycles_traced->mispredicts_warm == 1);
     // fmod_ret takes the same two modes (CALL_ORIG): the bench's -22 program skips the body in
-    // both; 6.19's jmp mode drops the add $8 (one instruction) and its return mispredict.
+    // both; 6.19's jmp mode drops the add $8 (one instruction) and its return mispredict, and
+    // runs 6.18's enter/exit (16 fewer, above).
     for (auto [kernel, instructions, mispredicts] :
-         {std::tuple{"6.14", 63, 1}, std::tuple{"6.19", 62, 0}}) {
+         {std::tuple{"6.14", 171, 1}, std::tuple{"6.19", 154, 0}}) {
         CAPTURE(kernel);
         RunRequest request{Arch::x86_64, "trig-fmodret", kernel, "empty", 3};
         request.core = "znver3";
@@ -514,7 +542,7 @@ TEST_CASE("trig-fmodret as the bench runs it (the program returns -22): the body
             CHECK(r.last_body.instructions == 0);
             for (const auto& [name, value] : r.words) {
                 CAPTURE(name);
-                CHECK(value == 0);
+                CHECK(value == r.before[name]);
             }
         }
         Record record = run_record("trig-fmodret", arch);
@@ -528,34 +556,38 @@ TEST_CASE(
     for (Arch arch : {Arch::x86_64, Arch::arm64}) {
         CAPTURE(std::string(name_of(arch)));
         for (int calls : {1, 7}) {
-            Run r = run_calls(arch, "trig-fmodret", calls,
-                              {"trig_prog", "migration_disabled", "current_bpf_ctx"},
+            Run r = run_calls(arch, "trig-fmodret", calls, balanced_words(arch, "trig-fmodret"),
                               fmodret_zero_site(arch));
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
             CHECK(r.last_body.instructions > 0);
             for (const auto& [name, value] : r.words) {
                 CAPTURE(name);
-                CHECK(value == 0);
+                CHECK(value == r.before[name]);
             }
         }
     }
 }
 
 TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler empty, warm call)") {
-    // x86_64 trig-fmodret (the bench's program returns -22) 63 = trig-fexit 72 + the ret slot
-    //   zeroed (xor, mov) + the saved return (mov) + cmp + jne, minus what the taken jne skips
-    //   (3 arg reloads, call, rax store, ip_after_call NOP, padding NOP: 7) and the body the
-    //   untraced call runs (8 with its ret); the program's return is a mov for trig_prog's xor.
+    // x86_64 trig-fmodret (the bench's program returns -22) 171 = the trampoline's 63 around
+    //   the program (trig-fexit's frame with invoke_bpf_mod_ret: the ret slot zeroed, the saved
+    //   return, cmp + jne; the taken jne skips the call of the body) + 108 of the kernel's C:
+    //   __bpf_prog_enter_recur and __bpf_prog_exit_recur with what they call (39 + 47,
+    //   bpf_prog_enter_exit.S) for the lean 9 + 5 they once were, and __bpf_tramp_enter/exit
+    //   with their RCU pairs (20 each) for 2.
     Record fmodret = run_record("trig-fmodret", Arch::x86_64, "6.14");
-    CHECK(fmodret.per_call.instructions == 63);
-    CHECK(fmodret.per_call.bytes_stored == 200);
-    // x86_64 trig-rawtp 55 = our save/restore around the block (3 pushes, 3 pops, ret: 7) +
+    CHECK(fmodret.per_call.instructions == 63 + (39 + 47 - 9 - 5) + 2 * (20 - 2));
+    CHECK(fmodret.per_call.bytes_stored == 360);
+    // x86_64 trig-rawtp 74 = our save/restore around the block (3 pushes, 3 pops, ret: 7) +
     //   the tracepoint block (incl, load funcs, test, je, 2 moves, call, decl: 8) +
-    //   __bpf_trace_bpf_trigger_tp (mov, jmp) + bpf_trace_run1 (22) + the program (16).
+    //   __bpf_trace_bpf_trigger_tp (mov, jmp) + bpf_trace_run1 (30: prog->active through its
+    //   per-CPU pointer, mov + mov 1 + xadd + test for the inc, mov + decl for the dec; the run
+    //   ctx through `current`; the calls of __rcu_read_lock and __rcu_read_unlock around the
+    //   program) + those two (6 + 5) + the program (16).
     Record rawtp = run_record("trig-rawtp");
-    CHECK(rawtp.per_call.instructions == 55);
-    CHECK(rawtp.per_call.bytes_stored == 136);
+    CHECK(rawtp.per_call.instructions == 74);
+    CHECK(rawtp.per_call.bytes_stored == 160);
     // x86_64 trig-tp 166: the same 7 + 8, the perf probe and buffer, trace_call_bpf, the program.
     Record tp = run_record("trig-tp");
     CHECK(tp.per_call.instructions == 166);
@@ -581,9 +613,11 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
 
 TEST_CASE(
     "trig-fmodret with a program that returns 0: exact counts of the trampoline calling the body") {
-    // Per call over the untraced call (whose body this call also runs): x86_64 78 = 63 + 7 + 8,
-    // arm64 130 = 113 + 8 + 9 (the instructions the bench's taken branch skips, and the body).
-    for (auto [arch, expected] : {std::pair{Arch::x86_64, 78}, std::pair{Arch::arm64, 130}}) {
+    // Per call over the untraced call (whose body this call also runs): x86_64 170 = 171 + 7 + 8
+    // - 16 (run_calls builds the newest era, 6.19, whose 6.18 enter/exit the classic trampoline
+    // of the zero site calls), arm64 130 = 113 + 8 + 9 (the instructions the bench's taken
+    // branch skips, and the body).
+    for (auto [arch, expected] : {std::pair{Arch::x86_64, 170}, std::pair{Arch::arm64, 130}}) {
         CAPTURE(std::string(name_of(arch)));
         const int64_t untraced = run_record("none", arch).traced.instructions;
         Run zero = run_calls(arch, "trig-fmodret", 1, {}, fmodret_zero_site(arch));

@@ -28,8 +28,8 @@ phase.save.\name:
     movq    %rdi, -32(%rbp)                 // save_args: ctx[0..2]
     movq    %rsi, -24(%rbp)
     movq    %rdx, -16(%rbp)
+    movabsq $bpf_tramp_im, %rdi             // save up to the first call out (bpf_trampoline.inc)
 phase.dispatch.\name:
-    movabsq $bpf_tramp_im, %rdi
     call    __bpf_tramp_enter               // percpu_ref_get(&im->pcref)
     invoke_bpf_mod_ret \prog, \func, %rdi, -32, -64, .Ldo_fexit_\name
 phase.hijack.\name\()_call_orig:

@@ -11,11 +11,11 @@
 // keeps the tail-call layout (not tail-call reachable, so no xor rax), push rbp, mov rbp, rsp;
 // stack depth 0 (no sub), no callee-saved register used (no pushes). Epilogue: leave, ret.
 // Left out: IBT endbr64 (as every file here), the return thunk.
-// Per-CPU: `add rax, gs:[this_cpu_off]` becomes a RIP-relative add of our this_cpu_off (0):
-// one memory operand, as on the kernel. CPU 0: hits[0] is the word tests read.
+// Per-CPU: `add rax, gs:[this_cpu_off]` as the JIT emits it (this_cpu_off and cpu_number are
+// task_state.S's CPU 0 copies). CPU 0: hits[0] is the word tests read.
 // Also here: the struct bpf_prog each dispatch model hands this program through
 // (bpf_func, the trampoline's per-CPU `active` recursion counter).
-    .equ    TRIG_PROG_ACTIVE, 0     // bpf_prog->active (per-CPU int in the kernel)
+    .equ    TRIG_PROG_ACTIVE, 0     // bpf_prog->active: the per-CPU int's address (offset)
     .equ    TRIG_PROG_FUNC, 8       // bpf_prog->bpf_func
     .equ    TRIG_PROG_INSNSI, 16    // bpf_prog->insnsi (passed to bpf_func, unused by JITed code)
 
@@ -26,18 +26,14 @@
     .balign 64
     .globl trig_prog
 trig_prog:                      // struct bpf_prog (the fields the dispatch models use)
-    .quad   0                   // active
+    .quad   trig_prog_active    // active: its per-CPU recursion counter
     .quad   trig_bpf_func       // bpf_func
     .quad   0                   // insnsi
     .quad   42                  // expected_attach_type: BPF_TRACE_KPROBE_MULTI (kprobe_multi links test it)
-    .balign 64
-    .globl cpu_number
-    .globl this_cpu_off
-cpu_number:                     // pcpu_hot.cpu_number: CPU 0
-    .long   0
     .balign 8
-this_cpu_off:                   // this CPU's per-CPU offset (0: the globals are CPU 0's copy)
-    .quad   0
+    .globl trig_prog_active
+trig_prog_active:               // per-CPU int: the trampoline's and tracepoint's recursion count
+    .long   0
     .balign 128
     .globl trig_hits
 trig_hits:                      // struct counter hits[MAX_CPUS]: 128-byte slots; CPU 0 uses the first

@@ -1,55 +1,44 @@
-// What a BPF trampoline calls around each program, Linux v6.14 kernel/bpf/trampoline.c:
-// __bpf_prog_enter_recur / __bpf_prog_exit_recur (fentry/fexit tracing programs) and
-// __bpf_tramp_enter / __bpf_tramp_exit (trampolines that call the original function); plus the
-// tracer's handlers for a program's ctx (struct bpf_args: the u64 array arg0, arg1, arg2, ret).
+// What a BPF trampoline calls around its programs, Linux v6.14 kernel/bpf/trampoline.c, that no
+// kernel version here changed: __bpf_tramp_enter / __bpf_tramp_exit (trampolines that call the
+// original function: percpu_ref_get / percpu_ref_put of the image's pcref); plus the tracer's
+// handlers for a program's ctx (struct bpf_args: the u64 array arg0, arg1, arg2, ret) and the
+// struct bpf_prog objects of the tracer's programs. __bpf_prog_enter_recur / __bpf_prog_exit_recur
+// are per era: bpf_prog_enter_exit.S (6.12 to 6.17), bpf_prog_enter_exit_6_18.S (6.18 on).
+// The shape is the one Debian's 7.3 amd64 build runs (read from its booted trace):
+// percpu_ref_get(ref): rcu_read_lock(); if __ref_is_percpu(ref, &counts) (the pointer's low two
+// bits clear: __PERCPU_REF_ATOMIC_DEAD) this_cpu_inc(*counts), else the atomic count (not
+// modeled: ud2); rcu_read_unlock() as a tail call. put is the same with this_cpu_dec.
 // Written from the kernel's effects, not copied.
-//
-// enter: rcu_read_lock (free, !PREEMPT_RCU); migrate_disable (the per-task count);
-// run_ctx->saved = current->bpf_ctx, current->bpf_ctx = run_ctx; this_cpu_inc_return(
-// prog->active) != 1 -> recursion (skip the program); return NO_START_TIME (1: stats off).
-// exit: current->bpf_ctx = saved; no stats; this_cpu_dec(prog->active); migrate_enable.
-// tramp enter/exit: percpu_ref_get/put of the image's pcref (one per-CPU increment).
-// State: prog->active and the pcref are plain counters in the objects below.
-    .equ    RUN_CTX_SAVED, 8    // bpf_tramp_run_ctx: bpf_cookie @0, saved_run_ctx @8
-    .equ    PROG_ACTIVE, 0
+    .equ    IM_PCREF, 0     // struct bpf_tramp_image: pcref.percpu_count_ptr (ours)
 
     .text
-    .globl __bpf_prog_enter_recur
-__bpf_prog_enter_recur:         // (prog, run_ctx) -> start time, 0 = skip
-phase.dispatch.bpf_prog_enter_recur:
-    incq    migration_disabled(%rip)
-    movq    current_bpf_ctx(%rip), %rax
-    movq    %rax, RUN_CTX_SAVED(%rsi)
-    movq    %rsi, current_bpf_ctx(%rip)
-    incq    PROG_ACTIVE(%rdi)
-    cmpq    $1, PROG_ACTIVE(%rdi)
-    jne     .Lrecursion
-    movl    $1, %eax                        // NO_START_TIME
-    ret
-.Lrecursion:
-    xorl    %eax, %eax
-    ret
-
-    .globl __bpf_prog_exit_recur
-__bpf_prog_exit_recur:          // (prog, start, run_ctx)
-phase.dispatch.bpf_prog_exit_recur:
-    movq    RUN_CTX_SAVED(%rdx), %rax
-    movq    %rax, current_bpf_ctx(%rip)
-    decq    PROG_ACTIVE(%rdi)
-    decq    migration_disabled(%rip)
-    ret
-
     .globl __bpf_tramp_enter
 __bpf_tramp_enter:              // (im)
 phase.dispatch.bpf_tramp_enter:
-    incq    (%rdi)                          // percpu_ref_get(&im->pcref)
-    ret
+    pushq   %rbx
+    movq    %rdi, %rbx
+    call    __rcu_read_lock
+    movq    IM_PCREF(%rbx), %rax
+    testb   $3, %al                         // __PERCPU_REF_ATOMIC_DEAD: not per-CPU
+    jne     .Lpcref_atomic_not_modeled
+    incq    %gs:(%rax)                      // this_cpu_inc(*percpu_count)
+    popq    %rbx
+    jmp     __rcu_read_unlock
 
     .globl __bpf_tramp_exit
 __bpf_tramp_exit:               // (im)
 phase.dispatch.bpf_tramp_exit:
-    decq    (%rdi)                          // percpu_ref_put(&im->pcref)
-    ret
+    pushq   %rbx
+    movq    %rdi, %rbx
+    call    __rcu_read_lock
+    movq    IM_PCREF(%rbx), %rax
+    testb   $3, %al
+    jne     .Lpcref_atomic_not_modeled
+    decq    %gs:(%rax)                      // this_cpu_dec(*percpu_count)
+    popq    %rbx
+    jmp     __rcu_read_unlock
+.Lpcref_atomic_not_modeled:
+    ud2
 
 // The programs' side: read the ctx array the trampoline built (handed over in %rcx).
     .globl handler_read_args__bpf_args
@@ -75,9 +64,19 @@ phase.handler.read_ret__bpf_args:
     .globl bpf_fentry_prog
     .globl bpf_fexit_prog
     .globl bpf_tramp_im
-bpf_fentry_prog:                // struct bpf_prog: active (per-CPU in the kernel)
-    .quad   0
+bpf_fentry_prog:                // struct bpf_prog: active, its per-CPU recursion counter
+    .quad   bpf_fentry_prog_active
 bpf_fexit_prog:
-    .quad   0
-bpf_tramp_im:                   // struct bpf_tramp_image: pcref
+    .quad   bpf_fexit_prog_active
+bpf_tramp_im:                   // struct bpf_tramp_image: pcref.percpu_count_ptr
+    .quad   bpf_tramp_im_pcref
+    .balign 8
+    .globl bpf_fentry_prog_active
+    .globl bpf_fexit_prog_active
+    .globl bpf_tramp_im_pcref
+bpf_fentry_prog_active:         // per-CPU ints (CPU 0's copies, task_state.S)
+    .long   0
+bpf_fexit_prog_active:
+    .long   0
+bpf_tramp_im_pcref:             // per-CPU unsigned long: the image's reference count
     .quad   0
