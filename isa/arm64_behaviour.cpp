@@ -25,6 +25,10 @@ class Arm64Behaviour final : public ArchBehaviour {
         // would then be an illegal return (PSTATE.IL set). A real arm64 kernel's EL1 is AArch64.
         if (auto ok = cpu.write_sysreg(scr_el3, 1ull << 10); !ok) return ok;
         if (auto ok = cpu.write_sysreg(hcr_el2, 1ull << 31); !ok) return ok;
+        // Per-CPU data is CPU 0's copy at its link address: tpidr_el1, the per-CPU offset the
+        // kernel adds to a per-CPU variable's address, is the layout's (sim/layout.h).
+        if (auto ok = cpu.write_id(UC_ARM64_REG_TPIDR_EL1, cpu.percpu_area().offset); !ok)
+            return ok;
         // The kernel keeps `current` in sp_el0.
         if (auto ok = cpu.write_id(UC_ARM64_REG_SP_EL0,
                                    cpu.address_of("current_task").value_or(cpu.percpu_area().base));

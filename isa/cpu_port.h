@@ -29,7 +29,7 @@ struct SysRegEncoding {
 struct PerCpuArea {
     uint64_t base;
     uint64_t size;
-    uint64_t offset; // CPU 0's per-CPU offset: what x86_64's %gs base holds
+    uint64_t offset; // CPU 0's per-CPU offset: x86_64's %gs base, arm64's tpidr_el1
 };
 
 class CpuPort {

@@ -13,8 +13,9 @@ struct MemoryLayout {
     uint64_t data_size = 0x20000;
     uint64_t percpu_base = 0x700000; // per-CPU / per-task area (gs base, sp_el0)
     uint64_t percpu_size = 0x10000;
-    // CPU 0's per-CPU offset (x86_64's %gs base): 0, so the models' per-CPU variables are CPU 0's
-    // copies at their link addresses in the data region, as x86_64 addresses them since 6.15.
+    // CPU 0's per-CPU offset (x86_64's %gs base, arm64's tpidr_el1): 0, so the models' per-CPU
+    // variables are CPU 0's copies at their link addresses in the data region, as x86_64
+    // addresses them since 6.15.
     uint64_t percpu_offset = 0;
     uint64_t stack_base = 0x800000; // lowest stack address
     uint64_t stack_size = 0x8000;   // 32 KiB; kernel task stacks are 16 KiB

@@ -11,6 +11,10 @@
     .balign 64
     .globl trig_fmodret_prog
 trig_fmodret_prog:                          // struct bpf_prog: active, bpf_func, insnsi
-    .quad   0
+    .quad   trig_fmodret_prog_active
     .quad   trig_fmodret_bpf_func
     .quad   0
+    .balign 8
+    .globl trig_fmodret_prog_active
+trig_fmodret_prog_active:                   // per-CPU int: its recursion count
+    .long   0

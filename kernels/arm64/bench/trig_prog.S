@@ -17,7 +17,7 @@
 // hits[] (128-byte slots, CPU 0 uses the first), and the per-CPU / per-task words the
 // dispatch models touch (bpf_prog_active, current->migration_disabled, current->bpf_ctx) as
 // .data globals.
-    .set    TRIG_PROG_ACTIVE, 0             // bpf_prog->active (per-CPU int in the kernel)
+    .set    TRIG_PROG_ACTIVE, 0             // bpf_prog->active: the per-CPU int's address
     .set    TRIG_PROG_FUNC, 8               // bpf_prog->bpf_func
     .set    TRIG_PROG_INSNSI, 16            // bpf_prog->insnsi
     .set    TRIG_PROG_ATTACH_TYPE, 24       // bpf_prog->expected_attach_type
@@ -29,10 +29,22 @@
     .balign 64
     .globl trig_prog
 trig_prog:                                  // struct bpf_prog (the fields the models use)
-    .quad   0                               // active
+    .quad   trig_prog_active                // active: its per-CPU recursion count
     .quad   trig_bpf_func                   // bpf_func
     .quad   0                               // insnsi
     .quad   42                              // expected_attach_type: BPF_TRACE_KPROBE_MULTI
+    .balign 8
+    .globl trig_prog_active
+trig_prog_active:                           // per-CPU int (CPU 0's copy: tpidr_el1 is 0)
+    .long   0
+    .balign 64
+    .globl trig_tramp_image
+    .globl trig_tramp_pcref
+trig_tramp_image:                           // the bench trampolines' image: pcref.percpu_count_ptr
+    .quad   trig_tramp_pcref
+    .balign 8
+trig_tramp_pcref:                           // per-CPU unsigned long: the image's reference count
+    .quad   0
     .balign 64
     .globl bpf_prog_active
     .globl migration_disabled

@@ -6,9 +6,11 @@
 // args[0] = arg1; prog = link->link.prog; this_cpu_inc_return(*prog->active) == 1;
 // run_ctx.bpf_cookie = link->cookie; old = bpf_set_run_ctx(&run_ctx); rcu_read_lock (free);
 // prog->bpf_func(args, insnsi) by pointer (stats key off); bpf_reset_run_ctx(old);
-// this_cpu_dec(*prog->active). The same sequence as x86_64's trig_rawtp.S. Simplified:
-// prog->active is trig_prog's own word; the recursion miss stops with brk #0x800; offsets
-// are ours. Written from the kernel's effects, not copied.
+// this_cpu_dec(*prog->active). The same sequence as x86_64's trig_rawtp.S. prog->active is
+// the per-CPU int's address plus tpidr_el1, its atomics the LSE forms padded to the LL/SC
+// sequence's four instructions (arch/arm64/include/asm/percpu.h). Simplified: the run ctx is
+// a global; the recursion miss stops with brk #0x800; offsets are ours. Written from the
+// kernel's effects, not copied.
     .set    LINK_PROG, 0                    // bpf_raw_tp_link: link.prog, cookie (ours)
     .set    LINK_COOKIE, 8
     .set    PROG_ACTIVE, 0                  // trig_prog.S layout
@@ -35,9 +37,14 @@ phase.dispatch.bpf_trace_run1:
     str     x1, [sp, #32]                   // args[0] = arg1
     ldr     x19, [x0, #LINK_PROG]           // prog = link->link.prog
     ldr     x9, [x19, #PROG_ACTIVE]         // this_cpu_inc_return(*prog->active) != 1
-    add     x9, x9, #1
-    str     x9, [x19, #PROG_ACTIVE]
-    cmp     x9, #1
+    mrs     x10, tpidr_el1
+    mov     w11, #1
+    add     x9, x9, x10
+    ldadd   w11, w12, [x9]                  // the LSE form, padded to LL/SC's four
+    add     w12, w12, w11
+    nop
+    nop
+    cmp     w12, #1
     b.ne    8f
     ldr     x9, [x0, #LINK_COOKIE]          // run_ctx.bpf_cookie = link->cookie
     str     x9, [sp, #40]
@@ -52,8 +59,13 @@ phase.dispatch.bpf_trace_run1:
     adrp    x10, current_bpf_ctx            // bpf_reset_run_ctx(old)
     str     x20, [x10, :lo12:current_bpf_ctx]
     ldr     x9, [x19, #PROG_ACTIVE]         // this_cpu_dec(*prog->active)
-    sub     x9, x9, #1
-    str     x9, [x19, #PROG_ACTIVE]
+    mrs     x10, tpidr_el1
+    mov     w11, #-1
+    add     x9, x9, x10
+    stadd   w11, [x9]
+    nop
+    nop
+    nop
     ldp     x19, x20, [sp, #16]
     ldp     x29, x30, [sp], #48
     ret
