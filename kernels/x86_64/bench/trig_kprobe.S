@@ -10,16 +10,16 @@
 // kprobe_perf_func: call = &tk->tp.event->call; bpf_prog_array_valid(call); orig_ip =
 // regs->ip; trace_call_bpf(call, regs); regs->ip unchanged and ret == 0 (the bench program
 // returns 0) -> return 0 (no perf sample).
-// trace_call_bpf: __this_cpu_inc_return(bpf_prog_active) == 1; rcu_read_lock (free,
-// !PREEMPT_RCU); bpf_prog_run_array(call->prog_array, regs): run ctx on the stack
+// trace_call_bpf: __this_cpu_inc_return(bpf_prog_active) == 1; rcu_read_lock (PREEMPT_RCU:
+// __rcu_read_lock); bpf_prog_run_array(call->prog_array, regs): run ctx on the stack
 // (is_uprobe = false, bpf_cookie from the item), migrate_disable, bpf_set_run_ctx, for each
 // item: __bpf_prog_run (bpf_stats_enabled_key off: a patched-out jump, not modeled) ->
 // bpf_dispatcher_nop_func: prog->bpf_func(ctx, prog->insnsi), ret &= result;
-// bpf_reset_run_ctx, migrate_enable; __this_cpu_dec(bpf_prog_active).
+// bpf_reset_run_ctx, migrate_enable; rcu_read_unlock; __this_cpu_dec(bpf_prog_active).
 // Arguments: kprobe_ftrace_handler calls the pre_handler with p in %rdx and regs in %rcx (our
 // handler ABI positions, docs/paths-x86_64.md); the kernel passes (p, regs) in %rdi, %rsi.
-// Simplified: migrate_disable/enable are the per-task count (task_state.S), as in
-// bpf_tramp_runtime.S; the miss path (nested BPF: bpf_prog_inc_misses_counters) and the
+// migrate_disable / migrate_enable and the RCU pair are the kernel's out-of-line functions
+// (migrate.S, rcu_read_lock.S). Simplified: bpf_prog_active is a plain global; the miss path (nested BPF: bpf_prog_inc_misses_counters) and the
 // perf-event path (no BPF, or a program returning non-zero) stop with ud2; no retpoline on the
 // indirect call; struct offsets are ours (the fields, not the kernel's layout).
     .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to its kprobe
