@@ -477,6 +477,66 @@ TEST_CASE("a BPF trampoline is save / dispatch / restore; the bench's kprobe dis
     CHECK_FALSE(symbol_matches("bpf_prog_*_count", "bpf_prog_adb0b5a15ff4e7db_count_einval"));
 }
 
+TEST_CASE("a BPF trampoline that calls the body hijacks from the call of the original on") {
+    // The fexit shape (CALL_ORIG): save, __bpf_tramp_enter (dispatch), the args reloaded and the
+    // body called (hijack), the body, then the return value stored and the fexit program's
+    // enter / program / exit and __bpf_tramp_exit (the trampoline's own code hijack, what it
+    // calls by its rules; __bpf_tramp_exit's tail call into __rcu_read_unlock, which no rule
+    // names, is dispatch as the function that jumped), the epilogue after the last return
+    // (restore).
+    KernelSymbols s;
+    for (const char* line :
+         {"0000000000001000 t bpf_prog_0123456789abcdef_driver_helper\t[bpf]",
+          "0000000000002000 T bpf_get_numa_node_id",
+          "0000000000003000 t bpf_trampoline_6442506251\t[bpf]",
+          "0000000000004000 T __bpf_prog_enter_recur", "0000000000004100 T __bpf_prog_exit_recur",
+          "0000000000004200 T __bpf_tramp_enter", "0000000000004300 T __bpf_tramp_exit",
+          "0000000000004400 T __rcu_read_unlock",
+          "0000000000005000 t bpf_prog_adb0b5a15ff4e7db_count\t[bpf]"})
+        REQUIRE(s.add_line(line));
+    s.seal();
+    const std::vector<uint8_t> jmp = {0xe9, 0, 0, 0, 0};
+    TraceWriter t;
+    t.window('A', 0);
+    t.exec(0x1000, call, {{'S', 0x9ff8}}); // the driver calls the helper
+    t.exec(0x2000, call, {{'S', 0x9ff0}}); // site: call the trampoline
+    t.exec(0x3000, push, {{'S', 0x9fe8}}); // save
+    t.exec(0x3001, call, {{'S', 0x9fe0}}); // call __bpf_tramp_enter
+    t.exec(0x4200, ret, {{'L', 0x9fe0}});
+    t.exec(0x3006, nop);                   // the args reloaded
+    t.exec(0x3007, call, {{'S', 0x9fe0}}); // call the body (the site's return address)
+    t.exec(0x2005, ret, {{'L', 0x9fe0}});  // body
+    t.exec(0x300c, nop);                   // ctx[3] = the return value
+    t.exec(0x300d, call, {{'S', 0x9fe0}}); // call __bpf_prog_enter_recur
+    t.exec(0x4000, ret, {{'L', 0x9fe0}});
+    t.exec(0x3012, call, {{'S', 0x9fe0}}); // the fexit program
+    t.exec(0x5000, ret, {{'L', 0x9fe0}});
+    t.exec(0x3017, call, {{'S', 0x9fe0}}); // call __bpf_prog_exit_recur
+    t.exec(0x4100, ret, {{'L', 0x9fe0}});
+    t.exec(0x301c, call, {{'S', 0x9fe0}}); // call __bpf_tramp_exit
+    t.exec(0x4300, jmp);                   // its tail call
+    t.exec(0x4400, ret, {{'L', 0x9fe0}});
+    t.exec(0x3021, pop, {{'L', 0x9fe8}}); // restore
+    t.exec(0x3022, ret, {{'L', 0x9ff8}}); // to the helper (SKIP_FRAME)
+    t.exec(0x1005, nop);
+    t.window('D', 0);
+    auto windows = parse_boot_trace(t.bytes);
+    REQUIRE(windows);
+    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
+    REQUIRE(calls.size() == 1);
+    BootedCallTrace trace =
+        booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000, {}, "trig-fexit");
+    std::vector<Phase> phases;
+    for (const TraceInstruction& insn : trace.trace.instructions)
+        phases.push_back(insn.phase);
+    using P = Phase;
+    CHECK(phases == std::vector<P>{P::site, P::save, P::dispatch, P::dispatch, P::hijack, P::hijack,
+                                   P::body, P::hijack, P::hijack, P::dispatch, P::hijack,
+                                   P::handler, P::hijack, P::dispatch, P::hijack, P::dispatch,
+                                   P::dispatch, P::restore, P::restore});
+    CHECK(trace.unmapped.empty());
+}
+
 TEST_CASE("booted paths: the BPF bench's have their function, baseline and group, and bpf steps") {
     auto catalogue = load_boot_paths(tracesim_home() / "boot" / "paths.toml");
     REQUIRE_MESSAGE(catalogue, (catalogue ? "" : catalogue.error().message));

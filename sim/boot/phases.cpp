@@ -40,6 +40,7 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
     std::set<const KernelSymbol*> restoring; // save+restore trampolines returned into
     std::set<const KernelSymbol*> called_out; // save+dispatch+restore trampolines past a call
     std::map<const KernelSymbol*, size_t> last_return; // ... and where their last return landed
+    std::set<const KernelSymbol*> took_return;         // ... that called the probed function's body
     std::vector<const KernelSymbol*> owner;            // each instruction's symbol
     // A symbol's rule is the same for every instruction of the call: looked up once per symbol
     // (rule_for walks every pattern, some with fnmatch).
@@ -62,6 +63,19 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
             bool at_site = (offset >= site_begin && offset < site_end) ||
                            (probe_offset && offset == *probe_offset);
             phase = at_site ? Phase::site : Phase::body;
+            // A BPF trampoline calling the body (CALL_ORIG: fexit, fmod_ret) takes over the
+            // function's return: its own code from its last return before that call is the
+            // call of the original (`hijack`, as the models label it), and so is what it runs
+            // after the body returns, up to its last return (then the restore, below).
+            const KernelSymbol* caller = owner.empty() ? nullptr : owner.back();
+            const PhaseRule* caller_rule = caller ? rule_for(caller) : nullptr;
+            if (phase == Phase::body && prev_flow == Flow::call && caller_rule &&
+                caller_rule->save_dispatch_restore) {
+                took_return.insert(caller);
+                if (auto from = last_return.find(caller); from != last_return.end())
+                    for (size_t i = from->second; i < t.instructions.size(); ++i)
+                        if (owner[i] == caller) t.instructions[i].phase = Phase::hijack;
+            }
         } else if (flow == Flow::exception_return) {
             phase = Phase::trap_return;
         } else if (const PhaseRule* rule = symbol ? rule_for(symbol) : nullptr) {
@@ -70,16 +84,25 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
                 if (hit->offset == 0) {
                     called_out.erase(symbol);
                     last_return.erase(symbol);
+                    took_return.erase(symbol);
                 }
                 if (prev_flow == Flow::ret) last_return[symbol] = t.instructions.size();
                 if (flow == Flow::call) called_out.insert(symbol);
-                phase = called_out.count(symbol) ? Phase::dispatch : Phase::save;
+                phase = took_return.count(symbol)  ? Phase::hijack
+                        : called_out.count(symbol) ? Phase::dispatch
+                                                   : Phase::save;
             } else if (rule->save_then_restore) {
                 if (hit->offset == 0) restoring.erase(symbol);
                 if (prev_flow == Flow::ret) restoring.insert(symbol);
                 phase = restoring.count(symbol) ? Phase::restore : Phase::save;
             }
         } else {
+            // Entered from another function without a call (a tail call: the jump at the end
+            // of __bpf_tramp_exit into __rcu_read_unlock), it inherits from the one that
+            // jumped: that is the code that called it.
+            if (!owner.empty() && owner.back() != symbol && prev_flow == Flow::other &&
+                !t.instructions.empty())
+                callers.back() = t.instructions.back().phase;
             Phase inherited = callers.back();
             phase = (!symbol || inherited == Phase::site) ? Phase::unmapped : inherited;
         }

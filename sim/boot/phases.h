@@ -5,9 +5,12 @@
 // instructions are `site` (its patchable entry, or the probe's offset in its body) and `body`;
 // a listed symbol starts its phase; an unlisted function inherits the phase of the code that
 // called it (so __rcu_read_lock is dispatch when the dispatcher calls it and handler when the
-// handler does), except what the site itself calls, which must be listed or shows as
+// handler does; a tail call's target inherits from the function that jumped to it), except what
+// the site itself calls, which must be listed or shows as
 // `unmapped`. Exception returns are `trap-return`. A BPF trampoline (save+dispatch+restore) is
-// save up to its first call out, restore after its last return, dispatch between. `path` picks
+// save up to its first call out, restore after its last return, dispatch between; one that calls
+// the probed function's body is `hijack` from its last return before that call on (the call of
+// the original and what follows the body's return). `path` picks
 // the rules meant for it (the BPF bench's kprobe_dispatcher dispatches, a kprobe event's
 // handles).
 #pragma once
