@@ -11,7 +11,7 @@ struct MemoryLayout {
     uint64_t text_size = 0x40000;
     uint64_t data_base = 0x600000;
     uint64_t data_size = 0x20000;
-    uint64_t percpu_base = 0x700000; // per-CPU / per-task area (gs base, sp_el0)
+    uint64_t percpu_base = 0x700000; // per-CPU area: the GDT; sp_el0 without a current_task
     uint64_t percpu_size = 0x10000;
     // CPU 0's per-CPU offset (x86_64's %gs base, arm64's tpidr_el1): 0, so the models' per-CPU
     // variables are CPU 0's copies at their link addresses in the data region, as x86_64

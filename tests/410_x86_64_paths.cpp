@@ -46,7 +46,7 @@ Record run_x86(const std::string& path, const std::string& kernel,
 //   migrate_enable 29, __rcu_read_unlock 5), restore 6 (3 args, rbx, leave, ret) + 1 ret.
 // bpf-fentry 6.18 (100): migrate_disable/enable inline (bpf_prog_enter_exit_6_18.S): enter 31,
 //   exit 28, the RCU pair 11: dispatch 80, as Debian's 7.3 build runs it less its 4 endbr64s.
-// bpf-fexit (266): fentry and fexit programs, __bpf_tramp_enter/exit (10 each + the RCU pair),
+// bpf-fexit (266): fentry and fexit programs, __bpf_tramp_enter/exit (9 each + the RCU pair),
 //   call orig: the body runs once, called by the trampoline; return to the caller with add 8.
 // bpf-fexit 6.19 (233): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP) with
 //   6.18's enter/exit (2 x 16 fewer): the site's jmp pushes nothing (one store, 8 B less) and

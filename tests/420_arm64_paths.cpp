@@ -32,7 +32,7 @@ Record run_arm(const std::string& path, const std::string& kernel,
 //   instructions (movz/movk x3 + blr), restore 3 args + x19/x20, ret x10; the helpers are
 //   bpf_tramp_runtime.S's, as Debian's 6.12 arm64 build runs them: __bpf_prog_enter_recur 27 +
 //   migrate_disable 15, __bpf_prog_exit_recur 22 + update_prog_stats 2 + migrate_enable 42
-//   (the lean 7 + 7 once: 67 + 90).
+//   (the lean 11 + 7 once: 67 + 90).
 // bpf-fexit (338): both programs' helpers (2 x 90 more) and __bpf_tramp_enter/exit (12 + 17
 //   for the lean 4 + 4): 137 + 201.
 const PathCounts counts[] = {

@@ -19,9 +19,10 @@
 // Arguments: kprobe_ftrace_handler calls the pre_handler with p in %rdx and regs in %rcx (our
 // handler ABI positions, docs/paths-x86_64.md); the kernel passes (p, regs) in %rdi, %rsi.
 // migrate_disable / migrate_enable and the RCU pair are the kernel's out-of-line functions
-// (migrate.S, rcu_read_lock.S). Simplified: bpf_prog_active is a plain global; the miss path (nested BPF: bpf_prog_inc_misses_counters) and the
-// perf-event path (no BPF, or a program returning non-zero) stop with ud2; no retpoline on the
-// indirect call; struct offsets are ours (the fields, not the kernel's layout).
+// (migrate.S, rcu_read_lock.S). Simplified: bpf_prog_active is a plain global; the miss path
+// (nested BPF: bpf_prog_inc_misses_counters) and the perf-event path (no BPF, or a program
+// returning non-zero) stop with ud2; no retpoline on the indirect call; struct offsets are ours
+// (the fields, not the kernel's layout).
     .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to its kprobe
     .equ    TK_TP_EVENT, 56     // trace_kprobe.tp.event, relative to its kprobe
     .include "trig_bpf_layout.inc"
