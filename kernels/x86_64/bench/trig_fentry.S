@@ -4,8 +4,9 @@
 // (emit_rsb_call to p->bpf_func) with the ctx in %rdi (R1). The same sequence as
 // bpf_trampoline_fentry.S (which calls tracer_entry_func with the ctx in %rcx for our handler
 // ABI); here the program is trig_prog.S's and the prog struct is trig_prog. Enter/exit:
-// bpf_tramp_runtime.S (__bpf_prog_enter_recur / __bpf_prog_exit_recur: migrate count,
-// run-ctx swap, prog->active recursion counter, stats off, rcu_read_lock free).
+// bpf_prog_enter_exit.S or bpf_prog_enter_exit_6_18.S (__bpf_prog_enter_recur /
+// __bpf_prog_exit_recur as Debian's booted kernels run them: RCU, migrate, run-ctx swap,
+// prog->active per CPU, stats off).
 // Attach point: our 3-argument traced_func (the bench attaches to bpf_get_numa_node_id; see
 // docs/bpf-bench.md). Written from the JIT's effects, not copied.
     .include "bpf_trampoline.inc"

@@ -3,8 +3,8 @@
 // Linux v6.14 kernel/rcu/tree_plugin.h, in the shape Debian's 6.12 and 7.3 amd64 builds run
 // them (the same instructions in both; read from their booted traces). Both are traceable: their
 // first instruction is the 5-byte __fentry__ NOP.
-//   lock:   current->rcu_read_lock_nesting++ (load, add, store: the compiler keeps the
-//           barrier()s around it).
+//   lock:   current->rcu_read_lock_nesting++ (load, add, store: WRITE_ONCE of
+//           READ_ONCE + 1, as rcu_preempt_read_enter does it).
 //   unlock: if (--current->rcu_read_lock_nesting == 0) and current->rcu_read_unlock_special.s,
 //           rcu_read_unlock_special(t): not modeled (stops with ud2); nothing here blocks
 //           inside a read section or is asked for a quiescent state.
