@@ -5,6 +5,7 @@
 #include "helpers.h"
 #include "sim/runner.h"
 
+#include <fmt/format.h>
 #include <span>
 #include <string>
 
@@ -54,10 +55,18 @@ inline void check_counts(const Record& r, const PathCounts& e) {
 inline void check_count_table(Arch arch, std::span<const PathCounts> table) {
     for (const PathCounts& e : table) {
         CAPTURE(name_of(arch));
-        CAPTURE(e.path);
-        CAPTURE(e.kernel);
+        std::string path = e.path, kernel = e.kernel; // by value: doctest logs a char* as a pointer
+        CAPTURE(path);
+        CAPTURE(kernel);
         Record r = run_once(arch, e.path, e.kernel);
         CHECK(r.checks.ok());
+        // The row as it is now, for a deliberate update of the table.
+        INFO(fmt::format(
+            "now: {{\"{}\", \"{}\", {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}}", e.path, e.kernel,
+            r.per_call.instructions, r.per_call.loads, r.per_call.stores, r.per_call.bytes_loaded,
+            r.per_call.bytes_stored, r.traps, phase_instructions(r, Phase::save),
+            phase_instructions(r, Phase::dispatch), phase_instructions(r, Phase::restore),
+            phase_instructions(r, Phase::hijack), phase_instructions(r, Phase::trap_return)));
         check_counts(r, e);
     }
 }

@@ -1,71 +1,103 @@
-// trig-kprobe: the BPF glue between a kprobe's pre_handler and the program, Linux v6.14:
-// kernel/trace/trace_kprobe.c kprobe_dispatcher (-> kprobe_perf_func, inlined: static, one
-// caller) and kernel/trace/bpf_trace.c trace_call_bpf with include/linux/bpf.h
-// bpf_prog_run_array / bpf_prog_run / __bpf_prog_run (always-inline). The kprobe is on ftrace
-// (kprobe_ftrace.S + kprobes_core.S): this file defines `the_kprobe`, inside a trace_kprobe,
-// with pre_handler = kprobe_dispatcher. Written from the kernel's effects, not copied.
+// trig-kprobe: the BPF glue between a kprobe's pre_handler and the program, Linux v6.12:
+// kernel/trace/trace_kprobe.c kprobe_dispatcher, which tail-calls kprobe_perf_func (static, out
+// of line in Debian's 6.12 amd64 build), and kernel/trace/bpf_trace.c trace_call_bpf
+// (trig_trace_call_bpf.inc). The kprobe is on ftrace (kprobe_ftrace.S + kprobes_core.S): this
+// file defines `the_kprobe`, inside a trace_kprobe, with pre_handler = kprobe_dispatcher. In the
+// shape that build runs them (its booted trace: `tracesim boot --debian trixie --path
+// trig-kprobe --trace trig-kprobe`). Written from the kernel's effects, not copied.
 //
-// kprobe_dispatcher(kp, regs): tk = container_of(kp); raw_cpu_inc(*tk->nhit);
-// TP_FLAG_TRACE clear (no ftrace event: tested, not taken); TP_FLAG_PROFILE set ->
-// kprobe_perf_func: call = &tk->tp.event->call; bpf_prog_array_valid(call); orig_ip =
-// regs->ip; trace_call_bpf(call, regs); regs->ip unchanged and ret == 0 (the bench program
-// returns 0) -> return 0 (no perf sample).
-// trace_call_bpf: __this_cpu_inc_return(bpf_prog_active) == 1; rcu_read_lock (PREEMPT_RCU:
-// __rcu_read_lock); bpf_prog_run_array(call->prog_array, regs): run ctx on the stack
-// (is_uprobe = false, bpf_cookie from the item), migrate_disable, bpf_set_run_ctx, for each
-// item: __bpf_prog_run (bpf_stats_enabled_key off: a patched-out jump, not modeled) ->
-// bpf_dispatcher_nop_func: prog->bpf_func(ctx, prog->insnsi), ret &= result;
-// bpf_reset_run_ctx, migrate_enable; rcu_read_unlock; __this_cpu_dec(bpf_prog_active).
+// kprobe_dispatcher(kp, regs): tk = container_of(kp); flags = trace_probe_load_flag(&tk->tp);
+// raw_cpu_inc(*tk->nhit) (a per-CPU counter, %gs-relative); TP_FLAG_TRACE clear (no ftrace
+// event: tested, not taken); TP_FLAG_PROFILE set -> tail call kprobe_perf_func(tk, regs): the
+// stack canary (a local pt_regs pointer and rctx are on its frame); call =
+// trace_probe_event_call(&tk->tp); bpf_prog_array_valid(call); orig_ip = regs->ip;
+// trace_call_bpf(call, regs); regs->ip unchanged and ret == 0 (the bench program returns 0) ->
+// return 0 (no perf sample).
 // Arguments: kprobe_ftrace_handler calls the pre_handler with p in %rdx and regs in %rcx (our
-// handler ABI positions, docs/paths-x86_64.md); the kernel passes (p, regs) in %rdi, %rsi.
-// migrate_disable / migrate_enable and the RCU pair are the kernel's out-of-line functions
-// (migrate.S, rcu_read_lock.S). Simplified: bpf_prog_active is a plain global; the miss path
-// (nested BPF: bpf_prog_inc_misses_counters) and the perf-event path (no BPF, or a program
-// returning non-zero) stop with ud2; no retpoline on the indirect call; struct offsets are ours
-// (the fields, not the kernel's layout).
+// handler ABI positions, docs/paths-x86_64.md); the kernel passes (p, regs) in %rdi, %rsi, so
+// the tail call moves regs once more than the kernel's. Simplified: the perf-event path (no BPF,
+// or a program returning non-zero) stops with ud2; IBT's entry NOP is the mitigations axis;
+// struct offsets are ours (the fields, not the kernel's layout).
+    .equ    TK_KP, 16           // trace_kprobe: its kprobe's offset
     .equ    TK_NHIT, -16        // trace_kprobe.nhit, relative to its kprobe
     .equ    TK_TP_EVENT, 56     // trace_kprobe.tp.event, relative to its kprobe
+    .equ    PERF_FRAME, 0x38    // kprobe_perf_func's frame: the canary at its top
     .include "trig_bpf_layout.inc"
 
     .text
     .globl kprobe_dispatcher
 kprobe_dispatcher:              // (ip, -, kp, regs) -> 0
 phase.dispatch.kprobe_dispatcher:
+    pushq   %rbp
+    leaq    -TK_KP(%rdx), %rbp              // tk = container_of(kp, struct trace_kprobe, rp.kp)
     pushq   %rbx
-    pushq   %r12
-    pushq   %r13
-    movq    %rdx, %rbx                      // kp (tk = kp - offset, folded into the offsets)
-    movq    %rcx, %r12                      // regs
-    movq    TK_NHIT(%rbx), %rax
-    incq    (%rax)                          // raw_cpu_inc(*tk->nhit)
-    movq    TK_TP_EVENT(%rbx), %rax
-    testb   $TP_FLAG_TRACE, EV_FLAGS(%rax)
-    jnz     .Ltrace_event_not_modeled
-    testb   $TP_FLAG_PROFILE, EV_FLAGS(%rax)
-    jz      .Ldone
-    leaq    EV_CALL(%rax), %rdi             // kprobe_perf_func: call = trace_probe_event_call()
-    cmpq    $0, CALL_PROG_ARRAY(%rdi)       // bpf_prog_array_valid(call)
-    je      .Lperf_not_modeled
-    movq    PT_IP(%r12), %r13               // orig_ip
-    movq    %r12, %rsi
-    call    trace_call_bpf
-    cmpq    PT_IP(%r12), %r13               // the program moved the pc: return 1
-    jne     .Lpc_changed
-    testl   %eax, %eax
-    jnz     .Lperf_not_modeled              // non-zero: go on to the perf sample
-.Ldone:
+    subq    $8, %rsp
+    movq    TK_TP_EVENT(%rdx), %rax
+    movl    EV_FLAGS(%rax), %ebx            // flags = trace_probe_load_flag(&tk->tp)
+    movq    TK_NHIT(%rdx), %rax
+    incq    %gs:(%rax)                      // raw_cpu_inc(*tk->nhit)
+    testb   $TP_FLAG_TRACE, %bl
+    jne     .Ltrace_event_not_modeled
+    andl    $TP_FLAG_PROFILE, %ebx
+    jne     .Lperf
     xorl    %eax, %eax
-    popq    %r13
-    popq    %r12
+    addq    $8, %rsp
     popq    %rbx
+    popq    %rbp
     ret
-.Lpc_changed:
-    movl    $1, %eax
-    popq    %r13
-    popq    %r12
+.Lperf:
+    addq    $8, %rsp
+    movq    %rbp, %rdi                      // kprobe_perf_func(tk, regs)
+    movq    %rcx, %rsi
     popq    %rbx
-    ret
+    popq    %rbp
+    jmp     kprobe_perf_func
 .Ltrace_event_not_modeled:
+    ud2
+
+kprobe_perf_func:               // (tk, regs) -> 0, or 1 when the program moved the pc
+phase.dispatch.kprobe_perf_func:
+    pushq   %r15
+    pushq   %r14
+    movq    %rdi, %r14                      // tk
+    pushq   %r13
+    pushq   %r12
+    pushq   %rbp
+    pushq   %rbx
+    subq    $PERF_FRAME, %rsp
+    movq    TK_KP + TK_TP_EVENT(%rdi), %rax // call = trace_probe_event_call(&tk->tp)
+    movq    %gs:__stack_chk_guard(%rip), %rbp
+    movq    %rbp, PERF_FRAME - 8(%rsp)
+    movq    %rsi, %rbp                      // regs
+    movl    $0, PERF_FRAME - 12(%rsp)       // rctx
+    movq    %rax, 8(%rsp)
+    movq    EV_CALL + CALL_PROG_ARRAY(%rax), %rax
+    testq   %rax, %rax                      // bpf_prog_array_valid(call)
+    je      .Lperf_not_modeled
+    movq    8(%rsp), %rax
+    movq    %rbp, %rsi
+    movq    PT_IP(%rbp), %rbx               // orig_ip
+    leaq    EV_CALL(%rax), %rdi
+    call    trace_call_bpf
+    movl    $1, %edx
+    cmpq    PT_IP(%rbp), %rbx               // the program moved the pc: return 1
+    jne     .Lperf_out
+    testl   %eax, %eax
+    jne     .Lperf_not_modeled              // non-zero: go on to the perf sample
+    xorl    %edx, %edx
+.Lperf_out:
+    movq    PERF_FRAME - 8(%rsp), %rax
+    subq    %gs:__stack_chk_guard(%rip), %rax
+    jne     .Lperf_not_modeled
+    addq    $PERF_FRAME, %rsp
+    movl    %edx, %eax
+    popq    %rbx
+    popq    %rbp
+    popq    %r12
+    popq    %r13
+    popq    %r14
+    popq    %r15
+    ret
 .Lperf_not_modeled:
     ud2
 

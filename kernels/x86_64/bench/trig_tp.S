@@ -27,7 +27,7 @@
     .equ    ITEM_SIZE, 16
     .equ    PROG_FUNC, 8            // trig_prog.S layout
     .equ    PROG_INSNSI, 16
-    .equ    RUNCTX_SIZE, 32
+    .equ    RUNCTX_SIZE, 32         // trig_bpf_layout.inc
     .equ    TE_NONCE, 8             // trace_event_raw_bpf_trigger_tp: trace_entry (8), nonce
     .equ    ENTRY_SIZE, 12
     .equ    PERF_MAX_TRACE_SIZE, 8192
