@@ -36,9 +36,13 @@ Record run_x86(const std::string& path, const std::string& kernel,
 // kprobe-ftrace (152): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
 //   + kprobe_ftrace_handler 83 and get_kprobe 10 as Debian's 6.12 build runs them (dispatch
 //   93: the recursion guard's context bit, preempt count and trace_recursion; the hash) + 1 ret.
-// kretprobe (287): kprobe-ftrace's entry + pre_handler_kretprobe (entry_handler tested for
-//   NULL first), the rethook exit as above:
-//   save and restore = kprobe-ftrace's + the trampoline's 20 and 19.
+// kretprobe (419): kprobe-ftrace's entry + pre_handler_kretprobe (dispatch 25: entry_handler
+//   tested, then called) and the objpool rethook as Debian's 6.12 build runs it (rethook.S):
+//   hijack 183 = entry 68 (rethook_try_get 49: objpool_pop under local_irq_save;
+//   rethook_hook 11, arch_rethook_prepare 8) + return 115 (the trampoline's mov + call,
+//   the callback 13, rethook_trampoline_handler 67, arch_rethook_fixup_return 2,
+//   objpool_push 30); kretprobe_rethook_handler 14 (dispatch); save and restore =
+//   kprobe-ftrace's + the trampoline's 20 and 19.
 // bpf-fentry (116): save 13 (push rbp, mov, sub 56, rbx, nr_regs, 3 args; the run ctx's
 //   cookie, prog and &run_ctx before the first call out), dispatch 96 (the trampoline's 10:
 //   call enter, start, test/je, ctx, call prog, prog, start, run ctx, call exit; with
@@ -83,7 +87,7 @@ const PathCounts counts[] = {
     {"fprobe-native", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
     {"fprobe-rethook", "6.1", 194, 78, 77, 610, 616, 0, 51, 23, 44, 74, 0},
     {"kprobe-ftrace", "6.14", 152, 50, 46, 368, 360, 0, 31, 95, 25, 0, 0},
-    {"kretprobe", "6.14", 287, 104, 98, 800, 776, 0, 51, 107, 44, 83, 0},
+    {"kretprobe", "6.14", 419, 143, 114, 1041, 878, 0, 51, 139, 44, 183, 0},
     {"bpf-fentry", "6.14", 116, 45, 39, 308, 256, 0, 13, 96, 6, 0, 0},
     {"bpf-fentry", "6.18", 100, 40, 34, 268, 220, 0, 13, 80, 6, 0, 0},
     {"bpf-fexit", "6.14", 266, 103, 85, 704, 552, 0, 11, 227, 5, 21, 0},

@@ -6,6 +6,7 @@
 #include "sim/call_state.h"
 #include "timing/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <doctest/doctest.h>
 #include <string>
@@ -81,8 +82,8 @@ TEST_CASE("calibrate: paths that trap or need ring 0 are not calibratable, with 
     }
 }
 
-TEST_CASE("calibrate: the privilege scan names each privileged or trapping instruction, popfq is a "
-          "note") {
+TEST_CASE("calibrate: the privilege scan names each privileged or trapping instruction; popfq, "
+          "cli and sti are notes") {
     DynamicTrace clean =
         trace_of({{0x53}, {0x9c}, {0x9d}, {0x5b}, {0xc3}}); // push, pushfq, popfq, pop, ret
     PrivilegeScan ok = scan_for_privileged(clean);
@@ -90,12 +91,20 @@ TEST_CASE("calibrate: the privilege scan names each privileged or trapping instr
     REQUIRE(ok.notes.size() == 1);
     CHECK(ok.notes[0].find("popfq") != std::string::npos);
     DynamicTrace bad =
-        trace_of({{0x0f, 0x01, 0xf8}, {0x0f, 0x30}, {0xfa}, {0x0f, 0x22, 0xd8}, {0xcc}});
+        trace_of({{0x0f, 0x01, 0xf8}, {0x0f, 0x30}, {0xf4}, {0x0f, 0x22, 0xd8}, {0xcc}});
     PrivilegeScan scan = scan_for_privileged(bad);
-    for (const char* what : {"swapgs", "wrmsr", "cli", "%cr3", "int3"}) {
+    for (const char* what : {"swapgs", "wrmsr", "hlt", "%cr3", "int3"}) {
         CAPTURE(what);
         CHECK(scan.reason.find(what) != std::string::npos);
     }
+    // local_irq_save / _restore's cli and sti (the rethook's objpool) run as NOPs natively: a
+    // note and their addresses, not a reason.
+    DynamicTrace irqs = trace_of({{0x9c}, {0x58}, {0xfa}, {0x90}, {0xfb}, {0xc3}});
+    PrivilegeScan toggles = scan_for_privileged(irqs);
+    CHECK(toggles.reason.empty());
+    CHECK(toggles.irq_toggles == std::vector<uint64_t>{0x400002, 0x400004});
+    CHECK(std::any_of(toggles.notes.begin(), toggles.notes.end(),
+                      [](const std::string& n) { return n.find("cli/sti") != std::string::npos; }));
     CHECK(scan_for_privileged(trace_of({{0x65, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0}}))
               .uses_gs); // mov %gs:0, %rax
 }

@@ -16,10 +16,10 @@ using namespace tracesim::test;
 namespace {
 
 // What a kernel supplies around the trampolines: ftrace_stub, function_trace_op, the banner, the
-// data rethook.S and return_to_handler_6_14.S refer to, and the C functions whose presence says
-// the kernel was built with a path (kprobe_ftrace_handler, pre_handler_kretprobe,
-// fprobe_exit_handler, fprobe_return, kprobe_dispatcher, kretprobe_dispatcher). Those are never
-// run: the harness's models run instead.
+// data (and per-CPU variables) rethook.S and return_to_handler_6_14.S refer to, and the C functions
+// whose presence says the kernel was built with a path (kprobe_ftrace_handler,
+// pre_handler_kretprobe, fprobe_exit_handler, fprobe_return, kprobe_dispatcher,
+// kretprobe_dispatcher). Those are never run: the harness's models run instead.
 constexpr const char* glue = R"(
     .text
     .globl ftrace_stub, ftrace_ops_func, _start
@@ -37,8 +37,13 @@ kretprobe_dispatcher:
     .set ftrace_ops_func, ftrace_stub
     .data
     .globl function_trace_op, linux_banner, fgraph_ret_stack_top, fgraph_gops, the_rethook
+    .globl pcpu_current_task, __preempt_count, cpu_number
     .balign 64
 function_trace_op:
+pcpu_current_task:
+    .quad 0
+__preempt_count:
+cpu_number:
     .quad 0
 fgraph_ret_stack_top:
 fgraph_gops:

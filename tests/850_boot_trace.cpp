@@ -537,6 +537,51 @@ TEST_CASE("a BPF trampoline that calls the body hijacks from the call of the ori
     CHECK(trace.unmapped.empty());
 }
 
+TEST_CASE(
+    "a return trampoline entered by the body's ret saves, its calls hijack, then it restores") {
+    // A kretprobe's return on rethook: the body's ret enters arch_rethook_trampoline at its
+    // first instruction (save, however entered), whose call of the callback and the rethook's
+    // bookkeeping are hijack, the rethook's call of the kretprobe handler dispatch, and the
+    // trampoline's code after the return restore, up to its ret to the caller.
+    KernelSymbols s;
+    for (const char* line :
+         {"0000000000001000 T do_syscall_64", "0000000000002000 T __x64_sys_getpid",
+          "0000000000007000 T arch_rethook_trampoline",
+          "0000000000007100 T arch_rethook_trampoline_callback",
+          "0000000000007200 T rethook_trampoline_handler",
+          "0000000000007300 T kretprobe_rethook_handler"})
+        REQUIRE(s.add_line(line));
+    s.seal();
+    TraceWriter t;
+    t.window('A', 0);
+    t.exec(0x1000, call, {{'S', 0x9ff8}}); // the caller
+    t.exec(0x2000, nop5);                  // site (its probe already ran)
+    t.exec(0x2005, ret, {{'L', 0x9ff8}});  // body: returns into the trampoline
+    t.exec(0x7000, push, {{'S', 0x9ff8}}); // save
+    t.exec(0x7001, call, {{'S', 0x9ff0}}); // save: call the callback
+    t.exec(0x7100, call, {{'S', 0x9fe8}}); // hijack
+    t.exec(0x7200, call, {{'S', 0x9fe0}}); // hijack: the node's handler by pointer
+    t.exec(0x7300, ret, {{'L', 0x9fe0}});  // dispatch
+    t.exec(0x7205, ret, {{'L', 0x9fe8}});  // hijack: recycle the node
+    t.exec(0x7105, ret, {{'L', 0x9ff0}});  // hijack
+    t.exec(0x7006, pop, {{'L', 0x9ff8}});  // restore
+    t.exec(0x7007, ret, {{'L', 0x9ff8}});  // restore: to the caller
+    t.exec(0x1005, nop);
+    t.window('D', 0);
+    auto windows = parse_boot_trace(t.bytes);
+    REQUIRE(windows);
+    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
+    REQUIRE(calls.size() == 1);
+    BootedCallTrace trace = booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000);
+    std::vector<Phase> phases;
+    for (const TraceInstruction& insn : trace.trace.instructions)
+        phases.push_back(insn.phase);
+    using P = Phase;
+    CHECK(phases == std::vector<P>{P::site, P::body, P::save, P::save, P::hijack, P::hijack,
+                                   P::dispatch, P::hijack, P::hijack, P::restore, P::restore});
+    CHECK(trace.unmapped.empty());
+}
+
 TEST_CASE("booted paths: the BPF bench's have their function, baseline and group, and bpf steps") {
     auto catalogue = load_boot_paths(tracesim_home() / "boot" / "paths.toml");
     REQUIRE_MESSAGE(catalogue, (catalogue ? "" : catalogue.error().message));

@@ -92,8 +92,12 @@ BootedCallTrace booted_trace(const BootWindow& w, const BootCall& call,
                         : called_out.count(symbol) ? Phase::dispatch
                                                    : Phase::save;
             } else if (rule->save_then_restore) {
+                // Entered at its first instruction it saves, however it was entered (a return
+                // trampoline is entered by the traced function's ret); returned into anywhere
+                // else, it restores.
                 if (hit->offset == 0) restoring.erase(symbol);
-                if (prev_flow == Flow::ret) restoring.insert(symbol);
+                else if (prev_flow == Flow::ret)
+                    restoring.insert(symbol);
                 phase = restoring.count(symbol) ? Phase::restore : Phase::save;
             }
         } else {

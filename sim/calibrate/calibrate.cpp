@@ -211,13 +211,16 @@ void read_native_payload(const std::string& payload, PathCalibration& c) {
 
 // Runs the path natively: functional check, then the timed rounds. In the sandboxed child only.
 Expected<void> run_native(const Image& untraced, const SiteBytes& site, const Emulated& emu_traced,
-                          const Emulated& emu_untraced, bool uses_gs,
+                          const Emulated& emu_untraced, const PrivilegeScan& scan,
                           const CalibrateRequest& request, PathCalibration& out) {
     auto native = NativeImage::map(untraced);
     if (!native) return native.take_error();
     NativeImage& n = **native;
-    if (uses_gs)
+    if (scan.uses_gs)
         if (auto ok = n.use_gs_base(); !ok) return ok;
+    static constexpr uint8_t nop[] = {0x90};
+    for (uint64_t pc : scan.irq_toggles)
+        if (auto ok = n.set_site(pc, nop); !ok) return ok;
     auto seen_address = untraced.address_of("handler_seen");
     uint8_t* seen = seen_address ? n.data_at(*seen_address) : nullptr;
     if (!seen) return make_error("handler_seen is not in the mapped data");
@@ -306,14 +309,14 @@ bool runs_natively(std::string_view mnemonic) {
 
 PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
     static const std::set<std::string, std::less<>> privileged = {
-        "iretq",  "iretl",  "iret",    "sysretq", "sysretl", "sysexitq", "sysexitl", "swapgs",
-        "wrmsr",  "rdmsr",  "cli",     "sti",     "hlt",     "lgdtq",    "lidtq",    "lgdt",
-        "lidt",   "lldt",   "lldtw",   "ltr",     "ltrw",    "invlpg",   "invlpga",  "invpcid",
-        "wbinvd", "invd",   "clts",    "lmsw",    "lmsww",   "rdpmc",    "xsetbv",   "monitor",
-        "mwait",  "vmcall", "vmmcall", "sgdt",    "sgdtq",   "sidt",     "sidtq",    "sldt",
-        "sldtw",  "smsw",   "smsww",   "str",     "strw",    "inb",      "inw",      "inl",
-        "outb",   "outw",   "outl",    "insb",    "insw",    "insl",     "outsb",    "outsw",
-        "outsl",  "lretq",  "lretl",   "lret",    "lcallq",  "ljmpq",    "wrfsbase", "wrgsbase"};
+        "iretq",   "iretl", "iret",   "sysretq", "sysretl",  "sysexitq", "sysexitl", "swapgs",
+        "wrmsr",   "rdmsr", "hlt",    "lgdtq",   "lidtq",    "lgdt",     "lidt",     "lldt",
+        "lldtw",   "ltr",   "ltrw",   "invlpg",  "invlpga",  "invpcid",  "wbinvd",   "invd",
+        "clts",    "lmsw",  "lmsww",  "rdpmc",   "xsetbv",   "monitor",  "mwait",    "vmcall",
+        "vmmcall", "sgdt",  "sgdtq",  "sidt",    "sidtq",    "sldt",     "sldtw",    "smsw",
+        "smsww",   "str",   "strw",   "inb",     "inw",      "inl",      "outb",     "outw",
+        "outl",    "insb",  "insw",   "insl",    "outsb",    "outsw",    "outsl",    "lretq",
+        "lretl",   "lret",  "lcallq", "ljmpq",   "wrfsbase", "wrgsbase"};
     static const std::set<std::string, std::less<>> traps = {"int3", "int", "into", "ud2",
                                                              "ud1",  "ud0", "int1"};
     Disassembler disassembler(Arch::x86_64);
@@ -333,6 +336,8 @@ PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
                 mnemonic));
         else if (traps.count(mnemonic))
             note(fmt::format("{} traps to the kernel in user mode", mnemonic));
+        else if ((mnemonic == "cli" || mnemonic == "sti") && i.size == 1)
+            scan.irq_toggles.push_back(i.pc);
         else if (privileged.count(mnemonic))
             note(fmt::format("{} is privileged (#GP at CPL 3)", mnemonic));
         else if (text.find("%cr") != std::string::npos || text.find("%dr") != std::string::npos)
@@ -360,6 +365,10 @@ PrivilegeScan scan_for_privileged(const DynamicTrace& trace) {
         scan.notes.push_back(
             "popfq runs natively: at CPL 3 its IF/IOPL bits are ignored without a fault, and the "
             "flags it restores are the ones the path pushed, so results are unchanged");
+    if (!scan.irq_toggles.empty())
+        scan.notes.push_back(
+            "cli/sti (local_irq_save/restore) run as NOPs natively: privileged at CPL 3, and the "
+            "host's interrupts are not the path's to mask; their own cost is left out");
     if (scan.uses_gs)
         scan.notes.push_back(
             "%gs-relative accesses: the GS base is set to CPU 0's per-CPU offset, as emulated");
@@ -522,8 +531,8 @@ Expected<CalibrationReport> calibrate(const Catalogue& catalogue, const Calibrat
             auto payload = run_sandboxed(
                 [&] {
                     PathCalibration child = out;
-                    auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan.uses_gs,
-                                         request, child);
+                    auto ok = run_native(*untraced, site, *emu_traced, *emu_untraced, scan, request,
+                                         child);
                     return ok ? native_payload(child) : "error " + ok.error().message;
                 },
                 native_time_limit);

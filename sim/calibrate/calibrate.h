@@ -97,6 +97,9 @@ struct PrivilegeScan {
     std::string reason;
     std::vector<std::string> notes;
     bool uses_gs = false; // a %gs-relative access: needs the GS base set
+    // cli / sti (the kernel's local_irq_save / _restore): privileged at CPL 3, so the native run
+    // writes a NOP over each (interrupts are the host's to mask, not the path's).
+    std::vector<uint64_t> irq_toggles;
 };
 struct DynamicTrace;
 PrivilegeScan scan_for_privileged(const DynamicTrace& trace);

@@ -44,6 +44,7 @@ current_task:           // the task_struct the traced call runs in
     .quad   current_task + TASK_CPUS_MASK   // cpus_ptr: the task's own mask, no affinity change
     .quad   1                               // cpus_mask: CPU 0
     .quad   0                               // trace_recursion: no guard bit held
+    .quad   0                               // rethooks.first: none pending
     .data
     .balign 64
     .globl trace_recursion
