@@ -105,6 +105,28 @@ std::vector<uint8_t> kprobe_call_trace(bool interrupted, int calls = 1) {
     return t.bytes;
 }
 
+// The phases of the one complete call of the function at 0x2000 in `bytes` (a TraceWriter's),
+// as booted path `path` (its path-scoped rules apply), and what went unmapped.
+struct CallPhases {
+    std::vector<Phase> phases;
+    std::map<std::string, int64_t> unmapped;
+};
+CallPhases phases_of_call(const std::vector<uint8_t>& bytes, const KernelSymbols& s,
+                          std::string_view path = "") {
+    auto windows = parse_boot_trace(bytes);
+    REQUIRE_MESSAGE(windows, (windows ? "" : windows.error().message));
+    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
+    REQUIRE(calls.size() == 1);
+    REQUIRE(calls[0].complete);
+    BootedCallTrace trace =
+        booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000, {}, path);
+    CallPhases out;
+    for (const TraceInstruction& insn : trace.trace.instructions)
+        out.phases.push_back(insn.phase);
+    out.unmapped = trace.unmapped;
+    return out;
+}
+
 int64_t phase_instructions(const DynamicTrace& trace, Phase phase) {
     int64_t n = 0;
     for (const TraceInstruction& insn : trace.instructions)
@@ -450,21 +472,13 @@ TEST_CASE("a BPF trampoline is save / dispatch / restore; the bench's kprobe dis
     t.exec(0x2005, ret, {{'L', 0x9ff8}});  // body
     t.exec(0x1005, nop);
     t.window('D', 0);
-    auto windows = parse_boot_trace(t.bytes);
-    REQUIRE(windows);
-    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
-    REQUIRE(calls.size() == 1);
-    REQUIRE(calls[0].complete);
-    BootedCallTrace trace = booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000, {},
-                                         "trig-fentry");
-    std::vector<Phase> phases;
-    for (const TraceInstruction& insn : trace.trace.instructions)
-        phases.push_back(insn.phase);
+    CallPhases got = phases_of_call(t.bytes, s, "trig-fentry");
+    const std::vector<Phase>& phases = got.phases;
     using P = Phase;
     CHECK(phases == std::vector<P>{P::site, P::save, P::save, P::dispatch, P::dispatch,
                                    P::dispatch, P::handler, P::dispatch, P::dispatch,
                                    P::restore, P::restore, P::restore, P::body});
-    CHECK(trace.unmapped.empty());
+    CHECK(got.unmapped.empty());
 
     // kprobe_dispatcher is a kprobe event's handler, and dispatch on the bench's paths.
     const PhaseRule* event = x86_rules().rule_for("kprobe_dispatcher", "kprobe");
@@ -520,21 +534,14 @@ TEST_CASE("a BPF trampoline that calls the body hijacks from the call of the ori
     t.exec(0x3022, ret, {{'L', 0x9ff8}}); // to the helper (SKIP_FRAME)
     t.exec(0x1005, nop);
     t.window('D', 0);
-    auto windows = parse_boot_trace(t.bytes);
-    REQUIRE(windows);
-    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
-    REQUIRE(calls.size() == 1);
-    BootedCallTrace trace =
-        booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000, {}, "trig-fexit");
-    std::vector<Phase> phases;
-    for (const TraceInstruction& insn : trace.trace.instructions)
-        phases.push_back(insn.phase);
+    CallPhases got = phases_of_call(t.bytes, s, "trig-fexit");
+    const std::vector<Phase>& phases = got.phases;
     using P = Phase;
     CHECK(phases == std::vector<P>{P::site, P::save, P::dispatch, P::dispatch, P::hijack, P::hijack,
                                    P::body, P::hijack, P::hijack, P::dispatch, P::hijack,
                                    P::handler, P::hijack, P::dispatch, P::hijack, P::dispatch,
                                    P::dispatch, P::restore, P::restore});
-    CHECK(trace.unmapped.empty());
+    CHECK(got.unmapped.empty());
 }
 
 TEST_CASE(
@@ -568,18 +575,12 @@ TEST_CASE(
     t.exec(0x7007, ret, {{'L', 0x9ff8}});  // restore: to the caller
     t.exec(0x1005, nop);
     t.window('D', 0);
-    auto windows = parse_boot_trace(t.bytes);
-    REQUIRE(windows);
-    auto calls = find_calls(windows->front(), s, x86_rules(), 0x2000);
-    REQUIRE(calls.size() == 1);
-    BootedCallTrace trace = booted_trace(windows->front(), calls[0], s, x86_rules(), 0x2000);
-    std::vector<Phase> phases;
-    for (const TraceInstruction& insn : trace.trace.instructions)
-        phases.push_back(insn.phase);
+    CallPhases got = phases_of_call(t.bytes, s);
+    const std::vector<Phase>& phases = got.phases;
     using P = Phase;
     CHECK(phases == std::vector<P>{P::site, P::body, P::save, P::save, P::hijack, P::hijack,
                                    P::dispatch, P::hijack, P::hijack, P::restore, P::restore});
-    CHECK(trace.unmapped.empty());
+    CHECK(got.unmapped.empty());
 }
 
 TEST_CASE("booted paths: the BPF bench's have their function, baseline and group, and bpf steps") {
