@@ -30,6 +30,7 @@ trig_prog:                      // struct bpf_prog (the fields the dispatch mode
     .quad   trig_bpf_func       // bpf_func
     .quad   0                   // insnsi
     .quad   42                  // expected_attach_type: BPF_TRACE_KPROBE_MULTI (kprobe_multi links test it)
+    .byte   0                   // sleepable: no (trig_rawtp_6_18.S tests it)
     .balign 8
     .globl trig_prog_active
 trig_prog_active:               // per-CPU int: the trampoline's and tracepoint's recursion count
