@@ -15,11 +15,13 @@
 // zeroed. perf_trace_run_bpf_submit (kernel/events/core.c): prog array valid, raw_data[0] =
 // regs, trace_call_bpf(call, raw_data) (trig_trace_call_bpf.inc, as trig-kprobe) returns 0 ->
 // perf_swevent_put_recursion_context(rctx) (inlined: same file) -> return; no perf sample.
-// Simplified: per-CPU pointers (perf_events, __perf_regs, perf_trace_buf) are plain globals
-// (no this_cpu_off add), current->perf_recursion is a global as current->bpf_ctx is; the
-// trace_entry header is not written (v6.14 fills it only on the perf path); the WARN, busy
-// and perf-sample paths stop with ud2; struct offsets are ours. Written from the kernel's
-// effects, not copied.
+// In the shape Debian's 6.12 amd64 build runs them (its booted trace: `tracesim boot --debian
+// trixie --path trig-tp --trace trig-tp`): the probe's stack canary, the per-CPU pointers
+// (perf_events, __perf_regs, perf_trace_buf) through this_cpu_off, current->perf_recursion
+// through `current`, the fentry NOPs of the two traceable functions.
+// Simplified: the trace_entry header is not written (v6.14 fills it only on the perf path);
+// the WARN, busy and perf-sample paths stop with ud2; struct offsets are ours; IBT's entry
+// NOPs are the mitigations axis. Written from the kernel's effects, not copied.
     .equ    CALL_PERF_EVENTS, 0     // trace_event_call (ours): perf_events @0, prog_array @32
     .equ    CALL_PROG_ARRAY, 32
     .equ    ITEM_PROG, 0            // bpf_prog_array_item: prog, bpf_cookie
@@ -31,9 +33,7 @@
     .equ    TE_NONCE, 8             // trace_event_raw_bpf_trigger_tp: trace_entry (8), nonce
     .equ    ENTRY_SIZE, 12
     .equ    PERF_MAX_TRACE_SIZE, 8192
-    .equ    NMI_MASK, 0x00f00000
-    .equ    HARDIRQ_MASK, 0x000f0000
-    .equ    SOFTIRQ_OFFSET, 0x100
+    .include "task.inc"
     .set    TP_PROBE, perf_trace_bpf_trigger_tp
     .set    TP_DATA, trig_tp_event_call
 
@@ -48,37 +48,46 @@ phase.dispatch.perf_trace_bpf_trigger_tp:
     pushq   %r13
     pushq   %r12
     pushq   %rbx
-    subq    $24, %rsp                       // __regs @0, rctx @8
     movq    %rdi, %rbx                      // event_call
-    movl    %esi, %r12d                     // nonce
-    movq    CALL_PERF_EVENTS(%rdi), %r13    // head = this_cpu_ptr(event_call->perf_events)
-    cmpq    $0, CALL_PROG_ARRAY(%rbx)       // !bpf_prog_array_valid(call) && hlist_empty(head)
-    jne     1f
-    cmpq    $0, (%r13)
-    je      2f
-1:  movl    $ENTRY_SIZE, %edi               // perf_trace_buf_alloc(__entry_size, &__regs, &rctx)
-    movq    %rsp, %rsi
-    leaq    8(%rsp), %rdx
+    subq    $24, %rsp                       // the canary @-32, __regs @-40, rctx @-44
+    movq    CALL_PERF_EVENTS(%rdi), %r12    // head = this_cpu_ptr(event_call->perf_events) ...
+    movq    %gs:__stack_chk_guard(%rip), %r13
+    movq    %r13, -32(%rbp)
+    movl    %esi, %r13d                     // nonce
+    movq    $0, -40(%rbp)                   // __regs = NULL
+    movl    $0, -44(%rbp)                   // rctx
+    movq    CALL_PROG_ARRAY(%rdi), %rax
+    addq    %gs:this_cpu_off(%rip), %r12    // ... through the per-CPU base
+    testq   %rax, %rax                      // !bpf_prog_array_valid(call) && hlist_empty(head)
+    je      .Lno_prog_not_modeled
+    movl    $ENTRY_SIZE, %edi               // perf_trace_buf_alloc(__entry_size, &__regs, &rctx)
+    leaq    -44(%rbp), %rdx
+    leaq    -40(%rbp), %rsi
     call    perf_trace_buf_alloc
-    testq   %rax, %rax
-    je      2f
-    movq    (%rsp), %r9                     // perf_fetch_caller_regs(__regs)
-    movq    8(%rbp), %rdx
-    movq    %rdx, PT_IP(%r9)                // ip = CALLER_ADDR0
-    movq    %rbp, PT_SP(%r9)                // sp = __builtin_frame_address(0)
-    movq    $KERNEL_CS, PT_CS(%r9)
-    movq    $0, PT_FLAGS(%r9)
-    movl    %r12d, TE_NONCE(%rax)           // TP_fast_assign: entry->nonce = nonce
-    pushq   $0                              // task (8th argument)
-    pushq   %r13                            // head (7th)
     movq    %rax, %rdi                      // entry
-    movl    $ENTRY_SIZE, %esi
-    movl    24(%rsp), %edx                  // rctx
+    testq   %rax, %rax
+    je      .Lno_buffer_not_modeled
+    movq    8(%rbp), %rax                   // perf_fetch_caller_regs(__regs): CALLER_ADDR0
+    movq    -40(%rbp), %r9
     movq    %rbx, %rcx                      // event_call
+    movl    $ENTRY_SIZE, %esi
     movl    $1, %r8d                        // __count
+    movq    %rax, PT_IP(%r9)                // ip
+    movl    $KERNEL_CS, %eax
+    movq    %rbp, PT_SP(%r9)                // sp = __builtin_frame_address(0)
+    movw    %ax, PT_CS(%r9)
+    movq    $0, PT_FLAGS(%r9)
+    movl    %r13d, TE_NONCE(%rdi)           // TP_fast_assign: entry->nonce = nonce
+    pushq   $0                              // task (8th argument)
+    pushq   %r12                            // head (7th)
+    movl    -44(%rbp), %edx                 // rctx
     call    perf_trace_run_bpf_submit
-    addq    $16, %rsp
-2:  addq    $24, %rsp
+    popq    %rdx
+    popq    %rcx
+    movq    -32(%rbp), %rax
+    subq    %gs:__stack_chk_guard(%rip), %rax
+    jne     .Lperf_canary_not_modeled
+    leaq    -24(%rbp), %rsp
     popq    %rbx
     popq    %r12
     popq    %r13
@@ -88,69 +97,103 @@ phase.dispatch.perf_trace_bpf_trigger_tp:
     .globl perf_trace_buf_alloc
 perf_trace_buf_alloc:           // (size, &regs, &rctx) -> raw_data
 phase.dispatch.perf_trace_buf_alloc:
-    cmpl    $PERF_MAX_TRACE_SIZE, %edi      // WARN_ONCE(size > PERF_MAX_TRACE_SIZE)
-    jg      .Lwarn_not_modeled
     pushq   %r12
+    pushq   %rbp
     pushq   %rbx
-    subq    $8, %rsp
     movslq  %edi, %rbx
-    movq    %rsi, %r12
-    movq    %rdx, (%rsp)
+    cmpl    $PERF_MAX_TRACE_SIZE, %ebx      // WARN_ONCE(size > PERF_MAX_TRACE_SIZE)
+    jg      .Lwarn_not_modeled
+    movq    %rdx, %r12
+    movq    %rsi, %rbp
     call    perf_swevent_get_recursion_context
-    movq    (%rsp), %rdx
-    movl    %eax, (%rdx)                    // *rctxp = rctx
+    movl    %eax, (%r12)                    // *rctxp = rctx
     testl   %eax, %eax
     js      .Lbusy_not_modeled
     cltq
-    imulq   $PT_SIZE, %rax, %rdx            // *regs = this_cpu_ptr(&__perf_regs[rctx])
-    leaq    __perf_regs(%rip), %rcx
-    addq    %rcx, %rdx
-    movq    %rdx, (%r12)
-    leaq    perf_trace_buf(%rip), %rcx      // raw_data = this_cpu_ptr(perf_trace_buf[rctx])
-    movq    (%rcx,%rax,8), %rax
+    testq   %rbp, %rbp                      // if (regs)
+    je      .Lno_regs_not_modeled
+    leaq    (%rax,%rax,4), %rdx             // rctx * 21 quads: one pt_regs
+    leaq    (%rax,%rdx,4), %rcx
+    movq    %gs:this_cpu_off(%rip), %rdx    // *regs = this_cpu_ptr(&__perf_regs[rctx])
+    leaq    __perf_regs(%rdx,%rcx,8), %rdx
+    movq    %rdx, (%rbp)
+    movq    perf_trace_buf(,%rax,8), %rax   // raw_data = this_cpu_ptr(perf_trace_buf[rctx])
+    addq    %gs:this_cpu_off(%rip), %rax
     movq    $0, -8(%rax,%rbx)               // memset(&raw_data[size - 8], 0, 8)
-    addq    $8, %rsp
     popq    %rbx
+    popq    %rbp
     popq    %r12
     ret
 
     .globl perf_swevent_get_recursion_context
 perf_swevent_get_recursion_context:     // -> rctx (0: task context)
 phase.dispatch.perf_swevent_get_recursion_context:
-    movl    preempt_count(%rip), %edx       // interrupt_context_level(): preempt_count()
-    xorl    %eax, %eax
-    testl   $NMI_MASK, %edx
-    setne   %al
+    .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // call __fentry__, NOP-ed at boot
+    movl    %gs:__preempt_count(%rip), %edx // interrupt_context_level(): preempt_count()
     testl   $(NMI_MASK | HARDIRQ_MASK), %edx
-    setne   %cl
-    addb    %cl, %al
-    testl   $(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET), %edx
-    setne   %cl
-    addb    %cl, %al
-    leaq    perf_recursion(%rip), %rdx      // current->perf_recursion
-    cmpb    $0, (%rdx,%rax)                 // if (recursion[rctx]) return -1
+    movl    %edx, %ecx
+    setne   %al
+    andl    $NMI_MASK, %ecx
+    cmpl    $1, %ecx
+    movq    %gs:pcpu_current_task(%rip), %rcx
+    sbbb    $-1, %al
+    andl    $(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET), %edx
+    cmpl    $1, %edx
+    sbbb    $-1, %al
+    movsbq  %al, %rdx
+    leaq    TASK_PERF_RECURSION(%rcx,%rdx), %rdx // &current->perf_recursion[rctx]
+    cmpb    $0, (%rdx)                      // if (recursion[rctx]) return -1
     jne     .Lbusy_not_modeled
-    incb    (%rdx,%rax)                     // recursion[rctx]++
+    movb    $1, (%rdx)                      // recursion[rctx]++ (from 0)
+    movsbl  %al, %eax
     ret
 
     .globl perf_trace_run_bpf_submit
 perf_trace_run_bpf_submit:      // (raw_data, size, rctx, call, count, regs, head, task)
 phase.dispatch.perf_trace_run_bpf_submit:
+    .byte   0x0f, 0x1f, 0x44, 0x00, 0x00    // call __fentry__, NOP-ed at boot
+    pushq   %r15
+    movl    %esi, %r15d                     // size
+    pushq   %r14
+    movq    %r8, %r14                       // count
+    pushq   %r13
+    movq    %r9, %r13                       // regs
+    pushq   %r12
+    movl    %edx, %r12d                     // rctx
+    pushq   %rbp
+    movq    %rdi, %rbp                      // raw_data
     pushq   %rbx
-    movl    %edx, %ebx                      // rctx
-    cmpq    $0, CALL_PROG_ARRAY(%rcx)       // bpf_prog_array_valid(call)
+    movq    %rcx, %rbx                      // call
+    subq    $16, %rsp
+    movq    CALL_PROG_ARRAY(%rcx), %rax
+    movq    72(%rsp), %r9                   // head
+    movq    80(%rsp), %rdx                  // task
+    testq   %rax, %rax                      // bpf_prog_array_valid(call)
     je      .Lperf_not_modeled
-    movq    %r9, (%rdi)                     // *(struct pt_regs **)raw_data = regs
+    movq    %r13, (%rdi)                    // *(struct pt_regs **)raw_data = regs
     movq    %rdi, %rsi
     movq    %rcx, %rdi
+    movq    %rdx, 8(%rsp)
+    movq    %r9, (%rsp)
     call    trace_call_bpf
     testl   %eax, %eax                      // !trace_call_bpf() || hlist_empty(head)
-    jnz     .Lperf_not_modeled              // non-zero: the head test and perf_tp_event
-    movslq  %ebx, %rbx                      // perf_swevent_put_recursion_context(rctx)
-    leaq    perf_recursion(%rip), %rax
-    decb    (%rax,%rbx)                     // recursion[rctx]--
+    jne     .Lperf_not_modeled              // non-zero: the head test and perf_tp_event
+    movq    %gs:pcpu_current_task(%rip), %rax // perf_swevent_put_recursion_context(rctx)
+    addq    $TASK_PERF_RECURSION, %rax
+    movzbl  %r12b, %r12d
+    subb    $1, (%rax,%r12)                 // current->perf_recursion[rctx]--
+    addq    $16, %rsp
     popq    %rbx
+    popq    %rbp
+    popq    %r12
+    popq    %r13
+    popq    %r14
+    popq    %r15
     ret
+.Lno_prog_not_modeled:
+.Lno_buffer_not_modeled:
+.Lno_regs_not_modeled:
+.Lperf_canary_not_modeled:
 .Lwarn_not_modeled:
 .Lbusy_not_modeled:
 .Lperf_not_modeled:
@@ -173,10 +216,6 @@ trig_tp_perf_events:            // this CPU's hlist_head of perf events (the ben
     .quad   trig_tp_perf_event
 trig_tp_perf_event:
     .quad   0
-    .balign 64
-    .globl perf_recursion
-perf_recursion:                 // current->perf_recursion[4] (task, softirq, hardirq, NMI)
-    .byte   0, 0, 0, 0
     .balign 64
 __perf_regs:                    // this CPU's __perf_regs[4]
     .zero   4 * PT_SIZE

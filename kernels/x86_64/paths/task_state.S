@@ -45,6 +45,7 @@ current_task:           // the task_struct the traced call runs in
     .quad   1                               // cpus_mask: CPU 0
     .quad   0                               // trace_recursion: no guard bit held
     .quad   0                               // rethooks.first: none pending
+    .byte   0, 0, 0, 0                      // perf_recursion[4]: no perf event being handled
     .data
     .balign 64
     .globl trace_recursion
