@@ -12,31 +12,31 @@ Record run_x86(const std::string& path, const std::string& kernel,
 }
 
 // Per traced call, handler `empty` (each handler's `ret` included), traced minus untraced.
-// fgraph 6.14 (85): the ftrace_caller copy (save 16, dispatch 4, restore 12; the site's call
+// fgraph 6.14 (88): the ftrace_caller copy (save 18, dispatch 5, restore 12; the site's call
 //   replaces the NOP) + ftrace_graph_func (dispatch 21: rbx, r12, parent, recursion lock,
 //   shadow push 7, save_curr_ret_stack, entryfunc call, test + jz of its verdict, unlock, pops,
 //   ret; hijack 2: return_to_handler over the slot) + trace_graph_entry (dispatch 3: call the
 //   handler, return 1) + return_to_handler 13 (save 4: sub 168 + rax/rdx/rbp; restore 3;
 //   hijack 6) + ftrace_return_to_handler 13 (pop the entry, ip := return address, retfunc) +
 //   2 rets. Honouring the verdict costs 8: push/pop r12, the save, test, jz, and the wrapper 3.
-// fgraph 6.1 (80): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
+// fgraph 6.1 (83): return_to_handler 12 (sub 16 + rax/rdx: one store less) and the C does not
 //   write ip (one store less): 2 instructions, 2 stores, 16 bytes below 6.14; and 6.1's
 //   function_graph_enter keeps no save_curr_ret_stack (no r12 push/pop/move: 3 less). Neither
 //   callback gets registers (regs_struct none; the retfunc's regs argument is an xor, not a lea).
-// fprobe 6.14 (120): fgraph's hook (without the wrapper) + fprobe_entry (ip table walk, ret_ip
+// fprobe 6.14 (123): fgraph's hook (without the wrapper) + fprobe_entry (ip table walk, ret_ip
 //   from the stack, the entry_handler loaded and tested, its call, the exit_handler test, the
 //   header word on the shadow stack, return 1) + fprobe_return (header, ret_ip = fregs->ip,
 //   tail call).
-// fprobe-bpf / fprobe-native (162): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
+// fprobe-bpf / fprobe-native (165): fprobe + kprobe_multi_link_prog_run on both ends (run ctx,
 //   migrate_disable, bpf_prog_active, the program by pointer); ftrace_partial_regs is a cast.
-// fprobe-rethook 6.1 (194): the ftrace_regs_caller copy 59 + fprobe_handler (entry_handler
+// fprobe-rethook 6.1 (197): the ftrace_regs_caller copy 62 + fprobe_handler (entry_handler
 //   tested and called, exit_handler tested) + rethook_try_get + rethook_hook +
 //   arch_rethook_trampoline 41 (save 20: fake return, ss, sp, flags, sub, 15 pushes; hijack 2;
 //   restore 19) + callback + rethook_trampoline_handler + exit handler.
-// kprobe-ftrace (152): the ftrace_regs_caller copy (save 31, dispatch 2, restore 25)
+// kprobe-ftrace (155): the ftrace_regs_caller copy (save 33, dispatch 3, restore 25)
 //   + kprobe_ftrace_handler 83 and get_kprobe 10 as Debian's 6.12 build runs them (dispatch
 //   93: the recursion guard's context bit, preempt count and trace_recursion; the hash) + 1 ret.
-// kretprobe (419): kprobe-ftrace's entry + pre_handler_kretprobe (dispatch 25: entry_handler
+// kretprobe (422): kprobe-ftrace's entry + pre_handler_kretprobe (dispatch 25: entry_handler
 //   tested, then called) and the objpool rethook as Debian's 6.12 build runs it (rethook.S):
 //   hijack 183 = entry 68 (rethook_try_get 49: objpool_pop under local_irq_save;
 //   rethook_hook 11, arch_rethook_prepare 8) + return 115 (the trampoline's mov + call,
@@ -56,16 +56,16 @@ Record run_x86(const std::string& path, const std::string& kernel,
 // bpf-fexit 6.19 (233): the same trampoline in the "jmp" mode (DYNAMIC_FTRACE_WITH_JMP) with
 //   6.18's enter/exit (2 x 16 fewer): the site's jmp pushes nothing (one store, 8 B less) and
 //   the epilogue has no add 8 (restore 4).
-// bpf-fexit-shared 6.14 (424): another ftrace_ops on the function, so the site calls
-//   ftrace_regs_caller (save 42 = its 31 + the trampoline's 11) whose ops func is the list
-//   function (dispatch: 2 + __ftrace_ops_list_func 89 = 14 entry (5 pushes, 3 moves, regs from
+// bpf-fexit-shared 6.14 (427): another ftrace_ops on the function, so the site calls
+//   ftrace_regs_caller (save 44 = its 33 + the trampoline's 11) whose ops func is the list
+//   function (dispatch: 3 + __ftrace_ops_list_func 89 = 14 entry (5 pushes, 3 moves, regs from
 //   cs, recursion bit, list head) + 34 per ops (flags, stub/rcu/regs tests, func_hash, filter
 //   lookup, empty notrace, func test, 4 args, call; next, end tests) x 2 - 1 + 8 exit, incl.
 //   the last ret) + call_direct_funcs 5 + the trampoline's 227); restore 35 =
 //   ftrace_regs_caller's 14 before the orig_ax test + the direct exit 16 (swap 3, restore 9,
 //   popfq, the rebalancing call, add 8, ret) + the trampoline's 5; handler 3 (the other ops'
 //   func, 2 empty programs).
-// bpf-fexit-shared 6.19 (390): the direct exit takes the jmp-bit branch (testb, jz, andq, store
+// bpf-fexit-shared 6.19 (393): the direct exit takes the jmp-bit branch (testb, jz, andq, store
 //   over the return address, restore 9, popfq, ret = 15, no swap, no call) into the jmp-mode
 //   trampoline (restore 4): restore 33, 2 stores less (the swap's 2 + the call's push - 1);
 //   6.18's enter/exit: dispatch 32 less.
@@ -80,20 +80,20 @@ Record run_x86(const std::string& path, const std::string& kernel,
 //   int3 over the imul and the XOL slot's int3 (the imul itself runs once, out of line), so
 //   per call it equals kprobe: 289 instructions, 720 B stored.
 const PathCounts counts[] = {
-    {"fgraph", "6.14", 85, 35, 36, 280, 288, 0, 20, 27, 15, 21, 0},
-    {"fgraph", "6.1", 80, 34, 33, 272, 264, 0, 19, 24, 15, 20, 0},
-    {"fprobe", "6.14", 120, 52, 40, 402, 320, 0, 20, 52, 15, 31, 0},
-    {"fprobe-bpf", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
-    {"fprobe-native", "6.14", 162, 70, 60, 546, 480, 0, 20, 92, 15, 33, 0},
-    {"fprobe-rethook", "6.1", 194, 78, 77, 610, 616, 0, 51, 23, 44, 74, 0},
-    {"kprobe-ftrace", "6.14", 152, 50, 46, 368, 360, 0, 31, 95, 25, 0, 0},
-    {"kretprobe", "6.14", 419, 143, 114, 1041, 878, 0, 51, 139, 44, 183, 0},
+    {"fgraph", "6.14", 88, 35, 36, 280, 288, 0, 22, 28, 15, 21, 0},
+    {"fgraph", "6.1", 83, 34, 33, 272, 264, 0, 21, 25, 15, 20, 0},
+    {"fprobe", "6.14", 123, 52, 40, 402, 320, 0, 22, 53, 15, 31, 0},
+    {"fprobe-bpf", "6.14", 165, 70, 60, 546, 480, 0, 22, 93, 15, 33, 0},
+    {"fprobe-native", "6.14", 165, 70, 60, 546, 480, 0, 22, 93, 15, 33, 0},
+    {"fprobe-rethook", "6.1", 197, 78, 77, 610, 616, 0, 53, 24, 44, 74, 0},
+    {"kprobe-ftrace", "6.14", 155, 50, 46, 368, 360, 0, 33, 96, 25, 0, 0},
+    {"kretprobe", "6.14", 422, 143, 114, 1041, 878, 0, 53, 140, 44, 183, 0},
     {"bpf-fentry", "6.14", 116, 45, 39, 308, 256, 0, 13, 96, 6, 0, 0},
     {"bpf-fentry", "6.18", 100, 40, 34, 268, 220, 0, 13, 80, 6, 0, 0},
     {"bpf-fexit", "6.14", 266, 103, 85, 704, 552, 0, 11, 227, 5, 21, 0},
     {"bpf-fexit", "6.19", 233, 93, 74, 624, 472, 0, 11, 195, 4, 21, 0},
-    {"bpf-fexit-shared", "6.14", 424, 158, 124, 1144, 864, 0, 42, 323, 35, 21, 0},
-    {"bpf-fexit-shared", "6.19", 390, 147, 112, 1056, 776, 0, 42, 291, 33, 21, 0},
+    {"bpf-fexit-shared", "6.14", 427, 158, 124, 1144, 864, 0, 44, 324, 35, 21, 0},
+    {"bpf-fexit-shared", "6.19", 393, 147, 112, 1056, 776, 0, 44, 292, 33, 21, 0},
     {"optprobe", "6.14", 64, 26, 28, 201, 224, 0, 20, 21, 20, 0, 0},
     {"kprobe", "6.14", 289, 129, 90, 909, 720, 2, 110, 134, 32, 0, 10},
     {"kprobe-body", "6.14", 289, 129, 90, 909, 720, 2, 110, 134, 32, 0, 10},

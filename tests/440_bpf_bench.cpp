@@ -207,22 +207,22 @@ TEST_CASE("x86_64 trig-*: exact per-call counts (handler empty, warm call)") {
     //   - 1 handler = 165) + the program 16 - 1 (the fexit handler's ret replaced) = 180.
     Record fexit = run_record("trig-fexit", Arch::x86_64, "6.14");
     CHECK(fexit.per_call.instructions == 180);
-    // trig-kprobe 343: kprobe-ftrace 152 - its handler 1 + the program 16 + kprobe_dispatcher 18
+    // trig-kprobe 346: kprobe-ftrace 155 - its handler 1 + the program 16 + kprobe_dispatcher 18
     //   (flags, nhit through its per-CPU pointer, the tail call) + kprobe_perf_func 40 (six
     //   saved registers, the canary, bpf_prog_array_valid, orig_ip, the pc test) +
     //   trace_call_bpf 65 (six saved registers, the canary, the xadd on bpf_prog_active, the
     //   zeroed run ctx, the item loop as compiled, the stats key's NOP) + the kernel's calls:
     //   __rcu_read_lock 6 and __rcu_read_unlock 5, migrate_disable 13 and migrate_enable 29.
     Record kprobe = run_record("trig-kprobe");
-    CHECK(kprobe.per_call.instructions == 152 - 1 + 16 + 18 + 40 + 65 + (6 + 5) + (13 + 29));
-    // trig-kprobe-multi 129: the ftrace_caller copy (save 16, dispatch 4, restore 12) +
+    CHECK(kprobe.per_call.instructions == 155 - 1 + 16 + 18 + 40 + 65 + (6 + 5) + (13 + 29));
+    // trig-kprobe-multi 132: the ftrace_caller copy (save 18, dispatch 5, restore 12) +
     //   ftrace_graph_func 23 (shadow push, save_curr_ret_stack, entryfunc, verdict 0: the frame
     //   dropped, no hook) + fprobe_entry 29 (node walk, ret_ip, entry_handler tested and called,
     //   no exit_handler: return 0) + the link 29 (kprobe_multi_link_handler with prog_run
     //   inlined: run ctx 4 stores, bpf_prog_active, migrate count, run ctx swap, the program by
     //   pointer, is_kprobe_session 4) + the program 16. No hijack: return_to_handler never runs.
     Record kmulti = run_record("trig-kprobe-multi");
-    CHECK(kmulti.per_call.instructions == 129);
+    CHECK(kmulti.per_call.instructions == 132);
     CHECK(kmulti.per_call.bytes_stored == 345);
     CHECK(kmulti.traps == 0);
     CHECK(phase_of(kmulti, Phase::hijack) == nullptr);
@@ -431,13 +431,13 @@ TEST_CASE("trig-kretprobe: the program runs once per return, nhit counted, insta
 }
 
 TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
-    // x86_64 610 = kretprobe's 419 less what its tracer handlers add (the entry handler's call:
-    //   4 moves and the call; the two empty handlers' ret: 412) + kretprobe_dispatcher 29 (rp
+    // x86_64 613 = kretprobe's 422 less what its tracer handlers add (the entry handler's call:
+    //   4 moves and the call; the two empty handlers' ret: 415) + kretprobe_dispatcher 29 (rp
     //   from the node's rethook, nhit through its per-CPU pointer, the flags, the call) +
     //   kretprobe_perf_func 35 (six saved registers, the canary, bpf_prog_array_valid, the ret
     //   test) + trace_call_bpf 65 + the RCU pair 11 + the migrate pair 42 + the program 16.
     Record x86 = run_record("trig-kretprobe", Arch::x86_64);
-    CHECK(x86.per_call.instructions == 419 - 5 - 2 + 29 + 35 + 65 + 11 + 42 + 16);
+    CHECK(x86.per_call.instructions == 422 - 5 - 2 + 29 + 35 + 65 + 11 + 42 + 16);
     CHECK(x86.per_call.bytes_stored == 1251);
     CHECK(x86.traps == 0);
     // arm64 385: two BRK exceptions (entry kprobe, return trampoline), each a full pt_regs.
@@ -494,12 +494,12 @@ TEST_CASE("trig-kretprobe-multi: the program runs once per return, from fprobe_r
 }
 
 TEST_CASE("trig-kretprobe-multi: exact per-call counts (handler empty)") {
-    // x86_64 155: trig-kprobe-multi's entry without the handler call and the link (fgraph hooks:
+    // x86_64 158: trig-kprobe-multi's entry without the handler call and the link (fgraph hooks:
     //   the verdict is 1) + return_to_handler (save 4, restore 3) + ftrace_return_to_handler +
     //   fprobe_return (hijack 33 with the exit handler's push/link) + prog_run inlined in
     //   kprobe_multi_link_exit_handler (is_return = 1, no is_kprobe_session) + the program 16.
     Record x86 = run_record("trig-kretprobe-multi", Arch::x86_64);
-    CHECK(x86.per_call.instructions == 155);
+    CHECK(x86.per_call.instructions == 158);
     CHECK(x86.per_call.bytes_stored == 425);
     CHECK(x86.traps == 0);
     CHECK(phase_instructions(x86, Phase::hijack) == 33);

@@ -71,7 +71,7 @@ TEST_CASE("one extra store in ftrace_caller's save phase is caught, named, and e
     CHECK(squeezed.find(
               "default x86_64 ftrace 6.14 read-all znver3 save stores 11 12 +1 +9.1% regression") !=
           std::string::npos);
-    CHECK(squeezed.find("per call instructions 39 40 +1") != std::string::npos);
+    CHECK(squeezed.find("per call instructions 42 43 +1") != std::string::npos);
     Outcome md = home.tracesim("check --format md " + home.check_default());
     CHECK(md.exit_code == 3);
     CHECK(md.output.find("| default | x86_64 ftrace 6.14 read-all znver3 | save | stores |") !=

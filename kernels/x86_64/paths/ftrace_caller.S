@@ -22,6 +22,7 @@
 ftrace_caller:
 phase.save.ftrace_caller:
     save_mcount_regs
+    call_depth_account
     // the traced function's SP at entry: the slot holding its return address
     leaq    PT_SIZE+8(%rsp), %rcx
     movq    %rcx, PT_SP(%rsp)
@@ -29,6 +30,7 @@ phase.dispatch.ftrace_caller:
     movq    function_trace_op(%rip), %rdx   // 3rd arg: the ops (ftrace_caller_op_ptr)
     leaq    (%rsp), %rcx                    // 4th arg: the ftrace_regs
     movq    $0, PT_CS(%rsp)                 // only a SAVE_REGS frame has cs set
+    call_depth_account                      // for the call below
     call    ftrace_ops_func                 // ftrace_call: patched to the ops' func
 phase.restore.ftrace_caller:
     // a handler may change the ip (livepatch): it becomes the return address
