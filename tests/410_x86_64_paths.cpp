@@ -36,13 +36,13 @@ Record run_x86(const std::string& path, const std::string& kernel,
 // kprobe-ftrace (155): the ftrace_regs_caller copy (save 33, dispatch 3, restore 25)
 //   + kprobe_ftrace_handler 83 and get_kprobe 10 as Debian's 6.12 build runs them (dispatch
 //   93: the recursion guard's context bit, preempt count and trace_recursion; the hash) + 1 ret.
-// kretprobe (422): kprobe-ftrace's entry + pre_handler_kretprobe (dispatch 25: entry_handler
+// kretprobe (422): kprobe-ftrace's entry + pre_handler_kretprobe (dispatch 30: entry_handler
 //   tested, then called) and the objpool rethook as Debian's 6.12 build runs it (rethook.S):
 //   hijack 183 = entry 68 (rethook_try_get 49: objpool_pop under local_irq_save;
 //   rethook_hook 11, arch_rethook_prepare 8) + return 115 (the trampoline's mov + call,
-//   the callback 13, rethook_trampoline_handler 67, arch_rethook_fixup_return 2,
-//   objpool_push 30); kretprobe_rethook_handler 14 (dispatch); save and restore =
-//   kprobe-ftrace's + the trampoline's 20 and 19.
+//   the callback 14, rethook_trampoline_handler 67, arch_rethook_fixup_return 2,
+//   objpool_push 30); kretprobe_rethook_handler 14 (dispatch: 3 + 83 + 10 + 30 + 14 = 140);
+//   save and restore = kprobe-ftrace's + the trampoline's 20 and 19.
 // bpf-fentry (116): save 13 (push rbp, mov, sub 56, rbx, nr_regs, 3 args; the run ctx's
 //   cookie, prog and &run_ctx before the first call out), dispatch 96 (the trampoline's 10:
 //   call enter, start, test/je, ctx, call prog, prog, start, run ctx, call exit; with
@@ -72,7 +72,8 @@ Record run_x86(const std::string& path, const std::string& kernel,
 // optprobe (64): template save 20 (3 pushes, clac NOP, sub, 15 pushes), dispatch 3 +
 //   optimized_callback 18, restore 20 (flags copy 2, 15 pops, 2 adds, popfq), the displaced
 //   NOP and the jmp back (site +2: jmp, NOP, jmp against the NOP).
-// kprobe (289, 2 traps): per trap 5 hardware stores; save 55 (clac NOP, cld, push -1, test,
+// kprobe (289, 2 traps; 282 before get_kprobe's hash_ptr: 4 more on the hit, 3 on the XOL
+//   slot's miss): per trap 5 hardware stores; save 55 (clac NOP, cld, push -1, test,
 //   6 copies, call, mov + error_entry 41: CLEAR_REGS clears 13, %esi included); trap-return 5;
 //   restore 16; site: int3, the XOL NOP and its int3 against the NOP.
 // kprobe-body (289, 2 traps): the same exception path and handler model, probing the imul
@@ -87,7 +88,7 @@ const PathCounts counts[] = {
     {"fprobe-native", "6.14", 165, 70, 60, 546, 480, 0, 22, 93, 15, 33, 0},
     {"fprobe-rethook", "6.1", 197, 78, 77, 610, 616, 0, 53, 24, 44, 74, 0},
     {"kprobe-ftrace", "6.14", 155, 50, 46, 368, 360, 0, 33, 96, 25, 0, 0},
-    {"kretprobe", "6.14", 422, 143, 114, 1041, 878, 0, 53, 140, 44, 183, 0},
+    {"kretprobe", "6.14", 422, 143, 114, 1041, 884, 0, 53, 140, 44, 183, 0},
     {"bpf-fentry", "6.14", 116, 45, 39, 308, 256, 0, 13, 96, 6, 0, 0},
     {"bpf-fentry", "6.18", 100, 40, 34, 268, 220, 0, 13, 80, 6, 0, 0},
     {"bpf-fexit", "6.14", 266, 103, 85, 704, 552, 0, 11, 227, 5, 21, 0},

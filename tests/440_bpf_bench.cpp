@@ -2,16 +2,17 @@
 // per hit, the traced function still returns its value, the per-CPU / per-task counters the
 // dispatch models touch are balanced after N hits, and the per-call counts are exact.
 #include "path_counts.h"
+#include "report/render.h"
 #include "sim/batch.h"
 #include "sim/call_state.h"
 #include "sim/counters.h"
 #include "sim/machine.h"
-#include "report/render.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/trap.h"
 
 #include <cstring>
+#include <set>
 
 using namespace tracesim;
 using tracesim::test::catalogue;
@@ -417,14 +418,48 @@ TEST_CASE("trig-kretprobe: the program runs once per return, nhit counted, insta
         for (int calls : {1, 7}) {
             std::vector<std::string> words = balanced_words(arch, "trig-kretprobe");
             words.push_back("trig_kretprobe_nhit");
+            // x86_64's objpool (rethook.S): current->rethooks empty again after each return;
+            // CPU 0's slot {head, tail} and {last, mask} move on by one per call.
+            const std::vector<std::string> ring = {"rethook_cpu_slot0",    "rethook_cpu_slot0+8",
+                                                   "rethook_cpu_slot0+16", "rethook_cpu_slot0+24",
+                                                   "rethook_cpu_slot0+32", "rethook_cpu_slot0+40"};
+            if (arch == Arch::x86_64) {
+                words.push_back("current_task+48");
+                words.insert(words.end(), ring.begin(), ring.end());
+            }
             Run r = run_calls(arch, "trig-kretprobe", calls, words);
             CHECK(r.hits == uint64_t(calls));
             CHECK(r.return_value == true_return);
             CHECK(r.words["trig_kretprobe_nhit"] == uint64_t(calls));
             for (const auto& [name, value] : r.words) {
-                if (name == "trig_kretprobe_nhit") continue;
+                if (name == "trig_kretprobe_nhit" ||
+                    std::find(ring.begin(), ring.end(), name) != ring.end())
+                    continue;
                 CAPTURE(name);
                 CHECK(value == r.before[name]);
+            }
+            if (arch == Arch::x86_64) {
+                // Each call pops the node at head & mask and pushes it back at tail & mask: the
+                // ring's indices advance by the calls (the pre-run's call included), the nodes
+                // stay the pool's four.
+                const uint64_t n = (r.words["rethook_cpu_slot0"] & 0xffffffff) -
+                                   (r.before["rethook_cpu_slot0"] & 0xffffffff);
+                const uint64_t tail = r.words["rethook_cpu_slot0"] >> 32,
+                               tail_before = r.before["rethook_cpu_slot0"] >> 32,
+                               last = r.words["rethook_cpu_slot0+8"] & 0xffffffff,
+                               last_before = r.before["rethook_cpu_slot0+8"] & 0xffffffff,
+                               mask = r.words["rethook_cpu_slot0+8"] >> 32;
+                CHECK(n == uint64_t(calls));
+                CHECK(tail == tail_before + n);
+                CHECK(last == last_before + n);
+                CHECK(mask == 3);
+                // entries[]: still the four nodes, each once (a push to the wrong index would
+                // leave one twice).
+                std::set<uint64_t> nodes;
+                for (int i = 0; i < 4; ++i)
+                    nodes.insert(r.words[fmt::format("rethook_cpu_slot0+{}", 16 + 8 * i)]);
+                CHECK(nodes.size() == 4);
+                CHECK(nodes.count(0) == 0);
             }
         }
     }
@@ -438,7 +473,7 @@ TEST_CASE("trig-kretprobe: exact per-call counts (handler empty)") {
     //   test) + trace_call_bpf 65 + the RCU pair 11 + the migrate pair 42 + the program 16.
     Record x86 = run_record("trig-kretprobe", Arch::x86_64);
     CHECK(x86.per_call.instructions == 422 - 5 - 2 + 29 + 35 + 65 + 11 + 42 + 16);
-    CHECK(x86.per_call.bytes_stored == 1251);
+    CHECK(x86.per_call.bytes_stored == 1257);
     CHECK(x86.traps == 0);
     // arm64 385: two BRK exceptions (entry kprobe, return trampoline), each a full pt_regs.
     Record arm = run_record("trig-kretprobe", Arch::arm64);
@@ -620,7 +655,7 @@ TEST_CASE("trig-fmodret, trig-rawtp, trig-tp: exact per-call counts (handler emp
     //   19, perf_trace_run_bpf_submit 39: 135 for 94).
     Record tp = run_record("trig-tp");
     CHECK(tp.per_call.instructions == 243 + 1 + 41);
-    CHECK(tp.per_call.bytes_stored == 545);
+    CHECK(tp.per_call.bytes_stored == 551);
     // arm64 trig-fmodret 216 = the lean helpers' 113 (trig-fexit's 126 + str xzr (ret slot),
     //   str x0 (saved return), ldr x10 + cbnz, minus what the taken cbnz skips (3 arg reloads,
     //   ldr, adr, ret, str x0, NOP: 8) and the body (9)) + the kernel's C as in trig-fexit

@@ -114,7 +114,7 @@ the_kprobe:                     // rp.kp (kprobes_core.S layout)
     .quad   traced_func         // addr
     .quad   kprobe_dispatcher   // pre_handler
     .quad   0                   // post_handler
-    .quad   0                   // flags
+    .quad   8                   // flags: KPROBE_FLAG_FTRACE
     .quad   0, 0                // ainsn
     .quad   trig_tp_event       // tp.event
     .balign 64

@@ -1,6 +1,6 @@
 // trig-tp: the bench's tracepoint program on bpf_trigger_tp (SEC("tp/bpf_test_run/
 // bpf_trigger_tp"): a perf event with the program in the event call's prog_array), Linux
-// v6.14. The tracepoint block (trig_tracepoint.inc) calls its one probe, the perf probe
+// v6.14 (the perf functions in v6.12's compiled shape: below). The tracepoint block (trig_tracepoint.inc) calls its one probe, the perf probe
 // perf_trace_bpf_trigger_tp (include/trace/perf.h DECLARE_EVENT_CLASS), __data = the
 // trace_event_call: head = this_cpu_ptr(call->perf_events); bpf_prog_array_valid(call) (so the
 // empty-head test is skipped); __entry_size = ALIGN(0 + 8 + 4 + 4, 8) - 4 = 12 (trace_entry +
@@ -75,7 +75,7 @@ phase.dispatch.perf_trace_bpf_trigger_tp:
     movq    %rax, PT_IP(%r9)                // ip
     movl    $KERNEL_CS, %eax
     movq    %rbp, PT_SP(%r9)                // sp = __builtin_frame_address(0)
-    movw    %ax, PT_CS(%r9)
+    movq    %rax, PT_CS(%r9)                // the kernel's u16 cs; our slot is 8 bytes
     movq    $0, PT_FLAGS(%r9)
     movl    %r13d, TE_NONCE(%rdi)           // TP_fast_assign: entry->nonce = nonce
     pushq   $0                              // task (8th argument)

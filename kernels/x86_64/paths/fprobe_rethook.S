@@ -1,7 +1,7 @@
 // fprobe on ftrace + rethook, Linux v6.1 kernel/trace/fprobe.c: fprobe_handler /
 // __fprobe_handler as the ops func of a SAVE_REGS ftrace_ops (the site calls
 // ftrace_regs_caller.S, whose ftrace_regs_call is `ftrace_ops_func`, defined here), and
-// fprobe_exit_handler as the rethook handler (rethook.S). Written from the kernel's effects,
+// fprobe_exit_handler as the rethook handler (rethook_6_1.S). Written from the kernel's effects,
 // not copied. The fprobe is `the_fprobe` (fprobe_tracer.S).
 //
 // fprobe_handler: disabled test; recursion trylock; if fp->entry_handler: call it (fp, ip,

@@ -13,8 +13,9 @@
 // files define `ftrace_ops_func` puts its ops func there (fgraph_entry.S: ftrace_graph_func);
 // otherwise the runner binds it to the tracer's handler (the plain function tracer).
 //
-// Left out: CALL_DEPTH_ACCOUNT (call-depth tracking alternative, NOPs when off),
-// ftrace_ops_list_func / ftrace_ops_assist_func (one ops, called directly), the return thunk.
+// CALL_DEPTH_ACCOUNT is its 9-byte NOP (call-depth tracking off, as under TCG; on, it is one
+// instruction too: mcount_regs.inc). Left out: ftrace_ops_list_func / ftrace_ops_assist_func
+// (one ops, called directly), the return thunk, endbr64.
     .include "mcount_regs.inc"
 
     .text

@@ -16,6 +16,7 @@
 // The direct-trampoline exit (a handler set orig_ax: arch_ftrace_set_direct_caller) swaps the
 // flags with orig_ax and rets into the trampoline after the kernel's rebalancing call. v6.19
 // adds a jmp-bit branch there: ftrace_regs_caller_6_19.S. Both from ftrace_regs_caller.inc.
-// Left out: CALL_DEPTH_ACCOUNT, ENCODE_FRAME_POINTER, the return thunk.
+// CALL_DEPTH_ACCOUNT is its NOP (mcount_regs.inc). Left out: ENCODE_FRAME_POINTER, the return
+// thunk, endbr64.
     .include "ftrace_regs_caller.inc"
     ftrace_regs_caller_body 0

@@ -8,5 +8,5 @@ the_kprobe:
     .quad   traced_func         // addr
     .quad   tracer_entry_func   // pre_handler
     .quad   0                   // post_handler
-    .quad   0                   // flags (KPROBE_FLAG_DISABLED clear; KPROBE_FLAG_FTRACE is implied)
+    .quad   8                   // flags: KPROBE_FLAG_FTRACE (DISABLED and GONE clear)
     .quad   0, 0                // ainsn: no XOL slot on ftrace

@@ -5,7 +5,7 @@
 // include/linux/objpool.h), rethook_hook / arch_rethook_prepare, rethook_trampoline_handler
 // (with __rethook_find_ret_addr, arch_rethook_fixup_return, rethook_recycle -> objpool_push),
 // Linux v6.12. Linked by kretprobe and trig-kretprobe with one file defining `the_rethook` (a
-// struct rethook with its objpool: macro `rethook_object` below). Written from the kernel's
+// struct rethook with its objpool: macro `rethook_object`, macros/rethook_objpool.inc). Written from the kernel's
 // effects, not copied.
 //
 // Entry (hijack; the kprobe's pre_handler calls it): rethook_try_get: rh->handler tested;
@@ -46,7 +46,7 @@ phase.hijack.arch_rethook_trampoline_callback:
     movq    %rdi, %rbx
     leaq    PT_SIZE(%rdi), %rsi             // frame: the fake return address slot
     addq    $16, PT_SP(%rdi)                // the SP after the traced function's ret
-    movw    %ax, PT_CS(%rdi)
+    movq    %rax, PT_CS(%rdi)               // the kernel's u16 cs; our slot is 8 bytes
     leaq    arch_rethook_trampoline(%rip), %rax
     movq    %rax, PT_IP(%rdi)
     movq    $-1, PT_ORIG_AX(%rdi)
@@ -274,6 +274,7 @@ phase.hijack.arch_rethook_prepare:
 
     .data
     .balign 64
+    .globl rethook_cpu_slot0
 rethook_cpu_slot0:              // CPU 0's struct objpool_slot: all nodes in it
     .long   0, RETHOOK_NODES, RETHOOK_NODES, RETHOOK_NODES - 1  // head, tail, last, mask
     .quad   rethook_nodes, rethook_nodes + RHN_SIZE

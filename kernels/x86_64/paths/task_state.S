@@ -3,7 +3,8 @@
 // task on one CPU. The older models keep each as a plain global reached RIP-relative (one
 // memory access, as a %gs-relative access would be); the models written from the booted
 // kernels (bpf_prog_enter_exit*.S, migrate.S, rcu_read_lock.S, bpf_tramp_runtime.S,
-// trig_rawtp.S, trig_trace_call_bpf.inc) reach them as the kernel does: `current` through
+// kprobe_ftrace.S, rethook.S, kretprobe.S, trig_rawtp*.S, trig_tp.S, trig_trace_call_bpf.inc)
+// reach them as the kernel does: `current` through
 // the per-CPU current_task pointer, the task's fields through it, per-CPU variables
 // %gs-relative (%gs's base is CPU 0's per-CPU offset, 0: these globals are CPU 0's copies).
 // Offsets: task.inc.
