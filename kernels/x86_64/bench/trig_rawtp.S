@@ -22,18 +22,9 @@
     .equ    PROG_FUNC, 8
     .equ    PROG_INSNSI, 16
     .include "task.inc"
-    .set    TP_PROBE, __bpf_trace_bpf_trigger_tp
-    .set    TP_DATA, trig_raw_tp_link
-
-    .include "trig_tracepoint.inc"
+    .include "trig_rawtp_probe.inc"
 
     .text
-    .globl __bpf_trace_bpf_trigger_tp
-__bpf_trace_bpf_trigger_tp:     // (link, nonce)
-phase.dispatch.bpf_trace_bpf_trigger_tp:
-    movl    %esi, %esi                      // CAST_TO_U64(int): u32, zero-extended
-    jmp     bpf_trace_run1                  // tail call
-
     .globl bpf_trace_run1
 bpf_trace_run1:                 // (link, arg1)
 phase.dispatch.bpf_trace_run1:
@@ -69,10 +60,3 @@ phase.dispatch.bpf_trace_run1:
     ret
 .Lmiss_not_modeled:
     ud2
-
-    .data
-    .balign 64
-    .globl trig_raw_tp_link
-trig_raw_tp_link:               // struct bpf_raw_tp_link: link.prog, cookie
-    .quad   trig_prog
-    .quad   0
