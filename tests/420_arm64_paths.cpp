@@ -28,13 +28,16 @@ Record run_arm(const std::string& path, const std::string& kernel,
 // kretprobe 6.9 (to 6.12): 6.14's BRK return with 6.1's stepped entry NOP: 3 exceptions.
 // kretprobe 6.1: 2 exceptions at entry + the 50-instruction trampoline (17 stores, 272 B);
 //   6.14: 1 exception at entry + 1 at return (brk #KRETPROBES_BRK_IMM).
-// bpf-fentry (157): 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of 4
-//   instructions (movz/movk x3 + blr), restore 3 args + x19/x20, ret x10; the helpers are
+// bpf-fentry (148): 2 frame records, nregs + 3 args + x19/x20 (8 stores), 3 calls of one `bl`
+//   each (the JIT's emit_direct_call: the targets are in range; 157 with movz/movk x3 + blr),
+//   save up to the first call out (19: the run ctx's cookie, the prog and the enter's
+//   arguments, as the booted split), restore 3 args + x19/x20, ret x10; the helpers are
 //   bpf_tramp_runtime.S's, as Debian's 6.12 arm64 build runs them: __bpf_prog_enter_recur 27 +
 //   migrate_disable 15, __bpf_prog_exit_recur 22 + update_prog_stats 2 + migrate_enable 42
 //   (the lean 11 + 7 once: 67 + 90).
-// bpf-fexit (338): both programs' helpers (2 x 90 more) and __bpf_tramp_enter/exit (12 + 17
-//   for the lean 4 + 4): 137 + 201.
+// bpf-fexit (314): both programs' helpers (2 x 90 more) and __bpf_tramp_enter/exit (12 + 17
+//   for the lean 4 + 4): 137 + 201, less 3 for each of its 8 calls now a `bl` (338 - 24); save
+//   16 (the image's address for __bpf_tramp_enter before the first call out).
 const PathCounts counts[] = {
     {"fgraph", "6.14", 135, 45, 47, 356, 376, 0, 22, 59, 16, 36, 0},
     {"fgraph", "6.1", 131, 43, 44, 340, 352, 0, 20, 62, 16, 31, 0},
@@ -48,8 +51,8 @@ const PathCounts counts[] = {
     {"kretprobe", "6.1", 339, 153, 147, 1224, 1176, 2, 86, 134, 54, 49, 12},
     {"kretprobe", "6.14", 289, 124, 111, 988, 888, 2, 60, 118, 34, 63, 12},
     {"kretprobe", "6.9", 385, 167, 155, 1336, 1240, 3, 90, 159, 51, 63, 18},
-    {"bpf-fentry", "6.14", 157, 33, 35, 236, 248, 0, 13, 132, 11, 0, 0},
-    {"bpf-fexit", "6.14", 338, 65, 65, 464, 456, 0, 13, 307, 8, 8, 0},
+    {"bpf-fentry", "6.14", 148, 33, 35, 236, 248, 0, 19, 117, 11, 0, 0},
+    {"bpf-fexit", "6.14", 314, 65, 65, 464, 456, 0, 16, 280, 8, 8, 0},
 };
 
 } // namespace

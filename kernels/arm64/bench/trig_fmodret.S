@@ -29,8 +29,8 @@ phase.save.\name:
     str     x2, [sp, #BARGS_OFF + 16]
     str     x19, [sp, #56]
     str     x20, [sp, #64]
-phase.dispatch.\name:
     mov_addr x0, trig_tramp_image
+phase.dispatch.\name:                 // at the first call out, as the booted split
     emit_call __bpf_tramp_enter
     invoke_bpf_mod_ret \prog, \func, x0, .Ldo_fexit_\name
 phase.hijack.\name\()_call:
