@@ -104,8 +104,11 @@ void interrupts_are_cut_out(Arch arch) {
         CAPTURE(p.spec.name);
         CHECK(p.calls_interrupted < static_cast<int>(p.calls.size()));
     }
-    // 40 calls per path under the plugin's slowdown: timer ticks do land inside calls.
-    CHECK(interrupted > 0);
+    // Whether a timer tick lands inside one of the calls depends on the host's speed (the
+    // guest's clock is the host's under TCG): usually some do, on an idle fast host none may.
+    // Reported, not failed: the cut itself is tested where the tick's place is known
+    // (tests/850, "an interrupt inside a call is cut out and counted").
+    WARN_MESSAGE(interrupted > 0, "no timer tick landed inside a probed call in this boot");
 }
 
 void refusals_carry_the_kernels_reason(Arch arch) {
