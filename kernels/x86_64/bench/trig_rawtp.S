@@ -16,11 +16,6 @@
 // bpf_prog_inc_misses_counter) stops with ud2; struct offsets are ours; the indirect call is
 // a plain `call *` (the retpoline thunk of a RETPOLINE kernel is the mitigations axis). Written from the
 // kernel's effects, not copied.
-    .equ    LINK_PROG, 0        // bpf_raw_tp_link: link.prog, cookie (ours)
-    .equ    LINK_COOKIE, 8
-    .equ    PROG_ACTIVE, 0      // trig_prog.S layout
-    .equ    PROG_FUNC, 8
-    .equ    PROG_INSNSI, 16
     .include "task.inc"
     .include "trig_rawtp_probe.inc"
 

@@ -15,11 +15,6 @@
 // a reschedule at preempt_enable stop with ud2; the retpoline thunk and IBT's entry NOP are the
 // mitigations axis); the 32-bit preempt count (Debian's 7.3 counts it with incq/decq: the same
 // instructions, 4 bytes narrower). Written from the kernel's effects, not copied.
-    .equ    LINK_PROG, 0        // bpf_raw_tp_link: link.prog, cookie (ours)
-    .equ    LINK_COOKIE, 8
-    .equ    PROG_ACTIVE, 0      // trig_prog.S layout
-    .equ    PROG_FUNC, 8
-    .equ    PROG_INSNSI, 16
     .equ    PROG_SLEEPABLE, 32
     .equ    RUN_FRAME, 32       // run ctx (cookie @0, is_uprobe @8), args[1] @16, the canary @24
     .include "task.inc"

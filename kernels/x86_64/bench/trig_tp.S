@@ -23,13 +23,7 @@
 // the WARN, busy and perf-sample paths stop with ud2; struct offsets are ours; IBT's entry
 // NOPs are the mitigations axis. Written from the kernel's effects, not copied.
     .equ    CALL_PERF_EVENTS, 0     // trace_event_call (ours): perf_events @0, prog_array @32
-    .equ    CALL_PROG_ARRAY, 32
-    .equ    ITEM_PROG, 0            // bpf_prog_array_item: prog, bpf_cookie
-    .equ    ITEM_COOKIE, 8
-    .equ    ITEM_SIZE, 16
-    .equ    PROG_FUNC, 8            // trig_prog.S layout
-    .equ    PROG_INSNSI, 16
-    .equ    RUNCTX_SIZE, 32         // trig_bpf_layout.inc
+    .include "trig_bpf_layout.inc"
     .equ    TE_NONCE, 8             // trace_event_raw_bpf_trigger_tp: trace_entry (8), nonce
     .equ    ENTRY_SIZE, 12
     .equ    PERF_MAX_TRACE_SIZE, 8192
